@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Complaints.Eventing.V1;
+using Complaints.ServiceDefaults;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.ClientFactory;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Complaints.Eventing;
+
+/// <summary>Applies one type of event inside the consumer's transaction (with the inbox row and the checkpoint).</summary>
+public interface IEventHandler<in TContext>
+{
+    /// <summary>The source feed ("intake", "routing", ...).</summary>
+    string Source { get; }
+
+    /// <summary>Full protobuf name of the payload handled.</summary>
+    string EventType { get; }
+
+    Task HandleAsync(EventEnvelope envelope, TContext db, CancellationToken ct);
+}
+
+/// <summary>Typed base: unpacks the payload.</summary>
+public abstract class EventHandler<TContext, TPayload>(string source) : IEventHandler<TContext>
+    where TPayload : IMessage<TPayload>, new()
+{
+    private static readonly MessageParser<TPayload> Parser = new(() => new TPayload());
+
+    public string Source { get; } = source;
+
+    public string EventType { get; } = new TPayload().Descriptor.FullName;
+
+    public Task HandleAsync(EventEnvelope envelope, TContext db, CancellationToken ct) =>
+        HandleAsync(Parser.ParseFrom(envelope.Payload.Value), envelope, db, ct);
+
+    protected abstract Task HandleAsync(TPayload payload, EventEnvelope envelope, TContext db, CancellationToken ct);
+}
+
+/// <summary>
+/// Pulls one producer's feed from the stored checkpoint and applies each event exactly once in
+/// effect: handler changes, the inbox row and the new checkpoint commit in one transaction, so a
+/// crash at any point either applies all of it or none, and a redelivered event is skipped.
+/// </summary>
+public sealed class EventSubscriber<TContext>(
+    string source,
+    IServiceScopeFactory scopes,
+    GrpcClientFactory clients,
+    TimeProvider clock,
+    ILogger<EventSubscriber<TContext>> logger) : BackgroundService
+    where TContext : DbContext, IEventInboxContext
+{
+    public static readonly ActivitySource ActivitySource = new(Telemetry.SourcePrefix + "Eventing");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var client = clients.CreateClient<EventFeed.EventFeedClient>(FeedClientName(source));
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var after = await ReadCheckpointAsync(stoppingToken);
+                using var call = client.Subscribe(new SubscribeRequest { AfterSequence = after }, cancellationToken: stoppingToken);
+                await foreach (var envelope in call.ResponseStream.ReadAllAsync(stoppingToken))
+                {
+                    await ApplyAsync(envelope, stoppingToken);
+                    backoff = TimeSpan.FromMilliseconds(200);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Feed {Source} interrupted; resuming from the checkpoint in {Delay}", source, backoff);
+                try
+                {
+                    await Task.Delay(backoff, clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    public static string FeedClientName(string source) => "feed:" + source;
+
+    private async Task<long> ReadCheckpointAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        return await db.FeedCheckpoints.AsNoTracking()
+            .Where(c => c.Source == source)
+            .Select(c => (long?)c.Sequence)
+            .FirstOrDefaultAsync(ct) ?? 0;
+    }
+
+    private async Task ApplyAsync(EventEnvelope envelope, CancellationToken ct)
+    {
+        using var activity = ActivitySource.StartLinkedActivity($"consume {envelope.Type}", ActivityKind.Consumer, envelope.Traceparent, envelope.Tracestate);
+        activity?.SetTag("messaging.system", "complaints.feed");
+        activity?.SetTag("messaging.source.name", source);
+        activity?.SetTag("messaging.message.id", envelope.EventId);
+        activity?.SetTag("complaints.event.type", envelope.Type);
+        activity?.SetTag("complaints.event.sequence", envelope.Sequence);
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var eventId = Guid.Parse(envelope.EventId);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        var seen = await db.ProcessedEvents.AnyAsync(p => p.EventId == eventId, ct);
+        if (!seen)
+        {
+            foreach (var handler in scope.ServiceProvider.GetServices<IEventHandler<TContext>>())
+            {
+                if (handler.Source == source && handler.EventType == envelope.Type)
+                {
+                    await handler.HandleAsync(envelope, db, ct);
+                }
+            }
+            db.ProcessedEvents.Add(new ProcessedEvent { EventId = eventId, Source = source, Sequence = envelope.Sequence, ProcessedAt = clock.GetUtcNow() });
+        }
+        activity?.SetTag("complaints.event.duplicate", seen);
+
+        var checkpoint = await db.FeedCheckpoints.FirstOrDefaultAsync(c => c.Source == source, ct);
+        if (checkpoint is null)
+        {
+            db.FeedCheckpoints.Add(new FeedCheckpoint { Source = source, Sequence = envelope.Sequence, UpdatedAt = clock.GetUtcNow() });
+        }
+        else if (envelope.Sequence > checkpoint.Sequence)
+        {
+            checkpoint.Sequence = envelope.Sequence;
+            checkpoint.UpdatedAt = clock.GetUtcNow();
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,62 @@
+using Complaints.ServiceDefaults.Auth;
+using Grpc.Core;
+using Grpc.Net.Client.Configuration;
+using Grpc.Net.ClientFactory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Complaints.ServiceDefaults.Clients;
+
+public static class InternalClients
+{
+    /// <summary>
+    /// A gRPC client for another context at <c>Services:{target}</c> (e.g. http://127.0.0.1:5101, h2c),
+    /// presenting this service's token, with retries on Unavailable set in the channel's service config.
+    /// Callers set a deadline per call.
+    /// </summary>
+    public static IHttpClientBuilder AddInternalGrpcClient<TClient>(this IServiceCollection services, IConfiguration configuration, string target, string? name = null)
+        where TClient : class
+    {
+        var address = configuration[$"Services:{target}"]
+            ?? throw new InvalidOperationException($"Services:{target} (the {target} service's gRPC address) is not configured.");
+        var builder = name is null
+            ? services.AddGrpcClient<TClient>(o => o.Address = new Uri(address))
+            : services.AddGrpcClient<TClient>(name, o => o.Address = new Uri(address));
+        return builder
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            })
+            .ConfigureChannel(o =>
+            {
+                // Inside the cluster the hop is h2c; the token still travels (network policy guards the hop).
+                o.UnsafeUseInsecureChannelCallCredentials = true;
+                o.ServiceConfig = new ServiceConfig
+                {
+                    MethodConfigs =
+                    {
+                        new MethodConfig
+                        {
+                            Names = { MethodName.Default },
+                            RetryPolicy = new RetryPolicy
+                            {
+                                MaxAttempts = 3,
+                                InitialBackoff = TimeSpan.FromMilliseconds(100),
+                                MaxBackoff = TimeSpan.FromSeconds(1),
+                                BackoffMultiplier = 2,
+                                RetryableStatusCodes = { StatusCode.Unavailable },
+                            },
+                        },
+                    },
+                };
+            })
+            .AddCallCredentials((_, metadata, sp) =>
+            {
+                metadata.Add("Authorization", "Bearer " + sp.GetRequiredService<ServiceTokenSource>().GetToken());
+                return Task.CompletedTask;
+            });
+    }
+}
