@@ -21,10 +21,15 @@ public interface IEventHandler<in TContext>
     string EventType { get; }
 
     Task HandleAsync(EventEnvelope envelope, TContext db, CancellationToken ct);
+
+    /// <summary>Called after the transaction that applied the event committed, e.g. to wake a worker.</summary>
+    void AfterCommit()
+    {
+    }
 }
 
 /// <summary>Typed base: unpacks the payload.</summary>
-public abstract class EventHandler<TContext, TPayload>(string source) : IEventHandler<TContext>
+public abstract class FeedEventHandler<TContext, TPayload>(string source) : IEventHandler<TContext>
     where TPayload : IMessage<TPayload>, new()
 {
     private static readonly MessageParser<TPayload> Parser = new(() => new TPayload());
@@ -37,6 +42,10 @@ public abstract class EventHandler<TContext, TPayload>(string source) : IEventHa
         HandleAsync(Parser.ParseFrom(envelope.Payload.Value), envelope, db, ct);
 
     protected abstract Task HandleAsync(TPayload payload, EventEnvelope envelope, TContext db, CancellationToken ct);
+
+    public virtual void AfterCommit()
+    {
+    }
 }
 
 /// <summary>
@@ -121,6 +130,7 @@ public sealed class EventSubscriber<TContext>(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         var seen = await db.ProcessedEvents.AnyAsync(p => p.EventId == eventId, ct);
+        var applied = new List<IEventHandler<TContext>>();
         if (!seen)
         {
             foreach (var handler in scope.ServiceProvider.GetServices<IEventHandler<TContext>>())
@@ -128,6 +138,7 @@ public sealed class EventSubscriber<TContext>(
                 if (handler.Source == source && handler.EventType == envelope.Type)
                 {
                     await handler.HandleAsync(envelope, db, ct);
+                    applied.Add(handler);
                 }
             }
             db.ProcessedEvents.Add(new ProcessedEvent { EventId = eventId, Source = source, Sequence = envelope.Sequence, ProcessedAt = clock.GetUtcNow() });
@@ -146,5 +157,6 @@ public sealed class EventSubscriber<TContext>(
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        applied.ForEach(h => h.AfterCommit());
     }
 }

@@ -1,0 +1,70 @@
+using Complaints.Common.V1;
+using Complaints.Eventing;
+using Complaints.Eventing.V1;
+using Complaints.Insights.Data;
+using Complaints.Intake.V1;
+using Complaints.Notifications.V1;
+using Complaints.Routing.V1;
+using Google.Protobuf.Reflection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Complaints.Insights.Domain;
+
+public static class Dimensions
+{
+    public const string Totals = "totals";
+    public const string Category = "category";
+    public const string Channel = "channel";
+    public const string MessagesByKind = "messages_by_kind";
+}
+
+public static class CounterExtensions
+{
+    /// <summary>Adds to a counter inside the consumer's transaction (the inbox makes it count once).</summary>
+    public static async Task IncrementAsync(this InsightsDbContext db, string dimension, string key, CancellationToken ct)
+    {
+        var counter = db.Counters.Local.FirstOrDefault(c => c.Dimension == dimension && c.Key == key)
+            ?? await db.Counters.FirstOrDefaultAsync(c => c.Dimension == dimension && c.Key == key, ct);
+        if (counter is null)
+        {
+            db.Counters.Add(new Counter { Dimension = dimension, Key = key, Value = 1 });
+        }
+        else
+        {
+            counter.Value++;
+        }
+    }
+
+    /// <summary>The proto name of an enum value, e.g. CHANNEL_WEB, as REST clients see it.</summary>
+    public static string ProtoName<T>(T value) where T : struct, Enum =>
+        typeof(T).GetField(value.ToString())?.GetCustomAttributes(typeof(OriginalNameAttribute), false)
+            .OfType<OriginalNameAttribute>().FirstOrDefault()?.Name ?? value.ToString();
+}
+
+public sealed class CountReceived() : FeedEventHandler<InsightsDbContext, ComplaintReceived>(Sources.Intake)
+{
+    protected override async Task HandleAsync(ComplaintReceived e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct)
+    {
+        await db.IncrementAsync(Dimensions.Totals, "received", ct);
+        await db.IncrementAsync(Dimensions.Category, e.Category, ct);
+        await db.IncrementAsync(Dimensions.Channel, CounterExtensions.ProtoName(e.Channel), ct);
+    }
+}
+
+public sealed class CountOpened() : FeedEventHandler<InsightsDbContext, CaseOpened>(Sources.Routing)
+{
+    protected override Task HandleAsync(CaseOpened e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct) =>
+        db.IncrementAsync(Dimensions.Totals, "opened", ct);
+}
+
+public sealed class CountAcknowledged() : FeedEventHandler<InsightsDbContext, CaseAcknowledged>(Sources.Routing)
+{
+    protected override Task HandleAsync(CaseAcknowledged e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct) =>
+        db.IncrementAsync(Dimensions.Totals, "acknowledged", ct);
+}
+
+public sealed class CountDelivered() : FeedEventHandler<InsightsDbContext, NotificationDelivered>(Sources.Notifications)
+{
+    protected override Task HandleAsync(NotificationDelivered e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct) =>
+        db.IncrementAsync(Dimensions.MessagesByKind, CounterExtensions.ProtoName(e.Kind) + "/" + CounterExtensions.ProtoName(e.Status), ct);
+}

@@ -1,0 +1,14 @@
+using Complaints.Insights;
+using Complaints.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("insights");
+builder.AddInsights();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapInsights();
+app.Run();
+
+/// <summary>Marker for test hosts.</summary>
+public partial class Program;

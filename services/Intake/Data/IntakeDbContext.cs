@@ -1,0 +1,62 @@
+using Complaints.Eventing;
+using Complaints.ServiceDefaults.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Complaints.Intake.Data;
+
+/// <summary>
+/// A complaint as submitted. Contact data and complaint text are stored only as AES-GCM ciphertext
+/// under a per-complaint data key, itself wrapped by the master key (envelope encryption).
+/// </summary>
+public sealed class ComplaintRecord
+{
+    public Guid Id { get; set; }
+    public required string Reference { get; set; }
+    /// <summary>Who submitted (anonymous public caller, or the authenticated partner/staff subject): idempotency keys are unique per source.</summary>
+    public required string Source { get; set; }
+    public required string IdempotencyKey { get; set; }
+    /// <summary>SHA-256 of the request without its idempotency key: a replay with another body is refused.</summary>
+    public required byte[] RequestHash { get; set; }
+    public int Channel { get; set; }
+    public required string Category { get; set; }
+    public int Jurisdiction { get; set; }
+    public required string PreferredLanguage { get; set; }
+    public bool Confidential { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public bool HasContact { get; set; }
+
+    public required byte[] WrappedKey { get; set; }
+    public required byte[] SubjectCipher { get; set; }
+    public required byte[] DescriptionCipher { get; set; }
+    public byte[]? RemedySoughtCipher { get; set; }
+    public byte[]? NameCipher { get; set; }
+    public byte[]? EmailCipher { get; set; }
+    public byte[]? PhoneCipher { get; set; }
+}
+
+public sealed class IntakeDbContext(DbContextOptions<IntakeDbContext> options) : DbContext(options), IEventLogContext
+{
+    public DbSet<ComplaintRecord> Complaints => Set<ComplaintRecord>();
+    public DbSet<StoredEvent> Events => Set<StoredEvent>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseUtcTicksForDateTimeOffset();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddEventLog();
+        modelBuilder.Entity<ComplaintRecord>(e =>
+        {
+            e.ToTable("complaint");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.Reference).IsUnique();
+            // The database, not a check-then-insert, decides which of two concurrent duplicates wins.
+            e.HasIndex(x => new { x.Source, x.IdempotencyKey }).IsUnique();
+            e.Property(x => x.Reference).HasMaxLength(20);
+            e.Property(x => x.Source).HasMaxLength(200);
+            e.Property(x => x.IdempotencyKey).HasMaxLength(128);
+            e.Property(x => x.Category).HasMaxLength(64);
+            e.Property(x => x.PreferredLanguage).HasMaxLength(35);
+        });
+    }
+}

@@ -1,0 +1,21 @@
+using Complaints.Intake.Domain;
+using Complaints.Intake.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Complaints.Intake.Grpc;
+
+/// <summary>Public: anyone may submit and, with the token, track.</summary>
+[AllowAnonymous]
+public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking) : IntakeService.IntakeServiceBase
+{
+    public override Task<SubmitComplaintResponse> SubmitComplaint(SubmitComplaintRequest request, ServerCallContext context) =>
+        submission.SubmitAsync(request, SourceOf(context), context.CancellationToken);
+
+    public override Task<TrackComplaintResponse> TrackComplaint(TrackComplaintRequest request, ServerCallContext context) =>
+        tracking.TrackAsync(request.Reference, request.TrackingToken, context.CancellationToken);
+
+    /// <summary>Idempotency keys are scoped to the caller: a partner's keys never collide with the public's.</summary>
+    private static string SourceOf(ServerCallContext context) =>
+        context.GetHttpContext().User.FindFirst("sub")?.Value is { Length: > 0 } subject ? "sub:" + subject : "public";
+}

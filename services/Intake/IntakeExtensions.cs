@@ -1,0 +1,41 @@
+using Complaints.Eventing;
+using Complaints.Intake.Data;
+using Complaints.Intake.Domain;
+using Complaints.Intake.Grpc;
+using Complaints.Intake.Security;
+using Complaints.Notifications.V1;
+using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Clients;
+using Complaints.ServiceDefaults.Data;
+
+namespace Complaints.Intake;
+
+public static class IntakeExtensions
+{
+    public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IntakeOptions>().Bind(builder.Configuration.GetSection("Intake")).ValidateOnStart();
+        builder.AddServiceDatabase<IntakeDbContext>("intake");
+        builder.AddEventLog();
+
+        builder.Services.AddSingleton(sp => KeyMaterial.From(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<TrackingTokens>();
+        builder.Services.AddSingleton<FieldProtector>();
+        builder.Services.AddSingleton<ReferenceGenerator>();
+        builder.Services.AddScoped<ComplaintSubmission>();
+        builder.Services.AddScoped<ComplaintTracking>();
+        builder.Services.AddScoped<ContactLookup>();
+
+        builder.Services.AddInternalGrpcClient<CaseViewService.CaseViewServiceClient>(builder.Configuration, "Routing");
+        builder.Services.AddInternalGrpcClient<MessageHistoryService.MessageHistoryServiceClient>(builder.Configuration, "Notifications");
+        return builder;
+    }
+
+    public static WebApplication MapIntake(this WebApplication app)
+    {
+        app.MapGrpcService<IntakeGrpcService>();
+        app.MapGrpcService<ContactGrpcService>();
+        app.MapEventFeed<IntakeDbContext>();
+        return app;
+    }
+}

@@ -1,0 +1,14 @@
+using Complaints.Intake;
+using Complaints.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("intake");
+builder.AddIntake();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapIntake();
+app.Run();
+
+/// <summary>Marker for test hosts.</summary>
+public partial class Program;

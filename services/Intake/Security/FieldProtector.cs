@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Complaints.Intake.Security;
+
+/// <summary>
+/// Envelope encryption with AES-256-GCM: each complaint has its own random data key, stored only
+/// wrapped by the master key. Each field is bound to its complaint and name (associated data), so
+/// ciphertext cannot be moved between rows or columns. Destroying the wrapped key erases the fields.
+/// </summary>
+public sealed class FieldProtector(KeyMaterial keys)
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    public (byte[] DataKey, byte[] Wrapped) NewDataKey(Guid owner)
+    {
+        var dataKey = RandomNumberGenerator.GetBytes(32);
+        return (dataKey, Seal(keys.MasterKey, dataKey, Aad(owner, "data-key")));
+    }
+
+    public byte[] Unwrap(byte[] wrapped, Guid owner) => Open(keys.MasterKey, wrapped, Aad(owner, "data-key"));
+
+    public byte[] Encrypt(byte[] dataKey, Guid owner, string field, string plaintext) =>
+        Seal(dataKey, Encoding.UTF8.GetBytes(plaintext), Aad(owner, field));
+
+    public string Decrypt(byte[] dataKey, Guid owner, string field, byte[] cipher) =>
+        Encoding.UTF8.GetString(Open(dataKey, cipher, Aad(owner, field)));
+
+    private static byte[] Aad(Guid owner, string field) => Encoding.ASCII.GetBytes(owner.ToString("N") + "/" + field);
+
+    private static byte[] Seal(byte[] key, byte[] plaintext, byte[] aad)
+    {
+        var output = new byte[NonceSize + TagSize + plaintext.Length];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, TagSize);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), aad);
+        return output;
+    }
+
+    private static byte[] Open(byte[] key, byte[] sealedBytes, byte[] aad)
+    {
+        var plaintext = new byte[sealedBytes.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), plaintext, aad);
+        return plaintext;
+    }
+}

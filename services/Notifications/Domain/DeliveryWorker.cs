@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Notifications.Domain;
+
+/// <summary>Sends due messages one at a time; wakes when a message is queued, or at the poll interval for retries.</summary>
+public sealed class DeliveryWorker(
+    IServiceScopeFactory scopes,
+    DeliveryWakeup wakeup,
+    IOptions<NotificationOptions> options,
+    TimeProvider clock,
+    ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var waiter = wakeup.Signal.Waiter();
+            IReadOnlyList<Guid> due = [];
+            try
+            {
+                await using (var scope = scopes.CreateAsyncScope())
+                {
+                    due = await scope.ServiceProvider.GetRequiredService<MessageDelivery>().DueAsync(20, stoppingToken);
+                }
+                foreach (var id in due)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<MessageDelivery>().DeliverAsync(id, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Delivery pass failed; retrying at the next poll");
+            }
+            if (due.Count == 0)
+            {
+                try
+                {
+                    await waiter.WaitAsync(options.Value.PollInterval, clock, stoppingToken);
+                }
+                catch (TimeoutException)
+                {
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Complaints.Routing.Domain;
+using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Auth;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Complaints.Routing.Grpc;
+
+/// <summary>Internal: the complainant-safe view, for Intake's tracking.</summary>
+[Authorize(Policy = Policies.Internal)]
+public sealed class CaseViewGrpcService(CaseQueries cases) : CaseViewService.CaseViewServiceBase
+{
+    public override Task<GetPublicCaseViewResponse> GetPublicCaseView(GetPublicCaseViewRequest request, ServerCallContext context) =>
+        cases.PublicViewAsync(request.ComplaintId, context.CancellationToken);
+}
+
+/// <summary>Staff operations.</summary>
+[Authorize(Policy = Policies.Staff)]
+public sealed class CaseGrpcService(CaseQueries cases) : CaseService.CaseServiceBase
+{
+    public override Task<GetCaseResponse> GetCase(GetCaseRequest request, ServerCallContext context) =>
+        cases.ByReferenceAsync(request.Reference, context.CancellationToken);
+}
