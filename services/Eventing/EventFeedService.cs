@@ -5,6 +5,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Eventing;
@@ -31,13 +32,27 @@ public sealed class EventFeedService<TContext>(
     IEventSignal signal,
     ServiceIdentity identity,
     IOptions<EventFeedOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock) : EventFeed.EventFeedBase
     where TContext : DbContext, IEventLogContext
 {
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<EventEnvelope> responseStream, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
-        var after = Math.Max(0, request.AfterSequence);
+        // End streams when the host stops, or graceful shutdown would wait for every subscriber.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var ct = linked.Token;
+        try
+        {
+            await StreamAsync(Math.Max(0, request.AfterSequence), responseStream, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The subscriber went away or the host is stopping.
+        }
+    }
+
+    private async Task StreamAsync(long after, IServerStreamWriter<EventEnvelope> responseStream, CancellationToken ct)
+    {
         var settings = options.Value;
         while (!ct.IsCancellationRequested)
         {

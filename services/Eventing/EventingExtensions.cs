@@ -38,7 +38,7 @@ public static class EventingExtensions
     public static WebApplicationBuilder AddEventSubscription<TContext>(this WebApplicationBuilder builder, string source)
         where TContext : DbContext, IEventInboxContext
     {
-        builder.Services.AddInternalGrpcClient<EventFeed.EventFeedClient>(builder.Configuration, source, EventSubscriber<TContext>.FeedClientName(source));
+        builder.Services.AddInternalGrpcClient<EventFeed.EventFeedClient>(source, EventSubscriber<TContext>.FeedClientName(source));
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
             ActivatorUtilities.CreateInstance<EventSubscriber<TContext>>(sp, source));
         return builder;

@@ -26,8 +26,8 @@ public static class IntakeExtensions
         builder.Services.AddScoped<ComplaintTracking>();
         builder.Services.AddScoped<ContactLookup>();
 
-        builder.Services.AddInternalGrpcClient<CaseViewService.CaseViewServiceClient>(builder.Configuration, "Routing");
-        builder.Services.AddInternalGrpcClient<MessageHistoryService.MessageHistoryServiceClient>(builder.Configuration, "Notifications");
+        builder.Services.AddInternalGrpcClient<CaseViewService.CaseViewServiceClient>("Routing");
+        builder.Services.AddInternalGrpcClient<MessageHistoryService.MessageHistoryServiceClient>("Notifications");
         return builder;
     }
 

@@ -24,7 +24,7 @@ public static class NotificationsExtensions
             Path.Combine(sp.GetRequiredService<IConfiguration>().DataDirectory(), "mail")));
         builder.Services.AddScoped<MessageDelivery>();
         builder.Services.AddHostedService<DeliveryWorker>();
-        builder.Services.AddInternalGrpcClient<ContactService.ContactServiceClient>(builder.Configuration, "Intake");
+        builder.Services.AddInternalGrpcClient<ContactService.ContactServiceClient>("Intake");
         return builder;
     }
 

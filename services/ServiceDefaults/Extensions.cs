@@ -25,7 +25,12 @@ public static class Extensions
         {
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.EnableDetailedErrors = false;
-        }).AddJsonTranscoding();
+        }).AddJsonTranscoding(o =>
+        {
+            // Error details (google.rpc.BadRequest) are written into REST error bodies.
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+                Google.Rpc.BadRequest.Descriptor, Google.Rpc.ErrorInfo.Descriptor);
+        });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);

@@ -50,12 +50,12 @@ public static class AuthExtensions
 {
     public static WebApplicationBuilder AddPlatformAuth(this WebApplicationBuilder builder)
     {
-        var settings = AuthSettings.From(builder.Configuration);
-        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(sp => AuthSettings.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<ServiceTokenSource>();
-
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(o =>
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // Configured from the final configuration (test hosts and late sources included).
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<AuthSettings>((o, settings) =>
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = new TokenValidationParameters

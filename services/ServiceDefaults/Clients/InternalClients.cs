@@ -14,14 +14,16 @@ public static class InternalClients
     /// presenting this service's token, with retries on Unavailable set in the channel's service config.
     /// Callers set a deadline per call.
     /// </summary>
-    public static IHttpClientBuilder AddInternalGrpcClient<TClient>(this IServiceCollection services, IConfiguration configuration, string target, string? name = null)
+    public static IHttpClientBuilder AddInternalGrpcClient<TClient>(this IServiceCollection services, string target, string? name = null)
         where TClient : class
     {
-        var address = configuration[$"Services:{target}"]
-            ?? throw new InvalidOperationException($"Services:{target} (the {target} service's gRPC address) is not configured.");
+        // Read when the client is first built, so test hosts and late configuration sources apply.
+        void Configure(IServiceProvider sp, GrpcClientFactoryOptions o) =>
+            o.Address = new Uri(sp.GetRequiredService<IConfiguration>()[$"Services:{target}"]
+                ?? throw new InvalidOperationException($"Services:{target} (the {target} service's gRPC address) is not configured."));
         var builder = name is null
-            ? services.AddGrpcClient<TClient>(o => o.Address = new Uri(address))
-            : services.AddGrpcClient<TClient>(name, o => o.Address = new Uri(address));
+            ? services.AddGrpcClient<TClient>(Configure)
+            : services.AddGrpcClient<TClient>(name, Configure);
         return builder
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

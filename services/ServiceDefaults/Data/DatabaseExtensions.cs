@@ -25,23 +25,23 @@ public static class DatabaseExtensions
     public static WebApplicationBuilder AddServiceDatabase<TContext>(this WebApplicationBuilder builder, string name)
         where TContext : DbContext
     {
-        var provider = DatabaseProvider.From(builder.Configuration);
-        var connectionString = builder.Configuration.GetConnectionString(name);
-        if (provider == DatabaseProvider.SqlServer && string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{name} is not set.");
-        }
-        connectionString ??= $"Data Source={Path.Combine(builder.Configuration.DataDirectory(), name + ".db")};Pooling=True";
-
+        // Configuration is read when the context is first built, so test hosts' settings apply.
         builder.Services.AddDbContext<TContext>((sp, o) =>
         {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var provider = DatabaseProvider.From(configuration);
+            var connectionString = configuration.GetConnectionString(name);
             if (provider == DatabaseProvider.SqlServer)
             {
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{name} is not set.");
+                }
                 o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure());
             }
             else
             {
-                o.UseSqlite(connectionString);
+                o.UseSqlite(connectionString ?? $"Data Source={Path.Combine(configuration.DataDirectory(), name + ".db")};Pooling=True");
             }
             o.AddInterceptors(sp.GetServices<IInterceptor>());
         });

@@ -1,0 +1,34 @@
+using Complaints.Intake.Data;
+using Complaints.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Complaints.Intake.Tests;
+
+/// <summary>Intake in-process, with Routing and Notifications down unless addresses are given.</summary>
+public sealed class IntakeFactory(IDictionary<string, string?>? settings = null) : ServiceFactory<Program>(settings)
+{
+    public V1.IntakeService.IntakeServiceClient Public() => new(Channel());
+
+    public async Task<T> WithDb<T>(Func<IntakeDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<IntakeDbContext>());
+    }
+
+    /// <summary>The raw bytes of the SQLite file and its WAL, to prove what is (not) stored in clear.</summary>
+    public byte[] RawDatabaseBytes()
+    {
+        SqliteConnection.ClearAllPools();
+        return Directory.EnumerateFiles(Data.Path, "intake.db*").SelectMany(File.ReadAllBytes).ToArray();
+    }
+}
+
+/// <summary>One Intake per test class; tests use their own idempotency keys and references.</summary>
+public sealed class IntakeFixture : IDisposable
+{
+    public IntakeFactory Factory { get; } = new();
+
+    public void Dispose() => Factory.Dispose();
+}

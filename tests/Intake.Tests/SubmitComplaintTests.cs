@@ -1,0 +1,182 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Complaints.Common.V1;
+using Complaints.Eventing;
+using Complaints.Intake.V1;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+
+namespace Complaints.Intake.Tests;
+
+public class SubmitComplaintTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
+{
+    private readonly IntakeFactory _intake = fixture.Factory;
+
+    [Fact]
+    public async Task SubmitComplaint_ValidRequest_ReturnsReferenceTokenAndReceivedAt()
+    {
+        var response = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+
+        Assert.Matches("^CMP-", response.Reference);
+        Assert.NotEmpty(response.TrackingToken);
+        Assert.Equal(CaseStatus.Received, response.Status);
+        Assert.True(Math.Abs((DateTimeOffset.UtcNow - response.ReceivedAt.ToDateTimeOffset()).TotalMinutes) < 5);
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_ValidRequest_AppendsComplaintReceivedWithoutContactData()
+    {
+        var request = ValidationTests.ValidRequest();
+        var response = await _intake.Public().SubmitComplaintAsync(request);
+
+        var stored = await _intake.WithDb(db => db.Events.SingleAsync(e => e.AggregateId == response.ComplaintId));
+
+        Assert.Equal(ComplaintReceived.Descriptor.FullName, stored.Type);
+        var payload = ComplaintReceived.Parser.ParseFrom(stored.Payload);
+        Assert.Equal(response.Reference, payload.Reference);
+        Assert.Equal("billing", payload.Category);
+        Assert.Equal(Channel.Web, payload.Channel);
+        Assert.Equal("ko", payload.PreferredLanguage);
+        var text = payload.ToString();
+        foreach (var secret in new[] { "Mina", "mina@example.com", "+821012345678", "Charged twice", "charged twice for one order" })
+        {
+            Assert.DoesNotContain(secret, text);
+        }
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_SameKeyTwice_ReturnsFirstAnswerAndStoresOne()
+    {
+        var request = ValidationTests.ValidRequest();
+
+        var first = await _intake.Public().SubmitComplaintAsync(request);
+        var second = await _intake.Public().SubmitComplaintAsync(request);
+
+        Assert.Equal(first, second);
+        Assert.Equal(1, await _intake.WithDb(db => db.Complaints.CountAsync(c => c.IdempotencyKey == request.IdempotencyKey)));
+        Assert.Equal(1, await _intake.WithDb(db => db.Events.CountAsync(e => e.AggregateId == first.ComplaintId)));
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_SameKeyDifferentBody_AlreadyExistsNamingKey()
+    {
+        var request = ValidationTests.ValidRequest();
+        await _intake.Public().SubmitComplaintAsync(request);
+        var changed = request.Clone();
+        changed.Subject = "Something else";
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().SubmitComplaintAsync(changed).ResponseAsync);
+
+        Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
+        Assert.Contains("idempotencyKey", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_ParallelDuplicates_OneComplaintAndSameAnswer()
+    {
+        var request = ValidationTests.ValidRequest();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _intake.Public().SubmitComplaintAsync(request).ResponseAsync));
+
+        Assert.Single(answers.Select(a => a.Reference).Distinct());
+        Assert.Single(answers.Select(a => a.TrackingToken).Distinct());
+        Assert.Equal(1, await _intake.WithDb(db => db.Complaints.CountAsync(c => c.IdempotencyKey == request.IdempotencyKey)));
+        Assert.Equal(1, await _intake.WithDb(db => db.Events.CountAsync(e => e.AggregateId == answers[0].ComplaintId)));
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_InvalidFields_InvalidArgumentWithFieldViolationsAndNothingStored()
+    {
+        var request = ValidationTests.ValidRequest();
+        request.Complainant.Email = "nope";
+        request.Subject = "";
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().SubmitComplaintAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var badRequest = error.GetRpcStatus()?.GetDetail<BadRequest>();
+        Assert.NotNull(badRequest);
+        Assert.Equal(["complainant.email", "subject"], badRequest.FieldViolations.Select(v => v.Field));
+        Assert.Equal(0, await _intake.WithDb(db => db.Complaints.CountAsync(c => c.IdempotencyKey == request.IdempotencyKey)));
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_StoresContactAndTextOnlyEncrypted()
+    {
+        var marker = "zq" + Guid.NewGuid().ToString("N")[..10];
+        var request = ValidationTests.ValidRequest();
+        request.Complainant.Email = $"{marker}@example.com";
+        request.Complainant.Name = $"Name {marker}";
+        request.Description = $"Description {marker} with detail";
+        await _intake.Public().SubmitComplaintAsync(request);
+
+        var raw = _intake.RawDatabaseBytes();
+
+        Assert.True(raw.Length > 0);
+        Assert.Equal(-1, raw.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)));
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_RestBodyFromContract_Accepted()
+    {
+        using var http = _intake.CreateClient();
+        var body = $$"""
+            { "idempotencyKey": "{{Guid.NewGuid()}}",
+              "channel": "CHANNEL_WEB",
+              "complainant": { "name": "Mina Park", "email": "mina@example.com",
+                               "phone": "+821012345678", "preferredLanguage": "ko" },
+              "category": "billing", "subject": "Charged twice",
+              "description": "My card was charged twice for one order.",
+              "remedySought": "Refund of the second charge", "confidential": false,
+              "jurisdiction": "JURISDICTION_UK_FCA" }
+            """;
+
+        using var response = await http.PostAsync("/api/v1/complaints", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("CMP-", json.GetProperty("reference").GetString());
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("trackingToken").GetString()));
+        Assert.True(json.TryGetProperty("receivedAt", out _));
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_RestBadInput_400NamingTheField()
+    {
+        using var http = _intake.CreateClient();
+        var body = """{ "idempotencyKey": "k-400", "channel": "CHANNEL_WEB", "complainant": { "name": "A", "email": "a@example.com" }, "category": "billing", "subject": "ok", "description": "" }""";
+
+        using var response = await http.PostAsync("/api/v1/complaints", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("description", json.GetProperty("message").GetString());
+        Assert.Equal("description", json.GetProperty("details")[0].GetProperty("fieldViolations")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_RestUnknownEnumValue_400()
+    {
+        using var http = _intake.CreateClient();
+        var body = """{ "idempotencyKey": "k-enum", "channel": "CHANNEL_CARRIER_PIGEON" }""";
+
+        using var response = await http.PostAsync("/api/v1/complaints", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("CHANNEL_CARRIER_PIGEON", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_PartnerAndPublicSameKey_AreSeparateComplaints()
+    {
+        var request = ValidationTests.ValidRequest();
+        var partner = new IntakeService.IntakeServiceClient(_intake.Channel(_intake.Token("crm-1", "partner")));
+
+        var asPublic = await _intake.Public().SubmitComplaintAsync(request);
+        var asPartner = await partner.SubmitComplaintAsync(request);
+
+        Assert.NotEqual(asPublic.Reference, asPartner.Reference);
+    }
+}

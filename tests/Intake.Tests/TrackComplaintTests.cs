@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Complaints.Common.V1;
+using Complaints.Intake.V1;
+using Grpc.Core;
+
+namespace Complaints.Intake.Tests;
+
+public class TrackComplaintTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
+{
+    private readonly IntakeFactory _intake = fixture.Factory;
+
+    [Fact]
+    public async Task TrackComplaint_RightAfterSubmit_ReceivedWithDependenciesNamedUnavailable()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+
+        var view = await _intake.Public().TrackComplaintAsync(new TrackComplaintRequest { Reference = submitted.Reference, TrackingToken = submitted.TrackingToken });
+
+        Assert.Equal(CaseStatus.Received, view.Status);
+        Assert.Equal(submitted.Reference, view.Reference);
+        Assert.Equal(submitted.ReceivedAt, view.ReceivedAt);
+        Assert.Equal("Charged twice", view.Subject);
+        Assert.Equal("Complaint received", Assert.Single(view.Timeline).Title);
+        // Routing and Notifications point at dead ports in this host.
+        Assert.Equal(["case", "messages"], view.Unavailable);
+    }
+
+    [Fact]
+    public async Task TrackComplaint_WrongToken_NotFoundLikeUnknownReference()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+
+        var wrongToken = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().TrackComplaintAsync(
+            new TrackComplaintRequest { Reference = submitted.Reference, TrackingToken = "x" + submitted.TrackingToken[1..] }).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().TrackComplaintAsync(
+            new TrackComplaintRequest { Reference = "CMP-0000-0000", TrackingToken = submitted.TrackingToken }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, wrongToken.StatusCode);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(unknown.Status.Detail, wrongToken.Status.Detail);
+    }
+
+    [Fact]
+    public async Task TrackComplaint_MissingToken_InvalidArgumentNamingToken()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().TrackComplaintAsync(
+            new TrackComplaintRequest { Reference = "CMP-0000-0000" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("trackingToken", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task TrackComplaint_LowerCaseReference_Matches()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+
+        var view = await _intake.Public().TrackComplaintAsync(new TrackComplaintRequest { Reference = submitted.Reference.ToLowerInvariant(), TrackingToken = submitted.TrackingToken });
+
+        Assert.Equal(submitted.Reference, view.Reference);
+    }
+
+    [Theory]
+    [InlineData("ko", "이중 결제 환불 요청")]
+    [InlineData("bg", "Двойно таксуване — искам възстановяване")]
+    [InlineData("ar", "تم خصم المبلغ مرتين")]
+    [InlineData("en", "Charged twice 💳💳 — please fix 👍🏽")]
+    public async Task TrackComplaint_AnyScript_SubjectRoundTripsExactly(string language, string subject)
+    {
+        var request = ValidationTests.ValidRequest();
+        request.Subject = subject;
+        request.Complainant.PreferredLanguage = language;
+        var submitted = await _intake.Public().SubmitComplaintAsync(request);
+
+        var view = await _intake.Public().TrackComplaintAsync(new TrackComplaintRequest { Reference = submitted.Reference, TrackingToken = submitted.TrackingToken });
+
+        Assert.Equal(subject, view.Subject);
+    }
+
+    [Fact]
+    public async Task TrackComplaint_Rest_TokenInBodyAnd404ForWrongToken()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+        using var http = _intake.CreateClient();
+
+        using var ok = await http.PostAsJsonAsync($"/api/v1/complaints/{submitted.Reference}/track", new { trackingToken = submitted.TrackingToken });
+        using var wrong = await http.PostAsJsonAsync($"/api/v1/complaints/{submitted.Reference}/track", new { trackingToken = "wrong" });
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var json = await ok.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("CASE_STATUS_RECEIVED", json.GetProperty("status").GetString());
+        Assert.Equal(submitted.Reference, json.GetProperty("reference").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
+    }
+}

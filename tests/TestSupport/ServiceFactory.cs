@@ -1,0 +1,75 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Complaints.TestSupport;
+
+/// <summary>
+/// One service in-process on the test server, with its own temp data folder and keys. gRPC calls go
+/// through the in-memory handler; REST calls through <see cref="WebApplicationFactory{T}.CreateClient()"/>.
+/// </summary>
+public class ServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public ServiceFactory(IDictionary<string, string?>? settings = null)
+    {
+        Data = new TempFolder();
+        SigningKey = TestKeys.NewKey();
+        _settings = new Dictionary<string, string?>
+        {
+            ["DataDir"] = Data.Path,
+            ["Auth:SigningKey"] = SigningKey,
+            ["Intake:MasterKey"] = TestKeys.NewKey(),
+            ["Intake:TrackingKey"] = TestKeys.NewKey(),
+            ["Services:Intake"] = TestKeys.DeadAddress(),
+            ["Services:Routing"] = TestKeys.DeadAddress(),
+            ["Services:Notifications"] = TestKeys.DeadAddress(),
+            ["Services:Insights"] = TestKeys.DeadAddress(),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public TempFolder Data { get; }
+
+    public string SigningKey { get; }
+
+    public string Token(string subject, params string[] roles) => TestKeys.Token(SigningKey, subject, roles);
+
+    /// <summary>A gRPC channel to the in-process server, optionally with a bearer token on every call.</summary>
+    public GrpcChannel Channel(string? token = null)
+    {
+        var options = new GrpcChannelOptions { HttpHandler = Server.CreateHandler() };
+        if (token is not null)
+        {
+            options.Credentials = Grpc.Core.ChannelCredentials.Create(
+                Grpc.Core.ChannelCredentials.Insecure,
+                Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
+                {
+                    metadata.Add("Authorization", "Bearer " + token);
+                    return Task.CompletedTask;
+                }));
+            options.UnsafeUseInsecureChannelCallCredentials = true;
+        }
+        return GrpcChannel.ForAddress(Server.BaseAddress, options);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Data.Dispose();
+        }
+    }
+}
