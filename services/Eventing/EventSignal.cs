@@ -37,13 +37,25 @@ public sealed class RedisEventSignal : IEventSignal, IDisposable
     private readonly ISubscriber _subscriber;
     private readonly RedisChannel _channel;
     private readonly ILogger<RedisEventSignal> _logger;
+    private readonly Action<RedisChannel, RedisValue> _handler;
 
     public RedisEventSignal(IConnectionMultiplexer redis, ServiceIdentity identity, ILogger<RedisEventSignal> logger)
     {
         _subscriber = redis.GetSubscriber();
         _channel = RedisChannel.Literal($"complaints:feed:{identity.Name}");
         _logger = logger;
-        _subscriber.Subscribe(_channel, (_, _) => _local.Notify());
+        _handler = (_, _) => _local.Notify();
+        try
+        {
+            _subscriber.Subscribe(_channel, _handler);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // This signal is built with the first DbContext: throwing here would keep the service
+            // from starting while Redis is down. The multiplexer keeps the subscription and makes
+            // it when it connects; until then, streams poll.
+            _logger.LogWarning(ex, "Could not subscribe to the new-events signal yet; streams poll until Redis is back");
+        }
     }
 
     public void Notify()
@@ -56,5 +68,6 @@ public sealed class RedisEventSignal : IEventSignal, IDisposable
 
     public Task Waiter() => _local.Waiter();
 
-    public void Dispose() => _subscriber.Unsubscribe(_channel);
+    // Fire and forget: a blocking unsubscribe would throw from Dispose when Redis is down.
+    public void Dispose() => _subscriber.Unsubscribe(_channel, _handler, CommandFlags.FireAndForget);
 }

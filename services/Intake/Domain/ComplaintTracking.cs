@@ -24,7 +24,6 @@ public sealed class ComplaintTracking(
     CaseViewService.CaseViewServiceClient routing,
     MessageHistoryService.MessageHistoryServiceClient notifications,
     IOptions<IntakeOptions> options,
-    TimeProvider clock,
     ILogger<ComplaintTracking> logger)
 {
     // Same answer for an unknown reference and a wrong token, so references cannot be probed.
@@ -59,7 +58,8 @@ public sealed class ComplaintTracking(
             Subject = DecryptSubject(complaint),
         };
 
-        var deadline = clock.GetUtcNow().Add(options.Value.DependencyTimeout).UtcDateTime;
+        // A network deadline is wall-clock time, not the domain clock.
+        var deadline = DateTime.UtcNow.Add(options.Value.DependencyTimeout);
         var id = complaint.Id.ToString();
         var caseCall = routing.GetPublicCaseViewAsync(new GetPublicCaseViewRequest { ComplaintId = id }, deadline: deadline, cancellationToken: ct);
         var messagesCall = notifications.ListMessagesAsync(new ListMessagesRequest { ComplaintId = id }, deadline: deadline, cancellationToken: ct);

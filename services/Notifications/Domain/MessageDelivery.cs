@@ -54,7 +54,8 @@ public sealed class MessageDelivery(
         {
             var contact = await contacts.GetContactForDeliveryAsync(
                 new GetContactForDeliveryRequest { ComplaintId = message.ComplaintId.ToString() },
-                deadline: now.AddSeconds(5).UtcDateTime, cancellationToken: ct);
+                // A network deadline is wall-clock time, not the domain clock.
+                deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
 
             if (!contact.HasContact || string.IsNullOrEmpty(contact.Email))
             {

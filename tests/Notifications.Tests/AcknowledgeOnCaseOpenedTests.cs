@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Complaints.Common.V1;
+using Complaints.Eventing;
+using Complaints.Notifications.Data;
+using Complaints.Notifications.Domain;
+using Complaints.Routing.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Complaints.Notifications.Tests;
+
+public sealed class AcknowledgeOnCaseOpenedTests : IDisposable
+{
+    private static readonly DateTimeOffset ReceivedAt = new(2025, 5, 20, 23, 30, 0, TimeSpan.Zero);
+    private readonly NotificationsDb _db = new();
+    private readonly FakeTimeProvider _clock = new(ReceivedAt.AddMinutes(2));
+    private readonly DeliveryWakeup _wakeup = new();
+
+    public void Dispose() => _db.Dispose();
+
+    private AcknowledgeOnCaseOpened Handler() => new(_wakeup, _clock);
+
+    private static CaseOpened Opened(string language = "ko") => new()
+    {
+        ComplaintId = Guid.NewGuid().ToString(),
+        Reference = Envelopes.NewReference(),
+        Category = "billing",
+        Channel = Channel.Web,
+        PreferredLanguage = language,
+        HasContact = true,
+        ReceivedAt = Timestamp.FromDateTimeOffset(ReceivedAt),
+        OpenedAt = Timestamp.FromDateTimeOffset(ReceivedAt.AddMinutes(1)),
+        AcknowledgeBy = Timestamp.FromDateTimeOffset(ReceivedAt.AddHours(24)),
+        ResolveBy = Timestamp.FromDateTimeOffset(ReceivedAt.AddDays(56)),
+    };
+
+    [Fact]
+    public async Task HandleAsync_CaseOpened_QueuesOnePendingEmail()
+    {
+        var e = Opened();
+        var envelope = Envelopes.For(e, Sources.Routing, e.ComplaintId);
+
+        await _db.ApplyAsync(Handler(), envelope);
+
+        var message = Assert.Single(await _db.QueryAsync(db => db.Messages.ToListAsync()));
+        Assert.Equal(MessageIds.From(envelope.EventId, MessageKind.Acknowledgement), message.Id);
+        Assert.Equal(Guid.Parse(e.ComplaintId), message.ComplaintId);
+        Assert.Equal(e.Reference, message.Reference);
+        Assert.Equal((int)MessageKind.Acknowledgement, message.Kind);
+        Assert.Equal((int)DeliveryChannel.Email, message.Channel);
+        Assert.Equal((int)DeliveryStatus.Pending, message.Status);
+        Assert.Equal("ko", message.Language);
+        Assert.Equal(0, message.Attempts);
+        Assert.Equal(_clock.GetUtcNow(), message.CreatedAt);
+        Assert.Equal(_clock.GetUtcNow(), message.NextAttemptAt);
+        Assert.Null(message.DeliveredAt);
+        Assert.Null(message.Subject);
+    }
+
+    [Fact]
+    public async Task HandleAsync_CaseOpened_TemplateDataHoldsDeadlines()
+    {
+        var e = Opened();
+
+        await _db.ApplyAsync(Handler(), Envelopes.For(e, Sources.Routing, e.ComplaintId));
+
+        var message = await _db.QueryAsync(db => db.Messages.SingleAsync());
+        var data = JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(message.TemplateData);
+        Assert.NotNull(data);
+        Assert.Equal(ReceivedAt, data["receivedAt"]);
+        Assert.Equal(ReceivedAt.AddHours(24), data["acknowledgeBy"]);
+        Assert.Equal(ReceivedAt.AddDays(56), data["resolveBy"]);
+        Assert.Equal(e.Reference, message.Reference);
+    }
+
+    [Fact]
+    public async Task HandleAsync_SameEventTwice_QueuesOneMessage()
+    {
+        var e = Opened();
+        var envelope = Envelopes.For(e, Sources.Routing, e.ComplaintId);
+
+        await _db.ApplyAsync(Handler(), envelope);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await _db.ApplyAsync(Handler(), envelope);
+
+        var message = Assert.Single(await _db.QueryAsync(db => db.Messages.ToListAsync()));
+        Assert.Equal(ReceivedAt.AddMinutes(2), message.CreatedAt);
+    }
+
+    [Fact]
+    public async Task HandleAsync_CaseOpened_AppendsNoEventAndStoresNoAddress()
+    {
+        var e = Opened();
+
+        await _db.ApplyAsync(Handler(), Envelopes.For(e, Sources.Routing, e.ComplaintId));
+
+        Assert.Equal(0, await _db.QueryAsync(db => db.Events.CountAsync()));
+        var message = await _db.QueryAsync(db => db.Messages.SingleAsync());
+        Assert.DoesNotContain("@", message.TemplateData);
+    }
+
+    [Fact]
+    public async Task AfterCommit_AfterQueueing_WakesDeliveryWorker()
+    {
+        var handler = Handler();
+        var e = Opened();
+        var waiter = _wakeup.Signal.Waiter();
+        await _db.ApplyAsync(handler, Envelopes.For(e, Sources.Routing, e.ComplaintId));
+        Assert.False(waiter.IsCompleted);
+
+        ((IEventHandler<NotificationsDbContext>)handler).AfterCommit();
+
+        Assert.True(waiter.IsCompleted);
+    }
+
+    [Fact]
+    public void Handler_Subscription_IsCaseOpenedFromRouting()
+    {
+        IEventHandler<NotificationsDbContext> handler = Handler();
+
+        Assert.Equal(Sources.Routing, handler.Source);
+        Assert.Equal(CaseOpened.Descriptor.FullName, handler.EventType);
+    }
+}

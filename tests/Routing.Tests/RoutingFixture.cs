@@ -1,0 +1,48 @@
+using Complaints.Common.V1;
+using Complaints.Routing.Data;
+using Complaints.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Complaints.Routing.Tests;
+
+/// <summary>One Routing in-process per test class (Intake and Notifications down); tests seed their own cases.</summary>
+public sealed class RoutingFixture : IDisposable
+{
+    public ServiceFactory<Program> Factory { get; } = new();
+
+    public string ServiceToken => Factory.Token("intake", "service");
+
+    /// <summary>A case with two public entries and one internal note, written straight into Routing's database.</summary>
+    public async Task<Case> SeedCaseAsync()
+    {
+        var id = Guid.NewGuid();
+        var receivedAt = new DateTimeOffset(2025, 4, 1, 8, 0, 0, TimeSpan.Zero);
+        var c = new Case
+        {
+            ComplaintId = id,
+            Reference = Envelopes.NewReference(),
+            Status = (int)CaseStatus.Received,
+            Category = "billing",
+            Channel = (int)Channel.Phone,
+            Jurisdiction = (int)Jurisdiction.EuPsd2,
+            PreferredLanguage = "en",
+            Confidential = false,
+            HasContact = true,
+            ReceivedAt = receivedAt,
+            OpenedAt = receivedAt.AddMinutes(1),
+            AcknowledgeBy = receivedAt.AddHours(24),
+            ResolveBy = receivedAt.AddDays(56),
+        };
+        c.Timeline.Add(new CaseHistoryEntry { ComplaintId = id, At = receivedAt, Title = "Complaint received", Detail = "We have received your complaint.", IsPublic = true, Actor = "system" });
+        c.Timeline.Add(new CaseHistoryEntry { ComplaintId = id, At = receivedAt.AddMinutes(2), Title = "Internal note", Detail = $"Suspect duplicate charge {id:N}", IsPublic = false, Actor = "agent-7" });
+        c.Timeline.Add(new CaseHistoryEntry { ComplaintId = id, At = receivedAt.AddMinutes(1), Title = "Case opened", Detail = "Your complaint is registered.", IsPublic = true, Actor = "system" });
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        db.Cases.Add(c);
+        await db.SaveChangesAsync();
+        return c;
+    }
+
+    public void Dispose() => Factory.Dispose();
+}
