@@ -89,7 +89,15 @@ public sealed class EventSubscriber<TContext>(
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Feed {Source} interrupted; resuming from the checkpoint in {Delay}", source, backoff);
+                if (ex is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded } rpc)
+                {
+                    // Expected while the producer starts or restarts: no stack trace.
+                    logger.LogWarning("Feed {Source} unavailable ({Status}); resuming from the checkpoint in {Delay}", source, rpc.StatusCode, backoff);
+                }
+                else
+                {
+                    logger.LogWarning(ex, "Feed {Source} interrupted; resuming from the checkpoint in {Delay}", source, backoff);
+                }
                 try
                 {
                     await Task.Delay(backoff, clock, stoppingToken);

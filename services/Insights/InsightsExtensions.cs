@@ -10,7 +10,7 @@ public static class InsightsExtensions
 {
     public static WebApplicationBuilder AddInsights(this WebApplicationBuilder builder)
     {
-        builder.AddServiceDatabase<InsightsDbContext>("insights");
+        builder.AddServiceDatabase<InsightsDbContext, SqliteInsightsDbContext, SqlServerInsightsDbContext>("insights");
         foreach (var source in new[] { Sources.Intake, Sources.Routing, Sources.Notifications })
         {
             builder.AddEventSubscription<InsightsDbContext>(source);

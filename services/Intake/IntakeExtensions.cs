@@ -15,7 +15,7 @@ public static class IntakeExtensions
     public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<IntakeOptions>().Bind(builder.Configuration.GetSection("Intake")).ValidateOnStart();
-        builder.AddServiceDatabase<IntakeDbContext>("intake");
+        builder.AddServiceDatabase<IntakeDbContext, SqliteIntakeDbContext, SqlServerIntakeDbContext>("intake");
         builder.AddEventLog();
 
         builder.Services.AddSingleton(sp => KeyMaterial.From(sp.GetRequiredService<IConfiguration>()));

@@ -13,7 +13,7 @@ public static class NotificationsExtensions
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection("Notifications"));
-        builder.AddServiceDatabase<NotificationsDbContext>("notifications");
+        builder.AddServiceDatabase<NotificationsDbContext, SqliteNotificationsDbContext, SqlServerNotificationsDbContext>("notifications");
         builder.AddEventLog();
         builder.AddEventSubscription<NotificationsDbContext>(Sources.Routing);
         builder.AddEventHandler<NotificationsDbContext, AcknowledgeOnCaseOpened>();

@@ -11,7 +11,7 @@ public static class RoutingExtensions
     public static WebApplicationBuilder AddRouting(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<SlaOptions>(builder.Configuration.GetSection("Sla"));
-        builder.AddServiceDatabase<RoutingDbContext>("routing");
+        builder.AddServiceDatabase<RoutingDbContext, SqliteRoutingDbContext, SqlServerRoutingDbContext>("routing");
         builder.AddEventLog();
         builder.AddEventSubscription<RoutingDbContext>(Sources.Intake);
         builder.AddEventSubscription<RoutingDbContext>(Sources.Notifications);

@@ -11,7 +11,8 @@ public sealed class Counter
     public long Value { get; set; }
 }
 
-public sealed class InsightsDbContext(DbContextOptions<InsightsDbContext> options) : DbContext(options), IEventInboxContext
+/// <summary>The model; <see cref="SqliteInsightsDbContext"/> and <see cref="SqlServerInsightsDbContext"/> carry each provider's migrations.</summary>
+public class InsightsDbContext(DbContextOptions options) : DbContext(options), IEventInboxContext
 {
     public DbSet<Counter> Counters => Set<Counter>();
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();

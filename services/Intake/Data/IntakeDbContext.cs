@@ -34,7 +34,8 @@ public sealed class ComplaintRecord
     public byte[]? PhoneCipher { get; set; }
 }
 
-public sealed class IntakeDbContext(DbContextOptions<IntakeDbContext> options) : DbContext(options), IEventLogContext
+/// <summary>The model; <see cref="SqliteIntakeDbContext"/> and <see cref="SqlServerIntakeDbContext"/> carry each provider's migrations.</summary>
+public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEventLogContext
 {
     public DbSet<ComplaintRecord> Complaints => Set<ComplaintRecord>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();

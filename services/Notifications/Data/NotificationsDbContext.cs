@@ -41,7 +41,8 @@ public sealed class DeliveryAttempt
     public string? Error { get; set; }
 }
 
-public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbContext> options) : DbContext(options), IEventLogContext, IEventInboxContext
+/// <summary>The model; <see cref="SqliteNotificationsDbContext"/> and <see cref="SqlServerNotificationsDbContext"/> carry each provider's migrations.</summary>
+public class NotificationsDbContext(DbContextOptions options) : DbContext(options), IEventLogContext, IEventInboxContext
 {
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<DeliveryAttempt> Attempts => Set<DeliveryAttempt>();

@@ -37,7 +37,8 @@ public sealed class CaseHistoryEntry
     public required string Actor { get; set; }
 }
 
-public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options) : DbContext(options), IEventLogContext, IEventInboxContext
+/// <summary>The model; <see cref="SqliteRoutingDbContext"/> and <see cref="SqlServerRoutingDbContext"/> carry each provider's migrations.</summary>
+public class RoutingDbContext(DbContextOptions options) : DbContext(options), IEventLogContext, IEventInboxContext
 {
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<CaseHistoryEntry> Timeline => Set<CaseHistoryEntry>();

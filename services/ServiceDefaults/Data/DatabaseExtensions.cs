@@ -20,31 +20,37 @@ public static class DatabaseExtensions
 
     /// <summary>
     /// The service's own database: <c>Database:Provider</c> = Sqlite (default, a file <c>{DataDir}/{name}.db</c>)
-    /// or SqlServer (with <c>ConnectionStrings:{name}</c>). The schema is applied at start.
+    /// or SqlServer (with <c>ConnectionStrings:{name}</c>). Each provider has its own context subclass with its
+    /// own committed migrations; <typeparamref name="TContext"/> resolves to the configured one. Migrations are
+    /// applied at start.
     /// </summary>
-    public static WebApplicationBuilder AddServiceDatabase<TContext>(this WebApplicationBuilder builder, string name)
+    public static WebApplicationBuilder AddServiceDatabase<TContext, TSqlite, TSqlServer>(this WebApplicationBuilder builder, string name)
         where TContext : DbContext
+        where TSqlite : TContext
+        where TSqlServer : TContext
     {
-        // Configuration is read when the context is first built, so test hosts' settings apply.
-        builder.Services.AddDbContext<TContext>((sp, o) =>
+        // Configuration is read when a context is first built, so test hosts' settings apply.
+        builder.Services.AddDbContext<TSqlite>((sp, o) =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
-            var provider = DatabaseProvider.From(configuration);
-            var connectionString = configuration.GetConnectionString(name);
-            if (provider == DatabaseProvider.SqlServer)
-            {
-                if (string.IsNullOrWhiteSpace(connectionString))
-                {
-                    throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{name} is not set.");
-                }
-                o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure());
-            }
-            else
-            {
-                o.UseSqlite(connectionString ?? $"Data Source={Path.Combine(configuration.DataDirectory(), name + ".db")};Pooling=True");
-            }
+            o.UseSqlite(configuration.GetConnectionString(name)
+                ?? $"Data Source={Path.Combine(configuration.DataDirectory(), name + ".db")};Pooling=True");
             o.AddInterceptors(sp.GetServices<IInterceptor>());
         });
+        builder.Services.AddDbContext<TSqlServer>((sp, o) =>
+        {
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(name);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{name} is not set.");
+            }
+            o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure());
+            o.AddInterceptors(sp.GetServices<IInterceptor>());
+        });
+        builder.Services.AddScoped<TContext>(sp =>
+            DatabaseProvider.From(sp.GetRequiredService<IConfiguration>()) == DatabaseProvider.SqlServer
+                ? sp.GetRequiredService<TSqlServer>()
+                : sp.GetRequiredService<TSqlite>());
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [Extensions.ReadyTag]);
         builder.Services.AddHostedService<DatabaseInitializer<TContext>>();
         return builder;
@@ -66,7 +72,7 @@ public static class DatabaseProviderExtensions
     }
 }
 
-/// <summary>Creates or migrates the schema before the service takes traffic; SQLite runs in WAL mode for concurrent readers.</summary>
+/// <summary>Applies the committed migrations before the service takes traffic.</summary>
 internal sealed class DatabaseInitializer<TContext>(IServiceProvider services, ILogger<DatabaseInitializer<TContext>> logger) : IHostedService
     where TContext : DbContext
 {
@@ -74,18 +80,14 @@ internal sealed class DatabaseInitializer<TContext>(IServiceProvider services, I
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        if (db.Database.GetMigrations().Any())
-        {
-            await db.Database.MigrateAsync(cancellationToken);
-        }
-        else
-        {
-            await db.Database.EnsureCreatedAsync(cancellationToken);
-        }
         if (db.Database.IsSqlite())
         {
+            // WAL before the first write: readers never block the writer.
+            await db.Database.OpenConnectionAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await db.Database.CloseConnectionAsync();
         }
+        await db.Database.MigrateAsync(cancellationToken);
         logger.LogInformation("Database for {Context} ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
     }
 

@@ -1,0 +1,20 @@
+using Complaints.Gateway;
+using Complaints.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddTelemetry("gateway");
+builder.AddGatewayListeners();
+builder.AddGatewayProxy();
+builder.AddGatewayRateLimiting();
+builder.AddGatewayHealth();
+
+var app = builder.Build();
+
+app.UseRateLimiter();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapGatewayHealth();
+app.MapReverseProxy();
+
+app.Run();

@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Complaints.ServiceDefaults.Auth;
+
+namespace Complaints.Launcher;
+
+/// <summary>
+/// The local run's keys, kept in <c>{data}/local-secrets.json</c> (mode 600): generated on first use, reused afterwards,
+/// never in the repository. Each is base64 of 32 random bytes.
+/// </summary>
+public sealed record LocalSecrets(string SigningKey, string TrackingKey, string MasterKey)
+{
+    public const string FileName = "local-secrets.json";
+    private const int KeyBytes = 32;
+
+    public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, FileName);
+
+    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey());
+
+    /// <summary>Reads the secrets file in the data folder, creating it (or filling missing keys) when needed.</summary>
+    public static LocalSecrets LoadOrCreate(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = PathIn(dataDirectory);
+        for (var attempt = 0; ; attempt++)
+        {
+            if (File.Exists(path))
+            {
+                var stored = JsonSerializer.Deserialize(File.ReadAllText(path), LocalSecretsJson.Default.LocalSecrets);
+                var complete = new LocalSecrets(
+                    Valid(stored?.SigningKey) ?? NewKey(),
+                    Valid(stored?.TrackingKey) ?? NewKey(),
+                    Valid(stored?.MasterKey) ?? NewKey());
+                if (complete != stored)
+                {
+                    Write(path, complete, overwrite: true);
+                }
+                RestrictPermissions(path);
+                return complete;
+            }
+            var created = Generate();
+            try
+            {
+                Write(path, created, overwrite: false);
+                return created;
+            }
+            catch (IOException) when (attempt == 0 && File.Exists(path))
+            {
+                // Another launcher created it first: read theirs.
+            }
+        }
+    }
+
+    /// <summary>Settings for signing local tokens with <see cref="SigningKey"/>.</summary>
+    public AuthSettings AuthSettings() => new() { SigningKey = SigningKey };
+
+    /// <summary>A JWT signed with the local key, as the services expect (issuer complaints-local, audience complaints).</summary>
+    public string IssueToken(string subject, IEnumerable<string> roles, TimeSpan lifetime) =>
+        new LocalTokenIssuer(AuthSettings(), TimeProvider.System).Issue(subject, roles, lifetime);
+
+    private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes));
+
+    private static string? Valid(string? key)
+    {
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            return null;
+        }
+        var buffer = new byte[key.Length];
+        return Convert.TryFromBase64String(key, buffer, out var length) && length >= KeyBytes ? key : null;
+    }
+
+    private static void Write(string path, LocalSecrets secrets, bool overwrite)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = overwrite ? FileMode.Create : FileMode.CreateNew,
+            Access = FileAccess.Write,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var stream = new FileStream(path, options))
+        {
+            JsonSerializer.Serialize(stream, secrets, LocalSecretsJson.Default.LocalSecrets);
+        }
+        RestrictPermissions(path);
+    }
+
+    private static void RestrictPermissions(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}
+
+/// <summary>Source-generated (reflection-free) JSON for the secrets file.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(LocalSecrets))]
+internal sealed partial class LocalSecretsJson : JsonSerializerContext;

@@ -1,0 +1,439 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Complaints.Launcher;
+
+/// <summary>
+/// Starts the platform's processes from their build output, each with the platform's configuration
+/// (ports, service addresses, data folder, local keys), waits until each answers <c>/health/ready</c>,
+/// and on dispose stops them all (SIGTERM, then the whole process tree is killed). Also kills them
+/// if the hosting process exits without disposing.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var platform = new PlatformProcesses(new PlatformOptions { UseFreePorts = true, DataDirectory = temp, EchoToConsole = false });
+/// await platform.StartAsync();
+/// var rest = platform.GatewayRestUrl;
+/// </code>
+/// </example>
+public sealed class PlatformProcesses : IAsyncDisposable
+{
+    private static readonly string[] ForeignUrlVariables =
+        ["ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS"];
+
+    private readonly PlatformOptions _options;
+    private readonly List<PlatformChild> _children = [];
+    private readonly TaskCompletionSource<PlatformComponent> _unexpectedExit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private Task? _stopping;
+    private bool _started;
+
+    public PlatformProcesses(PlatformOptions options)
+    {
+        _options = options;
+        RepositoryRoot = Path.GetFullPath(options.RepositoryRoot ?? RepositoryLocator.FindRoot());
+        DataDirectory = Path.GetFullPath(options.DataDirectory ?? Path.Combine(RepositoryRoot, ".data"));
+        LogDirectory = Path.Combine(DataDirectory, "logs");
+        Secrets = LocalSecrets.LoadOrCreate(DataDirectory);
+
+        var wanted = options.Components?.Select(c => c.ToLowerInvariant()).ToHashSet() ?? [.. PlatformComponents.All];
+        var unknown = wanted.Except(PlatformComponents.All).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"Unknown component(s): {string.Join(", ", unknown)}; known: {string.Join(", ", PlatformComponents.All)}.");
+        }
+        AllComponents = options.UseFreePorts ? FreePortLayout() : PlatformComponents.Layout(options.BasePort, options.GatewayPort);
+        Components = AllComponents.Where(c => wanted.Contains(c.Name)).ToList();
+    }
+
+    public string RepositoryRoot { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary><c>{data}/logs</c>: one <c>{component}.log</c> per child.</summary>
+    public string LogDirectory { get; }
+
+    /// <summary>The keys handed to the services (from <c>{data}/local-secrets.json</c>).</summary>
+    public LocalSecrets Secrets { get; }
+
+    /// <summary>The components this instance starts.</summary>
+    public IReadOnlyList<PlatformComponent> Components { get; }
+
+    /// <summary>Every component's ports (also those not started: the others are told where they would be).</summary>
+    public IReadOnlyList<PlatformComponent> AllComponents { get; }
+
+    public PlatformComponent this[string name] =>
+        AllComponents.FirstOrDefault(c => c.Name == name) ?? throw new KeyNotFoundException($"No component '{name}'.");
+
+    public PlatformComponent Gateway => this[PlatformComponents.Gateway];
+
+    /// <summary>REST/JSON, gRPC-Web and the page (HTTP/1.1), e.g. <c>http://127.0.0.1:8080</c>.</summary>
+    public Uri GatewayRestUrl => new(Gateway.HttpUrl);
+
+    /// <summary>gRPC over h2c, e.g. <c>http://127.0.0.1:8081</c>.</summary>
+    public Uri GatewayGrpcUrl => new(Gateway.GrpcUrl);
+
+    /// <summary>Completes with the first component that exited while it was not being stopped.</summary>
+    public Task<PlatformComponent> UnexpectedExit => _unexpectedExit.Task;
+
+    /// <summary>A JWT signed with the local key, for staff or analyst calls.</summary>
+    public string IssueToken(string subject, IEnumerable<string> roles, TimeSpan? lifetime = null) =>
+        Secrets.IssueToken(subject, roles, lifetime ?? TimeSpan.FromHours(1));
+
+    /// <summary>The last lines a component wrote (stdout and stderr).</summary>
+    public IReadOnlyList<string> LogTail(string name, int lines = 40)
+    {
+        lock (_gate)
+        {
+            return _children.FirstOrDefault(c => c.Component.Name == name)?.Tail(lines) ?? [];
+        }
+    }
+
+    /// <summary>Starts every component and waits until each is ready. On failure stops them all and throws <see cref="PlatformStartException"/>.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_started)
+            {
+                throw new InvalidOperationException("Already started.");
+            }
+            _started = true;
+        }
+        var dotnet = _options.DotnetPath ?? DotnetHost.Find();
+        CheckBuilt();
+        CheckPortsFree();
+        Directory.CreateDirectory(LogDirectory);
+        AppDomain.CurrentDomain.ProcessExit += OnHostExit;
+        AppDomain.CurrentDomain.UnhandledException += OnHostExit;
+
+        try
+        {
+            for (var i = 0; i < Components.Count; i++)
+            {
+                var component = Components[i];
+                var child = PlatformChild.Start(component, StartInfo(component, dotnet),
+                    Path.Combine(LogDirectory, component.Name + ".log"), _options, i);
+                lock (_gate)
+                {
+                    _children.Add(child);
+                }
+                _ = child.Exited.ContinueWith(_ =>
+                {
+                    if (!child.Stopping)
+                    {
+                        _unexpectedExit.TrySetResult(component);
+                    }
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops every child: SIGTERM, a grace period, then the whole process tree is killed. Idempotent.</summary>
+    public Task StopAsync()
+    {
+        lock (_gate)
+        {
+            return _stopping ??= StopCoreAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <c>dotnet build Complaints.sln -c {configuration}</c> with the console inherited; returns its exit code.</summary>
+    public static async Task<int> BuildSolutionAsync(string repositoryRoot, string configuration = "Release", CancellationToken cancellationToken = default)
+    {
+        var startInfo = new ProcessStartInfo(DotnetHost.Find())
+        {
+            WorkingDirectory = repositoryRoot,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "build", RepositoryLocator.SolutionFile, "-c", configuration, "-nologo", "-nodeReuse:false" })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("dotnet build did not start.");
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        return process.ExitCode;
+    }
+
+    private async Task StopCoreAsync()
+    {
+        AppDomain.CurrentDomain.ProcessExit -= OnHostExit;
+        AppDomain.CurrentDomain.UnhandledException -= OnHostExit;
+        PlatformChild[] children;
+        lock (_gate)
+        {
+            children = [.. _children];
+        }
+        await Task.WhenAll(children.Select(c => c.StopAsync(_options.GracefulStopTimeout))).ConfigureAwait(false);
+        foreach (var child in children)
+        {
+            child.Dispose();
+        }
+    }
+
+    /// <summary>The host is going away (normal exit, SIGTERM without a handler, an unhandled exception): leave nothing behind.</summary>
+    private void OnHostExit(object? sender, EventArgs e)
+    {
+        lock (_gate)
+        {
+            foreach (var child in _children)
+            {
+                child.KillTree();
+            }
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.ReadyTimeout);
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
+        {
+            Timeout = TimeSpan.FromSeconds(5),
+        };
+        PlatformChild[] children;
+        lock (_gate)
+        {
+            children = [.. _children];
+        }
+        var waits = children.Select(c => WaitUntilReadyAsync(c, http, deadline.Token)).ToList();
+        while (waits.Count > 0)
+        {
+            var done = await Task.WhenAny(waits).ConfigureAwait(false);
+            waits.Remove(done);
+            try
+            {
+                await done.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await DrainAsync(waits).ConfigureAwait(false);
+                var lateNames = children.Where(c => !c.Ready).Select(c => c.Component.Name).ToList();
+                var first = children.First(c => !c.Ready);
+                throw new PlatformStartException(first.Component.Name,
+                    $"not ready within {_options.ReadyTimeout.TotalSeconds:0} s (waiting for: {string.Join(", ", lateNames)})", first.Tail(40));
+            }
+            catch (Exception)
+            {
+                await deadline.CancelAsync().ConfigureAwait(false);
+                await DrainAsync(waits).ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    private static async Task DrainAsync(IEnumerable<Task> tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Cancelled with the others; the first failure is the one reported.
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(PlatformChild child, HttpClient http, CancellationToken cancellationToken)
+    {
+        var url = child.Component.ReadyUrl;
+        while (true)
+        {
+            if (child.Exited.IsCompleted)
+            {
+                // Let the last lines arrive.
+                await Task.Delay(200, CancellationToken.None).ConfigureAwait(false);
+                throw new PlatformStartException(child.Component.Name,
+                    $"exited with code {child.Exited.Result} before it was ready", child.Tail(40));
+            }
+            try
+            {
+                using var response = await http.GetAsync(url, cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    child.Ready = true;
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One probe timed out; try again.
+            }
+            await Task.WhenAny(Task.Delay(_options.ReadyPollInterval, cancellationToken), child.Exited).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private ProcessStartInfo StartInfo(PlatformComponent component, string dotnet)
+    {
+        var startInfo = new ProcessStartInfo(dotnet)
+        {
+            WorkingDirectory = component.OutputFolder(RepositoryRoot, _options.Configuration),
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+        };
+        startInfo.ArgumentList.Add(component.AssemblyPath(RepositoryRoot, _options.Configuration));
+
+        var env = startInfo.Environment; // Starts as the launcher's own: OTEL_* and ConnectionStrings__Redis pass through.
+        foreach (var name in ForeignUrlVariables)
+        {
+            env.Remove(name);
+        }
+        if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")))
+        {
+            env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        }
+        // Each process names itself in telemetry; a shared OTEL_SERVICE_NAME would merge them.
+        env["OTEL_SERVICE_NAME"] = component.Name;
+
+        foreach (var other in AllComponents.Where(c => !c.IsGateway))
+        {
+            env[$"Services__{other.ConfigName}"] = other.GrpcUrl;
+        }
+        env["Kestrel__Endpoints__Grpc__Url"] = component.GrpcUrl;
+        env[$"Kestrel__Endpoints__{component.HttpEndpointName}__Url"] = component.HttpUrl;
+
+        if (!component.IsGateway)
+        {
+            env["DataDir"] = DataDirectory;
+            env["Auth__SigningKey"] = Secrets.SigningKey;
+        }
+        if (component.Name == PlatformComponents.Intake)
+        {
+            env["Intake__TrackingKey"] = Secrets.TrackingKey;
+            env["Intake__MasterKey"] = Secrets.MasterKey;
+        }
+
+        foreach (var (key, value) in _options.Environment)
+        {
+            Set(env, key, value);
+        }
+        if (_options.ConfigureEnvironment is { } configure)
+        {
+            var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+            configure(component, overrides);
+            foreach (var (key, value) in overrides)
+            {
+                Set(env, key, value);
+            }
+        }
+        return startInfo;
+    }
+
+    private static void Set(IDictionary<string, string?> env, string key, string? value)
+    {
+        if (value is null)
+        {
+            env.Remove(key);
+        }
+        else
+        {
+            env[key] = value;
+        }
+    }
+
+    private void CheckBuilt()
+    {
+        var missing = Components
+            .Select(c => c.AssemblyPath(RepositoryRoot, _options.Configuration))
+            .Where(p => !File.Exists(p))
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new PlatformStartException(null,
+                $"not built ({_options.Configuration}): {string.Join(", ", missing)}; build the solution first (the launcher does unless --no-build)", []);
+        }
+    }
+
+    private void CheckPortsFree()
+    {
+        foreach (var component in Components)
+        {
+            foreach (var (port, what) in new[] { (component.GrpcPort, "gRPC"), (component.HttpPort, component.HttpEndpointName) })
+            {
+                if (!IsPortFree(port))
+                {
+                    throw new PlatformStartException(component.Name,
+                        $"port {port} ({what}) on {PlatformComponent.Host} is already in use; another run may still be going (choose other ports)", []);
+                }
+            }
+        }
+    }
+
+    private static bool IsPortFree(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static IReadOnlyList<PlatformComponent> FreePortLayout()
+    {
+        // Hold every listener until all are chosen so the ports differ.
+        var listeners = Enumerable.Range(0, 2 * PlatformComponents.All.Count).Select(_ =>
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            return l;
+        }).ToList();
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
+        listeners.ForEach(l => l.Stop());
+
+        var list = PlatformComponents.Services
+            .Select((s, i) => PlatformComponents.Service(s.Name, s.ConfigName, s.Folder, ports[2 * i], ports[2 * i + 1]))
+            .ToList();
+        list.Add(PlatformComponents.GatewayAt(ports[^2], ports[^1]));
+        return list;
+    }
+}
+
+/// <summary>A component could not be started or did not become ready; carries its last output lines.</summary>
+public sealed class PlatformStartException(string? component, string reason, IReadOnlyList<string> logTail)
+    : Exception(Describe(component, reason, logTail))
+{
+    public string? Component { get; } = component;
+
+    public string Reason { get; } = reason;
+
+    public IReadOnlyList<string> LogTail { get; } = logTail;
+
+    private static string Describe(string? component, string reason, IReadOnlyList<string> tail) =>
+        (component is null ? reason : $"{component}: {reason}")
+        + (tail.Count == 0 ? "" : $"{System.Environment.NewLine}Last lines of {component}:{System.Environment.NewLine}  "
+            + string.Join(System.Environment.NewLine + "  ", tail));
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# First benchmark: SubmitComplaint throughput and latency (p50/p99) direct to Intake and through the
+# gateway, and the time from submit to acknowledgement delivered (p50/p99), in one run against the
+# real processes started by the launcher. Prints one line per measurement; record them in docs/BENCHMARKS.md.
+#   usage: tools/bench.sh [count] [concurrency]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+count="${1:-2000}"
+concurrency="${2:-16}"
+data="$(mktemp -d /tmp/complaints-bench.XXXXXX)"
+base_port=15100
+gateway_port=18080
+
+dotnet build Complaints.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
+
+dotnet tools/Complaints.Launcher/bin/Release/net10.0/Complaints.Launcher.dll --no-build --data "$data" \
+  --base-port "$base_port" --gateway-port "$gateway_port" >"$data/launcher.out" 2>&1 &
+launcher=$!
+cleanup() {
+  kill -INT "$launcher" 2>/dev/null || true
+  wait "$launcher" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$gateway_port/health/ready" >/dev/null && break
+  sleep 0.5
+done
+curl -sf "http://127.0.0.1:$gateway_port/health/ready" >/dev/null || { tail -50 "$data/launcher.out"; exit 1; }
+
+key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["SigningKey"])' "$data/local-secrets.json")
+loadgen=(dotnet tools/Complaints.LoadGen/bin/Release/net10.0/Complaints.LoadGen.dll
+  --count "$count" --concurrency "$concurrency" --signing-key "$key"
+  --ack-feed "http://127.0.0.1:$((base_port + 3))")
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), dotnet $(dotnet --version)"
+echo "command: tools/bench.sh $count $concurrency"
+"${loadgen[@]}" --label direct-intake --target "http://127.0.0.1:$((base_port + 1))"
+"${loadgen[@]}" --label via-gateway --target "http://127.0.0.1:$((gateway_port + 1))"
