@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Complaints.Launcher;
+using Complaints.TestSupport;
+
+namespace Complaints.EndToEnd.Tests;
+
+/// <summary>Faults on a platform of its own: a context that is down loses nothing and delays only its part.</summary>
+public class FaultTests
+{
+    [Fact]
+    public async Task SubmitComplaint_RoutingDownThenStarted_TrackSaysWhatIsMissingThenCaseAcknowledged()
+    {
+        using var data = new TempFolder("complaints-e2e-fault");
+        var (withoutRouting, layout) = await StartOnFreeLayoutAsync(data.Path, ["intake", "notifications", "insights", "gateway"]);
+        await using var _ = withoutRouting;
+        using var rest = new HttpClient { BaseAddress = withoutRouting.GatewayRestUrl };
+
+        var complaint = await Complaint.SubmitAsync(rest);
+        var early = await complaint.TrackAsync(rest);
+
+        Assert.Equal("CASE_STATUS_RECEIVED", early.GetProperty("status").GetString());
+        Assert.Equal(["case"], early.GetProperty("unavailable").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("Complaint received", early.GetProperty("timeline")[0].GetProperty("title").GetString());
+
+        await using var routing = PlatformFixture.Start(data.Path, null, o =>
+        {
+            o.UseFreePorts = false;
+            o.BasePort = layout.BasePort;
+            o.GatewayPort = layout.GatewayPort;
+            o.Components = ["routing"];
+        });
+        await routing.StartAsync();
+
+        var view = await Eventually.Get(() => complaint.TrackAsync(rest), Complaint.IsAcknowledged, "the acknowledgement after Routing started", TimeSpan.FromSeconds(60));
+        Assert.Empty(view.GetProperty("unavailable").EnumerateArray());
+        Assert.Single(view.GetProperty("messages").EnumerateArray());
+    }
+
+    /// <summary>A fixed layout (needed to start a component later at a known address) on ports that are free now.</summary>
+    private static async Task<(PlatformProcesses Platform, (int BasePort, int GatewayPort) Layout)> StartOnFreeLayoutAsync(string data, string[] components)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var layout = (BasePort: Random.Shared.Next(20_000, 40_000), GatewayPort: Random.Shared.Next(40_000, 60_000));
+            var platform = PlatformFixture.Start(data, null, o =>
+            {
+                o.UseFreePorts = false;
+                o.BasePort = layout.BasePort;
+                o.GatewayPort = layout.GatewayPort;
+                o.Components = components;
+            });
+            try
+            {
+                await platform.StartAsync();
+                return (platform, layout);
+            }
+            catch (PlatformStartException) when (attempt < 3)
+            {
+                await platform.DisposeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net.Http.Headers;
+using Complaints.Launcher;
+using Complaints.TestSupport;
+
+namespace Complaints.EndToEnd.Tests;
+
+/// <summary>
+/// The whole platform as real processes on free loopback ports, once for the collection, exporting
+/// traces, metrics and logs to an in-test OTLP receiver.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public const string BuildConfiguration =
+#if DEBUG
+        "Debug";
+#else
+        "Release";
+#endif
+
+    private readonly TempFolder _data = new("complaints-e2e");
+
+    public OtlpReceiver Otlp { get; private set; } = null!;
+
+    public PlatformProcesses Platform { get; private set; } = null!;
+
+    public HttpClient Rest { get; private set; } = null!;
+
+    public string DataDirectory => _data.Path;
+
+    public async Task InitializeAsync()
+    {
+        Otlp = await OtlpReceiver.StartAsync();
+        Platform = Start(_data.Path, Otlp, null);
+        await Platform.StartAsync();
+        Rest = new HttpClient { BaseAddress = Platform.GatewayRestUrl };
+    }
+
+    /// <summary>Platform options for a test run: free ports or a given layout, quick telemetry export.</summary>
+    public static PlatformProcesses Start(string dataDirectory, OtlpReceiver? otlp, Action<PlatformOptions>? configure)
+    {
+        var options = new PlatformOptions
+        {
+            UseFreePorts = true,
+            DataDirectory = dataDirectory,
+            Configuration = BuildConfiguration,
+            EchoToConsole = false,
+            ReadyTimeout = TimeSpan.FromSeconds(90),
+        };
+        if (otlp is not null)
+        {
+            options.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp.Endpoint;
+            options.Environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+            options.Environment["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+            options.Environment["OTEL_BLRP_SCHEDULE_DELAY"] = "200";
+            options.Environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+        }
+        configure?.Invoke(options);
+        return new PlatformProcesses(options);
+    }
+
+    public HttpRequestMessage Bearer(HttpRequestMessage request, params string[] roles)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Platform.IssueToken("e2e-" + string.Join('-', roles), roles));
+        return request;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Rest?.Dispose();
+        if (Platform is not null)
+        {
+            await Platform.DisposeAsync();
+        }
+        if (Otlp is not null)
+        {
+            await Otlp.DisposeAsync();
+        }
+        _data.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
