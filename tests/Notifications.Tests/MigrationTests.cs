@@ -1,52 +1,9 @@
 using Complaints.Notifications.Data;
-using Complaints.ServiceDefaults.Data;
 using Complaints.TestSupport;
 
 namespace Complaints.Notifications.Tests;
 
-/// <summary>Each provider's committed migrations match the model; SQL Server is checked by generating its script.</summary>
-public class MigrationTests
+public class MigrationTests : MigrationTestsBase<SqliteNotificationsDbContext, SqlServerNotificationsDbContext>
 {
-    [Theory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.SqlServer)]
-    public void Migrations_EachProvider_MatchTheModel(DatabaseProvider provider)
-    {
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            MigrationChecks.AssertNoPendingModelChanges<SqliteNotificationsDbContext>(provider);
-        }
-        else
-        {
-            MigrationChecks.AssertNoPendingModelChanges<SqlServerNotificationsDbContext>(provider);
-        }
-    }
-
-    [Fact]
-    public void Migrations_SqlServer_GenerateIdempotentScript()
-    {
-        var script = MigrationChecks.SqlServerScript<SqlServerNotificationsDbContext>();
-
-        Assert.Contains("CREATE TABLE [message]", script);
-        Assert.Contains("CREATE TABLE [delivery_attempt]", script);
-        Assert.Contains("CREATE TABLE [event_log]", script);
-        Assert.Contains("CREATE TABLE [feed_checkpoint]", script);
-        Assert.Contains("CREATE TABLE [processed_event]", script);
-        Assert.Contains("IF NOT EXISTS", script);
-    }
-
-    [Fact]
-    public async Task Migrations_Sqlite_ApplyToFreshFile()
-    {
-        using var folder = new TempFolder();
-
-        var tables = await MigrationChecks.ApplySqliteAsync<SqliteNotificationsDbContext>(folder.File("Notifications.db"));
-
-        Assert.Contains("message", tables);
-        Assert.Contains("delivery_attempt", tables);
-        Assert.Contains("event_log", tables);
-        Assert.Contains("feed_checkpoint", tables);
-        Assert.Contains("processed_event", tables);
-        Assert.Contains("__EFMigrationsHistory", tables);
-    }
+    protected override IReadOnlyList<string> Tables => ["message", "delivery_attempt", "event_log", "feed_checkpoint", "processed_event"];
 }
