@@ -18,17 +18,20 @@ dotnet tools/Complaints.Launcher/bin/Release/net10.0/Complaints.Launcher.dll --n
   --base-port "$base_port" --gateway-port "$gateway_port" >"$data/launcher.out" 2>&1 &
 launcher=$!
 cleanup() {
-  kill -INT "$launcher" 2>/dev/null || true
+  # SIGTERM: a background job of a non-interactive shell ignores SIGINT.
+  kill -TERM "$launcher" 2>/dev/null || true
   wait "$launcher" 2>/dev/null || true
   rm -rf "$data"
 }
 trap cleanup EXIT
 
+# Ready when the launcher says so: it has seen every process answer /health/ready.
 for _ in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$gateway_port/health/ready" >/dev/null && break
+  grep -q "Press Ctrl+C to stop." "$data/launcher.out" && break
+  kill -0 "$launcher" 2>/dev/null || break
   sleep 0.5
 done
-curl -sf "http://127.0.0.1:$gateway_port/health/ready" >/dev/null || { tail -50 "$data/launcher.out"; exit 1; }
+grep -q "Press Ctrl+C to stop." "$data/launcher.out" || { tail -50 "$data/launcher.out"; exit 1; }
 
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["SigningKey"])' "$data/local-secrets.json")
 loadgen=(dotnet tools/Complaints.LoadGen/bin/Release/net10.0/Complaints.LoadGen.dll

@@ -80,8 +80,9 @@ public static class LoadRun
             {
                 await ackReader;
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
+                // The feed was followed until every complaint of the run was acknowledged (or the timeout).
             }
         }
         return new LoadResult(o, latencies.Count, errors, seconds, [.. latencies], [.. acks.Values], unacknowledged);

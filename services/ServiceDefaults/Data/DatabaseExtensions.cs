@@ -30,12 +30,14 @@ public static class DatabaseExtensions
         where TSqlServer : TContext
     {
         // Configuration is read when a context is first built, so test hosts' settings apply.
+        var writeGate = new SqliteWriteGate();
         builder.Services.AddDbContext<TSqlite>((sp, o) =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
             o.UseSqlite(configuration.GetConnectionString(name)
                 ?? $"Data Source={Path.Combine(configuration.DataDirectory(), name + ".db")};Pooling=True");
             o.AddInterceptors(sp.GetServices<IInterceptor>());
+            o.AddInterceptors(writeGate);
         });
         builder.Services.AddDbContext<TSqlServer>((sp, o) =>
         {
