@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# First benchmark: SubmitComplaint throughput and latency (p50/p99) direct to Intake and through the
-# gateway, and the time from submit to acknowledgement delivered (p50/p99), in one run against the
-# real processes started by the launcher. Prints one line per measurement; record them in docs/BENCHMARKS.md.
-#   usage: tools/bench.sh [count] [concurrency]
+# First benchmark, one run against the real processes started by the launcher:
+#  1. SubmitComplaint throughput and latency (p50/p99), closed loop, direct to Intake and through the gateway;
+#     the acknowledgement delay of those bursts (includes the backlog they build);
+#  2. the time from submit to acknowledgement delivered (p50/p99) at a steady rate below saturation.
+# Prints one line per measurement; record them in docs/BENCHMARKS.md.
+#   usage: tools/bench.sh [count] [concurrency] [steady-rate-per-second] [steady-seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 count="${1:-2000}"
 concurrency="${2:-16}"
+rate="${3:-20}"
+seconds="${4:-30}"
 data="$(mktemp -d /tmp/complaints-bench.XXXXXX)"
 base_port=15100
 gateway_port=18080
@@ -39,6 +43,8 @@ loadgen=(dotnet tools/Complaints.LoadGen/bin/Release/net10.0/Complaints.LoadGen.
   --ack-feed "http://127.0.0.1:$((base_port + 3))")
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), dotnet $(dotnet --version)"
-echo "command: tools/bench.sh $count $concurrency"
+echo "command: tools/bench.sh $count $concurrency $rate $seconds"
 "${loadgen[@]}" --label direct-intake --target "http://127.0.0.1:$((base_port + 1))"
 "${loadgen[@]}" --label via-gateway --target "http://127.0.0.1:$((gateway_port + 1))"
+"${loadgen[@]}" --label steady-via-gateway --target "http://127.0.0.1:$((gateway_port + 1))" \
+  --count $((rate * seconds)) --rate "$rate" --warmup 0

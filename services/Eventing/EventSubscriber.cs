@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Complaints.Eventing.V1;
 using Complaints.ServiceDefaults;
 using Google.Protobuf;
@@ -20,6 +21,10 @@ public interface IEventHandler<in TContext>
     /// <summary>Full protobuf name of the payload handled.</summary>
     string EventType { get; }
 
+    /// <remarks>
+    /// Events that arrive together are applied in one transaction, so a handler looks for entities added
+    /// by an earlier event of the batch in the context (<c>Local</c>) as well as in the database.
+    /// </remarks>
     Task HandleAsync(EventEnvelope envelope, TContext db, CancellationToken ct);
 
     /// <summary>Called after the transaction that applied the event committed, e.g. to wake a worker.</summary>
@@ -50,8 +55,9 @@ public abstract class FeedEventHandler<TContext, TPayload>(string source) : IEve
 
 /// <summary>
 /// Pulls one producer's feed from the stored checkpoint and applies each event exactly once in
-/// effect: handler changes, the inbox row and the new checkpoint commit in one transaction, so a
-/// crash at any point either applies all of it or none, and a redelivered event is skipped.
+/// effect: handler changes, the inbox rows and the new checkpoint commit in one transaction (per
+/// batch of events that arrived together), so a crash at any point either applies all of it or
+/// none, and a redelivered event is skipped.
 /// </summary>
 public sealed class EventSubscriber<TContext>(
     string source,
@@ -63,6 +69,9 @@ public sealed class EventSubscriber<TContext>(
 {
     public static readonly ActivitySource ActivitySource = new(Telemetry.SourcePrefix + "Eventing");
 
+    /// <summary>The most events applied in one transaction.</summary>
+    public const int MaxBatch = 100;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var client = clients.CreateClient<EventFeed.EventFeedClient>(FeedClientName(source));
@@ -72,11 +81,28 @@ public sealed class EventSubscriber<TContext>(
             try
             {
                 var after = await ReadCheckpointAsync(stoppingToken);
-                using var call = client.Subscribe(new SubscribeRequest { AfterSequence = after }, cancellationToken: stoppingToken);
-                await foreach (var envelope in call.ResponseStream.ReadAllAsync(stoppingToken))
+                using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                using var call = client.Subscribe(new SubscribeRequest { AfterSequence = after }, cancellationToken: streamCts.Token);
+                var buffer = Channel.CreateBounded<EventEnvelope>(new BoundedChannelOptions(MaxBatch * 2) { SingleReader = true, SingleWriter = true });
+                var pump = PumpAsync(call.ResponseStream, buffer.Writer, streamCts.Token);
+                try
                 {
-                    await ApplyAsync(envelope, stoppingToken);
-                    backoff = TimeSpan.FromMilliseconds(200);
+                    // Whatever has arrived is applied together: one commit for a burst, one for a lone event.
+                    while (await buffer.Reader.WaitToReadAsync(stoppingToken))
+                    {
+                        var batch = new List<EventEnvelope>(MaxBatch);
+                        while (batch.Count < MaxBatch && buffer.Reader.TryRead(out var envelope))
+                        {
+                            batch.Add(envelope);
+                        }
+                        await ApplyAsync(batch, stoppingToken);
+                        backoff = TimeSpan.FromMilliseconds(200);
+                    }
+                }
+                finally
+                {
+                    await streamCts.CancelAsync();
+                    await pump;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -123,48 +149,72 @@ public sealed class EventSubscriber<TContext>(
             .FirstOrDefaultAsync(ct) ?? 0;
     }
 
-    private async Task ApplyAsync(EventEnvelope envelope, CancellationToken ct)
+    /// <summary>Moves envelopes from the stream to the buffer; a stream error reaches the reader after what was buffered.</summary>
+    private static async Task PumpAsync(IAsyncStreamReader<EventEnvelope> stream, ChannelWriter<EventEnvelope> writer, CancellationToken ct)
     {
-        using var activity = ActivitySource.StartLinkedActivity($"consume {envelope.Type}", ActivityKind.Consumer, envelope.Traceparent, envelope.Tracestate);
-        activity?.SetTag("messaging.system", "complaints.feed");
-        activity?.SetTag("messaging.source.name", source);
-        activity?.SetTag("messaging.message.id", envelope.EventId);
-        activity?.SetTag("complaints.event.type", envelope.Type);
-        activity?.SetTag("complaints.event.sequence", envelope.Sequence);
+        try
+        {
+            await foreach (var envelope in stream.ReadAllAsync(ct))
+            {
+                await writer.WriteAsync(envelope, ct);
+            }
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            writer.TryComplete(ex);
+        }
+    }
 
+    private async Task ApplyAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var eventId = Guid.Parse(envelope.EventId);
+        var handlers = scope.ServiceProvider.GetServices<IEventHandler<TContext>>().Where(h => h.Source == source).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-        var seen = await db.ProcessedEvents.AnyAsync(p => p.EventId == eventId, ct);
+        var ids = batch.Select(e => Guid.Parse(e.EventId)).ToList();
+        var seen = (await db.ProcessedEvents.Where(p => ids.Contains(p.EventId)).Select(p => p.EventId).ToListAsync(ct)).ToHashSet();
         var applied = new List<IEventHandler<TContext>>();
-        if (!seen)
+        foreach (var envelope in batch)
         {
-            foreach (var handler in scope.ServiceProvider.GetServices<IEventHandler<TContext>>())
+            var eventId = Guid.Parse(envelope.EventId);
+            using var activity = ActivitySource.StartLinkedActivity($"consume {envelope.Type}", ActivityKind.Consumer, envelope.Traceparent, envelope.Tracestate);
+            activity?.SetTag("messaging.system", "complaints.feed");
+            activity?.SetTag("messaging.source.name", source);
+            activity?.SetTag("messaging.message.id", envelope.EventId);
+            activity?.SetTag("messaging.batch.message_count", batch.Count);
+            activity?.SetTag("complaints.event.type", envelope.Type);
+            activity?.SetTag("complaints.event.sequence", envelope.Sequence);
+            activity?.SetTag("complaints.event.duplicate", seen.Contains(eventId));
+            if (!seen.Add(eventId))
             {
-                if (handler.Source == source && handler.EventType == envelope.Type)
-                {
-                    await handler.HandleAsync(envelope, db, ct);
-                    applied.Add(handler);
-                }
+                continue;
+            }
+            foreach (var handler in handlers.Where(h => h.EventType == envelope.Type))
+            {
+                await handler.HandleAsync(envelope, db, ct);
+                applied.Add(handler);
             }
             db.ProcessedEvents.Add(new ProcessedEvent { EventId = eventId, Source = source, Sequence = envelope.Sequence, ProcessedAt = clock.GetUtcNow() });
         }
-        activity?.SetTag("complaints.event.duplicate", seen);
 
+        var last = batch.Max(e => e.Sequence);
         var checkpoint = await db.FeedCheckpoints.FirstOrDefaultAsync(c => c.Source == source, ct);
         if (checkpoint is null)
         {
-            db.FeedCheckpoints.Add(new FeedCheckpoint { Source = source, Sequence = envelope.Sequence, UpdatedAt = clock.GetUtcNow() });
+            db.FeedCheckpoints.Add(new FeedCheckpoint { Source = source, Sequence = last, UpdatedAt = clock.GetUtcNow() });
         }
-        else if (envelope.Sequence > checkpoint.Sequence)
+        else if (last > checkpoint.Sequence)
         {
-            checkpoint.Sequence = envelope.Sequence;
+            checkpoint.Sequence = last;
             checkpoint.UpdatedAt = clock.GetUtcNow();
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        applied.ForEach(h => h.AfterCommit());
+        foreach (var handler in applied.Distinct())
+        {
+            handler.AfterCommit();
+        }
     }
 }

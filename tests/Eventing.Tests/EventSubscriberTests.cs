@@ -35,16 +35,20 @@ public sealed class EventSubscriberTests(ITestOutputHelper output) : IDisposable
     {
         await using var producer = await ProducerHost.StartAsync(_env);
         var appended = new List<StoredEvent>();
-        for (var i = 0; i < 30; i++)
+
+        // The first consumer applies 10 events one by one (each its own transaction), then a burst
+        // arrives and the consumer is stopped while the burst's first event is inside its transaction.
+        var first = await ConsumerHost.StartAsync(_env, producer.Address, new ConsumerProbe { BlockAfter = 10 }, "consumer-1");
+        for (var i = 0; i < 10; i++)
         {
             appended.AddRange(await producer.AppendAsync(1, "first"));
+            await WaitUntilAppliedAsync(appended);
         }
-
-        // The first consumer applies 10 events, then is stopped while the 11th is inside its transaction.
-        var first = await ConsumerHost.StartAsync(_env, producer.Address, new ConsumerProbe { BlockAfter = 10 }, "consumer-1");
+        appended.AddRange(await producer.AppendAsync(20, "burst"));
         await Wait.WithinAsync(first.Probe.Blocked.Task, "the first consumer to reach its 11th event");
         await first.StopAsync();
 
+        // The batch holding the 11th event rolled back as a whole; the 10 before it stay committed.
         var interrupted = await _env.ReadConsumerAsync();
         Assert.Equal(10, interrupted.AppliedCount);
         Assert.Equal(appended[9].Sequence, interrupted.Checkpoint);

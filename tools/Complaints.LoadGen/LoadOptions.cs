@@ -8,11 +8,13 @@ public sealed record LoadOptions(
     string Label,
     Uri? AckFeed,
     string? SigningKey,
-    TimeSpan AckTimeout)
+    TimeSpan AckTimeout,
+    double Rate)
 {
     public const string Usage = """
-        usage: Complaints.LoadGen --target <grpc url> [--count 2000] [--concurrency 16] [--warmup 100] [--label name]
+        usage: Complaints.LoadGen --target <grpc url> [--count 2000] [--concurrency 16] [--rate 0] [--warmup 100] [--label name]
                                   [--ack-feed <notifications grpc url> --signing-key <base64>] [--ack-timeout 120]
+          --rate         submits per second, paced (open loop); 0 = as fast as --concurrency allows
           --target       IntakeService address (Intake directly, or the gateway's h2c listener)
           --ack-feed     also measure submit -> acknowledgement delivered, from Notifications' event feed
           --signing-key  the local Auth:SigningKey, to read the internal feed (see .data/local-secrets.json)
@@ -42,6 +44,7 @@ public sealed record LoadOptions(
             map.GetValueOrDefault("label", "run"),
             map.TryGetValue("ack-feed", out var feed) ? new Uri(feed) : null,
             map.GetValueOrDefault("signing-key"),
-            TimeSpan.FromSeconds(Int("ack-timeout", 120)));
+            TimeSpan.FromSeconds(Int("ack-timeout", 120)),
+            map.TryGetValue("rate", out var rate) ? double.Parse(rate, System.Globalization.CultureInfo.InvariantCulture) : 0);
     }
 }

@@ -16,7 +16,7 @@ public sealed record LoadResult(LoadOptions Options, int Ok, int Errors, double 
     public string Summary()
     {
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{Options.Label}: submits={Ok} errors={Errors} concurrency={Options.Concurrency} throughput={Ok / Seconds:0.0}/s " +
+            $"{Options.Label}: submits={Ok} errors={Errors} concurrency={Options.Concurrency} rate={(Options.Rate > 0 ? Options.Rate.ToString("0", CultureInfo.InvariantCulture) + "/s" : "max")} throughput={Ok / Seconds:0.0}/s " +
             $"p50={Percentile(LatenciesMs, 50):0.0}ms p99={Percentile(LatenciesMs, 99):0.0}ms");
         if (Options.AckFeed is not null)
         {
@@ -50,7 +50,7 @@ public static class LoadRun
         var runId = Guid.NewGuid().ToString("N")[..8];
 
         // Warm up connections and JIT on both ends; not measured.
-        await SubmitManyAsync(client, $"{runId}-w", o.Warmup, o.Concurrency, (_, _, _) => { });
+        await SubmitManyAsync(client, $"{runId}-w", o.Warmup, o.Concurrency, 0, (_, _, _) => { });
 
         var submittedAt = new ConcurrentDictionary<string, long>();
         using var ackCts = new CancellationTokenSource();
@@ -59,7 +59,7 @@ public static class LoadRun
 
         var latencies = new ConcurrentBag<double>();
         var watch = Stopwatch.StartNew();
-        var errors = await SubmitManyAsync(client, runId, o.Count, o.Concurrency, (id, started, elapsedMs) =>
+        var errors = await SubmitManyAsync(client, runId, o.Count, o.Concurrency, o.Rate, (id, started, elapsedMs) =>
         {
             submittedAt[id] = started;
             latencies.Add(elapsedMs);
@@ -88,15 +88,25 @@ public static class LoadRun
         return new LoadResult(o, latencies.Count, errors, seconds, [.. latencies], [.. acks.Values], unacknowledged);
     }
 
-    private static async Task<int> SubmitManyAsync(IntakeService.IntakeServiceClient client, string prefix, int count, int concurrency, Action<string, long, double> done)
+    private static async Task<int> SubmitManyAsync(IntakeService.IntakeServiceClient client, string prefix, int count, int concurrency, double rate, Action<string, long, double> done)
     {
         var next = -1;
         var errors = 0;
+        var origin = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
+                if (rate > 0)
+                {
+                    // Open loop: request i is due at i / rate seconds, however slow the earlier ones were.
+                    var wait = TimeSpan.FromSeconds(i / rate) - Stopwatch.GetElapsedTime(origin);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait);
+                    }
+                }
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
