@@ -3,6 +3,8 @@
 #  1. SubmitComplaint throughput and latency (p50/p99), closed loop, direct to Intake and through the gateway;
 #     the acknowledgement delay of those bursts (includes the backlog they build);
 #  2. the time from submit to acknowledgement delivered (p50/p99) at a steady rate below saturation.
+# Each burst follows 1,000 unmeasured submits: the first burst on a cold platform runs at half speed
+# (JIT tiering, caches), which is a start-up effect, not the steady figure.
 # Prints one line per measurement; record them in docs/BENCHMARKS.md.
 #   usage: tools/bench.sh [count] [concurrency] [steady-rate-per-second] [steady-seconds]
 set -euo pipefail
@@ -39,7 +41,7 @@ grep -q "Press Ctrl+C to stop." "$data/launcher.out" || { tail -50 "$data/launch
 
 key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["SigningKey"])' "$data/local-secrets.json")
 loadgen=(dotnet tools/Complaints.LoadGen/bin/Release/net10.0/Complaints.LoadGen.dll
-  --count "$count" --concurrency "$concurrency" --signing-key "$key"
+  --count "$count" --concurrency "$concurrency" --signing-key "$key" --warmup 1000
   --ack-feed "http://127.0.0.1:$((base_port + 3))")
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), dotnet $(dotnet --version)"
