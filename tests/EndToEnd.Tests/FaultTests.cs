@@ -5,7 +5,7 @@ using Complaints.TestSupport;
 namespace Complaints.EndToEnd.Tests;
 
 /// <summary>Faults on a platform of its own: a context that is down loses nothing and delays only its part.</summary>
-public class FaultTests
+public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task SubmitComplaint_RoutingDownThenStarted_TrackSaysWhatIsMissingThenCaseAcknowledged()
@@ -34,6 +34,41 @@ public class FaultTests
         var view = await Eventually.Get(() => complaint.TrackAsync(rest), Complaint.IsAcknowledged, "the acknowledgement after Routing started", TimeSpan.FromSeconds(60));
         Assert.Empty(view.GetProperty("unavailable").EnumerateArray());
         Assert.Single(view.GetProperty("messages").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task SubmitComplaints_NotificationsKilledMidDeliveryThenRestarted_EachAcknowledgedExactlyOnce()
+    {
+        using var data = new TempFolder("complaints-e2e-kill");
+        var (platform, layout) = await StartOnFreeLayoutAsync(data.Path, ["intake", "routing", "notifications", "insights", "gateway"]);
+        await using var _ = platform;
+        using var rest = new HttpClient { BaseAddress = platform.GatewayRestUrl };
+
+        var complaints = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => Complaint.SubmitAsync(rest)));
+        // Killed as soon as the first acknowledgement is out, while the rest are queued or in flight.
+        var mailFolder = Path.Combine(data.Path, "mail");
+        await Eventually.True(() => Task.FromResult(Directory.Exists(mailFolder) && Directory.EnumerateFiles(mailFolder, "*.eml").Any()),
+            "the first acknowledgement email", TimeSpan.FromSeconds(60));
+        await platform.KillAsync("notifications");
+        output.WriteLine($"emails written before the kill: {(Directory.Exists(mailFolder) ? Directory.EnumerateFiles(mailFolder, "*.eml").Count() : 0)} of {complaints.Length}");
+
+        await using var restarted = PlatformFixture.Start(data.Path, null, o =>
+        {
+            o.UseFreePorts = false;
+            o.BasePort = layout.BasePort;
+            o.GatewayPort = layout.GatewayPort;
+            o.Components = ["notifications"];
+        });
+        await restarted.StartAsync();
+
+        foreach (var complaint in complaints)
+        {
+            var view = await Eventually.Get(() => complaint.TrackAsync(rest), Complaint.IsAcknowledged, $"the acknowledgement of {complaint.Reference}", TimeSpan.FromSeconds(60));
+            Assert.Single(view.GetProperty("messages").EnumerateArray());
+        }
+        // One email per complaint: none lost, none sent twice (file names are message ids).
+        var emails = Directory.EnumerateFiles(Path.Combine(data.Path, "mail"), "*.eml").ToList();
+        Assert.Equal(complaints.Length, emails.Count);
     }
 
     /// <summary>A fixed layout (needed to start a component later at a known address) on ports that are free now.</summary>

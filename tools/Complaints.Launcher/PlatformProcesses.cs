@@ -145,6 +145,22 @@ public sealed class PlatformProcesses : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills one component's process tree at once, as a crash would (for fault tests); the others keep running.</summary>
+    public async Task KillAsync(string name)
+    {
+        PlatformChild? child;
+        lock (_gate)
+        {
+            child = _children.FirstOrDefault(c => c.Component.Name == name);
+        }
+        if (child is null)
+        {
+            throw new KeyNotFoundException($"Component '{name}' is not running in this instance.");
+        }
+        child.KillTree();
+        await child.Exited.ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
