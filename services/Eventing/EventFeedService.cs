@@ -16,11 +16,11 @@ public sealed class EventFeedOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// A gap in sequences younger than this may be a transaction still committing (SQL Server
-    /// identity values are taken before commit): the stream stops before it and looks again.
-    /// An older gap is a rolled-back write and is skipped.
+    /// A gap in sequences may be a transaction still committing (SQL Server identity values are taken
+    /// before commit): the stream stops before it and looks again, for this long after it first saw
+    /// the gap; then the gap is taken for a rolled-back write and skipped. SQLite never leaves gaps.
     /// </summary>
-    public TimeSpan GapGrace { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan GapGrace { get; set; } = TimeSpan.FromSeconds(10);
 
     public int BatchSize { get; set; } = 256;
 }
@@ -54,20 +54,32 @@ public sealed class EventFeedService<TContext>(
     private async Task StreamAsync(long after, IServerStreamWriter<EventEnvelope> responseStream, CancellationToken ct)
     {
         var settings = options.Value;
+        (long Expected, DateTimeOffset Since)? gap = null;
         while (!ct.IsCancellationRequested)
         {
             var waiter = signal.Waiter();
-            var (batch, stoppedAtGap) = await ReadAsync(after, settings, ct);
+            var rows = await ReadAsync(after, settings.BatchSize, ct);
+            var (batch, gapAt) = UpToGap(rows, after);
+            if (gapAt is { } expected)
+            {
+                var now = clock.GetUtcNow();
+                gap = gap?.Expected == expected ? gap : (expected, now);
+                if (now - gap.Value.Since >= settings.GapGrace)
+                {
+                    // Waited long enough: a rolled-back write, not a slow commit.
+                    (batch, gapAt, gap) = (rows, null, null);
+                }
+            }
             foreach (var stored in batch)
             {
                 await responseStream.WriteAsync(stored.ToEnvelope(identity.Name), ct);
                 after = stored.Sequence;
             }
-            if (batch.Count == settings.BatchSize)
+            if (gapAt is null && rows.Count == settings.BatchSize)
             {
                 continue;
             }
-            var wait = stoppedAtGap ? TimeSpan.FromMilliseconds(100) : settings.PollInterval;
+            var wait = gapAt is null ? settings.PollInterval : TimeSpan.FromMilliseconds(100);
             try
             {
                 await waiter.WaitAsync(wait, clock, ct);
@@ -79,25 +91,29 @@ public sealed class EventFeedService<TContext>(
         }
     }
 
-    private async Task<(List<StoredEvent> Batch, bool StoppedAtGap)> ReadAsync(long after, EventFeedOptions settings, CancellationToken ct)
+    /// <summary>The rows before the first gap in sequences, and the sequence missing there (null: no gap).</summary>
+    private static (List<StoredEvent> Batch, long? Missing) UpToGap(List<StoredEvent> rows, long after)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var rows = await db.Events.AsNoTracking()
-            .Where(e => e.Sequence > after)
-            .OrderBy(e => e.Sequence)
-            .Take(settings.BatchSize)
-            .ToListAsync(ct);
-        var now = clock.GetUtcNow();
         var expected = after + 1;
         for (var i = 0; i < rows.Count; i++)
         {
-            if (rows[i].Sequence != expected && now - rows[i].OccurredAt < settings.GapGrace)
+            if (rows[i].Sequence != expected)
             {
-                return (rows[..i], true);
+                return (rows[..i], expected);
             }
             expected = rows[i].Sequence + 1;
         }
-        return (rows, false);
+        return (rows, null);
+    }
+
+    private async Task<List<StoredEvent>> ReadAsync(long after, int max, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        return await db.Events.AsNoTracking()
+            .Where(e => e.Sequence > after)
+            .OrderBy(e => e.Sequence)
+            .Take(max)
+            .ToListAsync(ct);
     }
 }

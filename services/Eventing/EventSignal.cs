@@ -61,9 +61,14 @@ public sealed class RedisEventSignal : IEventSignal, IDisposable
     public void Notify()
     {
         _local.Notify();
-        _subscriber.PublishAsync(_channel, "1", CommandFlags.FireAndForget).ContinueWith(
-            t => _logger.LogWarning(t.Exception, "Could not publish the new-events signal; replicas will poll"),
-            TaskContinuationOptions.OnlyOnFaulted);
+        try
+        {
+            _subscriber.Publish(_channel, "1", CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _logger.LogWarning(ex, "Could not publish the new-events signal; replicas will poll");
+        }
     }
 
     public Task Waiter() => _local.Waiter();

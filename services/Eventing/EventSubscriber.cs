@@ -76,6 +76,8 @@ public sealed class EventSubscriber<TContext>(
     {
         var client = clients.CreateClient<EventFeed.EventFeedClient>(FeedClientName(source));
         var backoff = TimeSpan.FromMilliseconds(200);
+        // After a failure, events are applied one at a time, so the good ones before a failing one commit.
+        var batchSize = MaxBatch;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -90,13 +92,14 @@ public sealed class EventSubscriber<TContext>(
                     // Whatever has arrived is applied together: one commit for a burst, one for a lone event.
                     while (await buffer.Reader.WaitToReadAsync(stoppingToken))
                     {
-                        var batch = new List<EventEnvelope>(MaxBatch);
-                        while (batch.Count < MaxBatch && buffer.Reader.TryRead(out var envelope))
+                        var batch = new List<EventEnvelope>(batchSize);
+                        while (batch.Count < batchSize && buffer.Reader.TryRead(out var envelope))
                         {
                             batch.Add(envelope);
                         }
                         await ApplyAsync(batch, stoppingToken);
                         backoff = TimeSpan.FromMilliseconds(200);
+                        batchSize = MaxBatch;
                     }
                 }
                 finally
@@ -115,6 +118,7 @@ public sealed class EventSubscriber<TContext>(
             }
             catch (Exception ex)
             {
+                batchSize = 1;
                 if (ex is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded } rpc)
                 {
                     // Expected while the producer starts or restarts: no stack trace.

@@ -5,6 +5,7 @@ using Complaints.Intake.Grpc;
 using Complaints.Intake.Security;
 using Complaints.Notifications.V1;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Clients;
 using Complaints.ServiceDefaults.Data;
 
@@ -15,6 +16,11 @@ public static class IntakeExtensions
     public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<IntakeOptions>().Bind(builder.Configuration.GetSection("Intake")).ValidateOnStart();
+        // Contact data goes only to the services that deliver messages, not to any service token.
+        builder.Services.AddAuthorizationBuilder().AddPolicy(ContactGrpcService.Policy, p => p
+            .RequireRole(Roles.Service)
+            .RequireAssertion(ctx => ctx.User.FindFirst("sub")?.Value is { } subject
+                && (builder.Configuration.GetSection("Intake:ContactReaders").Get<string[]>() ?? ["notifications"]).Contains(subject)));
         builder.AddServiceDatabase<IntakeDbContext, SqliteIntakeDbContext, SqlServerIntakeDbContext>("intake");
         builder.AddEventLog();
 

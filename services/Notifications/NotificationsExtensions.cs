@@ -23,6 +23,7 @@ public static class NotificationsExtensions
         builder.Services.AddSingleton<IEmailSender>(sp => new FileEmailSink(
             Path.Combine(sp.GetRequiredService<IConfiguration>().DataDirectory(), "mail")));
         builder.Services.AddScoped<MessageDelivery>();
+        builder.Services.AddScoped<MessageHistory>();
         builder.Services.AddHostedService<DeliveryWorker>();
         builder.Services.AddInternalGrpcClient<ContactService.ContactServiceClient>("Intake");
         return builder;

@@ -46,6 +46,18 @@ public class ContactServiceTests(IntakeFixture fixture) : IClassFixture<IntakeFi
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
 
+    [Theory]
+    [InlineData("routing")]
+    [InlineData("insights")]
+    public async Task GetContactForDelivery_ServiceThatDoesNotDeliver_PermissionDenied(string service)
+    {
+        var client = new ContactService.ContactServiceClient(_intake.Channel(_intake.Token(service, "service")));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = Guid.NewGuid().ToString() }).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
     [Fact]
     public async Task GetContactForDelivery_TokenSignedWithOtherKey_Unauthenticated()
     {

@@ -155,11 +155,14 @@ public class ValidationTests
     {
         var ok = ValidRequest();
         ok.Description = "line one\nline two\tindented\r\n";
-        Assert.Equal(ok.Description, ComplaintValidation.Validate(ok, Categories).Description);
+        ok.Subject = "Charged\ttwice\nfor one order";
+        var valid = ComplaintValidation.Validate(ok, Categories);
+        Assert.Equal(ok.Description, valid.Description);
+        Assert.Equal(ok.Subject, valid.Subject);
 
         var bad = ValidRequest();
         bad.Description = "bell\u0007";
-        bad.Subject = "new\nline";
+        bad.Subject = "escape\u001b[31m";
         Assert.Equal(["subject", "description"], FieldsOf(bad));
     }
 

@@ -5,7 +5,7 @@ using Complaints.Insights.Data;
 using Complaints.Intake.V1;
 using Complaints.Notifications.V1;
 using Complaints.Routing.V1;
-using Google.Protobuf.Reflection;
+using Complaints.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Complaints.Insights.Domain;
@@ -34,11 +34,6 @@ public static class CounterExtensions
             counter.Value++;
         }
     }
-
-    /// <summary>The proto name of an enum value, e.g. CHANNEL_WEB, as REST clients see it.</summary>
-    public static string ProtoName<T>(T value) where T : struct, Enum =>
-        typeof(T).GetField(value.ToString())?.GetCustomAttributes(typeof(OriginalNameAttribute), false)
-            .OfType<OriginalNameAttribute>().FirstOrDefault()?.Name ?? value.ToString();
 }
 
 public sealed class CountReceived() : FeedEventHandler<InsightsDbContext, ComplaintReceived>(Sources.Intake)
@@ -47,7 +42,7 @@ public sealed class CountReceived() : FeedEventHandler<InsightsDbContext, Compla
     {
         await db.IncrementAsync(Dimensions.Totals, "received", ct);
         await db.IncrementAsync(Dimensions.Category, e.Category, ct);
-        await db.IncrementAsync(Dimensions.Channel, CounterExtensions.ProtoName(e.Channel), ct);
+        await db.IncrementAsync(Dimensions.Channel, ProtoEnums.Name(e.Channel), ct);
     }
 }
 
@@ -66,5 +61,5 @@ public sealed class CountAcknowledged() : FeedEventHandler<InsightsDbContext, Ca
 public sealed class CountDelivered() : FeedEventHandler<InsightsDbContext, NotificationDelivered>(Sources.Notifications)
 {
     protected override Task HandleAsync(NotificationDelivered e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct) =>
-        db.IncrementAsync(Dimensions.MessagesByKind, CounterExtensions.ProtoName(e.Kind) + "/" + CounterExtensions.ProtoName(e.Status), ct);
+        db.IncrementAsync(Dimensions.MessagesByKind, ProtoEnums.Name(e.Kind) + "/" + ProtoEnums.Name(e.Status), ct);
 }

@@ -27,7 +27,7 @@ public sealed class ComplaintSubmission(
     public async Task<SubmitComplaintResponse> SubmitAsync(SubmitComplaintRequest request, string source, CancellationToken ct)
     {
         var valid = ComplaintValidation.Validate(request, options.Value.EffectiveCategories);
-        var hash = HashWithoutKey(request);
+        var hash = tokens.RequestFingerprint(request);
 
         if (await FindBySourceKeyAsync(source, valid.IdempotencyKey, ct) is { } earlier)
         {
@@ -126,11 +126,4 @@ public sealed class ComplaintSubmission(
         ComplaintId = r.Id.ToString(),
         Status = CaseStatus.Received,
     };
-
-    private static byte[] HashWithoutKey(SubmitComplaintRequest request)
-    {
-        var copy = request.Clone();
-        copy.IdempotencyKey = string.Empty;
-        return SHA256.HashData(copy.ToByteArray());
-    }
 }

@@ -64,7 +64,7 @@ public sealed class ComplaintTracking(
         var caseCall = routing.GetPublicCaseViewAsync(new GetPublicCaseViewRequest { ComplaintId = id }, deadline: deadline, cancellationToken: ct);
         var messagesCall = notifications.ListMessagesAsync(new ListMessagesRequest { ComplaintId = id }, deadline: deadline, cancellationToken: ct);
 
-        var view = await TryGetAsync(caseCall.ResponseAsync, "case", response);
+        var view = await TryGetAsync(caseCall.ResponseAsync, "case", response, ct);
         if (view is not null)
         {
             response.Status = view.Status;
@@ -78,7 +78,7 @@ public sealed class ComplaintTracking(
             response.Timeline.Add(new TimelineEntry { At = response.ReceivedAt, Title = "Complaint received", Detail = "We have received your complaint." });
         }
 
-        var history = await TryGetAsync(messagesCall.ResponseAsync, "messages", response);
+        var history = await TryGetAsync(messagesCall.ResponseAsync, "messages", response, ct);
         if (history is not null)
         {
             response.Messages.AddRange(history.Messages.Select(m => new MessageSummary
@@ -93,7 +93,7 @@ public sealed class ComplaintTracking(
         return response;
     }
 
-    private async Task<T?> TryGetAsync<T>(Task<T> call, string part, TrackComplaintResponse response) where T : class
+    private async Task<T?> TryGetAsync<T>(Task<T> call, string part, TrackComplaintResponse response, CancellationToken ct) where T : class
     {
         try
         {
@@ -104,7 +104,7 @@ public sealed class ComplaintTracking(
             // Not there yet (the case is opened shortly after receipt): nothing is missing.
             return null;
         }
-        catch (RpcException ex)
+        catch (RpcException ex) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("Tracking view without {Part}: {Status}", part, ex.StatusCode);
             response.Unavailable.Add(part);

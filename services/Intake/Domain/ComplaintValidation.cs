@@ -3,6 +3,7 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Complaints.Common.V1;
 using Complaints.Intake.V1;
+using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Errors;
 
 namespace Complaints.Intake.Domain;
@@ -105,7 +106,7 @@ public static partial class ComplaintValidation
             v.Add("category", "must be one of " + string.Join(", ", categories));
         }
 
-        var subject = v.Text("subject", r.Subject?.Trim(), 1, SubjectMax, allowNewlines: false);
+        var subject = v.Text("subject", r.Subject?.Trim(), 1, SubjectMax);
         var description = v.Text("description", r.Description, 1, DescriptionMax);
         var remedy = v.Text("remedySought", r.RemedySought, 0, RemedySoughtMax);
         v.ThrowIfInvalid();
@@ -142,8 +143,7 @@ public static partial class ComplaintValidation
     private static IEnumerable<string> EnumNames<T>(bool skipZero) where T : struct, Enum =>
         Enum.GetValues<T>()
             .Where(e => !skipZero || Convert.ToInt32(e, CultureInfo.InvariantCulture) != 0)
-            .Select(e => typeof(T).GetField(e.ToString())!.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false)
-                .OfType<Google.Protobuf.Reflection.OriginalNameAttribute>().First().Name);
+            .Select(ProtoEnums.Name);
 
     [GeneratedRegex(@"^[A-Za-z0-9._:\-]+$")]
     private static partial Regex IdempotencyKeyPattern();

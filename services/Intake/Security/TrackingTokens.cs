@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using Complaints.Intake.V1;
+using Google.Protobuf;
 
 namespace Complaints.Intake.Security;
 
 /// <summary>
-/// The tracking token is an HMAC of the complaint id under a server key: never stored, recomputable
+/// Keyed hashes under <c>Intake:TrackingKey</c>. The tracking token is an HMAC of the complaint id under a server key: never stored, recomputable
 /// (so an idempotent repeat returns the same token), and checked in constant time.
 /// </summary>
 public sealed class TrackingTokens(KeyMaterial keys)
@@ -15,6 +17,18 @@ public sealed class TrackingTokens(KeyMaterial keys)
     public bool Verify(Guid complaintId, string? token) =>
         !string.IsNullOrEmpty(token)
         && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(For(complaintId)), Encoding.ASCII.GetBytes(token));
+
+    /// <summary>
+    /// What identifies a request's content for idempotency: a keyed hash of the request without its
+    /// idempotency key (keyed, so the stored value cannot confirm a guess of someone's details).
+    /// </summary>
+    public byte[] RequestFingerprint(SubmitComplaintRequest request)
+    {
+        var copy = request.Clone();
+        copy.IdempotencyKey = string.Empty;
+        byte[] content = [.. Encoding.ASCII.GetBytes("request:"), .. copy.ToByteArray()];
+        return HMACSHA256.HashData(keys.TrackingKey, content);
+    }
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

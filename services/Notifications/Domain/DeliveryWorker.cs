@@ -16,6 +16,7 @@ public sealed class DeliveryWorker(
         {
             var waiter = wakeup.Signal.Waiter();
             IReadOnlyList<Guid> due = [];
+            var failed = false;
             try
             {
                 await using (var scope = scopes.CreateAsyncScope())
@@ -34,13 +35,15 @@ public sealed class DeliveryWorker(
             }
             catch (Exception ex)
             {
+                // E.g. the database is unavailable: wait, or the same due messages would spin the loop.
                 logger.LogError(ex, "Delivery pass failed; retrying at the next poll");
+                failed = true;
             }
-            if (due.Count == 0)
+            if (due.Count == 0 || failed)
             {
                 try
                 {
-                    await waiter.WaitAsync(options.Value.PollInterval, clock, stoppingToken);
+                    await (failed ? Task.Delay(options.Value.PollInterval, clock, stoppingToken) : waiter.WaitAsync(options.Value.PollInterval, clock, stoppingToken));
                 }
                 catch (TimeoutException)
                 {

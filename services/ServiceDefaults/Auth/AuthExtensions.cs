@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,9 @@ public sealed class AuthSettings
 
     /// <summary>A pre-issued token this service presents to others (production, with an OIDC authority).</summary>
     public string? ServiceToken { get; set; }
+
+    /// <summary>A file holding that token, re-read as it is rotated (e.g. a projected service-account token).</summary>
+    public string? ServiceTokenFile { get; set; }
 
     public static AuthSettings From(IConfiguration configuration) =>
         configuration.GetSection("Auth").Get<AuthSettings>() ?? new AuthSettings();
@@ -79,6 +83,8 @@ public static class AuthExtensions
             });
 
         builder.Services.AddAuthorizationBuilder()
+            // Anything not marked otherwise needs a valid token: a new service class is closed by default.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.Analytics, p => p.RequireRole(Roles.Analyst, Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.Internal, p => p.RequireRole(Roles.Service));

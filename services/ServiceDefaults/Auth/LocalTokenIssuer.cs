@@ -25,7 +25,7 @@ public sealed class LocalTokenIssuer(AuthSettings settings, TimeProvider clock)
     }
 }
 
-/// <summary>The bearer token this service presents on internal calls: configured, or self-signed locally and cached.</summary>
+/// <summary>The bearer token this service presents on internal calls: configured, read from a file, or self-signed locally; cached.</summary>
 public sealed class ServiceTokenSource(AuthSettings settings, ServiceIdentity identity, TimeProvider clock)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
@@ -44,8 +44,17 @@ public sealed class ServiceTokenSource(AuthSettings settings, ServiceIdentity id
             var now = clock.GetUtcNow();
             if (_token is null || now >= _renewAt)
             {
-                _token = new LocalTokenIssuer(settings, clock).Issue(identity.Name, [Roles.Service], Lifetime);
-                _renewAt = now + Lifetime / 2;
+                if (!string.IsNullOrWhiteSpace(settings.ServiceTokenFile))
+                {
+                    // Rotated by the platform (Kubernetes refreshes projected tokens): look again every minute.
+                    _token = File.ReadAllText(settings.ServiceTokenFile).Trim();
+                    _renewAt = now + TimeSpan.FromMinutes(1);
+                }
+                else
+                {
+                    _token = new LocalTokenIssuer(settings, clock).Issue(identity.Name, [Roles.Service], Lifetime);
+                    _renewAt = now + Lifetime / 2;
+                }
             }
             return _token;
         }

@@ -46,7 +46,9 @@ public static class DatabaseExtensions
             {
                 throw new InvalidOperationException($"Database:Provider is SqlServer but ConnectionStrings:{name} is not set.");
             }
-            o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure());
+            // No retrying execution strategy: it refuses user transactions (the subscriber's), and every
+            // write path retries at its own level (subscriber backoff, idempotent submits).
+            o.UseSqlServer(connectionString);
             o.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         builder.Services.AddScoped<TContext>(sp =>

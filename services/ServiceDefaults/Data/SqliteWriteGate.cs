@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Complaints.ServiceDefaults.Data;
@@ -11,8 +12,29 @@ namespace Complaints.ServiceDefaults.Data;
 /// for the gate when it begins and releases it when it commits, rolls back, fails, or its connection closes
 /// (a transaction disposed without either ends with its connection).
 /// </summary>
-public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInterceptor
+public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInterceptor, ISaveChangesInterceptor
 {
+    // A single-statement SaveChanges runs without a transaction and would bypass the gate.
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        AlwaysInTransaction(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        AlwaysInTransaction(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private static void AlwaysInTransaction(DbContext? context)
+    {
+        if (context is not null)
+        {
+            context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+        }
+    }
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, object> _holders = [];
     // A completed SqliteTransaction forgets its connection: remember it at the start.
@@ -62,6 +84,19 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
     {
         Release(connection);
         return Task.CompletedTask;
+    }
+
+    // A connection disposed while open (a failed begin, then the context disposed) never reports Closed.
+    public override InterceptionResult ConnectionDisposing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> ConnectionDisposingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return ValueTask.FromResult(result);
     }
 
     private Task Release(DbTransaction transaction) =>
