@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Complaints.Common.V1;
+using Complaints.Eventing.V1;
 using Complaints.Intake.V1;
+using Complaints.Notifications.V1;
+using Complaints.Routing.V1;
 using Complaints.TestSupport;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -130,14 +133,37 @@ public class ComplaintJourneyTests(PlatformFixture fixture)
         Assert.Equal(submitted.Reference, view.Reference);
     }
 
-    [Fact]
-    public async Task Gateway_InternalServices_NotRouted()
+    [Theory]
+    [InlineData("ContactService.GetContactForDelivery", "notifications")]
+    [InlineData("CaseViewService.GetPublicCaseView", "intake")]
+    [InlineData("MessageHistoryService.ListMessages", "intake")]
+    [InlineData("EventFeed.Subscribe", "routing")]
+    public async Task Gateway_InternalServices_NotRouted(string method, string caller)
     {
         using var grpc = GrpcChannel.ForAddress(fixture.Platform.GatewayGrpcUrl);
-        var headers = new Metadata { { "Authorization", "Bearer " + fixture.Platform.IssueToken("notifications", ["service"]) } };
+        // A valid service token: what is refused is the route, not the caller.
+        var options = new CallOptions(
+            new Metadata { { "Authorization", "Bearer " + fixture.Platform.IssueToken(caller, ["service"]) } },
+            DateTime.UtcNow.Add(JourneyTimeout));
+        var complaintId = Guid.NewGuid().ToString();
+        Func<Task> call = method switch
+        {
+            "ContactService.GetContactForDelivery" => () => new ContactService.ContactServiceClient(grpc)
+                .GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = complaintId }, options).ResponseAsync,
+            "CaseViewService.GetPublicCaseView" => () => new CaseViewService.CaseViewServiceClient(grpc)
+                .GetPublicCaseViewAsync(new GetPublicCaseViewRequest { ComplaintId = complaintId }, options).ResponseAsync,
+            "MessageHistoryService.ListMessages" => () => new MessageHistoryService.MessageHistoryServiceClient(grpc)
+                .ListMessagesAsync(new ListMessagesRequest { ComplaintId = complaintId }, options).ResponseAsync,
+            "EventFeed.Subscribe" => async () =>
+            {
+                // Server streaming: the status arrives with the first read.
+                using var feed = new EventFeed.EventFeedClient(grpc).Subscribe(new SubscribeRequest { AfterSequence = 0 }, options);
+                await feed.ResponseStream.MoveNext(CancellationToken.None);
+            },
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, "no call for this method"),
+        };
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => new ContactService.ContactServiceClient(grpc)
-            .GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = Guid.NewGuid().ToString() }, headers).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(call);
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }

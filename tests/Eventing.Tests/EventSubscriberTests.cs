@@ -1,4 +1,5 @@
 using Complaints.Eventing.Tests.Infrastructure;
+using Complaints.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
@@ -91,7 +92,7 @@ public sealed class EventSubscriberTests(ITestOutputHelper output) : IDisposable
         // The consumer keeps trying to reconnect.
         var interruptions = () => _env.Log.Count(e => e.App == "consumer" && e.Level == LogLevel.Warning && e.Category.Contains("EventSubscriber"));
         var before = interruptions();
-        await Wait.UntilAsync("the consumer has retried at least twice while the producer is down", () => interruptions() >= before + 2);
+        await Eventually.True(() => Task.FromResult(interruptions() >= before + 2), "the consumer to retry at least twice while the producer is down");
 
         await using var restarted = await ProducerHost.StartAsync(_env, port: port, appName: "producer-2");
         await WaitUntilAppliedAsync(appended); // The consumer reconnected by itself and caught up...
@@ -120,10 +121,11 @@ public sealed class EventSubscriberTests(ITestOutputHelper output) : IDisposable
 
         await using var second = await ConsumerHost.StartAsync(_env, producer.Address, appName: "consumer-2");
         // The checkpoint only climbs back as the redelivered events are read and skipped.
-        await Wait.UntilAsync(
-            "the replayed feed has been read up to the last event again",
-            async () => (await _env.ReadConsumerAsync()).Checkpoint == appended[^1].Sequence,
-            async () => (await _env.ReadConsumerAsync()).ToString());
+        await Eventually.Get(
+            _env.ReadConsumerAsync,
+            state => state.Checkpoint == appended[^1].Sequence,
+            "the replayed feed to be read up to the last event again",
+            describe: state => state.ToString());
 
         AssertAppliedExactlyOnce(appended, await _env.ReadConsumerAsync());
         Assert.Equal(0, second.Probe.Invocations);
@@ -132,14 +134,11 @@ public sealed class EventSubscriberTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _env.Dispose();
 
     private Task WaitUntilAppliedAsync(IReadOnlyCollection<StoredEvent> appended) =>
-        Wait.UntilAsync(
-            $"the consumer has applied {appended.Count} events and checkpointed sequence {appended.Max(e => e.Sequence)}",
-            async () =>
-            {
-                var state = await _env.ReadConsumerAsync();
-                return state.AppliedCount >= appended.Count && state.Checkpoint == appended.Max(e => e.Sequence);
-            },
-            async () => (await _env.ReadConsumerAsync()).ToString());
+        Eventually.Get(
+            _env.ReadConsumerAsync,
+            state => state.AppliedCount >= appended.Count && state.Checkpoint == appended.Max(e => e.Sequence),
+            $"the consumer to apply {appended.Count} events and checkpoint sequence {appended.Max(e => e.Sequence)}",
+            describe: state => state.ToString());
 
     private static void AssertAppliedExactlyOnce(IReadOnlyCollection<StoredEvent> appended, ConsumerState state)
     {

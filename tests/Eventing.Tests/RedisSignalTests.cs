@@ -1,5 +1,6 @@
 using Complaints.Eventing.Tests.Infrastructure;
 using Complaints.ServiceDefaults;
+using Complaints.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -67,7 +68,7 @@ public sealed class RedisSignalTests(RedisFixture redis, ITestOutputHelper outpu
     public async Task Replicas_RedisDownAtStartThenUp_StreamLocallyThenSignalAcross()
     {
         redis.EnsureRunning(); // The binary is there; this test runs a server of its own, started late.
-        var port = RedisServer.FreePort();
+        var port = TestKeys.FreePort();
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=500,syncTimeout=500",
@@ -85,10 +86,11 @@ public sealed class RedisSignalTests(RedisFixture redis, ITestOutputHelper outpu
         await using var late = await RedisServer.StartAsync(port);
         await using var probe = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{late.Port}");
         var channel = RedisChannel.Literal($"complaints:feed:{serviceName}");
-        await Wait.UntilAsync(
-            "both replicas have subscribed to the feed channel once Redis is up",
-            async () => await probe.GetServer(probe.GetEndPoints().Single()).SubscriptionSubscriberCountAsync(channel) == 2,
-            async () => $"{await probe.GetServer(probe.GetEndPoints().Single()).SubscriptionSubscriberCountAsync(channel)} subscribers");
+        await Eventually.Get(
+            () => probe.GetServer(probe.GetEndPoints().Single()).SubscriptionSubscriberCountAsync(channel),
+            subscribers => subscribers == 2,
+            "both replicas to subscribe to the feed channel once Redis is up",
+            describe: subscribers => $"{subscribers} subscribers");
 
         appended.AddRange(await replicaA.AppendAsync(1, "via-a"));
         await WaitUntilAppliedAsync(appended);
@@ -98,9 +100,10 @@ public sealed class RedisSignalTests(RedisFixture redis, ITestOutputHelper outpu
     public void Dispose() => _env.Dispose();
 
     private Task WaitUntilAppliedAsync(List<StoredEvent> appended) =>
-        Wait.UntilAsync(
-            $"the consumer of replica B has applied {appended.Count} events (up to sequence {appended[^1].Sequence})",
-            async () => (await _env.ReadConsumerAsync()).Checkpoint == appended[^1].Sequence,
-            async () => (await _env.ReadConsumerAsync()).ToString());
+        Eventually.Get(
+            _env.ReadConsumerAsync,
+            state => state.Checkpoint == appended[^1].Sequence,
+            $"the consumer of replica B to apply {appended.Count} events (up to sequence {appended[^1].Sequence})",
+            describe: state => state.ToString());
 }
 

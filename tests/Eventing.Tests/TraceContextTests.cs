@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Complaints.Eventing.Tests.Infrastructure;
+using Complaints.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -48,10 +49,11 @@ public sealed class TraceContextTests(ITestOutputHelper output) : IDisposable
         await using var producer = await ProducerHost.StartAsync(_env);
         await using var consumer = await ConsumerHost.StartAsync(_env, producer.Address);
         var warmUp = Assert.Single(await producer.AppendAsync(1, "untraced"));
-        await Wait.UntilAsync(
-            "the consumer has applied the first (untraced) event",
-            async () => (await _env.ReadConsumerAsync()).Checkpoint == warmUp.Sequence,
-            async () => (await _env.ReadConsumerAsync()).ToString());
+        await Eventually.Get(
+            _env.ReadConsumerAsync,
+            state => state.Checkpoint == warmUp.Sequence,
+            "the consumer to apply the first (untraced) event",
+            describe: state => state.ToString());
 
         ActivityTraceId traceId;
         ActivitySpanId spanId;
@@ -64,16 +66,17 @@ public sealed class TraceContextTests(ITestOutputHelper output) : IDisposable
             appended = Assert.Single(await producer.AppendAsync(1, "traced"));
         }
 
-        await Wait.UntilAsync(
-            "the consumer has applied the traced event",
-            async () => (await _env.ReadConsumerAsync()).Applied.Any(a => a.EventId == appended.EventId),
-            async () => (await _env.ReadConsumerAsync()).ToString());
+        await Eventually.Get(
+            _env.ReadConsumerAsync,
+            state => state.Applied.Any(a => a.EventId == appended.EventId),
+            "the consumer to apply the traced event",
+            describe: state => state.ToString());
 
         var applied = (await _env.ReadConsumerAsync()).Applied.Single(a => a.EventId == appended.EventId);
         Assert.Equal(traceId.ToHexString(), applied.TraceId);
         Assert.Equal("Complaints.Eventing", applied.ActivitySourceName);
 
-        await Wait.UntilAsync("the consume activity has been recorded", () => ConsumeActivities(traceId).Count != 0);
+        await Eventually.True(() => Task.FromResult(ConsumeActivities(traceId).Count != 0), "the consume activity to be recorded");
         var consume = Assert.Single(ConsumeActivities(traceId));
         Assert.Equal(ActivityKind.Consumer, consume.Kind);
         Assert.Equal(spanId, consume.ParentSpanId);

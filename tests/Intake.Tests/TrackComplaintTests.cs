@@ -31,9 +31,12 @@ public class TrackComplaintTests(IntakeFixture fixture) : IClassFixture<IntakeFi
     public async Task TrackComplaint_WrongToken_NotFoundLikeUnknownReference()
     {
         var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+        // Differs from the real token in its first character, always (not 63 times in 64).
+        var otherToken = (submitted.TrackingToken[0] == 'A' ? "B" : "A") + submitted.TrackingToken[1..];
+        Assert.NotEqual(submitted.TrackingToken, otherToken);
 
         var wrongToken = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().TrackComplaintAsync(
-            new TrackComplaintRequest { Reference = submitted.Reference, TrackingToken = "x" + submitted.TrackingToken[1..] }).ResponseAsync);
+            new TrackComplaintRequest { Reference = submitted.Reference, TrackingToken = otherToken }).ResponseAsync);
         var unknown = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().TrackComplaintAsync(
             new TrackComplaintRequest { Reference = "CMP-0000-0000", TrackingToken = submitted.TrackingToken }).ResponseAsync);
 

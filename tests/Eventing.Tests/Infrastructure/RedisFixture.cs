@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Complaints.TestSupport;
 using Xunit.Sdk;
 
 namespace Complaints.Eventing.Tests.Infrastructure;
@@ -33,7 +34,7 @@ public sealed class RedisFixture : IAsyncLifetime
             {
                 try
                 {
-                    _server = await RedisServer.StartAsync(RedisServer.FreePort());
+                    _server = await RedisServer.StartAsync(TestKeys.FreePort());
                 }
                 catch (XunitException ex) when (attempt < 3 && !ex.Message.Contains("not found", StringComparison.Ordinal))
                 {
@@ -114,13 +115,6 @@ public sealed class RedisServer : IAsyncDisposable
             text = output.ToString();
         }
         throw new XunitException($"redis-server ({executable}) did not answer PING on 127.0.0.1:{port}. Its output:\n{text}");
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public ValueTask DisposeAsync()
