@@ -28,6 +28,7 @@ public static class IntakeExtensions
         builder.Services.AddSingleton<TrackingTokens>();
         builder.Services.AddSingleton<FieldProtector>();
         builder.Services.AddSingleton<ReferenceGenerator>();
+        builder.Services.AddSingleton(sp => Taxonomy.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.Taxonomy));
         builder.Services.AddScoped<ComplaintSubmission>();
         builder.Services.AddScoped<ComplaintTracking>();
         builder.Services.AddScoped<ContactLookup>();

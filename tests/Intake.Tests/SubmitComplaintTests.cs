@@ -180,3 +180,76 @@ public class SubmitComplaintTests(IntakeFixture fixture) : IClassFixture<IntakeF
         Assert.NotEqual(asPublic.Reference, asPartner.Reference);
     }
 }
+
+public class SubmitComplaintKindsTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
+{
+    private readonly IntakeFactory _intake = fixture.Factory;
+
+    [Fact]
+    public async Task SubmitComplaint_Anonymous_TrackableWithoutContact()
+    {
+        var request = ValidationTests.ValidRequest();
+        request.ComplainantKind = ComplainantKind.Anonymous;
+        request.Complainant = null;
+
+        var submitted = await _intake.Public().SubmitComplaintAsync(request);
+        var view = await _intake.Public().TrackComplaintAsync(new TrackComplaintRequest { Reference = submitted.Reference, TrackingToken = submitted.TrackingToken });
+        var contact = await new ContactService.ContactServiceClient(_intake.Channel(_intake.Token("notifications", "service")))
+            .GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = submitted.ComplaintId });
+        var stored = await _intake.WithDb(db => db.Events.SingleAsync(e => e.AggregateId == submitted.ComplaintId));
+
+        Assert.Equal(CaseStatus.Received, view.Status);
+        Assert.False(contact.HasContact);
+        Assert.Empty(contact.Email);
+        var payload = ComplaintReceived.Parser.ParseFrom(stored.Payload);
+        Assert.False(payload.HasContact);
+        Assert.Equal(ComplainantKind.Anonymous, payload.ComplainantKind);
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_Representative_StoredEncryptedAndFlaggedOnEvent()
+    {
+        var marker = "rep" + Guid.NewGuid().ToString("N")[..10];
+        var request = ValidationTests.ValidRequest();
+        request.Channel = Channel.Representative;
+        request.Representative = new Representative { Name = $"Rep {marker}", Email = $"{marker}@example.org", Authority = $"Mandate {marker}" };
+
+        var submitted = await _intake.Public().SubmitComplaintAsync(request);
+        var stored = await _intake.WithDb(db => db.Events.SingleAsync(e => e.AggregateId == submitted.ComplaintId));
+
+        Assert.True(ComplaintReceived.Parser.ParseFrom(stored.Payload).HasRepresentative);
+        Assert.Equal(-1, _intake.RawDatabaseBytes().AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(marker)));
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_TaxonomyAndAmount_OnEventForRegulatorReturns()
+    {
+        var request = ValidationTests.ValidRequest();
+        request.Subcategory = "double-charge";
+        request.AmountInDispute = new Money { Amount = "49.99", Currency = "GBP" };
+
+        var submitted = await _intake.Public().SubmitComplaintAsync(request);
+        var stored = await _intake.WithDb(db => db.Events.SingleAsync(e => e.AggregateId == submitted.ComplaintId));
+        var payload = ComplaintReceived.Parser.ParseFrom(stored.Payload);
+
+        Assert.Equal("double-charge", payload.Subcategory);
+        Assert.Equal("Banking and credit cards", payload.FcaProductGroup);
+        Assert.Equal("Checking or savings account", payload.CfpbProduct);
+        Assert.Equal("49.99", payload.AmountInDispute);
+        Assert.Equal("GBP", payload.Currency);
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_StaffCaller_RecordedAsReceiver()
+    {
+        var request = ValidationTests.ValidRequest();
+        request.Channel = Channel.Phone;
+        request.ReceivedBy = "someone-else";
+        var staff = new IntakeService.IntakeServiceClient(_intake.Channel(_intake.Token("agent-amy", "agent")));
+
+        var submitted = await staff.SubmitComplaintAsync(request);
+
+        var receivedBy = await _intake.WithDb(db => db.Complaints.Where(c => c.Reference == submitted.Reference).Select(c => c.ReceivedBy).SingleAsync());
+        Assert.Equal("agent-amy", receivedBy);
+    }
+}

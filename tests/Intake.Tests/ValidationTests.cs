@@ -7,7 +7,8 @@ namespace Complaints.Intake.Tests;
 
 public class ValidationTests
 {
-    private static readonly IReadOnlyList<string> Categories = new IntakeOptions().EffectiveCategories;
+    internal static readonly Taxonomy Categories = Taxonomy.Load("default");
+    internal static readonly DateOnly Today = new(2026, 11, 23);
 
     internal static SubmitComplaintRequest ValidRequest(string? key = null) => new()
     {
@@ -22,7 +23,7 @@ public class ValidationTests
     };
 
     private static IReadOnlyList<string> FieldsOf(SubmitComplaintRequest request) =>
-        Assert.Throws<ValidationException>(() => ComplaintValidation.Validate(request, Categories)).Violations.Select(v => v.Field).ToList();
+        Assert.Throws<ValidationException>(() => ComplaintValidation.Validate(request, Categories, Today)).Violations.Select(v => v.Field).ToList();
 
     [Fact]
     public void Validate_ValidRequest_NormalizesLanguageAndCategory()
@@ -31,9 +32,9 @@ public class ValidationTests
         request.Category = " Billing ";
         request.Complainant.PreferredLanguage = "ko-kr";
 
-        var valid = ComplaintValidation.Validate(request, Categories);
+        var valid = ComplaintValidation.Validate(request, Categories, Today);
 
-        Assert.Equal("billing", valid.Category);
+        Assert.Equal("billing", valid.Category.Id);
         Assert.Equal("ko-KR", valid.PreferredLanguage);
         Assert.Equal("+821012345678", valid.Phone);
     }
@@ -98,7 +99,7 @@ public class ValidationTests
         var request = ValidRequest();
         request.Category = "weather";
 
-        var error = Assert.Throws<ValidationException>(() => ComplaintValidation.Validate(request, Categories));
+        var error = Assert.Throws<ValidationException>(() => ComplaintValidation.Validate(request, Categories, Today));
 
         Assert.Equal("category", Assert.Single(error.Violations).Field);
         Assert.Contains("billing, service, product, conduct, privacy, other", error.Message);
@@ -122,7 +123,7 @@ public class ValidationTests
         request.Description = new string('d', ComplaintValidation.DescriptionMax);
         request.RemedySought = new string('r', ComplaintValidation.RemedySoughtMax);
 
-        var valid = ComplaintValidation.Validate(request, Categories);
+        var valid = ComplaintValidation.Validate(request, Categories, Today);
 
         Assert.Equal(ComplaintValidation.DescriptionMax, valid.Description.Length);
     }
@@ -145,7 +146,7 @@ public class ValidationTests
         request.Subject = string.Concat(Enumerable.Repeat("한", 200));
         request.Description = string.Concat(Enumerable.Repeat("👍🏽", 100));
 
-        var valid = ComplaintValidation.Validate(request, Categories);
+        var valid = ComplaintValidation.Validate(request, Categories, Today);
 
         Assert.Equal(request.Subject, valid.Subject);
     }
@@ -156,7 +157,7 @@ public class ValidationTests
         var ok = ValidRequest();
         ok.Description = "line one\nline two\tindented\r\n";
         ok.Subject = "Charged\ttwice\nfor one order";
-        var valid = ComplaintValidation.Validate(ok, Categories);
+        var valid = ComplaintValidation.Validate(ok, Categories, Today);
         Assert.Equal(ok.Description, valid.Description);
         Assert.Equal(ok.Subject, valid.Subject);
 
@@ -172,7 +173,7 @@ public class ValidationTests
         var request = ValidRequest();
         request.Subject = "Cafe\u0301";
 
-        var valid = ComplaintValidation.Validate(request, Categories);
+        var valid = ComplaintValidation.Validate(request, Categories, Today);
 
         Assert.Equal("Caf\u00e9", valid.Subject);
     }

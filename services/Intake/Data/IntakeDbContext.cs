@@ -24,6 +24,17 @@ public sealed class ComplaintRecord
     public bool Confidential { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public bool HasContact { get; set; }
+    public int ComplainantKind { get; set; }
+    public string? Subcategory { get; set; }
+    /// <summary>Staff member or partner who took the complaint.</summary>
+    public string? ReceivedBy { get; set; }
+    public DateOnly? EventDate { get; set; }
+    public decimal? AmountInDispute { get; set; }
+    public string? Currency { get; set; }
+    public string? TimeZone { get; set; }
+    public bool ConsentContact { get; set; }
+    public bool ConsentPublication { get; set; }
+    public bool HasRepresentative { get; set; }
 
     public required byte[] WrappedKey { get; set; }
     public required byte[] SubjectCipher { get; set; }
@@ -32,6 +43,9 @@ public sealed class ComplaintRecord
     public byte[]? NameCipher { get; set; }
     public byte[]? EmailCipher { get; set; }
     public byte[]? PhoneCipher { get; set; }
+    public byte[]? MemberNumberCipher { get; set; }
+    /// <summary>The representative's name, organisation, email, phone and authority, as encrypted JSON.</summary>
+    public byte[]? RepresentativeCipher { get; set; }
 }
 
 /// <summary>The model; <see cref="SqliteIntakeDbContext"/> and <see cref="SqlServerIntakeDbContext"/> carry each provider's migrations.</summary>
@@ -56,8 +70,13 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.Reference).HasMaxLength(20);
             e.Property(x => x.Source).HasMaxLength(200);
             e.Property(x => x.IdempotencyKey).HasMaxLength(128);
-            e.Property(x => x.Category).HasMaxLength(64);
             e.Property(x => x.PreferredLanguage).HasMaxLength(35);
+            e.Property(x => x.Subcategory).HasMaxLength(128);
+            e.Property(x => x.ReceivedBy).HasMaxLength(200);
+            e.Property(x => x.AmountInDispute).HasPrecision(18, 4);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.TimeZone).HasMaxLength(64);
+            e.Property(x => x.Category).HasMaxLength(128);
         });
     }
 }

@@ -8,7 +8,6 @@ using Complaints.ServiceDefaults.Errors;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Complaints.Intake.Domain;
 
@@ -18,15 +17,21 @@ public sealed class ComplaintSubmission(
     FieldProtector protector,
     TrackingTokens tokens,
     ReferenceGenerator references,
-    IOptions<IntakeOptions> options,
+    Taxonomy taxonomy,
     TimeProvider clock,
     ILogger<ComplaintSubmission> logger)
 {
     private const int ReferenceAttempts = 5;
 
-    public async Task<SubmitComplaintResponse> SubmitAsync(SubmitComplaintRequest request, string source, CancellationToken ct)
+    /// <param name="source">Who submits: "public", or the caller's token subject (idempotency keys are unique per source).</param>
+    /// <param name="caller">The authenticated staff member or partner, recorded as the receiver.</param>
+    public async Task<SubmitComplaintResponse> SubmitAsync(SubmitComplaintRequest request, string source, string? caller, CancellationToken ct)
     {
-        var valid = ComplaintValidation.Validate(request, options.Value.EffectiveCategories);
+        var valid = ComplaintValidation.Validate(request, taxonomy, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (caller is not null)
+        {
+            valid = valid with { ReceivedBy = caller };
+        }
         var hash = tokens.RequestFingerprint(request);
 
         if (await FindBySourceKeyAsync(source, valid.IdempotencyKey, ct) is { } earlier)
@@ -84,20 +89,34 @@ public sealed class ComplaintSubmission(
                 IdempotencyKey = s.IdempotencyKey,
                 RequestHash = hash,
                 Channel = (int)s.Channel,
-                Category = s.Category,
+                Category = s.Category.Id,
+                Subcategory = s.Subcategory,
                 Jurisdiction = (int)s.Jurisdiction,
                 PreferredLanguage = s.PreferredLanguage,
+                TimeZone = s.TimeZone,
                 Confidential = s.Confidential,
                 ReceivedAt = clock.GetUtcNow(),
-                HasContact = true,
+                ReceivedBy = s.ReceivedBy,
+                ComplainantKind = (int)s.Kind,
+                HasContact = s.HasContact,
+                HasRepresentative = s.Representative is not null,
+                EventDate = s.EventDate,
+                AmountInDispute = s.Amount,
+                Currency = s.Currency,
+                ConsentContact = s.ConsentContact,
+                ConsentPublication = s.ConsentPublication,
                 WrappedKey = wrapped,
                 SubjectCipher = protector.Encrypt(dataKey, id, "subject", s.Subject),
                 DescriptionCipher = protector.Encrypt(dataKey, id, "description", s.Description),
-                RemedySoughtCipher = s.RemedySought is null ? null : protector.Encrypt(dataKey, id, "remedySought", s.RemedySought),
-                NameCipher = protector.Encrypt(dataKey, id, "name", s.Name),
-                EmailCipher = protector.Encrypt(dataKey, id, "email", s.Email),
-                PhoneCipher = s.Phone is null ? null : protector.Encrypt(dataKey, id, "phone", s.Phone),
+                RemedySoughtCipher = Seal(s.RemedySought, "remedySought"),
+                NameCipher = Seal(s.Name, "name"),
+                EmailCipher = Seal(s.Email, "email"),
+                PhoneCipher = Seal(s.Phone, "phone"),
+                MemberNumberCipher = Seal(s.MemberNumber, "memberNumber"),
+                RepresentativeCipher = Seal(s.Representative is null ? null : System.Text.Json.JsonSerializer.Serialize(s.Representative), "representative"),
             };
+
+            byte[]? Seal(string? value, string field) => value is null ? null : protector.Encrypt(dataKey, id, field, value);
         }
         finally
         {
@@ -105,8 +124,11 @@ public sealed class ComplaintSubmission(
         }
     }
 
-    private static ComplaintReceived ToEvent(ComplaintRecord r) => new()
+    private ComplaintReceived ToEvent(ComplaintRecord r)
     {
+        var category = taxonomy.Find(r.Category)!;
+        return new ComplaintReceived
+        {
         ComplaintId = r.Id.ToString(),
         Reference = r.Reference,
         Channel = (Channel)r.Channel,
@@ -116,7 +138,15 @@ public sealed class ComplaintSubmission(
         Confidential = r.Confidential,
         ReceivedAt = Timestamp.FromDateTimeOffset(r.ReceivedAt),
         HasContact = r.HasContact,
-    };
+        ComplainantKind = (ComplainantKind)r.ComplainantKind,
+        Subcategory = r.Subcategory ?? string.Empty,
+        FcaProductGroup = category.FcaProductGroup,
+        CfpbProduct = category.CfpbProduct,
+        AmountInDispute = r.AmountInDispute?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+        Currency = r.Currency ?? string.Empty,
+        HasRepresentative = r.HasRepresentative,
+        };
+    }
 
     private SubmitComplaintResponse Answer(ComplaintRecord r) => new()
     {

@@ -8,20 +8,37 @@ using Complaints.ServiceDefaults.Errors;
 
 namespace Complaints.Intake.Domain;
 
-/// <summary>A submission after validation and normalisation (NFC, trimmed, lower-case category).</summary>
+/// <summary>A representative's details after validation.</summary>
+public sealed record ValidRepresentative(string Name, string? Organisation, string? Email, string? Phone, string Authority);
+
+/// <summary>A submission after validation and normalisation (NFC, trimmed, taxonomy ids).</summary>
 public sealed record ValidSubmission(
     string IdempotencyKey,
     Channel Channel,
-    string Name,
-    string Email,
+    ComplainantKind Kind,
+    string? Name,
+    string? Email,
     string? Phone,
+    string? MemberNumber,
     string PreferredLanguage,
-    string Category,
+    string? TimeZone,
+    TaxonomyCategory Category,
+    string? Subcategory,
     string Subject,
     string Description,
     string? RemedySought,
     bool Confidential,
-    Jurisdiction Jurisdiction);
+    Jurisdiction Jurisdiction,
+    ValidRepresentative? Representative,
+    string? ReceivedBy,
+    DateOnly? EventDate,
+    decimal? Amount,
+    string? Currency,
+    bool ConsentContact,
+    bool ConsentPublication)
+{
+    public bool HasContact => Kind != ComplainantKind.Anonymous && (Email is not null || Phone is not null);
+}
 
 public static partial class ComplaintValidation
 {
@@ -31,9 +48,12 @@ public static partial class ComplaintValidation
     public const int NameMax = 200;
     public const int EmailMax = 254;
     public const int IdempotencyKeyMax = 128;
+    public const int ShortTextMax = 200;
+    public const int AuthorityMax = 1_000;
+    public const decimal AmountMax = 1_000_000_000_000m;
 
     /// <summary>Checks every field and throws one ValidationException naming each bad field (proto JSON names).</summary>
-    public static ValidSubmission Validate(SubmitComplaintRequest r, IReadOnlyList<string> categories)
+    public static ValidSubmission Validate(SubmitComplaintRequest r, Taxonomy taxonomy, DateOnly today)
     {
         var v = new Validator();
         var key = r.IdempotencyKey?.Trim() ?? string.Empty;
@@ -54,72 +74,204 @@ public static partial class ComplaintValidation
         {
             v.Add("jurisdiction", "must be one of " + string.Join(", ", EnumNames<Jurisdiction>(skipZero: false)));
         }
-
-        string name = string.Empty, email = string.Empty, language = "en";
-        string? phone = null;
-        if (r.Complainant is null)
+        var kind = r.ComplainantKind == ComplainantKind.Unspecified ? ComplainantKind.Customer : r.ComplainantKind;
+        if (!Enum.IsDefined(r.ComplainantKind))
         {
-            v.Add("complainant", "is required");
-        }
-        else
-        {
-            name = v.Text("complainant.name", r.Complainant.Name?.Trim(), 1, NameMax, allowNewlines: false);
-            email = (r.Complainant.Email ?? string.Empty).Trim();
-            if (email.Length == 0)
-            {
-                v.Add("complainant.email", "is required");
-            }
-            else if (!IsEmail(email))
-            {
-                v.Add("complainant.email", "must be a valid email address");
-            }
-            var rawPhone = (r.Complainant.Phone ?? string.Empty).Trim();
-            if (rawPhone.Length > 0)
-            {
-                phone = PhoneSeparators().Replace(rawPhone, string.Empty);
-                if (!E164().IsMatch(phone))
-                {
-                    v.Add("complainant.phone", "must be an international number in E.164 form, e.g. +447700900123");
-                }
-            }
-            var rawLanguage = (r.Complainant.PreferredLanguage ?? string.Empty).Trim();
-            if (rawLanguage.Length > 0)
-            {
-                if (TryLanguage(rawLanguage, out var normalized))
-                {
-                    language = normalized;
-                }
-                else
-                {
-                    v.Add("complainant.preferredLanguage", "must be a BCP 47 language tag, e.g. en, ko, bg-BG");
-                }
-            }
+            v.Add("complainantKind", "must be one of " + string.Join(", ", EnumNames<ComplainantKind>(skipZero: false)));
         }
 
-        var category = (r.Category ?? string.Empty).Trim().ToLowerInvariant();
-        if (category.Length == 0)
+        var person = ValidateComplainant(v, r.Complainant, kind);
+        var representative = ValidateRepresentative(v, r.Representative, r.Channel == Channel.Representative);
+
+        var category = taxonomy.Find(r.Category);
+        string? subcategory = null;
+        if (string.IsNullOrWhiteSpace(r.Category))
         {
             v.Add("category", "is required");
         }
-        else if (!categories.Contains(category))
+        else if (category is null)
         {
-            v.Add("category", "must be one of " + string.Join(", ", categories));
+            v.Add("category", "must be one of " + string.Join(", ", taxonomy.Categories.Select(c => c.Id)));
+        }
+        else if (!string.IsNullOrWhiteSpace(r.Subcategory))
+        {
+            subcategory = Taxonomy.FindSubcategory(category, r.Subcategory)?.Id;
+            if (subcategory is null)
+            {
+                v.Add("subcategory", category.Subcategories.Count == 0
+                    ? $"category {category.Id} has no subcategories"
+                    : $"must be one of {string.Join(", ", category.Subcategories.Select(s => s.Id))} for category {category.Id}");
+            }
         }
 
         var subject = v.Text("subject", r.Subject?.Trim(), 1, SubjectMax);
         var description = v.Text("description", r.Description, 1, DescriptionMax);
         var remedy = v.Text("remedySought", r.RemedySought, 0, RemedySoughtMax);
+        var receivedBy = Optional(v.Text("receivedBy", r.ReceivedBy?.Trim(), 0, ShortTextMax, allowNewlines: false));
+        var eventDate = ValidateEventDate(v, r.EventDate, today);
+        var (amount, currency) = ValidateMoney(v, r.AmountInDispute);
         v.ThrowIfInvalid();
 
-        return new ValidSubmission(key, r.Channel, name, email, phone, language, category, subject, description,
-            string.IsNullOrWhiteSpace(remedy) ? null : remedy, r.Confidential, r.Jurisdiction);
+        return new ValidSubmission(key, r.Channel, kind, person.Name, person.Email, person.Phone, person.MemberNumber,
+            person.Language, person.TimeZone, category!, subcategory, subject, description, Optional(remedy),
+            r.Confidential, r.Jurisdiction, representative, receivedBy, eventDate, amount, currency,
+            r.Consent?.Contact ?? false, r.Consent?.Publication ?? false);
     }
+
+    private sealed record Person(string? Name, string? Email, string? Phone, string? MemberNumber, string Language, string? TimeZone);
+
+    private static Person ValidateComplainant(Validator v, Complainant? c, ComplainantKind kind)
+    {
+        var language = "en";
+        string? timeZone = null;
+        if (c is not null && !string.IsNullOrWhiteSpace(c.PreferredLanguage))
+        {
+            if (TryLanguage(c.PreferredLanguage.Trim(), out var normalized))
+            {
+                language = normalized;
+            }
+            else
+            {
+                v.Add("complainant.preferredLanguage", "must be a BCP 47 language tag, e.g. en, ko, bg-BG");
+            }
+        }
+        if (c is not null && !string.IsNullOrWhiteSpace(c.TimeZone))
+        {
+            timeZone = c.TimeZone.Trim();
+            if (!IsIanaTimeZone(timeZone))
+            {
+                v.Add("complainant.timeZone", "must be an IANA time zone, e.g. Europe/London, Asia/Seoul");
+            }
+        }
+
+        if (kind == ComplainantKind.Anonymous)
+        {
+            // Language and time zone only serve the tracking page; nothing identifying is kept.
+            if (c is not null && (!string.IsNullOrWhiteSpace(c.Name) || !string.IsNullOrWhiteSpace(c.Email)
+                || !string.IsNullOrWhiteSpace(c.Phone) || !string.IsNullOrWhiteSpace(c.MemberNumber)))
+            {
+                v.Add("complainant", "must not carry a name, email, phone or member number for an anonymous complaint");
+            }
+            return new Person(null, null, null, null, language, timeZone);
+        }
+        if (c is null)
+        {
+            v.Add("complainant", "is required (or set complainantKind to COMPLAINANT_KIND_ANONYMOUS)");
+            return new Person(null, null, null, null, language, timeZone);
+        }
+
+        var name = v.Text("complainant.name", c.Name?.Trim(), 1, NameMax, allowNewlines: false);
+        var (email, phone) = ContactPoints(v, "complainant", c.Email, c.Phone);
+        string? member = null;
+        if (kind == ComplainantKind.Member)
+        {
+            member = v.Text("complainant.memberNumber", c.MemberNumber?.Trim(), 1, 64, allowNewlines: false);
+        }
+        else if (!string.IsNullOrWhiteSpace(c.MemberNumber))
+        {
+            member = v.Text("complainant.memberNumber", c.MemberNumber.Trim(), 1, 64, allowNewlines: false);
+        }
+        return new Person(name, email, phone, Optional(member), language, timeZone);
+    }
+
+    private static ValidRepresentative? ValidateRepresentative(Validator v, Representative? r, bool required)
+    {
+        if (r is null)
+        {
+            if (required)
+            {
+                v.Add("representative", "is required for CHANNEL_REPRESENTATIVE: who files, and their authority to act");
+            }
+            return null;
+        }
+        var name = v.Text("representative.name", r.Name?.Trim(), 1, NameMax, allowNewlines: false);
+        var organisation = v.Text("representative.organisation", r.Organisation?.Trim(), 0, ShortTextMax, allowNewlines: false);
+        var authority = v.Text("representative.authority", r.Authority?.Trim(), 1, AuthorityMax);
+        var (email, phone) = ContactPoints(v, "representative", r.Email, r.Phone);
+        return new ValidRepresentative(name, Optional(organisation), email, phone, authority);
+    }
+
+    /// <summary>Email and phone: at least one, each well formed.</summary>
+    private static (string? Email, string? Phone) ContactPoints(Validator v, string prefix, string? rawEmail, string? rawPhone)
+    {
+        var email = Optional(rawEmail?.Trim());
+        var phone = Optional(rawPhone?.Trim());
+        if (email is null && phone is null)
+        {
+            v.Add($"{prefix}.email", "is required (or a phone number)");
+        }
+        if (email is not null && !IsEmail(email))
+        {
+            v.Add($"{prefix}.email", "must be a valid email address");
+        }
+        if (phone is not null)
+        {
+            phone = PhoneSeparators().Replace(phone, string.Empty);
+            if (!E164().IsMatch(phone))
+            {
+                v.Add($"{prefix}.phone", "must be an international number in E.164 form, e.g. +447700900123");
+            }
+        }
+        return (email, phone);
+    }
+
+    private static DateOnly? ValidateEventDate(Validator v, string? raw, DateOnly today)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+        if (!DateOnly.TryParseExact(raw.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            v.Add("eventDate", "must be a date in the form YYYY-MM-DD");
+            return null;
+        }
+        // A day of slack: the complainant's calendar may be ahead of UTC.
+        if (date > today.AddDays(1))
+        {
+            v.Add("eventDate", "must not be in the future");
+        }
+        return date;
+    }
+
+    private static (decimal? Amount, string? Currency) ValidateMoney(Validator v, Money? money)
+    {
+        if (money is null || (string.IsNullOrWhiteSpace(money.Amount) && string.IsNullOrWhiteSpace(money.Currency)))
+        {
+            return (null, null);
+        }
+        var currency = (money.Currency ?? string.Empty).Trim().ToUpperInvariant();
+        var minorUnits = 2;
+        if (!CurrencyPattern().IsMatch(currency) || !Currencies.TryGetMinorUnits(currency, out minorUnits))
+        {
+            v.Add("amountInDispute.currency", "must be an ISO 4217 currency code, e.g. GBP, EUR, USD, KRW");
+        }
+        if (!decimal.TryParse(money.Amount?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+        {
+            v.Add("amountInDispute.amount", "must be a decimal number with a dot, e.g. 1234.50");
+            return (null, currency);
+        }
+        if (amount <= 0 || amount >= AmountMax)
+        {
+            v.Add("amountInDispute.amount", "must be greater than zero and less than 1,000,000,000,000");
+        }
+        else if (amount.Scale > minorUnits && decimal.Round(amount, minorUnits) != amount)
+        {
+            v.Add("amountInDispute.amount", $"has more decimals than {currency} allows ({minorUnits})");
+        }
+        return (amount, currency);
+    }
+
+    private static string? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static bool IsEmail(string value) =>
         value.Length <= EmailMax
         && MailAddress.TryCreate(value, out var parsed)
         && parsed.Address == value
         && SimpleEmail().IsMatch(value);
+
+    private static bool IsIanaTimeZone(string id) =>
+        (id == "UTC" || id.Contains('/')) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 
     private static bool TryLanguage(string tag, out string normalized)
     {
@@ -159,4 +311,7 @@ public static partial class ComplaintValidation
 
     [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LanguageTag();
+
+    [GeneratedRegex(@"^[A-Z]{3}$")]
+    private static partial Regex CurrencyPattern();
 }

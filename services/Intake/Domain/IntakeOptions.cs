@@ -2,12 +2,9 @@ namespace Complaints.Intake.Domain;
 
 public sealed class IntakeOptions
 {
-    /// <summary>The accepted categories (lower case). Default: billing, service, product, conduct, privacy, other.</summary>
-    public List<string> Categories { get; set; } = [];
+    /// <summary>The taxonomy: "default" (billing, service, product, conduct, privacy, other), "cfpb", or a JSON file's path.</summary>
+    public string Taxonomy { get; set; } = "default";
 
     /// <summary>Deadline for each query Intake makes to Routing and Notifications while composing the tracking view.</summary>
     public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromSeconds(2);
-
-    public IReadOnlyList<string> EffectiveCategories =>
-        Categories.Count > 0 ? Categories : ["billing", "service", "product", "conduct", "privacy", "other"];
 }

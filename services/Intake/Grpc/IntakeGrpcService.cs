@@ -10,12 +10,14 @@ namespace Complaints.Intake.Grpc;
 public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking) : IntakeService.IntakeServiceBase
 {
     public override Task<SubmitComplaintResponse> SubmitComplaint(SubmitComplaintRequest request, ServerCallContext context) =>
-        submission.SubmitAsync(request, SourceOf(context), context.CancellationToken);
+        submission.SubmitAsync(request, SourceOf(context), CallerOf(context), context.CancellationToken);
 
     public override Task<TrackComplaintResponse> TrackComplaint(TrackComplaintRequest request, ServerCallContext context) =>
         tracking.TrackAsync(request.Reference, request.TrackingToken, context.CancellationToken);
 
     /// <summary>Idempotency keys are scoped to the caller: a partner's keys never collide with the public's.</summary>
-    private static string SourceOf(ServerCallContext context) =>
-        context.GetHttpContext().User.FindFirst("sub")?.Value is { Length: > 0 } subject ? "sub:" + subject : "public";
+    private static string SourceOf(ServerCallContext context) => CallerOf(context) is { } subject ? "sub:" + subject : "public";
+
+    private static string? CallerOf(ServerCallContext context) =>
+        context.GetHttpContext().User.FindFirst("sub")?.Value is { Length: > 0 } subject ? subject : null;
 }

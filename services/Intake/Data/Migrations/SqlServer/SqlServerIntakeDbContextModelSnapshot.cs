@@ -72,16 +72,33 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<decimal?>("AmountInDispute")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
                     b.Property<string>("Category")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
 
                     b.Property<int>("Channel")
                         .HasColumnType("int");
 
+                    b.Property<int>("ComplainantKind")
+                        .HasColumnType("int");
+
                     b.Property<bool>("Confidential")
                         .HasColumnType("bit");
+
+                    b.Property<bool>("ConsentContact")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("ConsentPublication")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
 
                     b.Property<byte[]>("DescriptionCipher")
                         .IsRequired()
@@ -90,7 +107,13 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.Property<byte[]>("EmailCipher")
                         .HasColumnType("varbinary(max)");
 
+                    b.Property<DateOnly?>("EventDate")
+                        .HasColumnType("date");
+
                     b.Property<bool>("HasContact")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("HasRepresentative")
                         .HasColumnType("bit");
 
                     b.Property<string>("IdempotencyKey")
@@ -100,6 +123,9 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
 
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("int");
+
+                    b.Property<byte[]>("MemberNumberCipher")
+                        .HasColumnType("varbinary(max)");
 
                     b.Property<byte[]>("NameCipher")
                         .HasColumnType("varbinary(max)");
@@ -115,12 +141,19 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ReceivedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("Reference")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
                     b.Property<byte[]>("RemedySoughtCipher")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("RepresentativeCipher")
                         .HasColumnType("varbinary(max)");
 
                     b.Property<byte[]>("RequestHash")
@@ -132,9 +165,17 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("Subcategory")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
                     b.Property<byte[]>("SubjectCipher")
                         .IsRequired()
                         .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<byte[]>("WrappedKey")
                         .IsRequired()

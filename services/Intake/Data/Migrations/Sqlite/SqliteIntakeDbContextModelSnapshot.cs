@@ -65,16 +65,33 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("AmountInDispute")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Category")
                         .IsRequired()
-                        .HasMaxLength(64)
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Channel")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ComplainantKind")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Confidential")
                         .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ConsentContact")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ConsentPublication")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("DescriptionCipher")
                         .IsRequired()
@@ -83,7 +100,13 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.Property<byte[]>("EmailCipher")
                         .HasColumnType("BLOB");
 
+                    b.Property<DateOnly?>("EventDate")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("HasContact")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("HasRepresentative")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("IdempotencyKey")
@@ -93,6 +116,9 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
 
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("MemberNumberCipher")
+                        .HasColumnType("BLOB");
 
                     b.Property<byte[]>("NameCipher")
                         .HasColumnType("BLOB");
@@ -108,12 +134,19 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ReceivedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reference")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("RemedySoughtCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("RepresentativeCipher")
                         .HasColumnType("BLOB");
 
                     b.Property<byte[]>("RequestHash")
@@ -125,9 +158,17 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Subcategory")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("SubjectCipher")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("WrappedKey")
                         .IsRequired()

@@ -1,0 +1,169 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Complaints.Intake.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class ChannelsKindsTaxonomy : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<string>(
+                name: "Category",
+                table: "complaint",
+                type: "nvarchar(128)",
+                maxLength: 128,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "nvarchar(64)",
+                oldMaxLength: 64);
+
+            migrationBuilder.AddColumn<decimal>(
+                name: "AmountInDispute",
+                table: "complaint",
+                type: "decimal(18,4)",
+                precision: 18,
+                scale: 4,
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "ComplainantKind",
+                table: "complaint",
+                type: "int",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "ConsentContact",
+                table: "complaint",
+                type: "bit",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "ConsentPublication",
+                table: "complaint",
+                type: "bit",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Currency",
+                table: "complaint",
+                type: "nvarchar(3)",
+                maxLength: 3,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateOnly>(
+                name: "EventDate",
+                table: "complaint",
+                type: "date",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "HasRepresentative",
+                table: "complaint",
+                type: "bit",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "MemberNumberCipher",
+                table: "complaint",
+                type: "varbinary(max)",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ReceivedBy",
+                table: "complaint",
+                type: "nvarchar(200)",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "RepresentativeCipher",
+                table: "complaint",
+                type: "varbinary(max)",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Subcategory",
+                table: "complaint",
+                type: "nvarchar(128)",
+                maxLength: 128,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TimeZone",
+                table: "complaint",
+                type: "nvarchar(64)",
+                maxLength: 64,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "AmountInDispute",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "ComplainantKind",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "ConsentContact",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "ConsentPublication",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "Currency",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "EventDate",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "HasRepresentative",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "MemberNumberCipher",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "ReceivedBy",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "RepresentativeCipher",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "Subcategory",
+                table: "complaint");
+
+            migrationBuilder.DropColumn(
+                name: "TimeZone",
+                table: "complaint");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Category",
+                table: "complaint",
+                type: "nvarchar(64)",
+                maxLength: 64,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "nvarchar(128)",
+                oldMaxLength: 128);
+        }
+    }
+}
