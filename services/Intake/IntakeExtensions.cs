@@ -31,6 +31,7 @@ public static class IntakeExtensions
         builder.Services.AddSingleton(sp => Taxonomy.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.Taxonomy));
         builder.Services.AddScoped<ComplaintSubmission>();
         builder.Services.AddScoped<ComplaintTracking>();
+        builder.Services.AddSingleton<ComplaintImport>();
         builder.Services.AddScoped<ContactLookup>();
 
         builder.Services.AddInternalGrpcClient<CaseViewService.CaseViewServiceClient>("Routing");
@@ -42,6 +43,7 @@ public static class IntakeExtensions
     {
         app.MapGrpcService<IntakeGrpcService>();
         app.MapGrpcService<ContactGrpcService>();
+        app.MapGrpcService<ImportGrpcService>();
         app.MapEventFeed<IntakeDbContext>();
         return app;
     }

@@ -75,6 +75,19 @@ public sealed class AcknowledgeOnCaseOpenedTests : IDisposable
     }
 
     [Fact]
+    public async Task HandleAsync_ImportedClosedCase_QueuesNothing()
+    {
+        var e = Opened();
+        e.ImportedClosed = true;
+        e.AcknowledgeBy = null;
+        e.ResolveBy = null;
+
+        await _db.ApplyAsync(Handler(), Envelopes.For(e, Sources.Routing, e.ComplaintId));
+
+        Assert.Equal(0, await _db.QueryAsync(db => db.Messages.CountAsync()));
+    }
+
+    [Fact]
     public async Task HandleAsync_SameEventTwice_QueuesOneMessage()
     {
         var e = Opened();

@@ -45,8 +45,8 @@ public sealed class CaseViewServiceTests(RoutingFixture fixture) : IClassFixture
         Assert.Equal(c.ComplaintId.ToString(), view.ComplaintId);
         Assert.Equal(c.Reference, view.Reference);
         Assert.Equal(CaseStatus.Received, view.Status);
-        Assert.Equal(Timestamp.FromDateTimeOffset(c.AcknowledgeBy), view.AcknowledgeBy);
-        Assert.Equal(Timestamp.FromDateTimeOffset(c.ResolveBy), view.ResolveBy);
+        Assert.Equal(Timestamp.FromDateTimeOffset(c.AcknowledgeBy!.Value), view.AcknowledgeBy);
+        Assert.Equal(Timestamp.FromDateTimeOffset(c.ResolveBy!.Value), view.ResolveBy);
         Assert.Null(view.AcknowledgedAt);
         // Oldest first, and the internal note is nowhere in the answer.
         Assert.Equal(["Complaint received", "Case opened"], view.Timeline.Select(t => t.Title));

@@ -61,6 +61,28 @@ public sealed class OpenCaseOnComplaintReceivedTests : IDisposable
     }
 
     [Fact]
+    public async Task HandleAsync_ImportedClosed_ClosedCaseWithoutClocksAndOutcomeOnTimeline()
+    {
+        var e = Received();
+        e.Imported = true;
+        e.ImportedClosed = true;
+        e.Outcome = "Closed with explanation";
+
+        await _db.ApplyAsync(Handler(), Envelopes.For(e, Sources.Intake, e.ComplaintId));
+
+        var c = await _db.QueryAsync(db => db.Cases.Include(x => x.Timeline).SingleAsync(x => x.ComplaintId == Guid.Parse(e.ComplaintId)));
+        Assert.Equal((int)CaseStatus.Closed, c.Status);
+        Assert.Null(c.AcknowledgeBy);
+        Assert.Null(c.ResolveBy);
+        Assert.Equal("Closed with explanation", c.Outcome);
+        Assert.Equal(["Complaint received", "Case closed"], c.Timeline.OrderBy(t => t.Id).Select(t => t.Title));
+        var opened = CaseOpened.Parser.ParseFrom((await _db.QueryAsync(db => db.Events.SingleAsync())).Payload);
+        Assert.True(opened.ImportedClosed);
+        Assert.Null(opened.AcknowledgeBy);
+        Assert.Null(opened.ResolveBy);
+    }
+
+    [Fact]
     public async Task HandleAsync_NewComplaint_AddsPublicSystemTimelineEntries()
     {
         var e = Received();
@@ -133,7 +155,7 @@ public sealed class OpenCaseOnComplaintReceivedTests : IDisposable
         string[] allowed =
         [
             "complaint_id", "reference", "category", "channel", "jurisdiction", "preferred_language",
-            "confidential", "received_at", "opened_at", "acknowledge_by", "resolve_by", "has_contact",
+            "confidential", "received_at", "opened_at", "acknowledge_by", "resolve_by", "has_contact", "imported_closed",
         ];
         var fields = CaseOpened.Descriptor.Fields.InDeclarationOrder().Select(f => f.Name).ToList();
         Assert.All(fields, f => Assert.Contains(f, allowed));

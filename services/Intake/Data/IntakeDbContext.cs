@@ -35,6 +35,12 @@ public sealed class ComplaintRecord
     public bool ConsentContact { get; set; }
     public bool ConsentPublication { get; set; }
     public bool HasRepresentative { get; set; }
+    /// <summary>Imported historical record (ReceivedAt is the original date).</summary>
+    public bool Imported { get; set; }
+    /// <summary>Imported as closed: no acknowledgement, no clocks.</summary>
+    public bool ImportedClosed { get; set; }
+    /// <summary>The source's recorded response, e.g. "Closed with explanation".</summary>
+    public string? Outcome { get; set; }
 
     public required byte[] WrappedKey { get; set; }
     public required byte[] SubjectCipher { get; set; }
@@ -77,6 +83,7 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.Currency).HasMaxLength(3);
             e.Property(x => x.TimeZone).HasMaxLength(64);
             e.Property(x => x.Category).HasMaxLength(128);
+            e.Property(x => x.Outcome).HasMaxLength(200);
         });
     }
 }

@@ -27,28 +27,72 @@ public sealed class ComplaintSubmission(
     /// <param name="caller">The authenticated staff member or partner, recorded as the receiver.</param>
     public async Task<SubmitComplaintResponse> SubmitAsync(SubmitComplaintRequest request, string source, string? caller, CancellationToken ct)
     {
-        var valid = ComplaintValidation.Validate(request, taxonomy, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        if (caller is not null)
-        {
-            valid = valid with { ReceivedBy = caller };
-        }
-        var hash = tokens.RequestFingerprint(request);
+        var valid = ComplaintValidation.Validate(request, taxonomy, Today());
+        var content = request.Clone();
+        content.IdempotencyKey = string.Empty;
+        var (record, _) = await StoreAsync(valid with { ReceivedBy = caller ?? valid.ReceivedBy }, source, tokens.RequestFingerprint(content), null, ct);
+        return Answer(record);
+    }
 
+    /// <summary>Imports one historical record; false when the same record was imported before.</summary>
+    public async Task<bool> ImportAsync(ImportComplaintRequest item, string source, string? caller, CancellationToken ct)
+    {
+        var v = new Validator();
+        var sourceId = item.SourceId?.Trim() ?? string.Empty;
+        if (sourceId.Length == 0)
+        {
+            v.Add("sourceId", "is required");
+        }
+        if (item.ReceivedAt is null)
+        {
+            v.Add("receivedAt", "is required");
+        }
+        else if (item.ReceivedAt.ToDateTimeOffset() > clock.GetUtcNow().AddDays(1))
+        {
+            v.Add("receivedAt", "must not be in the future");
+        }
+        var outcome = v.Text("outcome", item.Outcome?.Trim(), 0, 200, allowNewlines: false);
+        if (item.Complaint is null)
+        {
+            v.Add("complaint", "is required");
+        }
+        v.ThrowIfInvalid();
+
+        var request = item.Complaint!.Clone();
+        request.IdempotencyKey = sourceId;
+        if (request.Complainant is null && request.ComplainantKind == ComplainantKind.Unspecified)
+        {
+            request.ComplainantKind = ComplainantKind.Anonymous;
+        }
+        var valid = ComplaintValidation.Validate(request, taxonomy, Today());
+        var history = new ImportedHistory(item.ReceivedAt!.ToDateTimeOffset(), string.IsNullOrEmpty(outcome) ? null : outcome, Closed: !item.Open);
+        var content = item.Clone();
+        content.Complaint.IdempotencyKey = string.Empty;
+        var (_, created) = await StoreAsync(valid with { ReceivedBy = caller ?? valid.ReceivedBy }, source, tokens.RequestFingerprint(content), history, ct);
+        return created;
+    }
+
+    private sealed record ImportedHistory(DateTimeOffset ReceivedAt, string? Outcome, bool Closed);
+
+    private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    private async Task<(ComplaintRecord Record, bool Created)> StoreAsync(ValidSubmission valid, string source, byte[] hash, ImportedHistory? history, CancellationToken ct)
+    {
         if (await FindBySourceKeyAsync(source, valid.IdempotencyKey, ct) is { } earlier)
         {
-            return Replay(earlier, hash);
+            return (Replay(earlier, hash), false);
         }
 
         for (var attempt = 1; ; attempt++)
         {
-            var record = Build(valid, source, hash);
+            var record = Build(valid, source, hash, history);
             db.Complaints.Add(record);
             db.AppendEvent(ToEvent(record), record.Id.ToString(), clock);
             try
             {
                 await db.SaveChangesAsync(ct);
                 logger.LogInformation("Complaint {Reference} received on {Channel}", record.Reference, valid.Channel);
-                return Answer(record);
+                return (record, true);
             }
             catch (DbUpdateException)
             {
@@ -56,7 +100,7 @@ public sealed class ComplaintSubmission(
                 // A concurrent duplicate won the unique index: answer with its result.
                 if (await FindBySourceKeyAsync(source, valid.IdempotencyKey, ct) is { } winner)
                 {
-                    return Replay(winner, hash);
+                    return (Replay(winner, hash), false);
                 }
                 // Otherwise the reference collided (40 random bits): draw another.
                 if (attempt >= ReferenceAttempts)
@@ -70,12 +114,12 @@ public sealed class ComplaintSubmission(
     private Task<ComplaintRecord?> FindBySourceKeyAsync(string source, string key, CancellationToken ct) =>
         db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Source == source && c.IdempotencyKey == key, ct);
 
-    private SubmitComplaintResponse Replay(ComplaintRecord earlier, byte[] hash) =>
+    private static ComplaintRecord Replay(ComplaintRecord earlier, byte[] hash) =>
         CryptographicOperations.FixedTimeEquals(earlier.RequestHash, hash)
-            ? Answer(earlier)
+            ? earlier
             : throw new ConflictException("idempotencyKey: this key was already used for a different complaint; use a new key for a new complaint.");
 
-    private ComplaintRecord Build(ValidSubmission s, string source, byte[] hash)
+    private ComplaintRecord Build(ValidSubmission s, string source, byte[] hash, ImportedHistory? history)
     {
         var id = Guid.CreateVersion7(clock.GetUtcNow());
         var (dataKey, wrapped) = protector.NewDataKey(id);
@@ -95,7 +139,10 @@ public sealed class ComplaintSubmission(
                 PreferredLanguage = s.PreferredLanguage,
                 TimeZone = s.TimeZone,
                 Confidential = s.Confidential,
-                ReceivedAt = clock.GetUtcNow(),
+                ReceivedAt = history?.ReceivedAt ?? clock.GetUtcNow(),
+                Imported = history is not null,
+                ImportedClosed = history?.Closed ?? false,
+                Outcome = history?.Outcome,
                 ReceivedBy = s.ReceivedBy,
                 ComplainantKind = (int)s.Kind,
                 HasContact = s.HasContact,
@@ -145,6 +192,9 @@ public sealed class ComplaintSubmission(
         AmountInDispute = r.AmountInDispute?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
         Currency = r.Currency ?? string.Empty,
         HasRepresentative = r.HasRepresentative,
+        Imported = r.Imported,
+        ImportedClosed = r.ImportedClosed,
+        Outcome = r.Outcome ?? string.Empty,
         };
     }
 

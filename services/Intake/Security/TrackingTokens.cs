@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Complaints.Intake.V1;
 using Google.Protobuf;
 
 namespace Complaints.Intake.Security;
@@ -19,15 +18,13 @@ public sealed class TrackingTokens(KeyMaterial keys)
         && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(For(complaintId)), Encoding.ASCII.GetBytes(token));
 
     /// <summary>
-    /// What identifies a request's content for idempotency: a keyed hash of the request without its
-    /// idempotency key (keyed, so the stored value cannot confirm a guess of someone's details).
+    /// What identifies a request's content for idempotency: a keyed hash (keyed, so the stored value
+    /// cannot confirm a guess of someone's details). Callers leave the idempotency key out.
     /// </summary>
-    public byte[] RequestFingerprint(SubmitComplaintRequest request)
+    public byte[] RequestFingerprint(IMessage content)
     {
-        var copy = request.Clone();
-        copy.IdempotencyKey = string.Empty;
-        byte[] content = [.. Encoding.ASCII.GetBytes("request:"), .. copy.ToByteArray()];
-        return HMACSHA256.HashData(keys.TrackingKey, content);
+        byte[] data = [.. Encoding.ASCII.GetBytes("request:"), .. content.ToByteArray()];
+        return HMACSHA256.HashData(keys.TrackingKey, data);
     }
 
     private static string Base64Url(byte[] bytes) =>

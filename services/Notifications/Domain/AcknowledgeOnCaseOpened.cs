@@ -16,6 +16,11 @@ public sealed class AcknowledgeOnCaseOpened(DeliveryWakeup wakeup, TimeProvider 
 {
     protected override async Task HandleAsync(CaseOpened e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
+        if (e.ImportedClosed)
+        {
+            // A historical record imported closed: nobody is waiting for an acknowledgement.
+            return;
+        }
         var id = MessageIds.From(envelope.EventId, MessageKind.Acknowledgement);
         if (await db.Messages.AnyAsync(m => m.Id == id, ct))
         {

@@ -18,8 +18,11 @@ public sealed class Case
     public bool HasContact { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public DateTimeOffset OpenedAt { get; set; }
-    public DateTimeOffset AcknowledgeBy { get; set; }
-    public DateTimeOffset ResolveBy { get; set; }
+    /// <summary>Internal SLA targets; none for a case imported closed.</summary>
+    public DateTimeOffset? AcknowledgeBy { get; set; }
+    public DateTimeOffset? ResolveBy { get; set; }
+    /// <summary>The outcome recorded in the source of an imported case.</summary>
+    public string? Outcome { get; set; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public List<CaseHistoryEntry> Timeline { get; set; } = [];
 }
@@ -58,8 +61,9 @@ public class RoutingDbContext(DbContextOptions options) : DbContext(options), IE
             e.HasKey(x => x.ComplaintId);
             e.HasIndex(x => x.Reference).IsUnique();
             e.Property(x => x.Reference).HasMaxLength(20);
-            e.Property(x => x.Category).HasMaxLength(64);
             e.Property(x => x.PreferredLanguage).HasMaxLength(35);
+            e.Property(x => x.Category).HasMaxLength(128);
+            e.Property(x => x.Outcome).HasMaxLength(200);
             e.HasMany(x => x.Timeline).WithOne().HasForeignKey(t => t.ComplaintId);
         });
         modelBuilder.Entity<CaseHistoryEntry>(e =>

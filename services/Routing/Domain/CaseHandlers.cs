@@ -28,7 +28,7 @@ public sealed class OpenCaseOnComplaintReceived(IOptions<SlaOptions> sla, TimePr
         {
             ComplaintId = id,
             Reference = e.Reference,
-            Status = (int)CaseStatus.Received,
+            Status = (int)(e.ImportedClosed ? CaseStatus.Closed : CaseStatus.Received),
             Category = e.Category,
             Channel = (int)e.Channel,
             Jurisdiction = (int)e.Jurisdiction,
@@ -37,11 +37,15 @@ public sealed class OpenCaseOnComplaintReceived(IOptions<SlaOptions> sla, TimePr
             HasContact = e.HasContact,
             ReceivedAt = receivedAt,
             OpenedAt = now,
-            AcknowledgeBy = receivedAt + sla.Value.AcknowledgeWithin,
-            ResolveBy = receivedAt + sla.Value.ResolveWithin,
+            // A historical record imported closed runs no clocks.
+            AcknowledgeBy = e.ImportedClosed ? null : receivedAt + sla.Value.AcknowledgeWithin,
+            ResolveBy = e.ImportedClosed ? null : receivedAt + sla.Value.ResolveWithin,
+            Outcome = e.Outcome is { Length: > 0 } outcome ? outcome : null,
         };
         c.Timeline.Add(Entry(id, receivedAt, "Complaint received", "We have received your complaint.", isPublic: true));
-        c.Timeline.Add(Entry(id, now, "Case opened", $"Your complaint is registered under {e.Reference}. We aim to resolve it by {c.ResolveBy:yyyy-MM-dd}.", isPublic: true));
+        c.Timeline.Add(e.ImportedClosed
+            ? Entry(id, receivedAt, "Case closed", c.Outcome is null ? "This complaint was closed." : $"This complaint was closed: {c.Outcome}.", isPublic: true)
+            : Entry(id, now, "Case opened", $"Your complaint is registered under {e.Reference}. We aim to resolve it by {c.ResolveBy:yyyy-MM-dd}.", isPublic: true));
         db.Cases.Add(c);
         db.AppendEvent(new CaseOpened
         {
@@ -55,8 +59,9 @@ public sealed class OpenCaseOnComplaintReceived(IOptions<SlaOptions> sla, TimePr
             HasContact = e.HasContact,
             ReceivedAt = e.ReceivedAt,
             OpenedAt = Timestamp.FromDateTimeOffset(now),
-            AcknowledgeBy = Timestamp.FromDateTimeOffset(c.AcknowledgeBy),
-            ResolveBy = Timestamp.FromDateTimeOffset(c.ResolveBy),
+            AcknowledgeBy = c.AcknowledgeBy is { } ack ? Timestamp.FromDateTimeOffset(ack) : null,
+            ResolveBy = c.ResolveBy is { } resolve ? Timestamp.FromDateTimeOffset(resolve) : null,
+            ImportedClosed = e.ImportedClosed,
         }, e.ComplaintId, clock);
         logger.LogInformation("Case {Reference} opened", e.Reference);
     }

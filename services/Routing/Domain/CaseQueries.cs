@@ -22,9 +22,9 @@ public sealed class CaseQueries(RoutingDbContext db)
             ComplaintId = c.ComplaintId.ToString(),
             Reference = c.Reference,
             Status = (CaseStatus)c.Status,
-            AcknowledgeBy = Timestamp.FromDateTimeOffset(c.AcknowledgeBy),
-            ResolveBy = Timestamp.FromDateTimeOffset(c.ResolveBy),
-            AcknowledgedAt = c.AcknowledgedAt is { } a ? Timestamp.FromDateTimeOffset(a) : null,
+            AcknowledgeBy = Stamp(c.AcknowledgeBy),
+            ResolveBy = Stamp(c.ResolveBy),
+            AcknowledgedAt = Stamp(c.AcknowledgedAt),
         };
         view.Timeline.AddRange(c.Timeline.Where(t => t.IsPublic).OrderBy(t => t.At).ThenBy(t => t.Id)
             .Select(t => new PublicTimelineEntry { At = Timestamp.FromDateTimeOffset(t.At), Title = t.Title, Detail = t.Detail }));
@@ -50,12 +50,14 @@ public sealed class CaseQueries(RoutingDbContext db)
             Jurisdiction = (Jurisdiction)c.Jurisdiction,
             Confidential = c.Confidential,
             ReceivedAt = Timestamp.FromDateTimeOffset(c.ReceivedAt),
-            AcknowledgeBy = Timestamp.FromDateTimeOffset(c.AcknowledgeBy),
-            ResolveBy = Timestamp.FromDateTimeOffset(c.ResolveBy),
-            AcknowledgedAt = c.AcknowledgedAt is { } a ? Timestamp.FromDateTimeOffset(a) : null,
+            AcknowledgeBy = Stamp(c.AcknowledgeBy),
+            ResolveBy = Stamp(c.ResolveBy),
+            AcknowledgedAt = Stamp(c.AcknowledgedAt),
         };
         response.Timeline.AddRange(c.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id)
             .Select(t => new Complaints.Routing.V1.CaseTimelineEntry { At = Timestamp.FromDateTimeOffset(t.At), Title = t.Title, Detail = t.Detail, Public = t.IsPublic }));
         return response;
     }
+
+    private static Timestamp? Stamp(DateTimeOffset? at) => at is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 }

@@ -121,6 +121,12 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<bool>("Imported")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("ImportedClosed")
+                        .HasColumnType("bit");
+
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("int");
 
@@ -129,6 +135,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
 
                     b.Property<byte[]>("NameCipher")
                         .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<byte[]>("PhoneCipher")
                         .HasColumnType("varbinary(max)");

@@ -114,6 +114,12 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Imported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ImportedClosed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("INTEGER");
 
@@ -122,6 +128,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
 
                     b.Property<byte[]>("NameCipher")
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("PhoneCipher")
                         .HasColumnType("BLOB");

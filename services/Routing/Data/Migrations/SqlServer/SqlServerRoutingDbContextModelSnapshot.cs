@@ -111,7 +111,7 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<long>("AcknowledgeBy")
+                    b.Property<long?>("AcknowledgeBy")
                         .HasColumnType("bigint");
 
                     b.Property<long?>("AcknowledgedAt")
@@ -119,8 +119,8 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
 
                     b.Property<string>("Category")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
 
                     b.Property<int>("Channel")
                         .HasColumnType("int");
@@ -137,6 +137,10 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     b.Property<long>("OpenedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
                         .HasMaxLength(35)
@@ -150,7 +154,7 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
-                    b.Property<long>("ResolveBy")
+                    b.Property<long?>("ResolveBy")
                         .HasColumnType("bigint");
 
                     b.Property<int>("Status")

@@ -104,7 +104,7 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("AcknowledgeBy")
+                    b.Property<long?>("AcknowledgeBy")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("AcknowledgedAt")
@@ -112,7 +112,7 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
 
                     b.Property<string>("Category")
                         .IsRequired()
-                        .HasMaxLength(64)
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Channel")
@@ -130,6 +130,10 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.Property<long>("OpenedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
                         .HasMaxLength(35)
@@ -143,7 +147,7 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("ResolveBy")
+                    b.Property<long?>("ResolveBy")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
