@@ -27,6 +27,8 @@ public static class IntakeExtensions
         builder.Services.AddSingleton(sp => KeyMaterial.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<TrackingTokens>();
         builder.Services.AddSingleton<FieldProtector>();
+        builder.Services.AddSingleton<BlindIndex>();
+        builder.Services.AddScoped<StaffAccess>();
         builder.Services.AddSingleton<ReferenceGenerator>();
         builder.Services.AddSingleton(sp => Taxonomy.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.Taxonomy));
         builder.Services.AddScoped<ComplaintSubmission>();
@@ -44,6 +46,7 @@ public static class IntakeExtensions
         app.MapGrpcService<IntakeGrpcService>();
         app.MapGrpcService<ContactGrpcService>();
         app.MapGrpcService<ImportGrpcService>();
+        app.MapGrpcService<StaffIntakeGrpcService>();
         app.MapEventFeed<IntakeDbContext>();
         return app;
     }

@@ -50,14 +50,32 @@ public sealed class ComplaintRecord
     public byte[]? EmailCipher { get; set; }
     public byte[]? PhoneCipher { get; set; }
     public byte[]? MemberNumberCipher { get; set; }
+    /// <summary>Blind indexes (keyed hashes) of the normalised email and phone, for matching and staff search.</summary>
+    public byte[]? EmailIndex { get; set; }
+    public byte[]? PhoneIndex { get; set; }
     /// <summary>The representative's name, organisation, email, phone and authority, as encrypted JSON.</summary>
     public byte[]? RepresentativeCipher { get; set; }
 }
 
 /// <summary>The model; <see cref="SqliteIntakeDbContext"/> and <see cref="SqlServerIntakeDbContext"/> carry each provider's migrations.</summary>
+/// <summary>Who read or searched complainants' data, when, and why. Append-only.</summary>
+public sealed class AccessAudit
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Actor { get; set; }
+    public required string Roles { get; set; }
+    /// <summary>"read-contact" or "search".</summary>
+    public required string Action { get; set; }
+    public Guid? ComplaintId { get; set; }
+    public string? Purpose { get; set; }
+    public int? ResultCount { get; set; }
+}
+
 public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEventLogContext
 {
     public DbSet<ComplaintRecord> Complaints => Set<ComplaintRecord>();
+    public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -84,6 +102,20 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.TimeZone).HasMaxLength(64);
             e.Property(x => x.Category).HasMaxLength(128);
             e.Property(x => x.Outcome).HasMaxLength(200);
+            e.Property(x => x.EmailIndex).HasMaxLength(32);
+            e.Property(x => x.PhoneIndex).HasMaxLength(32);
+            e.HasIndex(x => x.EmailIndex);
+            e.HasIndex(x => x.PhoneIndex);
+        });
+        modelBuilder.Entity<AccessAudit>(e =>
+        {
+            e.ToTable("access_audit");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Roles).HasMaxLength(200);
+            e.Property(x => x.Action).HasMaxLength(32);
+            e.Property(x => x.Purpose).HasMaxLength(500);
+            e.HasIndex(x => x.ComplaintId);
         });
     }
 }

@@ -16,6 +16,7 @@ public sealed class ComplaintSubmission(
     IntakeDbContext db,
     FieldProtector protector,
     TrackingTokens tokens,
+    BlindIndex blindIndex,
     ReferenceGenerator references,
     Taxonomy taxonomy,
     TimeProvider clock,
@@ -160,6 +161,8 @@ public sealed class ComplaintSubmission(
                 EmailCipher = Seal(s.Email, "email"),
                 PhoneCipher = Seal(s.Phone, "phone"),
                 MemberNumberCipher = Seal(s.MemberNumber, "memberNumber"),
+                EmailIndex = blindIndex.Email(s.Email),
+                PhoneIndex = blindIndex.Phone(s.Phone),
                 RepresentativeCipher = Seal(s.Representative is null ? null : System.Text.Json.JsonSerializer.Serialize(s.Representative), "representative"),
             };
 

@@ -7,4 +7,7 @@ public sealed class IntakeOptions
 
     /// <summary>Deadline for each query Intake makes to Routing and Notifications while composing the tracking view.</summary>
     public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A complaint by the same complainant in the same category within this window is a possible duplicate.</summary>
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromDays(30);
 }

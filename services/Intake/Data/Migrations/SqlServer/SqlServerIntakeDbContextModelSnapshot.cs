@@ -66,6 +66,49 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.ToTable("event_log", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Intake.Data.AccessAudit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("ComplaintId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int?>("ResultCount")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId");
+
+                    b.ToTable("access_audit", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Intake.Data.ComplaintRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -107,6 +150,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.Property<byte[]>("EmailCipher")
                         .HasColumnType("varbinary(max)");
 
+                    b.Property<byte[]>("EmailIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
                     b.Property<DateOnly?>("EventDate")
                         .HasColumnType("date");
 
@@ -142,6 +189,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
 
                     b.Property<byte[]>("PhoneCipher")
                         .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
 
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
@@ -192,6 +243,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasColumnType("varbinary(max)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EmailIndex");
+
+                    b.HasIndex("PhoneIndex");
 
                     b.HasIndex("Reference")
                         .IsUnique();

@@ -59,6 +59,47 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.ToTable("event_log", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Intake.Data.AccessAudit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ResultCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Roles")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId");
+
+                    b.ToTable("access_audit", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Intake.Data.ComplaintRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -100,6 +141,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.Property<byte[]>("EmailCipher")
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("EmailIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
                     b.Property<DateOnly?>("EventDate")
                         .HasColumnType("TEXT");
 
@@ -134,6 +179,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("PhoneCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("PhoneIndex")
+                        .HasMaxLength(32)
                         .HasColumnType("BLOB");
 
                     b.Property<string>("PreferredLanguage")
@@ -185,6 +234,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("EmailIndex");
+
+                    b.HasIndex("PhoneIndex");
 
                     b.HasIndex("Reference")
                         .IsUnique();

@@ -1,0 +1,118 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Complaints.Intake.Data;
+using Complaints.Intake.Security;
+using Complaints.Intake.V1;
+using Complaints.ServiceDefaults.Auth;
+using Complaints.ServiceDefaults.Errors;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Intake.Domain;
+
+/// <summary>Staff search and contact reads, each recorded in the access audit with actor, time and purpose.</summary>
+public sealed class StaffAccess(
+    IntakeDbContext db,
+    BlindIndex blindIndex,
+    FieldProtector protector,
+    IOptions<IntakeOptions> options,
+    TimeProvider clock)
+{
+    public const int MaxResults = 200;
+
+    public async Task<SearchComplaintsResponse> SearchAsync(string? email, string? phone, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var emailIndex = blindIndex.Email(email);
+        var phoneIndex = blindIndex.Phone(phone);
+        if (emailIndex is null && phoneIndex is null)
+        {
+            throw new ValidationException("email", "give an email or a phone number to search for");
+        }
+        var found = await db.Complaints.AsNoTracking()
+            .Where(c => (emailIndex != null && c.EmailIndex == emailIndex) || (phoneIndex != null && c.PhoneIndex == phoneIndex))
+            .OrderByDescending(c => c.ReceivedAt)
+            .Take(MaxResults)
+            .Select(c => new { c.Id, c.Reference, c.ReceivedAt, c.Category, c.Channel, c.Confidential })
+            .ToListAsync(ct);
+
+        var response = new SearchComplaintsResponse();
+        var window = options.Value.DuplicateWindow;
+        foreach (var c in found)
+        {
+            var summary = new ComplaintSummary
+            {
+                ComplaintId = c.Id.ToString(),
+                Reference = c.Reference,
+                ReceivedAt = Timestamp.FromDateTimeOffset(c.ReceivedAt),
+                Category = c.Category,
+                Channel = (Common.V1.Channel)c.Channel,
+                Confidential = c.Confidential,
+            };
+            // Same complainant, same category, shortly before: linked for staff to judge, never dropped.
+            summary.PossibleDuplicateOf.AddRange(found
+                .Where(o => o.Id != c.Id && o.Category == c.Category && o.ReceivedAt < c.ReceivedAt && c.ReceivedAt - o.ReceivedAt <= window)
+                .Select(o => o.Reference));
+            response.Complaints.Add(summary);
+        }
+        Audit(user, "search", null, null, found.Count);
+        await db.SaveChangesAsync(ct);
+        return response;
+    }
+
+    public async Task<GetComplaintContactResponse> ContactAsync(string? reference, string? purpose, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var v = new Validator();
+        var why = v.Text("purpose", purpose?.Trim(), 3, 500, allowNewlines: false);
+        if (string.IsNullOrWhiteSpace(reference))
+        {
+            v.Add("reference", "is required");
+        }
+        v.ThrowIfInvalid();
+        var normalized = ReferenceGenerator.Normalize(reference);
+        var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.Reference == normalized, ct)
+            ?? throw new NotFoundException($"No complaint with reference {normalized}.");
+        // The assigned handler's access comes with Routing's assignment feed; until then, supervisors and admins.
+        if (c.Confidential && !user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        {
+            throw new ForbiddenException("This complaint is confidential: its contact data is for supervisors and the assigned handler.");
+        }
+
+        var key = protector.Unwrap(c.WrappedKey, c.Id);
+        string Open(byte[]? cipher, string field) => cipher is null ? string.Empty : protector.Decrypt(key, c.Id, field, cipher);
+        var response = new GetComplaintContactResponse
+        {
+            Reference = c.Reference,
+            ComplainantKind = (ComplainantKind)c.ComplainantKind,
+            Name = Open(c.NameCipher, "name"),
+            Email = Open(c.EmailCipher, "email"),
+            Phone = Open(c.PhoneCipher, "phone"),
+            MemberNumber = Open(c.MemberNumberCipher, "memberNumber"),
+            PreferredLanguage = c.PreferredLanguage,
+            TimeZone = c.TimeZone ?? string.Empty,
+        };
+        if (c.RepresentativeCipher is not null && JsonSerializer.Deserialize<ValidRepresentative>(Open(c.RepresentativeCipher, "representative")) is { } rep)
+        {
+            response.Representative = new Representative
+            {
+                Name = rep.Name, Organisation = rep.Organisation ?? string.Empty, Email = rep.Email ?? string.Empty,
+                Phone = rep.Phone ?? string.Empty, Authority = rep.Authority,
+            };
+        }
+        Audit(user, "read-contact", c.Id, why, null);
+        await db.SaveChangesAsync(ct);
+        return response;
+    }
+
+    private void Audit(ClaimsPrincipal user, string action, Guid? complaintId, string? purpose, int? results) =>
+        db.AccessAudit.Add(new AccessAudit
+        {
+            At = clock.GetUtcNow(),
+            Actor = user.FindFirst("sub")?.Value ?? "unknown",
+            Roles = string.Join(",", user.FindAll("role").Select(r => r.Value)),
+            Action = action,
+            ComplaintId = complaintId,
+            Purpose = purpose,
+            ResultCount = results,
+        });
+}

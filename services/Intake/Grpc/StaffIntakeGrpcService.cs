@@ -1,0 +1,17 @@
+using Complaints.Intake.Domain;
+using Complaints.Intake.V1;
+using Complaints.ServiceDefaults.Auth;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Complaints.Intake.Grpc;
+
+[Authorize(Policy = Policies.Staff)]
+public sealed class StaffIntakeGrpcService(StaffAccess staff) : StaffIntakeService.StaffIntakeServiceBase
+{
+    public override Task<SearchComplaintsResponse> SearchComplaints(SearchComplaintsRequest request, ServerCallContext context) =>
+        staff.SearchAsync(request.Email, request.Phone, context.GetHttpContext().User, context.CancellationToken);
+
+    public override Task<GetComplaintContactResponse> GetComplaintContact(GetComplaintContactRequest request, ServerCallContext context) =>
+        staff.ContactAsync(request.Reference, request.Purpose, context.GetHttpContext().User, context.CancellationToken);
+}
