@@ -29,6 +29,7 @@ public static class IntakeExtensions
         builder.Services.AddSingleton<FieldProtector>();
         builder.Services.AddSingleton<BlindIndex>();
         builder.Services.AddScoped<StaffAccess>();
+        builder.Services.AddScoped<DataRights>();
         builder.Services.AddSingleton<ReferenceGenerator>();
         builder.Services.AddSingleton(sp => Taxonomy.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.Taxonomy));
         builder.Services.AddScoped<ComplaintSubmission>();
@@ -47,6 +48,7 @@ public static class IntakeExtensions
         app.MapGrpcService<ContactGrpcService>();
         app.MapGrpcService<ImportGrpcService>();
         app.MapGrpcService<StaffIntakeGrpcService>();
+        app.MapGrpcService<DataRightsGrpcService>();
         app.MapEventFeed<IntakeDbContext>();
         return app;
     }

@@ -41,6 +41,10 @@ public sealed class ComplaintRecord
     public bool ImportedClosed { get; set; }
     /// <summary>The source's recorded response, e.g. "Closed with explanation".</summary>
     public string? Outcome { get; set; }
+    /// <summary>Erasure destroys the data key: the ciphertext left behind can never be read again.</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
+    public bool LegalHold { get; set; }
+    public string? LegalHoldReason { get; set; }
 
     public required byte[] WrappedKey { get; set; }
     public required byte[] SubjectCipher { get; set; }
@@ -65,7 +69,7 @@ public sealed class AccessAudit
     public DateTimeOffset At { get; set; }
     public required string Actor { get; set; }
     public required string Roles { get; set; }
-    /// <summary>"read-contact" or "search".</summary>
+    /// <summary>"read-contact", "search", "erase", "export", "legal-hold" or "legal-hold-released".</summary>
     public required string Action { get; set; }
     public Guid? ComplaintId { get; set; }
     public string? Purpose { get; set; }
@@ -102,6 +106,7 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.TimeZone).HasMaxLength(64);
             e.Property(x => x.Category).HasMaxLength(128);
             e.Property(x => x.Outcome).HasMaxLength(200);
+            e.Property(x => x.LegalHoldReason).HasMaxLength(500);
             e.Property(x => x.EmailIndex).HasMaxLength(32);
             e.Property(x => x.PhoneIndex).HasMaxLength(32);
             e.HasIndex(x => x.EmailIndex);

@@ -114,6 +114,10 @@ public sealed class ComplaintTracking(
 
     private string DecryptSubject(ComplaintRecord complaint)
     {
+        if (complaint.ErasedAt is not null)
+        {
+            return string.Empty;
+        }
         var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
         return protector.Decrypt(key, complaint.Id, "subject", complaint.SubjectCipher);
     }

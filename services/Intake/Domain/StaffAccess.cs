@@ -72,6 +72,10 @@ public sealed class StaffAccess(
         var normalized = ReferenceGenerator.Normalize(reference);
         var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.Reference == normalized, ct)
             ?? throw new NotFoundException($"No complaint with reference {normalized}.");
+        if (c.ErasedAt is { } erasedAt)
+        {
+            throw new PreconditionException($"The complainant's data of {c.Reference} was erased on {erasedAt:yyyy-MM-dd}.");
+        }
         // The assigned handler's access comes with Routing's assignment feed; until then, supervisors and admins.
         if (c.Confidential && !user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
         {

@@ -154,6 +154,9 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("varbinary(32)");
 
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<DateOnly?>("EventDate")
                         .HasColumnType("date");
 
@@ -176,6 +179,13 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
 
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("int");
+
+                    b.Property<bool>("LegalHold")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("LegalHoldReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
 
                     b.Property<byte[]>("MemberNumberCipher")
                         .HasColumnType("varbinary(max)");

@@ -145,6 +145,9 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
 
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly?>("EventDate")
                         .HasColumnType("TEXT");
 
@@ -167,6 +170,13 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
 
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LegalHold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LegalHoldReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("MemberNumberCipher")
                         .HasColumnType("BLOB");

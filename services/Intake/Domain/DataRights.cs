@@ -1,0 +1,164 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Complaints.Eventing;
+using Complaints.Intake.Data;
+using Complaints.Intake.Security;
+using Complaints.Intake.V1;
+using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Complaints.Intake.Domain;
+
+/// <summary>
+/// Erasure (crypto-shredding: each complaint's data key is destroyed), subject access export and legal
+/// holds. The complainant is found through the blind indexes, so every complaint they made is covered.
+/// </summary>
+public sealed class DataRights(
+    IntakeDbContext db,
+    BlindIndex blindIndex,
+    FieldProtector protector,
+    TimeProvider clock,
+    ILogger<DataRights> logger)
+{
+    public async Task<EraseComplainantResponse> EraseAsync(SubjectSelector? subject, string? reason, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var why = RequireReason(reason);
+        var complaints = await FindAsync(subject, tracked: true, ct);
+        var held = complaints.Where(c => c.LegalHold).ToList();
+        if (held.Count > 0)
+        {
+            throw new PreconditionException("Erasure is blocked by legal hold: " +
+                string.Join("; ", held.Select(c => $"{c.Reference} ({c.LegalHoldReason})")) + ". Release the hold first.");
+        }
+        var response = new EraseComplainantResponse();
+        foreach (var c in complaints.Where(c => c.ErasedAt is null))
+        {
+            c.WrappedKey = [];
+            c.SubjectCipher = [];
+            c.DescriptionCipher = [];
+            c.RemedySoughtCipher = null;
+            c.NameCipher = null;
+            c.EmailCipher = null;
+            c.PhoneCipher = null;
+            c.MemberNumberCipher = null;
+            c.RepresentativeCipher = null;
+            c.EmailIndex = null;
+            c.PhoneIndex = null;
+            c.HasContact = false;
+            c.ErasedAt = clock.GetUtcNow();
+            db.AppendEvent(new ComplainantErased { ComplaintId = c.Id.ToString(), Reference = c.Reference }, c.Id.ToString(), clock);
+            Audit(user, "erase", c.Id, why);
+            response.ErasedReferences.Add(c.Reference);
+        }
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Erased the complainant data of {Count} complaints", response.ErasedReferences.Count);
+        return response;
+    }
+
+    public async Task<ExportComplainantDataResponse> ExportAsync(SubjectSelector? subject, string? reason, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var why = RequireReason(reason);
+        var complaints = await FindAsync(subject, tracked: false, ct);
+        var items = new JsonArray();
+        foreach (var c in complaints.OrderBy(c => c.ReceivedAt))
+        {
+            items.Add(Describe(c));
+            Audit(user, "export", c.Id, why);
+        }
+        var document = new JsonObject
+        {
+            ["exportedAt"] = clock.GetUtcNow(),
+            ["controllerNote"] = "All complaint data held by the complaints service about the data subject.",
+            ["complaints"] = items,
+        };
+        await db.SaveChangesAsync(ct);
+        return new ExportComplainantDataResponse { Json = document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), Complaints = items.Count };
+    }
+
+    public async Task<SetLegalHoldResponse> SetLegalHoldAsync(string? reference, bool hold, string? reason, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var why = hold ? RequireReason(reason) : reason?.Trim();
+        var normalized = ReferenceGenerator.Normalize(reference);
+        var c = await db.Complaints.FirstOrDefaultAsync(x => x.Reference == normalized, ct)
+            ?? throw new NotFoundException($"No complaint with reference {normalized}.");
+        c.LegalHold = hold;
+        c.LegalHoldReason = hold ? why : null;
+        Audit(user, hold ? "legal-hold" : "legal-hold-released", c.Id, why);
+        await db.SaveChangesAsync(ct);
+        return new SetLegalHoldResponse { Reference = c.Reference, Hold = hold };
+    }
+
+    private JsonObject Describe(ComplaintRecord c)
+    {
+        var item = new JsonObject
+        {
+            ["reference"] = c.Reference,
+            ["receivedAt"] = c.ReceivedAt,
+            ["channel"] = ProtoEnums.Name((Common.V1.Channel)c.Channel),
+            ["category"] = c.Category,
+            ["subcategory"] = c.Subcategory,
+            ["jurisdiction"] = ProtoEnums.Name((Common.V1.Jurisdiction)c.Jurisdiction),
+            ["preferredLanguage"] = c.PreferredLanguage,
+            ["timeZone"] = c.TimeZone,
+            ["confidential"] = c.Confidential,
+            ["eventDate"] = c.EventDate?.ToString("yyyy-MM-dd"),
+            ["amountInDispute"] = c.AmountInDispute,
+            ["currency"] = c.Currency,
+            ["consent"] = new JsonObject { ["contact"] = c.ConsentContact, ["publication"] = c.ConsentPublication },
+            ["receivedBy"] = c.ReceivedBy,
+            ["erasedAt"] = c.ErasedAt,
+        };
+        if (c.ErasedAt is not null)
+        {
+            return item;
+        }
+        var key = protector.Unwrap(c.WrappedKey, c.Id);
+        string? Open(byte[]? cipher, string field) => cipher is null ? null : protector.Decrypt(key, c.Id, field, cipher);
+        item["name"] = Open(c.NameCipher, "name");
+        item["email"] = Open(c.EmailCipher, "email");
+        item["phone"] = Open(c.PhoneCipher, "phone");
+        item["memberNumber"] = Open(c.MemberNumberCipher, "memberNumber");
+        item["subject"] = Open(c.SubjectCipher, "subject");
+        item["description"] = Open(c.DescriptionCipher, "description");
+        item["remedySought"] = Open(c.RemedySoughtCipher, "remedySought");
+        item["representative"] = Open(c.RepresentativeCipher, "representative") is { } rep ? JsonNode.Parse(rep) : null;
+        return item;
+    }
+
+    private async Task<List<ComplaintRecord>> FindAsync(SubjectSelector? subject, bool tracked, CancellationToken ct)
+    {
+        var emailIndex = blindIndex.Email(subject?.Email);
+        var phoneIndex = blindIndex.Phone(subject?.Phone);
+        var reference = string.IsNullOrWhiteSpace(subject?.Reference) ? null : ReferenceGenerator.Normalize(subject.Reference);
+        if (emailIndex is null && phoneIndex is null && reference is null)
+        {
+            throw new ValidationException("subject", "give the data subject's email, phone or a complaint reference");
+        }
+        var query = tracked ? db.Complaints : db.Complaints.AsNoTracking();
+        var found = await query
+            .Where(c => (emailIndex != null && c.EmailIndex == emailIndex) || (phoneIndex != null && c.PhoneIndex == phoneIndex) || (reference != null && c.Reference == reference))
+            .ToListAsync(ct);
+        return found.Count > 0 ? found : throw new NotFoundException("No complaint is held about this data subject.");
+    }
+
+    private static string RequireReason(string? reason)
+    {
+        var v = new Validator();
+        var why = v.Text("reason", reason?.Trim(), 3, 500, allowNewlines: false);
+        v.ThrowIfInvalid();
+        return why;
+    }
+
+    private void Audit(ClaimsPrincipal user, string action, Guid complaintId, string? purpose) =>
+        db.AccessAudit.Add(new AccessAudit
+        {
+            At = clock.GetUtcNow(),
+            Actor = user.FindFirst("sub")?.Value ?? "unknown",
+            Roles = string.Join(",", user.FindAll("role").Select(r => r.Value)),
+            Action = action,
+            ComplaintId = complaintId,
+            Purpose = purpose,
+        });
+}
