@@ -15,7 +15,10 @@ public static class IntakeExtensions
 {
     public static WebApplicationBuilder AddIntake(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IntakeOptions>().Bind(builder.Configuration.GetSection("Intake")).ValidateOnStart();
+        builder.Services.AddOptions<IntakeOptions>().Bind(builder.Configuration.GetSection("Intake"))
+            .Validate(o => o.RetentionPeriod >= IntakeOptions.MinimumRetention,
+                "Intake:RetentionPeriod must be at least 3 years (1095.75 days), the FCA minimum for complaint records.")
+            .ValidateOnStart();
         // Contact data goes only to the services that deliver messages, not to any service token.
         builder.Services.AddAuthorizationBuilder().AddPolicy(ContactGrpcService.Policy, p => p
             .RequireRole(Roles.Service)
@@ -30,6 +33,8 @@ public static class IntakeExtensions
         builder.Services.AddSingleton<BlindIndex>();
         builder.Services.AddScoped<StaffAccess>();
         builder.Services.AddScoped<DataRights>();
+        builder.Services.AddScoped<RetentionPurge>();
+        builder.Services.AddHostedService<RetentionWorker>();
         builder.Services.AddSingleton<ReferenceGenerator>();
         builder.Services.AddSingleton(sp => Taxonomy.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.Taxonomy));
         builder.Services.AddScoped<ComplaintSubmission>();

@@ -43,6 +43,8 @@ public sealed class ComplaintRecord
     public string? Outcome { get; set; }
     /// <summary>Erasure destroys the data key: the ciphertext left behind can never be read again.</summary>
     public DateTimeOffset? ErasedAt { get; set; }
+    /// <summary>When the complaint was closed, as far as Intake knows (imported closed records: the import); retention counts from here.</summary>
+    public DateTimeOffset? ClosedAt { get; set; }
     public bool LegalHold { get; set; }
     public string? LegalHoldReason { get; set; }
 

@@ -143,6 +143,8 @@ public sealed class ComplaintSubmission(
                 ReceivedAt = history?.ReceivedAt ?? clock.GetUtcNow(),
                 Imported = history is not null,
                 ImportedClosed = history?.Closed ?? false,
+                // The source's closing date is unknown: retention counts from the import, the later date.
+                ClosedAt = history?.Closed == true ? clock.GetUtcNow() : null,
                 Outcome = history?.Outcome,
                 ReceivedBy = s.ReceivedBy,
                 ComplainantKind = (int)s.Kind,

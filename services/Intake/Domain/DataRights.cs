@@ -35,26 +35,35 @@ public sealed class DataRights(
         var response = new EraseComplainantResponse();
         foreach (var c in complaints.Where(c => c.ErasedAt is null))
         {
-            c.WrappedKey = [];
-            c.SubjectCipher = [];
-            c.DescriptionCipher = [];
-            c.RemedySoughtCipher = null;
-            c.NameCipher = null;
-            c.EmailCipher = null;
-            c.PhoneCipher = null;
-            c.MemberNumberCipher = null;
-            c.RepresentativeCipher = null;
-            c.EmailIndex = null;
-            c.PhoneIndex = null;
-            c.HasContact = false;
-            c.ErasedAt = clock.GetUtcNow();
-            db.AppendEvent(new ComplainantErased { ComplaintId = c.Id.ToString(), Reference = c.Reference }, c.Id.ToString(), clock);
+            Shred(db, c, clock);
             Audit(user, "erase", c.Id, why);
             response.ErasedReferences.Add(c.Reference);
         }
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Erased the complainant data of {Count} complaints", response.ErasedReferences.Count);
         return response;
+    }
+
+    /// <summary>
+    /// Destroys the complaint's data key and every ciphertext and blind index, keeping the non-personal
+    /// record, and tells the other contexts (ComplainantErased) to drop what they hold.
+    /// </summary>
+    public static void Shred(IntakeDbContext db, ComplaintRecord c, TimeProvider clock)
+    {
+        c.WrappedKey = [];
+        c.SubjectCipher = [];
+        c.DescriptionCipher = [];
+        c.RemedySoughtCipher = null;
+        c.NameCipher = null;
+        c.EmailCipher = null;
+        c.PhoneCipher = null;
+        c.MemberNumberCipher = null;
+        c.RepresentativeCipher = null;
+        c.EmailIndex = null;
+        c.PhoneIndex = null;
+        c.HasContact = false;
+        c.ErasedAt = clock.GetUtcNow();
+        db.AppendEvent(new ComplainantErased { ComplaintId = c.Id.ToString(), Reference = c.Reference }, c.Id.ToString(), clock);
     }
 
     public async Task<ExportComplainantDataResponse> ExportAsync(SubjectSelector? subject, string? reason, ClaimsPrincipal user, CancellationToken ct)

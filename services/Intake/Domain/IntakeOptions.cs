@@ -10,4 +10,13 @@ public sealed class IntakeOptions
 
     /// <summary>A complaint by the same complainant in the same category within this window is a possible duplicate.</summary>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The FCA minimum for keeping complaint records (DISP 1.9): a shorter retention is refused at start.</summary>
+    public static readonly TimeSpan MinimumRetention = TimeSpan.FromDays(365.25 * 3);
+
+    /// <summary>How long closed complaints keep their personal data and text (default 6 years, never less than 3).</summary>
+    public TimeSpan RetentionPeriod { get; set; } = TimeSpan.FromDays(365.25 * 6);
+
+    /// <summary>How often the retention job looks for complaints past their period.</summary>
+    public TimeSpan RetentionScanInterval { get; set; } = TimeSpan.FromHours(24);
 }

@@ -127,6 +127,9 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.Property<int>("Channel")
                         .HasColumnType("int");
 
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("ComplainantKind")
                         .HasColumnType("int");
 

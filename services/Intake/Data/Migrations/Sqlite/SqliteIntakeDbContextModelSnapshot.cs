@@ -118,6 +118,9 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.Property<int>("Channel")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ComplainantKind")
                         .HasColumnType("INTEGER");
 

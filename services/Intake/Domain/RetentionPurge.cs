@@ -1,0 +1,79 @@
+using Complaints.Intake.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Intake.Domain;
+
+/// <summary>Shreds closed complaints past the retention period, except those under legal hold; each purge is audited.</summary>
+public sealed class RetentionPurge(IntakeDbContext db, IOptions<IntakeOptions> options, TimeProvider clock, ILogger<RetentionPurge> logger)
+{
+    public const int BatchSize = 500;
+
+    /// <summary>Purges what is due at <paramref name="now"/>; returns the references purged.</summary>
+    public async Task<IReadOnlyList<string>> PurgeDueAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var cutoff = now - options.Value.RetentionPeriod;
+        var due = await db.Complaints
+            .Where(c => c.ClosedAt != null && c.ClosedAt <= cutoff && c.ErasedAt == null && !c.LegalHold)
+            .OrderBy(c => c.ClosedAt)
+            .Take(BatchSize)
+            .ToListAsync(ct);
+        foreach (var c in due)
+        {
+            DataRights.Shred(db, c, clock);
+            db.AccessAudit.Add(new AccessAudit
+            {
+                At = now,
+                Actor = "retention",
+                Roles = "system",
+                Action = "retention-purge",
+                ComplaintId = c.Id,
+                Purpose = $"closed {c.ClosedAt:yyyy-MM-dd}, retention {options.Value.RetentionPeriod.TotalDays / 365.25:0.#} years",
+            });
+        }
+        await db.SaveChangesAsync(ct);
+        if (due.Count > 0)
+        {
+            logger.LogInformation("Retention purge: {Count} complaints past their period", due.Count);
+        }
+        return due.Select(c => c.Reference).ToList();
+    }
+}
+
+/// <summary>Runs the retention purge at start and then every <see cref="IntakeOptions.RetentionScanInterval"/>.</summary>
+public sealed class RetentionWorker(IServiceScopeFactory scopes, IOptions<IntakeOptions> options, TimeProvider clock, ILogger<RetentionWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                IReadOnlyList<string> purged;
+                do
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    purged = await scope.ServiceProvider.GetRequiredService<RetentionPurge>().PurgeDueAsync(clock.GetUtcNow(), stoppingToken);
+                }
+                while (purged.Count == RetentionPurge.BatchSize);
+                await Task.Delay(options.Value.RetentionScanInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Retention purge failed; trying again in an hour");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromHours(1), clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+}
