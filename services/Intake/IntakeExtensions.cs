@@ -5,6 +5,7 @@ using Complaints.Intake.Grpc;
 using Complaints.Intake.Security;
 using Complaints.Notifications.V1;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Clients;
 using Complaints.ServiceDefaults.Data;
@@ -24,6 +25,9 @@ public static class IntakeExtensions
             .RequireRole(Roles.Service)
             .RequireAssertion(ctx => ctx.User.FindFirst("sub")?.Value is { } subject
                 && (builder.Configuration.GetSection("Intake:ContactReaders").Get<string[]>() ?? ["notifications"]).Contains(subject)));
+        // One complaint is far below this (20,000 characters of text); larger bodies are refused whole
+        // (ResourceExhausted) before anything is parsed. Attachments travel in chunks.
+        builder.Services.Configure<global::Grpc.AspNetCore.Server.GrpcServiceOptions>(o => o.MaxReceiveMessageSize = IntakeOptions.MaxMessageBytes);
         builder.AddServiceDatabase<IntakeDbContext, SqliteIntakeDbContext, SqlServerIntakeDbContext>("intake");
         builder.AddEventLog();
 
@@ -49,6 +53,7 @@ public static class IntakeExtensions
 
     public static WebApplication MapIntake(this WebApplication app)
     {
+        app.UseRestBodyLimit(IntakeOptions.MaxMessageBytes);
         app.MapGrpcService<IntakeGrpcService>();
         app.MapGrpcService<ContactGrpcService>();
         app.MapGrpcService<ImportGrpcService>();

@@ -253,3 +253,32 @@ public class SubmitComplaintKindsTests(IntakeFixture fixture) : IClassFixture<In
         Assert.Equal("agent-amy", receivedBy);
     }
 }
+
+public class BodySizeTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
+{
+    private readonly IntakeFactory _intake = fixture.Factory;
+
+    [Fact]
+    public async Task SubmitComplaint_MessageOverOneMebibyte_ResourceExhaustedAndNothingStored()
+    {
+        var request = ValidationTests.ValidRequest();
+        request.RemedySought = new string('x', Complaints.Intake.Domain.IntakeOptions.MaxMessageBytes);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().SubmitComplaintAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal(0, await _intake.WithDb(db => db.Complaints.CountAsync(c => c.IdempotencyKey == request.IdempotencyKey)));
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_RestBodyOverOneMebibyte_413NamingTheLimit()
+    {
+        using var http = _intake.CreateClient();
+        var body = System.Text.Json.JsonSerializer.Serialize(new { idempotencyKey = Guid.NewGuid().ToString(), description = new string('x', 2 * 1024 * 1024) });
+
+        using var response = await http.PostAsync("/api/v1/complaints", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("maximum", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+}

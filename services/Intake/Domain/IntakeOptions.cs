@@ -2,6 +2,9 @@ namespace Complaints.Intake.Domain;
 
 public sealed class IntakeOptions
 {
+    /// <summary>The largest request message Intake reads (gRPC or REST body): 1 MiB.</summary>
+    public const int MaxMessageBytes = 1024 * 1024;
+
     /// <summary>The taxonomy: "default" (billing, service, product, conduct, privacy, other), "cfpb", or a JSON file's path.</summary>
     public string Taxonomy { get; set; } = "default";
 
