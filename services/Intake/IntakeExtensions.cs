@@ -37,6 +37,7 @@ public static class IntakeExtensions
         builder.Services.AddSingleton<BlindIndex>();
         builder.Services.AddScoped<StaffAccess>();
         builder.Services.AddScoped<DataRights>();
+        builder.Services.AddScoped<ContactCorrection>();
         builder.Services.AddScoped<RetentionPurge>();
         builder.Services.AddHostedService<RetentionWorker>();
         builder.Services.AddSingleton<ReferenceGenerator>();

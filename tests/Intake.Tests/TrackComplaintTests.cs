@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -96,5 +97,87 @@ public class TrackComplaintTests(IntakeFixture fixture) : IClassFixture<IntakeFi
         Assert.Equal("CASE_STATUS_RECEIVED", json.GetProperty("status").GetString());
         Assert.Equal(submitted.Reference, json.GetProperty("reference").GetString());
         Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
+    }
+}
+
+public class ContactCorrectionTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
+{
+    private readonly IntakeFactory _intake = fixture.Factory;
+
+    [Fact]
+    public async Task CorrectContactDetails_WithToken_NewAddressUsedAndSearchableAndAudited()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+        var newEmail = $"n{Guid.NewGuid():N}@example.com";
+
+        await _intake.Public().CorrectContactDetailsAsync(new CorrectContactDetailsRequest
+        {
+            Reference = submitted.Reference,
+            TrackingToken = submitted.TrackingToken,
+            Complainant = new Complainant { Name = "Mina Park-Lee", Email = newEmail, PreferredLanguage = "en", TimeZone = "Asia/Seoul" },
+        });
+
+        var contact = await new ContactService.ContactServiceClient(_intake.Channel(_intake.Token("notifications", "service")))
+            .GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = submitted.ComplaintId });
+        Assert.Equal(newEmail, contact.Email);
+        Assert.Equal("Mina Park-Lee", contact.Name);
+        Assert.Empty(contact.Phone);
+        Assert.Equal("en", contact.PreferredLanguage);
+        var found = await new StaffIntakeService.StaffIntakeServiceClient(_intake.Channel(_intake.Token("amy", "agent")))
+            .SearchComplaintsAsync(new SearchComplaintsRequest { Email = newEmail });
+        Assert.Equal(submitted.Reference, Assert.Single(found.Complaints).Reference);
+        Assert.True(await _intake.WithDb(db => db.AccessAudit.AnyAsync(a => a.ComplaintId == Guid.Parse(submitted.ComplaintId) && a.Action == "contact-corrected")));
+    }
+
+    [Fact]
+    public async Task CorrectContactDetails_WrongToken_NotFoundAndUnchanged()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().CorrectContactDetailsAsync(new CorrectContactDetailsRequest
+        {
+            Reference = submitted.Reference,
+            TrackingToken = "not-the-token",
+            Complainant = new Complainant { Name = "Mallory", Email = "mallory@example.com" },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        var contact = await new ContactService.ContactServiceClient(_intake.Channel(_intake.Token("notifications", "service")))
+            .GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = submitted.ComplaintId });
+        Assert.Equal("mina@example.com", contact.Email);
+    }
+
+    [Fact]
+    public async Task CorrectContactDetails_InvalidEmail_InvalidArgumentNamingField()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().CorrectContactDetailsAsync(new CorrectContactDetailsRequest
+        {
+            Reference = submitted.Reference,
+            TrackingToken = submitted.TrackingToken,
+            Complainant = new Complainant { Name = "Mina", Email = "broken" },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("complainant.email", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task CorrectContactDetails_AnonymousComplaint_FailedPrecondition()
+    {
+        var request = ValidationTests.ValidRequest();
+        request.ComplainantKind = ComplainantKind.Anonymous;
+        request.Complainant = null;
+        var submitted = await _intake.Public().SubmitComplaintAsync(request);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().CorrectContactDetailsAsync(new CorrectContactDetailsRequest
+        {
+            Reference = submitted.Reference,
+            TrackingToken = submitted.TrackingToken,
+            Complainant = new Complainant { Name = "Now Known", Email = "known@example.com" },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
     }
 }

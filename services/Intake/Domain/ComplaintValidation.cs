@@ -118,6 +118,15 @@ public static partial class ComplaintValidation
             r.Consent?.Contact ?? false, r.Consent?.Publication ?? false);
     }
 
+    /// <summary>New contact details from the complainant, checked as on submission.</summary>
+    public static (string? Name, string? Email, string? Phone, string? MemberNumber, string Language, string? TimeZone) ValidateContact(Complainant? c, ComplainantKind kind)
+    {
+        var v = new Validator();
+        var p = ValidateComplainant(v, c, kind);
+        v.ThrowIfInvalid();
+        return (p.Name, p.Email, p.Phone, p.MemberNumber, p.Language, p.TimeZone);
+    }
+
     private sealed record Person(string? Name, string? Email, string? Phone, string? MemberNumber, string Language, string? TimeZone);
 
     private static Person ValidateComplainant(Validator v, Complainant? c, ComplainantKind kind)

@@ -7,13 +7,16 @@ namespace Complaints.Intake.Grpc;
 
 /// <summary>Public: anyone may submit and, with the token, track.</summary>
 [AllowAnonymous]
-public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking) : IntakeService.IntakeServiceBase
+public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking, ContactCorrection correction) : IntakeService.IntakeServiceBase
 {
     public override Task<SubmitComplaintResponse> SubmitComplaint(SubmitComplaintRequest request, ServerCallContext context) =>
         submission.SubmitAsync(request, SourceOf(context), CallerOf(context), context.CancellationToken);
 
     public override Task<TrackComplaintResponse> TrackComplaint(TrackComplaintRequest request, ServerCallContext context) =>
         tracking.TrackAsync(request.Reference, request.TrackingToken, context.CancellationToken);
+
+    public override Task<CorrectContactDetailsResponse> CorrectContactDetails(CorrectContactDetailsRequest request, ServerCallContext context) =>
+        correction.CorrectAsync(request, context.CancellationToken);
 
     /// <summary>Idempotency keys are scoped to the caller: a partner's keys never collide with the public's.</summary>
     private static string SourceOf(ServerCallContext context) => CallerOf(context) is { } subject ? "sub:" + subject : "public";
