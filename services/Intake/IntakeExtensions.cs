@@ -38,6 +38,11 @@ public static class IntakeExtensions
         builder.Services.AddScoped<StaffAccess>();
         builder.Services.AddScoped<DataRights>();
         builder.Services.AddScoped<ContactCorrection>();
+        builder.Services.AddScoped<Attachments>();
+        builder.Services.AddSingleton<IAttachmentStore>(sp =>
+            string.Equals(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.AttachmentStore, "File", StringComparison.OrdinalIgnoreCase)
+                ? new FileAttachmentStore(Path.Combine(sp.GetRequiredService<IConfiguration>().DataDirectory(), "attachments"))
+                : new DatabaseAttachmentStore());
         builder.Services.AddScoped<RetentionPurge>();
         builder.Services.AddHostedService<RetentionWorker>();
         builder.Services.AddSingleton<ReferenceGenerator>();
@@ -60,6 +65,7 @@ public static class IntakeExtensions
         app.MapGrpcService<ImportGrpcService>();
         app.MapGrpcService<StaffIntakeGrpcService>();
         app.MapGrpcService<DataRightsGrpcService>();
+        app.MapGrpcService<AttachmentGrpcService>();
         app.MapEventFeed<IntakeDbContext>();
         return app;
     }

@@ -5,5 +5,5 @@ namespace Complaints.Intake.Tests;
 
 public class MigrationTests : MigrationTestsBase<SqliteIntakeDbContext, SqlServerIntakeDbContext>
 {
-    protected override IReadOnlyList<string> Tables => ["complaint", "event_log", "access_audit"];
+    protected override IReadOnlyList<string> Tables => ["complaint", "event_log", "access_audit", "attachment", "attachment_blob"];
 }

@@ -64,6 +64,29 @@ public sealed class ComplaintRecord
 }
 
 /// <summary>The model; <see cref="SqliteIntakeDbContext"/> and <see cref="SqlServerIntakeDbContext"/> carry each provider's migrations.</summary>
+/// <summary>A document attached to a complaint; its bytes are in the attachment store, encrypted under the complaint's key.</summary>
+public sealed class AttachmentRecord
+{
+    public Guid Id { get; set; }
+    public Guid ComplaintId { get; set; }
+    /// <summary>The file name, encrypted (names often carry personal data).</summary>
+    public required byte[] FileNameCipher { get; set; }
+    public required string ContentType { get; set; }
+    public string? DeclaredContentType { get; set; }
+    public long Size { get; set; }
+    public required string Sha256 { get; set; }
+    public DateTimeOffset UploadedAt { get; set; }
+    /// <summary>"complainant" or the staff member's subject.</summary>
+    public required string UploadedBy { get; set; }
+}
+
+/// <summary>Attachment content in the database store (the default; a file store is the alternative).</summary>
+public sealed class AttachmentBlob
+{
+    public Guid AttachmentId { get; set; }
+    public required byte[] Content { get; set; }
+}
+
 /// <summary>Who read or searched complainants' data, when, and why. Append-only.</summary>
 public sealed class AccessAudit
 {
@@ -82,6 +105,8 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
 {
     public DbSet<ComplaintRecord> Complaints => Set<ComplaintRecord>();
     public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
+    public DbSet<AttachmentRecord> Attachments => Set<AttachmentRecord>();
+    public DbSet<AttachmentBlob> AttachmentBlobs => Set<AttachmentBlob>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -113,6 +138,21 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.PhoneIndex).HasMaxLength(32);
             e.HasIndex(x => x.EmailIndex);
             e.HasIndex(x => x.PhoneIndex);
+        });
+        modelBuilder.Entity<AttachmentRecord>(e =>
+        {
+            e.ToTable("attachment");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.ComplaintId);
+            e.Property(x => x.ContentType).HasMaxLength(100);
+            e.Property(x => x.DeclaredContentType).HasMaxLength(100);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.Property(x => x.UploadedBy).HasMaxLength(200);
+        });
+        modelBuilder.Entity<AttachmentBlob>(e =>
+        {
+            e.ToTable("attachment_blob");
+            e.HasKey(x => x.AttachmentId);
         });
         modelBuilder.Entity<AccessAudit>(e =>
         {

@@ -17,6 +17,15 @@ public sealed class IntakeOptions
     /// <summary>The FCA minimum for keeping complaint records (DISP 1.9): a shorter retention is refused at start.</summary>
     public static readonly TimeSpan MinimumRetention = TimeSpan.FromDays(365.25 * 3);
 
+    /// <summary>Largest attachment (default 10 MiB).</summary>
+    public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Most attachments per complaint (default 5).</summary>
+    public int MaxAttachmentsPerComplaint { get; set; } = 5;
+
+    /// <summary>Where attachment content goes: "Database" (default) or "File" (under DataDir/attachments).</summary>
+    public string AttachmentStore { get; set; } = "Database";
+
     /// <summary>How long closed complaints keep their personal data and text (default 6 years, never less than 3).</summary>
     public TimeSpan RetentionPeriod { get; set; } = TimeSpan.FromDays(365.25 * 6);
 

@@ -27,6 +27,10 @@ public sealed class FieldProtector(KeyMaterial keys)
     public string Decrypt(byte[] dataKey, Guid owner, string field, byte[] cipher) =>
         Encoding.UTF8.GetString(Open(dataKey, cipher, Aad(owner, field)));
 
+    public byte[] EncryptBytes(byte[] dataKey, Guid owner, string field, byte[] plaintext) => Seal(dataKey, plaintext, Aad(owner, field));
+
+    public byte[] DecryptBytes(byte[] dataKey, Guid owner, string field, byte[] cipher) => Open(dataKey, cipher, Aad(owner, field));
+
     private static byte[] Aad(Guid owner, string field) => Encoding.ASCII.GetBytes(owner.ToString("N") + "/" + field);
 
     private static byte[] Seal(byte[] key, byte[] plaintext, byte[] aad)

@@ -1,0 +1,174 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Complaints.Intake.Data;
+using Complaints.Intake.Security;
+using Complaints.Intake.V1;
+using Complaints.ServiceDefaults.Auth;
+using Complaints.ServiceDefaults.Errors;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Intake.Domain;
+
+/// <summary>Attachments: chunked upload (token or staff), sniffed type, encrypted under the complaint's key; staff-only, audited reads.</summary>
+public sealed class Attachments(
+    IntakeDbContext db,
+    IAttachmentStore store,
+    TrackingTokens tokens,
+    FieldProtector protector,
+    IOptions<IntakeOptions> options,
+    TimeProvider clock)
+{
+    public const int ChunkBytes = 256 * 1024;
+
+    public async Task<UploadAttachmentResponse> UploadAsync(IAsyncStreamReader<UploadAttachmentRequest> parts, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var limits = options.Value;
+        if (!await parts.MoveNext(ct) || parts.Current.PartCase != UploadAttachmentRequest.PartOneofCase.Header)
+        {
+            throw new ValidationException("header", "the first message must be the attachment header");
+        }
+        var header = parts.Current.Header;
+        var v = new Validator();
+        var fileName = v.Text("header.fileName", header.FileName?.Trim(), 1, 255, allowNewlines: false);
+        v.ThrowIfInvalid();
+
+        var complaint = await FindForUploadAsync(header, user, ct);
+        if (await db.Attachments.CountAsync(a => a.ComplaintId == complaint.Id, ct) >= limits.MaxAttachmentsPerComplaint)
+        {
+            throw new PreconditionException($"This complaint already has {limits.MaxAttachmentsPerComplaint} attachments, the most allowed.");
+        }
+
+        using var content = new MemoryStream();
+        while (await parts.MoveNext(ct))
+        {
+            var chunk = parts.Current;
+            if (chunk.PartCase != UploadAttachmentRequest.PartOneofCase.Chunk)
+            {
+                throw new ValidationException("chunk", "only the first message may be a header");
+            }
+            if (content.Length + chunk.Chunk.Length > limits.MaxAttachmentBytes)
+            {
+                throw new ValidationException("chunk", $"the attachment is larger than the maximum of {limits.MaxAttachmentBytes} bytes");
+            }
+            chunk.Chunk.WriteTo(content);
+        }
+        var bytes = content.ToArray();
+        var contentType = bytes.Length == 0
+            ? throw new ValidationException("chunk", "the attachment is empty")
+            : ContentSniffer.Sniff(bytes) ?? throw new ValidationException("chunk",
+                "the content is not an accepted document type (" + string.Join(", ", ContentSniffer.Accepted) + "), whatever its name or declared type");
+
+        var id = Guid.CreateVersion7(clock.GetUtcNow());
+        var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
+        var record = new AttachmentRecord
+        {
+            Id = id,
+            ComplaintId = complaint.Id,
+            FileNameCipher = protector.Encrypt(key, complaint.Id, $"attachment-name:{id:N}", fileName),
+            ContentType = contentType,
+            DeclaredContentType = string.IsNullOrWhiteSpace(header.DeclaredContentType) ? null : header.DeclaredContentType.Trim()[..Math.Min(100, header.DeclaredContentType.Trim().Length)],
+            Size = bytes.Length,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            UploadedAt = clock.GetUtcNow(),
+            UploadedBy = IsStaff(user) ? user.FindFirst("sub")?.Value ?? "staff" : "complainant",
+        };
+        await store.SaveAsync(db, id, protector.EncryptBytes(key, complaint.Id, $"attachment:{id:N}", bytes), ct);
+        db.Attachments.Add(record);
+        await db.SaveChangesAsync(ct);
+        return new UploadAttachmentResponse { Attachment = Info(record, fileName) };
+    }
+
+    public async Task<ListAttachmentsResponse> ListAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var complaint = await FindForStaffAsync(reference, user, ct);
+        var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
+        var rows = await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == complaint.Id).OrderBy(a => a.UploadedAt).ToListAsync(ct);
+        var response = new ListAttachmentsResponse();
+        response.Attachments.AddRange(rows.Select(a => Info(a, protector.Decrypt(key, complaint.Id, $"attachment-name:{a.Id:N}", a.FileNameCipher))));
+        return response;
+    }
+
+    public async Task DownloadAsync(string? attachmentId, string? purpose, ClaimsPrincipal user, IServerStreamWriter<DownloadAttachmentResponse> output, CancellationToken ct)
+    {
+        var v = new Validator();
+        var why = v.Text("purpose", purpose?.Trim(), 3, 500, allowNewlines: false);
+        if (!Guid.TryParse(attachmentId, out var id))
+        {
+            v.Add("attachmentId", "must be an attachment id (UUID)");
+        }
+        v.ThrowIfInvalid();
+        var attachment = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct)
+            ?? throw new NotFoundException("No attachment with this id.");
+        var complaint = await db.Complaints.AsNoTracking().SingleAsync(c => c.Id == attachment.ComplaintId, ct);
+        CheckStaffMayRead(complaint, user);
+
+        var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
+        var bytes = protector.DecryptBytes(key, complaint.Id, $"attachment:{id:N}", await store.ReadAsync(db, id, ct));
+        db.AccessAudit.Add(new AccessAudit
+        {
+            At = clock.GetUtcNow(),
+            Actor = user.FindFirst("sub")?.Value ?? "unknown",
+            Roles = string.Join(",", user.FindAll("role").Select(r => r.Value)),
+            Action = "read-attachment",
+            ComplaintId = complaint.Id,
+            Purpose = why,
+        });
+        await db.SaveChangesAsync(ct);
+
+        await output.WriteAsync(new DownloadAttachmentResponse { Info = Info(attachment, protector.Decrypt(key, complaint.Id, $"attachment-name:{id:N}", attachment.FileNameCipher)) }, ct);
+        for (var offset = 0; offset < bytes.Length; offset += ChunkBytes)
+        {
+            await output.WriteAsync(new DownloadAttachmentResponse { Chunk = ByteString.CopyFrom(bytes, offset, Math.Min(ChunkBytes, bytes.Length - offset)) }, ct);
+        }
+    }
+
+    private async Task<ComplaintRecord> FindForUploadAsync(AttachmentHeader header, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var normalized = ReferenceGenerator.Normalize(header.Reference);
+        var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == normalized, ct);
+        var allowed = complaint is not null && (IsStaff(user) || tokens.Verify(complaint.Id, header.TrackingToken?.Trim()));
+        if (!allowed)
+        {
+            throw new NotFoundException("No complaint matches this reference and tracking token.");
+        }
+        return complaint!.ErasedAt is null ? complaint : throw new PreconditionException("The complainant's data of this complaint was erased.");
+    }
+
+    private async Task<ComplaintRecord> FindForStaffAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var normalized = ReferenceGenerator.Normalize(reference);
+        var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == normalized, ct)
+            ?? throw new NotFoundException($"No complaint with reference {normalized}.");
+        CheckStaffMayRead(complaint, user);
+        return complaint;
+    }
+
+    private static void CheckStaffMayRead(ComplaintRecord complaint, ClaimsPrincipal user)
+    {
+        if (complaint.ErasedAt is not null)
+        {
+            throw new PreconditionException("The complainant's data of this complaint was erased.");
+        }
+        if (complaint.Confidential && !user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        {
+            throw new ForbiddenException("This complaint is confidential: its documents are for supervisors and the assigned handler.");
+        }
+    }
+
+    private static bool IsStaff(ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin);
+
+    private static AttachmentInfo Info(AttachmentRecord a, string fileName) => new()
+    {
+        AttachmentId = a.Id.ToString(),
+        FileName = fileName,
+        ContentType = a.ContentType,
+        Size = a.Size,
+        UploadedAt = Timestamp.FromDateTimeOffset(a.UploadedAt),
+        Sha256 = a.Sha256,
+    };
+}

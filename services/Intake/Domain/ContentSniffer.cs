@@ -1,0 +1,69 @@
+using System.Text.Unicode;
+
+namespace Complaints.Intake.Domain;
+
+/// <summary>Decides what a document is from its bytes. Only types a complaints team can open safely are accepted.</summary>
+public static class ContentSniffer
+{
+    public const string Pdf = "application/pdf";
+    public const string Png = "image/png";
+    public const string Jpeg = "image/jpeg";
+    public const string Gif = "image/gif";
+    public const string Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string Text = "text/plain";
+
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private static ReadOnlySpan<byte> JpegSignature => [0xFF, 0xD8, 0xFF];
+
+    public static readonly IReadOnlyList<string> Accepted = [Pdf, Png, Jpeg, Gif, Docx, Xlsx, Text];
+
+    /// <summary>The content type, or null when the bytes are none of the accepted kinds.</summary>
+    public static string? Sniff(ReadOnlySpan<byte> content)
+    {
+        if (content.StartsWith("%PDF-"u8))
+        {
+            return Pdf;
+        }
+        if (content.StartsWith(PngSignature))
+        {
+            return Png;
+        }
+        if (content.StartsWith(JpegSignature))
+        {
+            return Jpeg;
+        }
+        if (content.StartsWith("GIF87a"u8) || content.StartsWith("GIF89a"u8))
+        {
+            return Gif;
+        }
+        if (content.StartsWith("PK\u0003\u0004"u8))
+        {
+            // Office Open XML is a zip whose entries name the application part; any other zip is refused.
+            var head = content[..Math.Min(content.Length, 64 * 1024)];
+            if (head.IndexOf("word/"u8) >= 0)
+            {
+                return Docx;
+            }
+            return head.IndexOf("xl/"u8) >= 0 ? Xlsx : null;
+        }
+        return IsPlainText(content) ? Text : null;
+    }
+
+    private static bool IsPlainText(ReadOnlySpan<byte> content)
+    {
+        if (content.IsEmpty || !Utf8.IsValid(content))
+        {
+            return false;
+        }
+        foreach (var b in content)
+        {
+            if (b < 0x20 && b is not (byte)'\n' and not (byte)'\r' and not (byte)'\t')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,213 @@
+using System.Text;
+using Complaints.Intake.Domain;
+using Complaints.Intake.V1;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+
+namespace Complaints.Intake.Tests;
+
+/// <summary>Intake with a 300 kB attachment limit (the default is 10 MiB), so limits are tested with small files.</summary>
+public sealed class SmallAttachmentsFixture : IDisposable
+{
+    public IntakeFactory Factory { get; } = new(new Dictionary<string, string?> { ["Intake:MaxAttachmentBytes"] = "300000" });
+
+    public void Dispose() => Factory.Dispose();
+}
+
+public class AttachmentTests(SmallAttachmentsFixture fixture) : IClassFixture<SmallAttachmentsFixture>
+{
+    private readonly IntakeFactory _intake = fixture.Factory;
+
+    private AttachmentService.AttachmentServiceClient Client(string? role = null) =>
+        new(_intake.Channel(role is null ? null : _intake.Token(role + "-user", role)));
+
+    private async Task<SubmitComplaintResponse> SubmitAsync(bool confidential = false)
+    {
+        var request = ValidationTests.ValidRequest();
+        request.Confidential = confidential;
+        return await _intake.Public().SubmitComplaintAsync(request);
+    }
+
+    internal static async Task<UploadAttachmentResponse> UploadAsync(AttachmentService.AttachmentServiceClient client, AttachmentHeader header, byte[] content, int chunk = 64 * 1024)
+    {
+        using var call = client.UploadAttachment();
+        try
+        {
+            await call.RequestStream.WriteAsync(new UploadAttachmentRequest { Header = header });
+            for (var offset = 0; offset < content.Length; offset += chunk)
+            {
+                await call.RequestStream.WriteAsync(new UploadAttachmentRequest { Chunk = ByteString.CopyFrom(content, offset, Math.Min(chunk, content.Length - offset)) });
+            }
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (RpcException)
+        {
+            // The server ended the call early: its status comes with the response.
+        }
+        return await call;
+    }
+
+    private static byte[] Pdf(string marker, int size = 200_000)
+    {
+        var bytes = new byte[size];
+        Random.Shared.NextBytes(bytes);
+        var head = Encoding.ASCII.GetBytes($"%PDF-1.7\n% {marker}\n");
+        head.CopyTo(bytes, 0);
+        return bytes;
+    }
+
+    private static AttachmentHeader Header(SubmitComplaintResponse s, string fileName = "receipt.pdf", string? token = null) =>
+        new() { Reference = s.Reference, TrackingToken = token ?? s.TrackingToken, FileName = fileName, DeclaredContentType = "application/pdf" };
+
+    [Fact]
+    public async Task UploadAttachment_PdfInChunksWithToken_StaffListsAndDownloadsSameBytesAudited()
+    {
+        var submitted = await SubmitAsync();
+        var content = Pdf("receipt");
+
+        var uploaded = await UploadAsync(Client(), Header(submitted, "bank statement 카드.pdf"), content);
+        var listed = await Client("agent").ListAttachmentsAsync(new ListAttachmentsRequest { Reference = submitted.Reference });
+        using var download = Client("agent").DownloadAttachment(new DownloadAttachmentRequest { AttachmentId = uploaded.Attachment.AttachmentId, Purpose = "check the double charge" });
+        var parts = new List<DownloadAttachmentResponse>();
+        await foreach (var part in download.ResponseStream.ReadAllAsync())
+        {
+            parts.Add(part);
+        }
+
+        Assert.Equal(ContentSniffer.Pdf, uploaded.Attachment.ContentType);
+        Assert.Equal(content.Length, uploaded.Attachment.Size);
+        Assert.Equal("bank statement 카드.pdf", Assert.Single(listed.Attachments).FileName);
+        Assert.Equal(uploaded.Attachment, parts[0].Info);
+        Assert.Equal(content, parts.Skip(1).SelectMany(p => p.Chunk.ToByteArray()).ToArray());
+        Assert.True(await _intake.WithDb(db => db.AccessAudit.AnyAsync(a => a.ComplaintId == Guid.Parse(submitted.ComplaintId) && a.Action == "read-attachment" && a.Purpose == "check the double charge")));
+    }
+
+    [Fact]
+    public async Task UploadAttachment_ExecutableDeclaredAsPdf_RefusedByContentNotName()
+    {
+        var submitted = await SubmitAsync();
+        var exe = Encoding.ASCII.GetBytes("MZ\u0090\0\u0003\0\0\0\u0004\0\0\0\u00ff\u00ff\0\0 this program cannot be run in DOS mode");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => UploadAsync(Client(), Header(submitted, "invoice.pdf"), exe));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("not an accepted document type", error.Status.Detail);
+        Assert.Equal(0, await _intake.WithDb(db => db.Attachments.CountAsync(a => a.ComplaintId == Guid.Parse(submitted.ComplaintId))));
+    }
+
+    [Fact]
+    public async Task UploadAttachment_OverTheLimit_InvalidArgumentAndNothingStored()
+    {
+        var submitted = await SubmitAsync();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => UploadAsync(Client(), Header(submitted), Pdf("big", 300_001)));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("300000", error.Status.Detail);
+        Assert.Equal(0, await _intake.WithDb(db => db.Attachments.CountAsync(a => a.ComplaintId == Guid.Parse(submitted.ComplaintId))));
+    }
+
+    [Fact]
+    public async Task UploadAttachment_SixthAttachment_FailedPrecondition()
+    {
+        var submitted = await SubmitAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await UploadAsync(Client(), Header(submitted, $"page{i}.pdf"), Pdf($"p{i}", 1_000));
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => UploadAsync(Client(), Header(submitted, "page6.pdf"), Pdf("p6", 1_000)));
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("5 attachments", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task UploadAttachment_WrongToken_NotFound()
+    {
+        var submitted = await SubmitAsync();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => UploadAsync(Client(), Header(submitted, token: "nope"), Pdf("x", 1_000)));
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task UploadAttachment_StaffWithoutToken_Allowed()
+    {
+        var submitted = await SubmitAsync();
+
+        var uploaded = await UploadAsync(Client("agent"), Header(submitted, "note.txt", token: ""), Encoding.UTF8.GetBytes("통화 메모: 고객이 환불을 요청함\n"));
+
+        Assert.Equal(ContentSniffer.Text, uploaded.Attachment.ContentType);
+    }
+
+    [Fact]
+    public async Task ListAttachments_Complainant_Unauthenticated()
+    {
+        var submitted = await SubmitAsync();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client().ListAttachmentsAsync(new ListAttachmentsRequest { Reference = submitted.Reference }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task DownloadAttachment_ConfidentialAsAgent_PermissionDenied()
+    {
+        var submitted = await SubmitAsync(confidential: true);
+        var uploaded = await UploadAsync(Client(), Header(submitted), Pdf("secret", 1_000));
+
+        using var call = Client("agent").DownloadAttachment(new DownloadAttachmentRequest { AttachmentId = uploaded.Attachment.AttachmentId, Purpose = "curious" });
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task UploadAttachment_Content_EncryptedAtRest()
+    {
+        var submitted = await SubmitAsync();
+        var marker = "att" + Guid.NewGuid().ToString("N")[..12];
+
+        await UploadAsync(Client(), Header(submitted, $"{marker}.txt"), Encoding.UTF8.GetBytes($"statement {marker}\n"));
+
+        Assert.Equal(-1, _intake.RawDatabaseBytes().AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker)));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0 }, ContentSniffer.Png)]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0 }, ContentSniffer.Jpeg)]
+    [InlineData(new byte[] { (byte)'G', (byte)'I', (byte)'F', (byte)'8', (byte)'9', (byte)'a' }, ContentSniffer.Gif)]
+    [InlineData(new byte[] { 0x50, 0x4B, 0x03, 0x04, (byte)'w', (byte)'o', (byte)'r', (byte)'d', (byte)'/' }, ContentSniffer.Docx)]
+    [InlineData(new byte[] { 0x50, 0x4B, 0x03, 0x04, (byte)'e', (byte)'v', (byte)'i', (byte)'l' }, null)]
+    [InlineData(new byte[] { 0xC3, 0x28 }, null)]
+    [InlineData(new byte[] { (byte)'h', (byte)'i', 0x00 }, null)]
+    public void Sniff_Signature_KnownTypeOrRefused(byte[] content, string? expected)
+    {
+        Assert.Equal(expected, ContentSniffer.Sniff(content));
+    }
+}
+
+public class FileAttachmentStoreTests : IDisposable
+{
+    private readonly IntakeFactory _intake = new(new Dictionary<string, string?> { ["Intake:AttachmentStore"] = "File" });
+
+    public void Dispose() => _intake.Dispose();
+
+    [Fact]
+    public async Task UploadAttachment_FileStore_EncryptedFileUnderDataFolder()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+        var marker = "file" + Guid.NewGuid().ToString("N")[..12];
+
+        var uploaded = await AttachmentTests.UploadAsync(new AttachmentService.AttachmentServiceClient(_intake.Channel()),
+            new AttachmentHeader { Reference = submitted.Reference, TrackingToken = submitted.TrackingToken, FileName = "a.txt" }, Encoding.UTF8.GetBytes($"note {marker}\n"));
+
+        var path = Path.Combine(_intake.Data.Path, "attachments", Guid.Parse(uploaded.Attachment.AttachmentId).ToString("N"));
+        Assert.True(File.Exists(path));
+        Assert.Equal(-1, (await File.ReadAllBytesAsync(path)).AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker)));
+        Assert.Equal(0, await _intake.WithDb(db => db.AttachmentBlobs.CountAsync()));
+    }
+}
