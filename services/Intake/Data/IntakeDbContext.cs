@@ -99,6 +99,18 @@ public sealed class AccessAudit
     public Guid? ComplaintId { get; set; }
     public string? Purpose { get; set; }
     public int? ResultCount { get; set; }
+
+    /// <summary>An entry for what a signed-in person (or a system actor with no token) did.</summary>
+    public static AccessAudit By(System.Security.Claims.ClaimsPrincipal? user, string action, Guid? complaintId, string? purpose, DateTimeOffset at, int? results = null) => new()
+    {
+        At = at,
+        Actor = user?.FindFirst("sub")?.Value ?? "unknown",
+        Roles = user is null ? string.Empty : string.Join(",", user.FindAll("role").Select(r => r.Value)),
+        Action = action,
+        ComplaintId = complaintId,
+        Purpose = purpose,
+        ResultCount = results,
+    };
 }
 
 public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEventLogContext

@@ -108,15 +108,7 @@ public sealed class Attachments(
 
         var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
         var bytes = protector.DecryptBytes(key, complaint.Id, $"attachment:{id:N}", await store.ReadAsync(db, id, ct));
-        db.AccessAudit.Add(new AccessAudit
-        {
-            At = clock.GetUtcNow(),
-            Actor = user.FindFirst("sub")?.Value ?? "unknown",
-            Roles = string.Join(",", user.FindAll("role").Select(r => r.Value)),
-            Action = "read-attachment",
-            ComplaintId = complaint.Id,
-            Purpose = why,
-        });
+        db.AccessAudit.Add(AccessAudit.By(user, "read-attachment", complaint.Id, why, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
 
         await output.WriteAsync(new DownloadAttachmentResponse { Info = Info(attachment, protector.Decrypt(key, complaint.Id, $"attachment-name:{id:N}", attachment.FileNameCipher)) }, ct);

@@ -36,7 +36,7 @@ public sealed class DataRights(
         foreach (var c in complaints.Where(c => c.ErasedAt is null))
         {
             Shred(db, c, clock);
-            Audit(user, "erase", c.Id, why);
+            db.AccessAudit.Add(AccessAudit.By(user, "erase", c.Id, why, clock.GetUtcNow()));
             response.ErasedReferences.Add(c.Reference);
         }
         await db.SaveChangesAsync(ct);
@@ -74,7 +74,7 @@ public sealed class DataRights(
         foreach (var c in complaints.OrderBy(c => c.ReceivedAt))
         {
             items.Add(Describe(c));
-            Audit(user, "export", c.Id, why);
+            db.AccessAudit.Add(AccessAudit.By(user, "export", c.Id, why, clock.GetUtcNow()));
         }
         var document = new JsonObject
         {
@@ -94,7 +94,7 @@ public sealed class DataRights(
             ?? throw new NotFoundException($"No complaint with reference {normalized}.");
         c.LegalHold = hold;
         c.LegalHoldReason = hold ? why : null;
-        Audit(user, hold ? "legal-hold" : "legal-hold-released", c.Id, why);
+        db.AccessAudit.Add(AccessAudit.By(user, hold ? "legal-hold" : "legal-hold-released", c.Id, why, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return new SetLegalHoldResponse { Reference = c.Reference, Hold = hold };
     }
@@ -159,15 +159,4 @@ public sealed class DataRights(
         v.ThrowIfInvalid();
         return why;
     }
-
-    private void Audit(ClaimsPrincipal user, string action, Guid complaintId, string? purpose) =>
-        db.AccessAudit.Add(new AccessAudit
-        {
-            At = clock.GetUtcNow(),
-            Actor = user.FindFirst("sub")?.Value ?? "unknown",
-            Roles = string.Join(",", user.FindAll("role").Select(r => r.Value)),
-            Action = action,
-            ComplaintId = complaintId,
-            Purpose = purpose,
-        });
 }

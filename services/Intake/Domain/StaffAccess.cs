@@ -55,7 +55,7 @@ public sealed class StaffAccess(
                 .Select(o => o.Reference));
             response.Complaints.Add(summary);
         }
-        Audit(user, "search", null, null, found.Count);
+        db.AccessAudit.Add(AccessAudit.By(user, "search", null, null, clock.GetUtcNow(), found.Count));
         await db.SaveChangesAsync(ct);
         return response;
     }
@@ -103,20 +103,8 @@ public sealed class StaffAccess(
                 Phone = rep.Phone ?? string.Empty, Authority = rep.Authority,
             };
         }
-        Audit(user, "read-contact", c.Id, why, null);
+        db.AccessAudit.Add(AccessAudit.By(user, "read-contact", c.Id, why, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return response;
     }
-
-    private void Audit(ClaimsPrincipal user, string action, Guid? complaintId, string? purpose, int? results) =>
-        db.AccessAudit.Add(new AccessAudit
-        {
-            At = clock.GetUtcNow(),
-            Actor = user.FindFirst("sub")?.Value ?? "unknown",
-            Roles = string.Join(",", user.FindAll("role").Select(r => r.Value)),
-            Action = action,
-            ComplaintId = complaintId,
-            Purpose = purpose,
-            ResultCount = results,
-        });
 }
