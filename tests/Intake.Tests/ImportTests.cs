@@ -116,7 +116,7 @@ public class ImportTests(CfpbIntakeFixture fixture) : IClassFixture<CfpbIntakeFi
         Assert.Equal("managing-an-account", payload.Subcategory);
         Assert.Equal(ComplainantKind.Anonymous, payload.ComplainantKind);
         Assert.False(payload.HasContact);
-        Assert.Equal("import:crm-importer", complaint.Source);
+        Assert.Equal("import:partner:crm-importer", complaint.Source);
     }
 
     [Fact]
@@ -142,6 +142,31 @@ public class ImportTests(CfpbIntakeFixture fixture) : IClassFixture<CfpbIntakeFi
 
         Assert.Equal(2, result.Rejected);
         Assert.All(result.Rejections, r => Assert.Contains("receivedAt", r.Reason));
+    }
+
+    [Fact]
+    public async Task ImportComplaints_MalformedTimestamp_RejectedNamingReceivedAt()
+    {
+        var broken = Record($"cfpb:{Guid.NewGuid():N}");
+        broken.ReceivedAt = new Timestamp { Seconds = 1_600_000_000, Nanos = -5 };
+
+        var result = await ImportAsync(Importer(), broken, Record($"cfpb:{Guid.NewGuid():N}"));
+
+        Assert.Equal(1, result.Imported);
+        Assert.Contains("receivedAt", Assert.Single(result.Rejections).Reason);
+    }
+
+    [Fact]
+    public async Task ImportComplaints_SameFileByAnotherAdmin_CreatesNothingNew()
+    {
+        var batch = Guid.NewGuid().ToString("N")[..8];
+        var records = Enumerable.Range(0, 3).Select(i => Record($"cfpb:{batch}-{i}")).ToArray();
+        await ImportAsync(Importer("admin-ann", "admin"), records);
+
+        var again = await ImportAsync(Importer("admin-bob", "admin"), records);
+
+        Assert.Equal(3, again.Duplicates);
+        Assert.Equal(0, again.Imported);
     }
 
     [Theory]

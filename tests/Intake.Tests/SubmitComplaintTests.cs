@@ -240,6 +240,17 @@ public class SubmitComplaintKindsTests(IntakeFixture fixture) : IClassFixture<In
     }
 
     [Fact]
+    public async Task SubmitComplaint_AnonymousCallerNamesReceiver_Ignored()
+    {
+        var request = ValidationTests.ValidRequest();
+        request.ReceivedBy = "agent-amy";
+
+        var submitted = await _intake.Public().SubmitComplaintAsync(request);
+
+        Assert.Null(await _intake.WithDb(db => db.Complaints.Where(c => c.Reference == submitted.Reference).Select(c => c.ReceivedBy).SingleAsync()));
+    }
+
+    [Fact]
     public async Task SubmitComplaint_StaffCaller_RecordedAsReceiver()
     {
         var request = ValidationTests.ValidRequest();

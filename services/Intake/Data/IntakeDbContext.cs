@@ -69,6 +69,8 @@ public sealed class AttachmentRecord
 {
     public Guid Id { get; set; }
     public Guid ComplaintId { get; set; }
+    /// <summary>0..max-1; unique per complaint, so concurrent uploads cannot exceed the limit.</summary>
+    public int Slot { get; set; }
     /// <summary>The file name, encrypted (names often carry personal data).</summary>
     public required byte[] FileNameCipher { get; set; }
     public required string ContentType { get; set; }
@@ -155,7 +157,7 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
         {
             e.ToTable("attachment");
             e.HasKey(x => x.Id);
-            e.HasIndex(x => x.ComplaintId);
+            e.HasIndex(x => new { x.ComplaintId, x.Slot }).IsUnique();
             e.Property(x => x.ContentType).HasMaxLength(100);
             e.Property(x => x.DeclaredContentType).HasMaxLength(100);
             e.Property(x => x.Sha256).HasMaxLength(64);

@@ -37,10 +37,7 @@ public sealed class Attachments(
         v.ThrowIfInvalid();
 
         var complaint = await FindForUploadAsync(header, user, ct);
-        if (await db.Attachments.CountAsync(a => a.ComplaintId == complaint.Id, ct) >= limits.MaxAttachmentsPerComplaint)
-        {
-            throw new PreconditionException($"This complaint already has {limits.MaxAttachmentsPerComplaint} attachments, the most allowed.");
-        }
+        await EnsureRoomAsync(complaint.Id, ct);
 
         using var content = new MemoryStream();
         while (await parts.MoveNext(ct))
@@ -78,7 +75,19 @@ public sealed class Attachments(
         };
         await store.SaveAsync(db, id, protector.EncryptBytes(key, complaint.Id, $"attachment:{id:N}", bytes), ct);
         db.Attachments.Add(record);
-        await db.SaveChangesAsync(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            record.Slot = await EnsureRoomAsync(complaint.Id, ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateException) when (attempt < limits.MaxAttachmentsPerComplaint)
+            {
+                // A concurrent upload took this slot: look again (the unique slot index decided).
+            }
+        }
         return new UploadAttachmentResponse { Attachment = Info(record, fileName) };
     }
 
@@ -87,6 +96,8 @@ public sealed class Attachments(
         var complaint = await FindForStaffAsync(reference, user, ct);
         var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
         var rows = await db.Attachments.AsNoTracking().Where(a => a.ComplaintId == complaint.Id).OrderBy(a => a.UploadedAt).ToListAsync(ct);
+        db.AccessAudit.Add(AccessAudit.By(user, "list-attachments", complaint.Id, null, clock.GetUtcNow(), rows.Count));
+        await db.SaveChangesAsync(ct);
         var response = new ListAttachmentsResponse();
         response.Attachments.AddRange(rows.Select(a => Info(a, protector.Decrypt(key, complaint.Id, $"attachment-name:{a.Id:N}", a.FileNameCipher))));
         return response;
@@ -116,6 +127,15 @@ public sealed class Attachments(
         {
             await output.WriteAsync(new DownloadAttachmentResponse { Chunk = ByteString.CopyFrom(bytes, offset, Math.Min(ChunkBytes, bytes.Length - offset)) }, ct);
         }
+    }
+
+    /// <summary>The next free slot, or a refusal when the complaint has the most attachments allowed.</summary>
+    private async Task<int> EnsureRoomAsync(Guid complaintId, CancellationToken ct)
+    {
+        var max = options.Value.MaxAttachmentsPerComplaint;
+        var used = await db.Attachments.Where(a => a.ComplaintId == complaintId).Select(a => a.Slot).ToListAsync(ct);
+        var free = Enumerable.Range(0, max).Except(used).Cast<int?>().FirstOrDefault();
+        return free ?? throw new PreconditionException($"This complaint already has {max} attachments, the most allowed.");
     }
 
     private async Task<ComplaintRecord> FindForUploadAsync(AttachmentHeader header, ClaimsPrincipal user, CancellationToken ct)

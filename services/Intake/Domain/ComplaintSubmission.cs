@@ -31,7 +31,8 @@ public sealed class ComplaintSubmission(
         var valid = ComplaintValidation.Validate(request, taxonomy, Today());
         var content = request.Clone();
         content.IdempotencyKey = string.Empty;
-        var (record, _) = await StoreAsync(valid with { ReceivedBy = caller ?? valid.ReceivedBy }, source, tokens.RequestFingerprint(content), null, ct);
+        // Anonymous callers cannot name a receiver: only an authenticated staff member or partner is one.
+        var (record, _) = await StoreAsync(valid with { ReceivedBy = caller }, source, tokens.RequestFingerprint(content), null, ct);
         return Answer(record);
     }
 
@@ -47,6 +48,10 @@ public sealed class ComplaintSubmission(
         if (item.ReceivedAt is null)
         {
             v.Add("receivedAt", "is required");
+        }
+        else if (item.ReceivedAt.Nanos is < 0 or > 999_999_999 || item.ReceivedAt.Seconds < new DateTimeOffset(1990, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds() || item.ReceivedAt.Seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            v.Add("receivedAt", "must be a valid time after 1990-01-01");
         }
         else if (item.ReceivedAt.ToDateTimeOffset() > clock.GetUtcNow().AddDays(1))
         {

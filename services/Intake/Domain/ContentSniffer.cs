@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Unicode;
 
 namespace Complaints.Intake.Domain;
@@ -40,15 +41,28 @@ public static class ContentSniffer
         }
         if (content.StartsWith("PK\u0003\u0004"u8))
         {
-            // Office Open XML is a zip whose entries name the application part; any other zip is refused.
-            var head = content[..Math.Min(content.Length, 64 * 1024)];
-            if (head.IndexOf("word/"u8) >= 0)
-            {
-                return Docx;
-            }
-            return head.IndexOf("xl/"u8) >= 0 ? Xlsx : null;
+            return OfficeDocument(content.ToArray());
         }
         return IsPlainText(content) ? Text : null;
+    }
+
+    /// <summary>A Word or Excel document without macros; any other zip (or a broken one) is refused.</summary>
+    private static string? OfficeDocument(byte[] content)
+    {
+        try
+        {
+            using var zip = new ZipArchive(new MemoryStream(content), ZipArchiveMode.Read);
+            var names = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            if (!names.Contains("[Content_Types].xml") || names.Any(n => n.EndsWith("vbaProject.bin", StringComparison.OrdinalIgnoreCase)))
+            {
+                return null;
+            }
+            return names.Contains("word/document.xml") ? Docx : names.Contains("xl/workbook.xml") ? Xlsx : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     private static bool IsPlainText(ReadOnlySpan<byte> content)

@@ -35,7 +35,7 @@ public sealed class DataRights(
         var response = new EraseComplainantResponse();
         foreach (var c in complaints.Where(c => c.ErasedAt is null))
         {
-            Shred(db, c, clock);
+            await ShredAsync(db, c, clock, ct);
             db.AccessAudit.Add(AccessAudit.By(user, "erase", c.Id, why, clock.GetUtcNow()));
             response.ErasedReferences.Add(c.Reference);
         }
@@ -45,11 +45,14 @@ public sealed class DataRights(
     }
 
     /// <summary>
-    /// Destroys the complaint's data key and every ciphertext and blind index, keeping the non-personal
-    /// record, and tells the other contexts (ComplainantErased) to drop what they hold.
+    /// Destroys the complaint's data key, every ciphertext, blind index and attachment, keeping the
+    /// non-personal record, and tells the other contexts (ComplainantErased) to drop what they hold.
     /// </summary>
-    public static void Shred(IntakeDbContext db, ComplaintRecord c, TimeProvider clock)
+    public static async Task ShredAsync(IntakeDbContext db, ComplaintRecord c, TimeProvider clock, CancellationToken ct)
     {
+        // Attachment records (file names, plaintext hashes) and database blobs go; file-store content is ciphertext under the destroyed key.
+        db.AttachmentBlobs.RemoveRange(await db.AttachmentBlobs.Where(b => db.Attachments.Any(a => a.Id == b.AttachmentId && a.ComplaintId == c.Id)).ToListAsync(ct));
+        db.Attachments.RemoveRange(await db.Attachments.Where(a => a.ComplaintId == c.Id).ToListAsync(ct));
         c.WrappedKey = [];
         c.SubjectCipher = [];
         c.DescriptionCipher = [];

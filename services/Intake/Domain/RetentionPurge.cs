@@ -20,7 +20,7 @@ public sealed class RetentionPurge(IntakeDbContext db, IOptions<IntakeOptions> o
             .ToListAsync(ct);
         foreach (var c in due)
         {
-            DataRights.Shred(db, c, clock);
+            await DataRights.ShredAsync(db, c, clock, ct);
             db.AccessAudit.Add(new AccessAudit
             {
                 At = now,

@@ -23,6 +23,11 @@ public sealed class Taxonomy
         {
             throw new InvalidOperationException($"Taxonomy {name} has no categories.");
         }
+        var unmapped = categories.FirstOrDefault(c => string.IsNullOrWhiteSpace(c.Id) || string.IsNullOrWhiteSpace(c.FcaProductGroup) || string.IsNullOrWhiteSpace(c.CfpbProduct));
+        if (unmapped is not null)
+        {
+            throw new InvalidOperationException($"Taxonomy {name}: category '{unmapped.Id}' needs an id, an fcaProductGroup and a cfpbProduct (regulator returns use them).");
+        }
         var duplicate = categories.GroupBy(c => c.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -62,7 +67,8 @@ public sealed class Taxonomy
         }
         var file = JsonSerializer.Deserialize<TaxonomyFile>(File.ReadAllText(path), Json)
             ?? throw new InvalidOperationException($"Intake:Taxonomy: {path} is empty.");
-        return new Taxonomy(file.Name ?? Path.GetFileNameWithoutExtension(path), file.Categories ?? []);
+        return new Taxonomy(file.Name ?? Path.GetFileNameWithoutExtension(path),
+            (file.Categories ?? []).Select(c => c with { Subcategories = c.Subcategories ?? [] }).ToList());
     }
 
     private sealed record TaxonomyFile(string? Name, List<TaxonomyCategory>? Categories);

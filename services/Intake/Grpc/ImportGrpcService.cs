@@ -12,8 +12,13 @@ public sealed class ImportGrpcService(ComplaintImport import) : ImportService.Im
 {
     public override Task<ImportComplaintsResponse> ImportComplaints(IAsyncStreamReader<ImportComplaintRequest> requestStream, ServerCallContext context)
     {
-        var caller = context.GetHttpContext().User.FindFirst("sub")?.Value ?? "unknown";
-        // Import keys are the source system's ids, scoped to the importer.
-        return import.ImportAsync(requestStream, "import:" + caller, caller, context.CancellationToken);
+        var user = context.GetHttpContext().User;
+        var caller = user.FindFirst("sub")?.Value ?? "unknown";
+        // Source ids are unique per source system: staff imports share one scope (any admin re-running a
+        // file creates nothing new); each partner system has its own.
+        var source = user.IsInRole(Roles.Partner) && !user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.Supervisor)
+            ? "import:partner:" + caller
+            : "import:staff";
+        return import.ImportAsync(requestStream, source, caller, context.CancellationToken);
     }
 }

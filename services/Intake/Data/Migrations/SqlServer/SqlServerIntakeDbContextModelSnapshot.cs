@@ -154,6 +154,9 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Slot")
+                        .HasColumnType("int");
+
                     b.Property<long>("UploadedAt")
                         .HasColumnType("bigint");
 
@@ -164,7 +167,8 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ComplaintId");
+                    b.HasIndex("ComplaintId", "Slot")
+                        .IsUnique();
 
                     b.ToTable("attachment", (string)null);
                 });

@@ -145,6 +145,9 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UploadedAt")
                         .HasColumnType("INTEGER");
 
@@ -155,7 +158,8 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ComplaintId");
+                    b.HasIndex("ComplaintId", "Slot")
+                        .IsUnique();
 
                     b.ToTable("attachment", (string)null);
                 });
