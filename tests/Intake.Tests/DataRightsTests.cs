@@ -144,3 +144,34 @@ public class DataRightsTests(IntakeFixture fixture) : IClassFixture<IntakeFixtur
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
 }
+
+public class DataRightsLinkingTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
+{
+    private readonly IntakeFactory _intake = fixture.Factory;
+
+    [Fact]
+    public async Task EraseComplainant_ByEmailAndPhone_AlsoPhoneOnlyComplaintsButNotByEmailAlone()
+    {
+        var email = $"l{Guid.NewGuid():N}@example.com";
+        var phone = "+4477009" + Random.Shared.Next(10000, 99999);
+        var both = ValidationTests.ValidRequest();
+        both.Complainant.Email = email;
+        both.Complainant.Phone = phone;
+        var phoneOnly = ValidationTests.ValidRequest();
+        phoneOnly.Channel = Complaints.Common.V1.Channel.Phone;
+        phoneOnly.Complainant.Email = "";
+        phoneOnly.Complainant.Phone = phone;
+        var first = await _intake.Public().SubmitComplaintAsync(both);
+        var second = await _intake.Public().SubmitComplaintAsync(phoneOnly);
+
+        var rights = new DataRightsService.DataRightsServiceClient(_intake.Channel(_intake.Token("dpo", "admin")));
+
+        // Irreversible, so never widened by inference (a phone can be shared by a household): the DPO
+        // names every identifier of the request, and the complaints matching any of them are erased.
+        var byEmail = await rights.EraseComplainantAsync(new EraseComplainantRequest { Subject = new SubjectSelector { Email = email }, Reason = "Art. 17" });
+        var byPhone = await rights.EraseComplainantAsync(new EraseComplainantRequest { Subject = new SubjectSelector { Email = email, Phone = phone }, Reason = "Art. 17" });
+
+        Assert.Equal([first.Reference], byEmail.ErasedReferences);
+        Assert.Equal([second.Reference], byPhone.ErasedReferences);
+    }
+}

@@ -14,7 +14,8 @@ public sealed record ImportOptions(string File, Uri? Target, string? Token, bool
         usage: Complaints.Import --file <cfpb.csv> --target <grpc url> --token <jwt> [--open] [--batch-progress 100] [--dry-run]
           --file            a CFPB Consumer Complaint Database export (CSV, 18 columns, header line first)
           --target          ImportService address: the gateway's h2c listener (http://127.0.0.1:8081) or Intake's gRPC port
-          --token           bearer token with role admin, supervisor or partner
+          --token           bearer token with role admin, supervisor or partner; default: the COMPLAINTS_TOKEN
+                            environment variable (keeps the token out of the process list)
                             (TOKEN=$(dotnet run --project tools/Complaints.Launcher -- token --sub importer --roles partner))
           --open            import every record as an open case (default: only "In progress" ones; the rest closed)
           --batch-progress  print progress to stderr every N rows (default 100)
@@ -80,7 +81,7 @@ public sealed record ImportOptions(string File, Uri? Target, string? Token, bool
             throw new UsageException("--target is required (or use --dry-run).");
         }
 
-        token = token?.Trim();
+        token = (token ?? Environment.GetEnvironmentVariable("COMPLAINTS_TOKEN"))?.Trim();
         if (token is not null && token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             token = token["Bearer ".Length..].Trim();
