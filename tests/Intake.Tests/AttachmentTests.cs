@@ -235,6 +235,20 @@ public class AttachmentTests(SmallAttachmentsFixture fixture) : IClassFixture<Sm
     }
 
     [Fact]
+    public async Task ExportComplainantData_WithAttachment_ListsItsMetadata()
+    {
+        var submitted = await SubmitAsync();
+        await UploadAsync(Client(), Header(submitted, "letter to the bank.pdf"), Pdf("export", 1_000));
+
+        var export = await new DataRightsService.DataRightsServiceClient(_intake.Channel(_intake.Token("dpo", "admin")))
+            .ExportComplainantDataAsync(new ExportComplainantDataRequest { Subject = new SubjectSelector { Reference = submitted.Reference }, Reason = "Art. 15" });
+
+        var attachment = System.Text.Json.JsonDocument.Parse(export.Json).RootElement.GetProperty("complaints")[0].GetProperty("attachments")[0];
+        Assert.Equal("letter to the bank.pdf", attachment.GetProperty("fileName").GetString());
+        Assert.Equal(ContentSniffer.Pdf, attachment.GetProperty("contentType").GetString());
+    }
+
+    [Fact]
     public async Task EraseComplainant_WithAttachments_AttachmentsGone()
     {
         var submitted = await SubmitAsync();

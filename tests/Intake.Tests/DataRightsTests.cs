@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Complaints.Intake.V1;
 using Grpc.Core;
@@ -148,6 +149,24 @@ public class DataRightsTests(IntakeFixture fixture) : IClassFixture<IntakeFixtur
 public class DataRightsLinkingTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
 {
     private readonly IntakeFactory _intake = fixture.Factory;
+
+    [Fact]
+    public async Task SaveChanges_ErasureRacingALegalHold_ConcurrencyConflictNotSilentErasure()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+        await using var erasing = _intake.Services.CreateAsyncScope();
+        var eraseDb = erasing.ServiceProvider.GetRequiredService<Complaints.Intake.Data.IntakeDbContext>();
+        var loaded = await eraseDb.Complaints.SingleAsync(c => c.Reference == submitted.Reference);
+
+        // Meanwhile a supervisor places a hold.
+        await new DataRightsService.DataRightsServiceClient(_intake.Channel(_intake.Token("sue", "supervisor")))
+            .SetLegalHoldAsync(new SetLegalHoldRequest { Reference = submitted.Reference, Hold = true, Reason = "litigation" });
+        loaded.WrappedKey = [];
+        loaded.ErasedAt = DateTimeOffset.UtcNow;
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => eraseDb.SaveChangesAsync());
+        Assert.NotEmpty(await _intake.WithDb(db => db.Complaints.Where(c => c.Reference == submitted.Reference).Select(c => c.WrappedKey).SingleAsync()));
+    }
 
     [Fact]
     public async Task EraseComplainant_ByEmailAndPhone_AlsoPhoneOnlyComplaintsButNotByEmailAlone()

@@ -142,5 +142,6 @@ public class StaffAccessTests(IntakeFixture fixture) : IClassFixture<IntakeFixtu
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(submitted.Reference, json.GetProperty("complaints")[0].GetProperty("reference").GetString());
         Assert.True(await _intake.WithDb(db => db.AccessAudit.AnyAsync(a => a.Actor == "agent-rest" && a.Action == "search" && a.ResultCount == 1)));
+        Assert.True(await _intake.WithDb(db => db.AccessAudit.AnyAsync(a => a.Actor == "agent-rest" && a.Action == "search-hit" && a.ComplaintId == Guid.Parse(submitted.ComplaintId))));
     }
 }

@@ -148,6 +148,9 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.Category).HasMaxLength(128);
             e.Property(x => x.Outcome).HasMaxLength(200);
             e.Property(x => x.LegalHoldReason).HasMaxLength(500);
+            // Erasure, legal holds and contact corrections must not overwrite each other's decision.
+            e.Property(x => x.LegalHold).IsConcurrencyToken();
+            e.Property(x => x.ErasedAt).IsConcurrencyToken();
             e.Property(x => x.EmailIndex).HasMaxLength(32);
             e.Property(x => x.PhoneIndex).HasMaxLength(32);
             e.HasIndex(x => x.EmailIndex);

@@ -136,6 +136,19 @@ public sealed class DataRights(
         item["description"] = Open(c.DescriptionCipher, "description");
         item["remedySought"] = Open(c.RemedySoughtCipher, "remedySought");
         item["representative"] = Open(c.RepresentativeCipher, "representative") is { } rep ? JsonNode.Parse(rep) : null;
+        var attachments = new JsonArray();
+        foreach (var a in db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.UploadedAt).ToList())
+        {
+            attachments.Add(new JsonObject
+            {
+                ["fileName"] = protector.Decrypt(key, c.Id, $"attachment-name:{a.Id:N}", a.FileNameCipher),
+                ["contentType"] = a.ContentType,
+                ["size"] = a.Size,
+                ["uploadedAt"] = a.UploadedAt,
+                ["uploadedBy"] = a.UploadedBy,
+            });
+        }
+        item["attachments"] = attachments;
         return item;
     }
 

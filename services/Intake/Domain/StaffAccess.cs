@@ -55,7 +55,9 @@ public sealed class StaffAccess(
                 .Select(o => o.Reference));
             response.Complaints.Add(summary);
         }
+        // One row per complaint found, so "who looked this person up" can be answered per complaint.
         db.AccessAudit.Add(AccessAudit.By(user, "search", null, null, clock.GetUtcNow(), found.Count));
+        db.AccessAudit.AddRange(found.Select(c => AccessAudit.By(user, "search-hit", c.Id, null, clock.GetUtcNow())));
         await db.SaveChangesAsync(ct);
         return response;
     }

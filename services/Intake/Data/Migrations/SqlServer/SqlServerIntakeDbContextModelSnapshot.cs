@@ -222,6 +222,7 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasColumnType("varbinary(32)");
 
                     b.Property<long?>("ErasedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.Property<DateOnly?>("EventDate")
@@ -248,6 +249,7 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.Property<bool>("LegalHold")
+                        .IsConcurrencyToken()
                         .HasColumnType("bit");
 
                     b.Property<string>("LegalHoldReason")

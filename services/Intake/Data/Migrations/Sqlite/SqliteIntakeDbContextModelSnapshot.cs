@@ -213,6 +213,7 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.Property<long?>("ErasedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<DateOnly?>("EventDate")
@@ -239,6 +240,7 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LegalHold")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LegalHoldReason")
