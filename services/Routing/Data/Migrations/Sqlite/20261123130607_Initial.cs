@@ -18,7 +18,7 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     ComplaintId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Reference = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    Category = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
                     Channel = table.Column<int>(type: "INTEGER", nullable: false),
                     Jurisdiction = table.Column<int>(type: "INTEGER", nullable: false),
                     PreferredLanguage = table.Column<string>(type: "TEXT", maxLength: 35, nullable: false),
@@ -26,8 +26,9 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     HasContact = table.Column<bool>(type: "INTEGER", nullable: false),
                     ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     OpenedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    AcknowledgeBy = table.Column<long>(type: "INTEGER", nullable: false),
-                    ResolveBy = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcknowledgeBy = table.Column<long>(type: "INTEGER", nullable: true),
+                    ResolveBy = table.Column<long>(type: "INTEGER", nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     AcknowledgedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>

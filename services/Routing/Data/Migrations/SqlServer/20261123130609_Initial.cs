@@ -18,7 +18,7 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     ComplaintId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Reference = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
                     Status = table.Column<int>(type: "int", nullable: false),
-                    Category = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Category = table.Column<string>(type: "nvarchar(128)", maxLength: 128, nullable: false),
                     Channel = table.Column<int>(type: "int", nullable: false),
                     Jurisdiction = table.Column<int>(type: "int", nullable: false),
                     PreferredLanguage = table.Column<string>(type: "nvarchar(35)", maxLength: 35, nullable: false),
@@ -26,8 +26,9 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     HasContact = table.Column<bool>(type: "bit", nullable: false),
                     ReceivedAt = table.Column<long>(type: "bigint", nullable: false),
                     OpenedAt = table.Column<long>(type: "bigint", nullable: false),
-                    AcknowledgeBy = table.Column<long>(type: "bigint", nullable: false),
-                    ResolveBy = table.Column<long>(type: "bigint", nullable: false),
+                    AcknowledgeBy = table.Column<long>(type: "bigint", nullable: true),
+                    ResolveBy = table.Column<long>(type: "bigint", nullable: true),
+                    Outcome = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     AcknowledgedAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>

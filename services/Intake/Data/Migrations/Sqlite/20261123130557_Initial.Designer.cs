@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Complaints.Intake.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteIntakeDbContext))]
-    [Migration("20261123123228_ErasureAndLegalHold")]
-    partial class ErasureAndLegalHold
+    [Migration("20261123130557_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -103,6 +103,70 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.ToTable("access_audit", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Intake.Data.AttachmentBlob", b =>
+                {
+                    b.Property<Guid>("AttachmentId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("AttachmentId");
+
+                    b.ToTable("attachment_blob", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Intake.Data.AttachmentRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeclaredContentType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("FileNameCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId", "Slot")
+                        .IsUnique();
+
+                    b.ToTable("attachment", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Intake.Data.ComplaintRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -119,6 +183,9 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ComplainantKind")
@@ -149,6 +216,7 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.Property<long?>("ErasedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<DateOnly?>("EventDate")
@@ -175,6 +243,7 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LegalHold")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LegalHoldReason")

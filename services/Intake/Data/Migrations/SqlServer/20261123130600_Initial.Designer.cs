@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Complaints.Intake.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerIntakeDbContext))]
-    [Migration("20261123125416_AttachmentSlots")]
-    partial class AttachmentSlots
+    [Migration("20261123130600_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -225,6 +225,7 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasColumnType("varbinary(32)");
 
                     b.Property<long?>("ErasedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.Property<DateOnly?>("EventDate")
@@ -251,6 +252,7 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.Property<bool>("LegalHold")
+                        .IsConcurrencyToken()
                         .HasColumnType("bit");
 
                     b.Property<string>("LegalHoldReason")
