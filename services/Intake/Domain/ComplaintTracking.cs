@@ -118,7 +118,6 @@ public sealed class ComplaintTracking(
         {
             return string.Empty;
         }
-        var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
-        return protector.Decrypt(key, complaint.Id, "subject", complaint.SubjectCipher);
+        return protector.Open(complaint).Read(complaint.SubjectCipher, "subject") ?? string.Empty;
     }
 }

@@ -28,12 +28,11 @@ public sealed class ContactCorrection(IntakeDbContext db, TrackingTokens tokens,
         }
         var contact = ComplaintValidation.ValidateContact(request.Complainant, kind == ComplainantKind.Unspecified ? ComplainantKind.Customer : kind);
 
-        var key = protector.Unwrap(c.WrappedKey, c.Id);
-        byte[]? Seal(string? value, string field) => value is null ? null : protector.Encrypt(key, c.Id, field, value);
-        c.NameCipher = Seal(contact.Name, "name");
-        c.EmailCipher = Seal(contact.Email, "email");
-        c.PhoneCipher = Seal(contact.Phone, "phone");
-        c.MemberNumberCipher = Seal(contact.MemberNumber, "memberNumber");
+        var fields = protector.Open(c);
+        c.NameCipher = fields.Seal(contact.Name, "name");
+        c.EmailCipher = fields.Seal(contact.Email, "email");
+        c.PhoneCipher = fields.Seal(contact.Phone, "phone");
+        c.MemberNumberCipher = fields.Seal(contact.MemberNumber, "memberNumber");
         c.EmailIndex = blindIndex.Email(contact.Email);
         c.PhoneIndex = blindIndex.Phone(contact.Phone);
         c.PreferredLanguage = contact.Language;

@@ -22,10 +22,10 @@ public sealed class ContactLookup(IntakeDbContext db, FieldProtector protector)
         {
             return response;
         }
-        var key = protector.Unwrap(c.WrappedKey, c.Id);
-        response.Name = c.NameCipher is null ? string.Empty : protector.Decrypt(key, c.Id, "name", c.NameCipher);
-        response.Email = c.EmailCipher is null ? string.Empty : protector.Decrypt(key, c.Id, "email", c.EmailCipher);
-        response.Phone = c.PhoneCipher is null ? string.Empty : protector.Decrypt(key, c.Id, "phone", c.PhoneCipher);
+        var fields = protector.Open(c);
+        response.Name = fields.Read(c.NameCipher, "name") ?? string.Empty;
+        response.Email = fields.Read(c.EmailCipher, "email") ?? string.Empty;
+        response.Phone = fields.Read(c.PhoneCipher, "phone") ?? string.Empty;
         return response;
     }
 }

@@ -21,8 +21,9 @@ public static class ContentSniffer
     public static readonly IReadOnlyList<string> Accepted = [Pdf, Png, Jpeg, Gif, Docx, Xlsx, Text];
 
     /// <summary>The content type, or null when the bytes are none of the accepted kinds.</summary>
-    public static string? Sniff(ReadOnlySpan<byte> content)
+    public static string? Sniff(byte[] bytes)
     {
+        ReadOnlySpan<byte> content = bytes;
         if (content.StartsWith("%PDF-"u8))
         {
             return Pdf;
@@ -41,7 +42,7 @@ public static class ContentSniffer
         }
         if (content.StartsWith("PK\u0003\u0004"u8))
         {
-            return OfficeDocument(content.ToArray());
+            return OfficeDocument(bytes);
         }
         return IsPlainText(content) ? Text : null;
     }

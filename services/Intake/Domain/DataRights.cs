@@ -126,22 +126,21 @@ public sealed class DataRights(
         {
             return item;
         }
-        var key = protector.Unwrap(c.WrappedKey, c.Id);
-        string? Open(byte[]? cipher, string field) => cipher is null ? null : protector.Decrypt(key, c.Id, field, cipher);
-        item["name"] = Open(c.NameCipher, "name");
-        item["email"] = Open(c.EmailCipher, "email");
-        item["phone"] = Open(c.PhoneCipher, "phone");
-        item["memberNumber"] = Open(c.MemberNumberCipher, "memberNumber");
-        item["subject"] = Open(c.SubjectCipher, "subject");
-        item["description"] = Open(c.DescriptionCipher, "description");
-        item["remedySought"] = Open(c.RemedySoughtCipher, "remedySought");
-        item["representative"] = Open(c.RepresentativeCipher, "representative") is { } rep ? JsonNode.Parse(rep) : null;
+        var fields = protector.Open(c);
+        item["name"] = fields.Read(c.NameCipher, "name");
+        item["email"] = fields.Read(c.EmailCipher, "email");
+        item["phone"] = fields.Read(c.PhoneCipher, "phone");
+        item["memberNumber"] = fields.Read(c.MemberNumberCipher, "memberNumber");
+        item["subject"] = fields.Read(c.SubjectCipher, "subject");
+        item["description"] = fields.Read(c.DescriptionCipher, "description");
+        item["remedySought"] = fields.Read(c.RemedySoughtCipher, "remedySought");
+        item["representative"] = fields.Read(c.RepresentativeCipher, "representative") is { } rep ? JsonNode.Parse(rep) : null;
         var attachments = new JsonArray();
         foreach (var a in db.Attachments.AsNoTracking().Where(a => a.ComplaintId == c.Id).OrderBy(a => a.UploadedAt).ToList())
         {
             attachments.Add(new JsonObject
             {
-                ["fileName"] = protector.Decrypt(key, c.Id, $"attachment-name:{a.Id:N}", a.FileNameCipher),
+                ["fileName"] = fields.Read(a.FileNameCipher, $"attachment-name:{a.Id:N}"),
                 ["contentType"] = a.ContentType,
                 ["size"] = a.Size,
                 ["uploadedAt"] = a.UploadedAt,

@@ -84,8 +84,8 @@ public sealed class StaffAccess(
             throw new ForbiddenException("This complaint is confidential: its contact data is for supervisors and the assigned handler.");
         }
 
-        var key = protector.Unwrap(c.WrappedKey, c.Id);
-        string Open(byte[]? cipher, string field) => cipher is null ? string.Empty : protector.Decrypt(key, c.Id, field, cipher);
+        var fields = protector.Open(c);
+        string Open(byte[]? cipher, string field) => fields.Read(cipher, field) ?? string.Empty;
         var response = new GetComplaintContactResponse
         {
             Reference = c.Reference,

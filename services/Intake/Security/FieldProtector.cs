@@ -31,6 +31,17 @@ public sealed class FieldProtector(KeyMaterial keys)
 
     public byte[] DecryptBytes(byte[] dataKey, Guid owner, string field, byte[] cipher) => Open(dataKey, cipher, Aad(owner, field));
 
+    /// <summary>A complaint's data key unwrapped once, to read or seal several of its fields.</summary>
+    public ComplaintFields Open(Data.ComplaintRecord complaint) => new(this, Unwrap(complaint.WrappedKey, complaint.Id), complaint.Id);
+
+    public sealed class ComplaintFields(FieldProtector protector, byte[] key, Guid owner)
+    {
+        /// <summary>The plaintext, or null when the field was never set.</summary>
+        public string? Read(byte[]? cipher, string field) => cipher is null ? null : protector.Decrypt(key, owner, field, cipher);
+
+        public byte[]? Seal(string? value, string field) => value is null ? null : protector.Encrypt(key, owner, field, value);
+    }
+
     private static byte[] Aad(Guid owner, string field) => Encoding.ASCII.GetBytes(owner.ToString("N") + "/" + field);
 
     private static byte[] Seal(byte[] key, byte[] plaintext, byte[] aad)
