@@ -1,5 +1,7 @@
 using Complaints.Eventing;
+using Complaints.Routing.Clocks;
 using Complaints.Routing.Data;
+using Complaints.Routing.Directory;
 using Complaints.Routing.Domain;
 using Complaints.Routing.Grpc;
 using Complaints.ServiceDefaults.Data;
@@ -17,6 +19,11 @@ public static class RoutingExtensions
         builder.AddEventSubscription<RoutingDbContext>(Sources.Notifications);
         builder.AddEventHandler<RoutingDbContext, OpenCaseOnComplaintReceived>();
         builder.AddEventHandler<RoutingDbContext, AcknowledgeOnNotificationDelivered>();
+        builder.Services.AddSingleton(CaseText.From(builder.Configuration));
+        builder.Services.AddSingleton<CaseJournal>();
+        builder.Services.AddSingleton<CaseClocks>();
+        builder.Services.AddSingleton<Triage>();
+        builder.Services.AddSingleton<CaseRouter>();
         builder.Services.AddScoped<CaseQueries>();
         return builder;
     }

@@ -1,5 +1,6 @@
 using Complaints.Common.V1;
 using Complaints.Routing.Data;
+using Complaints.Routing.Domain;
 using Complaints.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,13 +34,14 @@ public sealed class RoutingFixture : IDisposable
             AcknowledgeBy = receivedAt.AddHours(24),
             ResolveBy = receivedAt.AddDays(56),
         };
-        c.Timeline.Add(new CaseHistoryEntry { ComplaintId = id, At = receivedAt, Title = "Complaint received", Detail = "We have received your complaint.", IsPublic = true, Actor = "system" });
-        c.Timeline.Add(new CaseHistoryEntry { ComplaintId = id, At = receivedAt.AddMinutes(2), Title = "Internal note", Detail = $"Suspect duplicate charge {id:N}", IsPublic = false, Actor = "agent-7" });
-        c.Timeline.Add(new CaseHistoryEntry { ComplaintId = id, At = receivedAt.AddMinutes(1), Title = "Case opened", Detail = "Your complaint is registered.", IsPublic = true, Actor = "system" });
-
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var journal = scope.ServiceProvider.GetRequiredService<CaseJournal>();
+        journal.Text.Provision(c);
         db.Cases.Add(c);
+        journal.Record(db, c, EntryKinds.System, "Complaint received", CaseJournal.System, "We have received your complaint.", isPublic: true, at: receivedAt);
+        journal.Record(db, c, EntryKinds.System, "Case opened", CaseJournal.System, "Your complaint is registered.", isPublic: true, at: receivedAt.AddMinutes(1));
+        journal.Record(db, c, EntryKinds.Note, "Internal note", "agent-7", $"Suspect duplicate charge {id:N}", at: receivedAt.AddMinutes(2));
         await db.SaveChangesAsync();
         return c;
     }

@@ -23,6 +23,7 @@ public class ServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint> wh
             ["Auth:SigningKey"] = SigningKey,
             ["Intake:MasterKey"] = TestKeys.NewKey(),
             ["Intake:TrackingKey"] = TestKeys.NewKey(),
+            ["Routing:MasterKey"] = TestKeys.NewKey(),
             ["Services:Intake"] = TestKeys.DeadAddress(),
             ["Services:Routing"] = TestKeys.DeadAddress(),
             ["Services:Notifications"] = TestKeys.DeadAddress(),

@@ -9,14 +9,14 @@ namespace Complaints.Launcher;
 /// The local run's keys, kept in <c>{data}/local-secrets.json</c> (mode 600): generated on first use, reused afterwards,
 /// never in the repository. Each is base64 of 32 random bytes.
 /// </summary>
-public sealed record LocalSecrets(string SigningKey, string TrackingKey, string MasterKey)
+public sealed record LocalSecrets(string SigningKey, string TrackingKey, string MasterKey, string RoutingMasterKey)
 {
     public const string FileName = "local-secrets.json";
     private const int KeyBytes = 32;
 
     public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, FileName);
 
-    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey());
+    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey(), NewKey());
 
     /// <summary>Reads the secrets file in the data folder, creating it (or filling missing keys) when needed.</summary>
     public static LocalSecrets LoadOrCreate(string dataDirectory)
@@ -31,7 +31,8 @@ public sealed record LocalSecrets(string SigningKey, string TrackingKey, string 
                 var complete = new LocalSecrets(
                     Valid(stored?.SigningKey) ?? NewKey(),
                     Valid(stored?.TrackingKey) ?? NewKey(),
-                    Valid(stored?.MasterKey) ?? NewKey());
+                    Valid(stored?.MasterKey) ?? NewKey(),
+                    Valid(stored?.RoutingMasterKey) ?? NewKey());
                 if (complete != stored)
                 {
                     Write(path, complete, overwrite: true);

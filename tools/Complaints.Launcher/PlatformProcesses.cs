@@ -346,6 +346,10 @@ public sealed class PlatformProcesses : IAsyncDisposable
             env["Intake__TrackingKey"] = Secrets.TrackingKey;
             env["Intake__MasterKey"] = Secrets.MasterKey;
         }
+        if (component.Name == PlatformComponents.Routing)
+        {
+            env["Routing__MasterKey"] = Secrets.RoutingMasterKey;
+        }
 
         foreach (var (key, value) in _options.Environment)
         {

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using Complaints.ServiceDefaults.Security;
 
 namespace Complaints.Intake.Security;
 
@@ -10,12 +10,9 @@ namespace Complaints.Intake.Security;
 /// </summary>
 public sealed class FieldProtector(KeyMaterial keys)
 {
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
-
     public (byte[] DataKey, byte[] Wrapped) NewDataKey(Guid owner)
     {
-        var dataKey = RandomNumberGenerator.GetBytes(32);
+        var dataKey = SealedBox.NewKey();
         return (dataKey, Seal(keys.MasterKey, dataKey, Aad(owner, "data-key")));
     }
 
@@ -42,23 +39,9 @@ public sealed class FieldProtector(KeyMaterial keys)
         public byte[]? Seal(string? value, string field) => value is null ? null : protector.Encrypt(key, owner, field, value);
     }
 
-    private static byte[] Aad(Guid owner, string field) => Encoding.ASCII.GetBytes(owner.ToString("N") + "/" + field);
+    private static byte[] Aad(Guid owner, string field) => SealedBox.Aad(owner, field);
 
-    private static byte[] Seal(byte[] key, byte[] plaintext, byte[] aad)
-    {
-        var output = new byte[NonceSize + TagSize + plaintext.Length];
-        var nonce = output.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, TagSize);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), aad);
-        return output;
-    }
+    private static byte[] Seal(byte[] key, byte[] plaintext, byte[] aad) => SealedBox.Seal(key, plaintext, aad);
 
-    private static byte[] Open(byte[] key, byte[] sealedBytes, byte[] aad)
-    {
-        var plaintext = new byte[sealedBytes.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), plaintext, aad);
-        return plaintext;
-    }
+    private static byte[] Open(byte[] key, byte[] sealedBytes, byte[] aad) => SealedBox.Open(key, sealedBytes, aad);
 }

@@ -3,16 +3,21 @@ using Complaints.Eventing;
 using Complaints.Eventing.V1;
 using Complaints.Intake.V1;
 using Complaints.Notifications.V1;
+using Complaints.Routing.Clocks;
 using Complaints.Routing.Data;
+using Complaints.Routing.Directory;
 using Complaints.Routing.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Complaints.Routing.Domain;
 
-/// <summary>Opens a case with the default SLA for each received complaint and announces it.</summary>
-public sealed class OpenCaseOnComplaintReceived(IOptions<SlaOptions> sla, TimeProvider clock, ILogger<OpenCaseOnComplaintReceived> logger)
+/// <summary>
+/// Opens a case for each received complaint: triage, routing rules and assignment, the clocks of its
+/// jurisdiction; announces it with <see cref="CaseOpened"/>.
+/// </summary>
+public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks clocks, Triage triage, CaseRouter router,
+    IComplaintTextSource texts, ILogger<OpenCaseOnComplaintReceived> logger)
     : FeedEventHandler<RoutingDbContext, ComplaintReceived>(Sources.Intake)
 {
     protected override async Task HandleAsync(ComplaintReceived e, EventEnvelope envelope, RoutingDbContext db, CancellationToken ct)
@@ -22,7 +27,7 @@ public sealed class OpenCaseOnComplaintReceived(IOptions<SlaOptions> sla, TimePr
         {
             return;
         }
-        var now = clock.GetUtcNow();
+        var now = journal.Clock.GetUtcNow();
         var receivedAt = e.ReceivedAt.ToDateTimeOffset();
         var c = new Case
         {
@@ -30,24 +35,38 @@ public sealed class OpenCaseOnComplaintReceived(IOptions<SlaOptions> sla, TimePr
             Reference = e.Reference,
             Status = (int)(e.ImportedClosed ? CaseStatus.Closed : CaseStatus.Received),
             Category = e.Category,
+            Subcategory = e.Subcategory is { Length: > 0 } sub ? sub : null,
             Channel = (int)e.Channel,
             Jurisdiction = (int)e.Jurisdiction,
+            ComplainantKind = (int)e.ComplainantKind,
             PreferredLanguage = e.PreferredLanguage,
             Confidential = e.Confidential,
             HasContact = e.HasContact,
+            AmountInDispute = decimal.TryParse(e.AmountInDispute, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var amount) ? amount : null,
+            Currency = e.Currency is { Length: > 0 } currency ? currency : null,
             ReceivedAt = receivedAt,
             OpenedAt = now,
-            // A historical record imported closed runs no clocks.
-            AcknowledgeBy = e.ImportedClosed ? null : receivedAt + sla.Value.AcknowledgeWithin,
-            ResolveBy = e.ImportedClosed ? null : receivedAt + sla.Value.ResolveWithin,
-            Outcome = e.Outcome is { Length: > 0 } outcome ? outcome : null,
+            SourceOutcome = e.Outcome is { Length: > 0 } outcome ? outcome : null,
         };
-        c.Timeline.Add(Entry(id, receivedAt, "Complaint received", "We have received your complaint.", isPublic: true));
-        c.Timeline.Add(e.ImportedClosed
-            ? Entry(id, receivedAt, "Case closed", c.Outcome is null ? "This complaint was closed." : $"This complaint was closed: {c.Outcome}.", isPublic: true)
-            : Entry(id, now, "Case opened", $"Your complaint is registered under {e.Reference}. We aim to resolve it by {c.ResolveBy:yyyy-MM-dd}.", isPublic: true));
+        journal.Text.Provision(c);
         db.Cases.Add(c);
-        db.AppendEvent(new CaseOpened
+        journal.Record(db, c, EntryKinds.System, "Complaint received", CaseJournal.System, "We have received your complaint.", isPublic: true, at: receivedAt);
+        if (e.ImportedClosed)
+        {
+            // A historical record imported closed runs no clocks and goes to no queue.
+            c.ClosedAt = receivedAt;
+            journal.Record(db, c, EntryKinds.System, "Case closed", CaseJournal.System,
+                c.SourceOutcome is null ? "This complaint was closed." : $"This complaint was closed: {c.SourceOutcome}.", isPublic: true, at: receivedAt);
+        }
+        else
+        {
+            c.Severity = (int)triage.Assess(c, await texts.GetTextAsync(id, ct));
+            await clocks.StartAsync(db, c, ct);
+            journal.Record(db, c, EntryKinds.System, "Case opened", CaseJournal.System,
+                $"Your complaint is registered under {e.Reference}. We aim to resolve it by {c.ResolveBy:yyyy-MM-dd}.", isPublic: true, at: now);
+            await router.RouteAsync(db, c, now, ct);
+        }
+        journal.Append(db, c, new CaseOpened
         {
             ComplaintId = e.ComplaintId,
             Reference = e.Reference,
@@ -59,19 +78,21 @@ public sealed class OpenCaseOnComplaintReceived(IOptions<SlaOptions> sla, TimePr
             HasContact = e.HasContact,
             ReceivedAt = e.ReceivedAt,
             OpenedAt = Timestamp.FromDateTimeOffset(now),
-            AcknowledgeBy = c.AcknowledgeBy is { } ack ? Timestamp.FromDateTimeOffset(ack) : null,
-            ResolveBy = c.ResolveBy is { } resolve ? Timestamp.FromDateTimeOffset(resolve) : null,
+            AcknowledgeBy = CaseJournal.Stamp(c.AcknowledgeBy),
+            ResolveBy = CaseJournal.Stamp(c.ResolveBy),
+            FirstResponseBy = CaseJournal.Stamp(c.FirstResponseBy),
+            StatutoryAcknowledgeBy = CaseJournal.Stamp(c.StatutoryAcknowledgeBy),
+            FinalResponseDue = CaseJournal.Stamp(c.FinalResponseDue),
             ImportedClosed = e.ImportedClosed,
-        }, e.ComplaintId, clock);
+            Severity = (Severity)c.Severity,
+            QueueId = c.QueueId ?? "",
+        });
         logger.LogInformation("Case {Reference} opened", e.Reference);
     }
-
-    internal static CaseHistoryEntry Entry(Guid id, DateTimeOffset at, string title, string detail, bool isPublic) =>
-        new() { ComplaintId = id, At = at, Title = title, Detail = detail, IsPublic = isPublic, Actor = "system" };
 }
 
-/// <summary>Marks a case ACKNOWLEDGED when Notifications' feed shows the acknowledgement delivered.</summary>
-public sealed class AcknowledgeOnNotificationDelivered(TimeProvider clock, ILogger<AcknowledgeOnNotificationDelivered> logger)
+/// <summary>Marks a case ACKNOWLEDGED when Notifications' feed shows the acknowledgement delivered; stops the acknowledgement clocks.</summary>
+public sealed class AcknowledgeOnNotificationDelivered(CaseJournal journal, CaseClocks clocks, ILogger<AcknowledgeOnNotificationDelivered> logger)
     : FeedEventHandler<RoutingDbContext, NotificationDelivered>(Sources.Notifications)
 {
     protected override async Task HandleAsync(NotificationDelivered e, EventEnvelope envelope, RoutingDbContext db, CancellationToken ct)
@@ -87,18 +108,24 @@ public sealed class AcknowledgeOnNotificationDelivered(TimeProvider clock, ILogg
         }
         var at = e.DeliveredAt.ToDateTimeOffset();
         c.AcknowledgedAt = at;
+        await clocks.StopAsync(db, c, ClockKind.SlaAcknowledge, at, ct);
+        await clocks.StopAsync(db, c, ClockKind.StatutoryAcknowledge, at, ct);
+        const string detail = "We have sent you an acknowledgement with your reference and our timeline.";
         if (c.Status == (int)CaseStatus.Received)
         {
-            c.Status = (int)CaseStatus.Acknowledged;
+            journal.Transition(db, c, CaseStatus.Acknowledged, "acknowledge", CaseJournal.System, "Acknowledgement sent", detail, at: at);
         }
-        db.Timeline.Add(OpenCaseOnComplaintReceived.Entry(id, at, "Acknowledgement sent", "We have sent you an acknowledgement with your reference and our timeline.", isPublic: true));
-        db.AppendEvent(new CaseAcknowledged
+        else
+        {
+            journal.Record(db, c, EntryKinds.System, "Acknowledgement sent", CaseJournal.System, detail, isPublic: true, at: at);
+        }
+        journal.Append(db, c, new CaseAcknowledged
         {
             ComplaintId = e.ComplaintId,
             Reference = c.Reference,
             AcknowledgedAt = e.DeliveredAt,
             ReceivedAt = Timestamp.FromDateTimeOffset(c.ReceivedAt),
-        }, e.ComplaintId, clock);
+        });
         logger.LogInformation("Case {Reference} acknowledged", c.Reference);
     }
 }

@@ -6,18 +6,21 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Complaints.Routing.Grpc;
 
-/// <summary>Internal: the complainant-safe view, for Intake's tracking.</summary>
+/// <summary>Internal: the complainant-safe view, for Intake's tracking, and public entries for Notifications.</summary>
 [Authorize(Policy = Policies.Internal)]
 public sealed class CaseViewGrpcService(CaseQueries cases) : CaseViewService.CaseViewServiceBase
 {
     public override Task<GetPublicCaseViewResponse> GetPublicCaseView(GetPublicCaseViewRequest request, ServerCallContext context) =>
         cases.PublicViewAsync(request.ComplaintId, context.CancellationToken);
+
+    public override Task<PublicTimelineEntry> GetPublicEntry(GetPublicEntryRequest request, ServerCallContext context) =>
+        cases.PublicEntryAsync(request, context.CancellationToken);
 }
 
-/// <summary>Staff operations.</summary>
+/// <summary>Staff reads.</summary>
 [Authorize(Policy = Policies.Staff)]
 public sealed class CaseGrpcService(CaseQueries cases) : CaseService.CaseServiceBase
 {
     public override Task<GetCaseResponse> GetCase(GetCaseRequest request, ServerCallContext context) =>
-        cases.ByReferenceAsync(request.Reference, context.CancellationToken);
+        cases.ByReferenceAsync(request.Reference, context.GetHttpContext().User, context.CancellationToken);
 }
