@@ -19,12 +19,18 @@ public static class RoutingExtensions
         builder.AddEventSubscription<RoutingDbContext>(Sources.Notifications);
         builder.AddEventHandler<RoutingDbContext, OpenCaseOnComplaintReceived>();
         builder.AddEventHandler<RoutingDbContext, AcknowledgeOnNotificationDelivered>();
+        builder.AddEventHandler<RoutingDbContext, DestroyCaseKeyOnComplainantErased>();
         builder.Services.AddSingleton(CaseText.From(builder.Configuration));
         builder.Services.AddSingleton<CaseJournal>();
         builder.Services.AddSingleton<CaseClocks>();
         builder.Services.AddSingleton<Triage>();
         builder.Services.AddSingleton<CaseRouter>();
         builder.Services.AddScoped<CaseQueries>();
+        builder.Services.AddScoped<CaseWork>();
+        builder.Services.AddScoped<ComplainantActions>();
+        builder.Services.Configure<ResolutionOptions>(builder.Configuration.GetSection("Routing:Resolution"));
+        builder.Services.AddSingleton(FinalResponsePolicy.Load(
+            builder.Configuration["Routing:FinalResponsePolicyPath"] ?? Path.Combine(AppContext.BaseDirectory, "Policies", "final-response.json")));
         return builder;
     }
 
@@ -32,6 +38,8 @@ public static class RoutingExtensions
     {
         app.MapGrpcService<CaseViewGrpcService>();
         app.MapGrpcService<CaseGrpcService>();
+        app.MapGrpcService<CaseWorkGrpcService>();
+        app.MapGrpcService<ComplainantActionGrpcService>();
         app.MapEventFeed<RoutingDbContext>();
         return app;
     }

@@ -50,7 +50,6 @@ public static partial class ComplaintValidation
     public const int IdempotencyKeyMax = 128;
     public const int ShortTextMax = 200;
     public const int AuthorityMax = 1_000;
-    public const decimal AmountMax = 1_000_000_000_000m;
 
     /// <summary>Checks every field and throws one ValidationException naming each bad field (proto JSON names).</summary>
     public static ValidSubmission Validate(SubmitComplaintRequest r, Taxonomy taxonomy, DateOnly today)
@@ -243,33 +242,8 @@ public static partial class ComplaintValidation
         return date;
     }
 
-    private static (decimal? Amount, string? Currency) ValidateMoney(Validator v, Money? money)
-    {
-        if (money is null || (string.IsNullOrWhiteSpace(money.Amount) && string.IsNullOrWhiteSpace(money.Currency)))
-        {
-            return (null, null);
-        }
-        var currency = (money.Currency ?? string.Empty).Trim().ToUpperInvariant();
-        var minorUnits = 2;
-        if (!CurrencyPattern().IsMatch(currency) || !Currencies.TryGetMinorUnits(currency, out minorUnits))
-        {
-            v.Add("amountInDispute.currency", "must be an ISO 4217 currency code, e.g. GBP, EUR, USD, KRW");
-        }
-        if (!decimal.TryParse(money.Amount?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
-        {
-            v.Add("amountInDispute.amount", "must be a decimal number with a dot, e.g. 1234.50");
-            return (null, currency);
-        }
-        if (amount <= 0 || amount >= AmountMax)
-        {
-            v.Add("amountInDispute.amount", "must be greater than zero and less than 1,000,000,000,000");
-        }
-        else if (amount.Scale > minorUnits && decimal.Round(amount, minorUnits) != amount)
-        {
-            v.Add("amountInDispute.amount", $"has more decimals than {currency} allows ({minorUnits})");
-        }
-        return (amount, currency);
-    }
+    private static (decimal? Amount, string? Currency) ValidateMoney(Validator v, Money? money) =>
+        v.Money("amountInDispute", money?.Amount, money?.Currency);
 
     private static string? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
@@ -320,7 +294,4 @@ public static partial class ComplaintValidation
 
     [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LanguageTag();
-
-    [GeneratedRegex(@"^[A-Z]{3}$")]
-    private static partial Regex CurrencyPattern();
 }

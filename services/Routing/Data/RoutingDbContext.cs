@@ -68,6 +68,8 @@ public sealed class Case
     public byte[]? NonMonetaryRelief { get; set; }
     public bool AwaitingApproval { get; set; }
     public bool ResolutionApproved { get; set; }
+    /// <summary>Who proposed the resolution: an approver must be someone else (four eyes).</summary>
+    public string? ProposedBy { get; set; }
     public string? ApprovedBy { get; set; }
     public DateTimeOffset? FinalResponseSentAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
@@ -153,6 +155,7 @@ public class RoutingDbContext(DbContextOptions options) : DbContext(options), IE
             e.Property(x => x.AssigneeId).HasMaxLength(200);
             e.Property(x => x.DesignatedContactId).HasMaxLength(200);
             e.Property(x => x.ApprovedBy).HasMaxLength(200);
+            e.Property(x => x.ProposedBy).HasMaxLength(200);
             e.Property(x => x.RootCause).HasMaxLength(64);
             e.Property(x => x.SourceOutcome).HasMaxLength(200);
             e.Property(x => x.Version).IsConcurrencyToken();

@@ -46,13 +46,14 @@ public sealed class CaseJournal(CaseText text, TimeProvider clock)
     /// transition and appends <see cref="V1.CaseStatusChanged"/>.
     /// </summary>
     public CaseHistoryEntry Transition(RoutingDbContext db, Case c, CaseStatus to, string action, string actor,
-        string title, string? detail = null, bool isPublic = true, string? reason = null, DateTimeOffset? at = null, string? commandId = null)
+        string title, string? detail = null, bool isPublic = true, string? reason = null, DateTimeOffset? at = null, string? commandId = null,
+        string kindOverride = EntryKinds.Transition)
     {
         var from = (CaseStatus)c.Status;
         CaseStateMachine.Ensure(from, to, action);
         var when = at ?? clock.GetUtcNow();
         c.Status = (int)to;
-        var entry = Record(db, c, EntryKinds.Transition, title, actor, detail, isPublic, reason, when, from, to, commandId);
+        var entry = Record(db, c, kindOverride, title, actor, detail, isPublic, reason, when, from, to, commandId);
         Append(db, c, new V1.CaseStatusChanged
         {
             ComplaintId = c.ComplaintId.ToString(),

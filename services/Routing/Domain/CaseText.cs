@@ -1,5 +1,6 @@
 using System.Text;
 using Complaints.Routing.Data;
+using Complaints.ServiceDefaults.Errors;
 using Complaints.ServiceDefaults.Security;
 
 namespace Complaints.Routing.Domain;
@@ -32,7 +33,7 @@ public sealed class CaseText(byte[] masterKey)
             }
             if (key is null)
             {
-                throw new InvalidOperationException("This case's complainant was erased: nothing more can be written about them.");
+                throw new PreconditionException("This case's complainant was erased: nothing more can be written about them.");
             }
             return SealedBox.Seal(key, Encoding.UTF8.GetBytes(value), SealedBox.Aad(owner, field));
         }

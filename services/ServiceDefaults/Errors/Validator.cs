@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Complaints.ServiceDefaults.Errors;
 
@@ -41,6 +43,40 @@ public sealed class Validator
         }
         return normalized;
     }
+
+    /// <summary>
+    /// An amount with its ISO 4217 currency (both given or both absent): a positive decimal with a dot, no more
+    /// decimals than the currency has. Returns (null, null) when absent.
+    /// </summary>
+    public (decimal? Amount, string? Currency) Money(string field, string? amountText, string? currencyText)
+    {
+        if (string.IsNullOrWhiteSpace(amountText) && string.IsNullOrWhiteSpace(currencyText))
+        {
+            return (null, null);
+        }
+        var currency = (currencyText ?? string.Empty).Trim().ToUpperInvariant();
+        var minorUnits = 2;
+        if (!Regex.IsMatch(currency, "^[A-Z]{3}$") || !Currencies.TryGetMinorUnits(currency, out minorUnits))
+        {
+            Add(field + ".currency", "must be an ISO 4217 currency code, e.g. GBP, EUR, USD, KRW");
+        }
+        if (!decimal.TryParse(amountText?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+        {
+            Add(field + ".amount", "must be a decimal number with a dot, e.g. 1234.50");
+            return (null, currency);
+        }
+        if (amount <= 0 || amount >= AmountMax)
+        {
+            Add(field + ".amount", "must be greater than zero and less than 1,000,000,000,000");
+        }
+        else if (amount.Scale > minorUnits && decimal.Round(amount, minorUnits) != amount)
+        {
+            Add(field + ".amount", $"has more decimals than {currency} allows ({minorUnits})");
+        }
+        return (amount, currency);
+    }
+
+    private const decimal AmountMax = 1_000_000_000_000m;
 
     public static bool HasForbiddenControl(string value, bool allowNewlines)
     {

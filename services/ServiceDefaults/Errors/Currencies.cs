@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Complaints.Intake.Domain;
+namespace Complaints.ServiceDefaults.Errors;
 
 /// <summary>ISO 4217 currencies known to the runtime, with their minor units.</summary>
 public static class Currencies

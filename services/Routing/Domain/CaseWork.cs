@@ -1,0 +1,440 @@
+using System.Security.Claims;
+using Complaints.Common.V1;
+using Complaints.Routing.Clocks;
+using Complaints.Routing.Data;
+using Complaints.Routing.Directory;
+using Complaints.Routing.V1;
+using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Auth;
+using Complaints.ServiceDefaults.Errors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using static Complaints.Routing.Domain.CaseJournal;
+
+namespace Complaints.Routing.Domain;
+
+/// <summary>
+/// The staff's operations on a case. Each loads the case the caller may see, checks the state machine,
+/// changes the case, its clocks, its audit trail and its events, and saves them in one SaveChanges (the
+/// case's version makes a concurrent change fail with Aborted instead of being lost).
+/// </summary>
+public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClocks clocks, CaseRouter router,
+    FinalResponsePolicy finalResponse, IOptions<ResolutionOptions> options)
+{
+    public const int TextMax = 10_000;
+    private const int ReasonMax = 2_000;
+
+    private ResolutionOptions Policy => options.Value;
+
+    public async Task<CaseSummary> AssignAsync(AssignCaseRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var reason = Optional(v, "reason", request.Reason, ReasonMax);
+        v.ThrowIfInvalid();
+        EnsureOpen(c, "assign");
+        await router.AssignAsync(db, c, Blank(request.QueueId), Blank(request.AssigneeId), actor, user, reason, Now, ct);
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> StartInvestigationAsync(CaseActionRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var reason = Optional(v, "reason", request.Reason, ReasonMax);
+        v.ThrowIfInvalid();
+        journal.Transition(db, c, CaseStatus.InInvestigation, "start investigating", actor, "Investigation started",
+            "We are looking into your complaint.", reason: reason);
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> AddNoteAsync(AddNoteRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var text = v.Text("text", request.Text, 1, TextMax);
+        v.ThrowIfInvalid();
+        journal.Record(db, c, EntryKinds.Note, "Internal note", actor, text);
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> PostPublicUpdateAsync(PostPublicUpdateRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var text = v.Text("text", request.Text, 1, TextMax);
+        v.ThrowIfInvalid();
+        EnsureOpen(c, "post an update on");
+        var entry = journal.Record(db, c, EntryKinds.PublicUpdate, "Update from your handler", actor, text, isPublic: true);
+        await FirstResponseAsync(c, ct);
+        journal.Append(db, c, new PublicUpdatePosted
+        {
+            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, EntryId = entry.Seq, At = Stamp(entry.At),
+        });
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> RequestInformationAsync(RequestInformationRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var question = v.Text("question", request.Question, 1, TextMax);
+        if (request.RespondWithinDays is < 0 or > 90)
+        {
+            v.Add("respondWithinDays", "must be between 1 and 90 (0: the default)");
+        }
+        v.ThrowIfInvalid();
+        var now = Now;
+        var entry = journal.Transition(db, c, CaseStatus.AwaitingComplainant, "request information on", actor,
+            "Information requested", question);
+        c.InformationRequestEntryId = entry.Seq;
+        c.InformationDueAt = now.AddDays(request.RespondWithinDays > 0 ? request.RespondWithinDays : Policy.DefaultRespondWithinDays);
+        await clocks.PauseSlaAsync(db, c, now, ct);
+        await FirstResponseAsync(c, ct);
+        journal.Append(db, c, new InformationRequested
+        {
+            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, EntryId = entry.Seq,
+            DueBy = Stamp(c.InformationDueAt), At = Stamp(now),
+        });
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> RecordFindingsAsync(RecordFindingsRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var findings = v.Text("findings", request.Findings, 1, TextMax);
+        var rootCause = (request.RootCause ?? "").Trim();
+        if (!Policy.RootCauses.Contains(rootCause, StringComparer.Ordinal))
+        {
+            v.Add("rootCause", $"must be one of: {string.Join(", ", Policy.RootCauses)}");
+        }
+        var detail = rootCause == "other"
+            ? v.Text("rootCauseDetail", request.RootCauseDetail, 1, TextMax)
+            : Optional(v, "rootCauseDetail", request.RootCauseDetail, TextMax);
+        var corrective = Optional(v, "correctiveAction", request.CorrectiveAction, TextMax);
+        v.ThrowIfInvalid();
+        CaseStateMachine.EnsureIn((CaseStatus)c.Status, "record findings on",
+            CaseStatus.InInvestigation, CaseStatus.AwaitingComplainant, CaseStatus.ResolutionProposed, CaseStatus.Reopened);
+        var fields = journal.Text.Open(c);
+        c.Findings = fields.Seal(findings, "findings");
+        c.RootCause = rootCause;
+        c.RootCauseDetail = fields.Seal(detail, "root_cause_detail");
+        c.CorrectiveAction = fields.Seal(corrective, "corrective_action");
+        journal.Record(db, c, EntryKinds.Investigation, $"Findings recorded (root cause: {rootCause})", actor,
+            corrective is null ? findings : $"{findings}\n\nCorrective action: {corrective}");
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> ProposeResolutionAsync(ProposeResolutionRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        if (request.Outcome is not (Outcome.Upheld or Outcome.PartlyUpheld or Outcome.NotUpheld))
+        {
+            v.Add("outcome", "must be OUTCOME_UPHELD, OUTCOME_PARTLY_UPHELD or OUTCOME_NOT_UPHELD (a withdrawal comes from the complainant)");
+        }
+        var summary = v.Text("summary", request.Summary, 1, TextMax);
+        var remedy = request.Remedy ?? new Remedy();
+        var refund = v.Money("remedy.refund", remedy.Refund?.Amount, remedy.Refund?.Currency);
+        var compensation = v.Money("remedy.compensation", remedy.Compensation?.Amount, remedy.Compensation?.Currency);
+        var relief = Optional(v, "remedy.nonMonetaryRelief", remedy.NonMonetaryRelief, TextMax);
+        if (request.Outcome == Outcome.NotUpheld && (refund.Amount is not null || compensation.Amount is not null))
+        {
+            v.Add("remedy", "a complaint not upheld carries no refund or compensation (record a goodwill payment as partly upheld)");
+        }
+        v.ThrowIfInvalid();
+        CaseStateMachine.Ensure((CaseStatus)c.Status, CaseStatus.ResolutionProposed, "propose a resolution for");
+        if (c.RootCause is null)
+        {
+            throw new PreconditionException("Record the findings and root cause (RecordFindings) before proposing a resolution.");
+        }
+        var fields = journal.Text.Open(c);
+        c.Outcome = (int)request.Outcome;
+        c.ResolutionSummary = fields.Seal(summary, "resolution_summary");
+        c.RemedyApology = remedy.Apology;
+        c.RemedyExplanation = remedy.Explanation;
+        (c.RefundAmount, c.RefundCurrency) = refund;
+        (c.CompensationAmount, c.CompensationCurrency) = compensation;
+        c.NonMonetaryRelief = fields.Seal(relief, "non_monetary_relief");
+        c.ProposedBy = actor;
+        c.ResolutionApproved = false;
+        c.ApprovedBy = null;
+        c.AwaitingApproval = NeedsApproval(c);
+        journal.Transition(db, c, CaseStatus.ResolutionProposed, "propose a resolution for", actor,
+            c.AwaitingApproval ? $"Resolution proposed ({ProtoEnums.Name(request.Outcome)}), awaiting approval" : $"Resolution proposed ({ProtoEnums.Name(request.Outcome)})",
+            summary, isPublic: false);
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> DecideResolutionAsync(DecideResolutionRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var comment = request.Approve ? Optional(v, "comment", request.Comment, ReasonMax) : v.Text("comment", request.Comment, 1, ReasonMax);
+        v.ThrowIfInvalid();
+        if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        {
+            throw new ForbiddenException("Only a supervisor or an admin can approve or reject a resolution.");
+        }
+        if ((CaseStatus)c.Status != CaseStatus.ResolutionProposed || !c.AwaitingApproval)
+        {
+            throw new PreconditionException("There is no resolution awaiting approval on this case.");
+        }
+        if (c.ProposedBy == actor)
+        {
+            throw new PreconditionException("The resolution must be approved by someone other than the person who proposed it.");
+        }
+        c.AwaitingApproval = false;
+        if (request.Approve)
+        {
+            c.ResolutionApproved = true;
+            c.ApprovedBy = actor;
+            journal.Record(db, c, EntryKinds.Resolution, "Resolution approved", actor, comment);
+        }
+        else
+        {
+            journal.Transition(db, c, CaseStatus.InInvestigation, "reject the resolution of", actor, "Resolution rejected", comment, isPublic: false);
+        }
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<FinalResponseRequirements> RequirementsAsync(CaseRef request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, _) = await LoadAsync(request.Reference, user, ct);
+        var summary = IsSummary(c, Now);
+        var response = new FinalResponseRequirements { Jurisdiction = (Jurisdiction)c.Jurisdiction, SummaryResolutionAvailable = summary };
+        response.Statements.AddRange(finalResponse.Required((Jurisdiction)c.Jurisdiction, summary, c.PreferredLanguage));
+        return response;
+    }
+
+    public async Task<CaseSummary> SendFinalResponseAsync(SendFinalResponseRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var text = v.Text("text", request.Text, 1, TextMax);
+        v.ThrowIfInvalid();
+        CaseStateMachine.Ensure((CaseStatus)c.Status, CaseStatus.Resolved, "send the final response for");
+        if (NeedsApproval(c) && !c.ResolutionApproved)
+        {
+            throw new PreconditionException("This resolution needs a supervisor's approval before the final response can be sent.");
+        }
+        var now = Now;
+        var summary = IsSummary(c, now);
+        var missing = finalResponse.Missing((Jurisdiction)c.Jurisdiction, summary, c.PreferredLanguage, text);
+        if (missing.Count > 0)
+        {
+            throw new PreconditionException(
+                $"The final response lacks what {ProtoEnums.Name((Jurisdiction)c.Jurisdiction)} requires: "
+                + string.Join("; ", missing.Select(m => $"{m.Code} ({m.Description})"))
+                + ". GetFinalResponseRequirements gives standard wording.");
+        }
+        var withinSla = await clocks.WithinAsync(db, c, ClockKind.SlaResolve, now, ct);
+        var withinStatutory = await clocks.WithinAsync(db, c, ClockKind.StatutoryFinalResponse, now, ct);
+        var entry = journal.Transition(db, c, CaseStatus.Resolved, "send the final response for", actor,
+            summary ? "Summary resolution sent" : "Final response sent", text, kindOverride: EntryKinds.FinalResponse);
+        c.FinalResponseSentAt = now;
+        c.ResolvedAt = now;
+        await FirstResponseAsync(c, ct);
+        await clocks.StopAsync(db, c, ClockKind.SlaResolve, now, ct);
+        await clocks.StopAsync(db, c, ClockKind.StatutoryFinalResponse, now, ct);
+        journal.Append(db, c, new FinalResponseSent
+        {
+            ComplaintId = c.ComplaintId.ToString(),
+            Reference = c.Reference,
+            EntryId = entry.Seq,
+            Outcome = (Outcome)c.Outcome,
+            Remedy = new Remedy
+            {
+                Apology = c.RemedyApology,
+                Explanation = c.RemedyExplanation,
+                Refund = CaseQueries.MoneyOf(c.RefundAmount, c.RefundCurrency),
+                Compensation = CaseQueries.MoneyOf(c.CompensationAmount, c.CompensationCurrency),
+            },
+            RootCause = c.RootCause ?? "",
+            At = Stamp(now),
+            ReceivedAt = Stamp(c.ReceivedAt),
+            WithinSla = withinSla,
+            WithinStatutory = withinStatutory,
+            SummaryResolution = summary,
+            Category = c.Category,
+            Jurisdiction = (Jurisdiction)c.Jurisdiction,
+        });
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> CloseAsync(CaseActionRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var reason = Optional(v, "reason", request.Reason, ReasonMax);
+        v.ThrowIfInvalid();
+        // Staff close a resolved case; an open case ends only by the complainant's withdrawal.
+        CaseStateMachine.EnsureIn((CaseStatus)c.Status, "close", CaseStatus.Resolved);
+        await CloseCaseAsync(c, actor, reason, withdrawn: false, commandId: null, ct);
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> ReopenAsync(CaseActionRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var reason = v.Text("reason", request.Reason, 1, ReasonMax);
+        v.ThrowIfInvalid();
+        var now = Now;
+        journal.Transition(db, c, CaseStatus.Reopened, "reopen", actor, "Complaint reopened",
+            "We have reopened your complaint and will review it again.", reason: reason);
+        c.Outcome = (int)Outcome.Unspecified;
+        c.AwaitingApproval = false;
+        c.ResolutionApproved = false;
+        c.ApprovedBy = null;
+        c.ProposedBy = null;
+        c.ReopenRequested = false;
+        c.ClosedAt = null;
+        c.ResolvedAt = null;
+        await clocks.RestartOnReopenAsync(db, c, now, ct);
+        journal.Append(db, c, new CaseReopened
+        {
+            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, At = Stamp(now), Actor = actor, ResolveBy = Stamp(c.ResolveBy),
+        });
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> EscalateAsync(EscalateCaseRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var reason = v.Text("reason", request.Reason, 1, ReasonMax);
+        var tier = request.Tier == 0 ? c.EscalationTier + 1 : request.Tier;
+        if (tier <= c.EscalationTier || tier > Policy.MaxEscalationTier)
+        {
+            v.Add("tier", $"must be above the current tier {c.EscalationTier} and at most {Policy.MaxEscalationTier}");
+        }
+        v.ThrowIfInvalid();
+        EnsureOpen(c, "escalate");
+        c.EscalationTier = tier;
+        journal.Record(db, c, EntryKinds.Escalation, $"Escalated to tier {tier}", actor, reason: reason);
+        journal.Append(db, c, new CaseEscalated
+        {
+            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, Tier = tier, Actor = actor, At = Stamp(Now),
+            QueueId = c.QueueId ?? "", AssigneeId = c.AssigneeId ?? "",
+        });
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> OverrideSeverityAsync(OverrideSeverityRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        if (request.Severity is not (Severity.Low or Severity.Medium or Severity.High or Severity.Critical))
+        {
+            v.Add("severity", "must be SEVERITY_LOW, SEVERITY_MEDIUM, SEVERITY_HIGH or SEVERITY_CRITICAL");
+        }
+        var reason = v.Text("reason", request.Reason, 1, ReasonMax);
+        v.ThrowIfInvalid();
+        EnsureOpen(c, "change the severity of");
+        var previous = (Severity)c.Severity;
+        c.Severity = (int)request.Severity;
+        c.SeverityOverridden = true;
+        journal.Record(db, c, EntryKinds.Severity, $"Severity {ProtoEnums.Name(previous)} → {ProtoEnums.Name(request.Severity)}", actor, reason: reason);
+        journal.Append(db, c, new SeverityAssessed
+        {
+            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, Severity = request.Severity, Override = true, Actor = actor, At = Stamp(Now),
+        });
+        return await SaveAsync(c, ct);
+    }
+
+    public async Task<CaseSummary> ExtendStatutoryAsync(CaseActionRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var v = new Validator();
+        var reason = v.Text("reason", request.Reason, 1, ReasonMax);
+        v.ThrowIfInvalid();
+        EnsureOpen(c, "extend the deadline of");
+        var now = Now;
+        var (previous, due) = await clocks.ExtendStatutoryAsync(db, c, now, ct);
+        c.StatutoryExtended = true;
+        journal.Record(db, c, EntryKinds.Deadline, "We need more time", actor,
+            $"We need more time to investigate your complaint fully. We will send you our final response by {due:yyyy-MM-dd}.",
+            isPublic: true, reason: reason);
+        journal.Append(db, c, new StatutoryDeadlineExtended
+        {
+            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, Jurisdiction = (Jurisdiction)c.Jurisdiction,
+            PreviousDue = Stamp(previous), FinalResponseDue = Stamp(due), At = Stamp(now),
+        });
+        return await SaveAsync(c, ct);
+    }
+
+    /// <summary>Closes the case (resolved, or withdrawn by the complainant): every clock stops, CaseClosed goes on the feed.</summary>
+    internal async Task CloseCaseAsync(Case c, string actor, string? reason, bool withdrawn, string? commandId, CancellationToken ct)
+    {
+        var now = Now;
+        if (withdrawn)
+        {
+            c.Outcome = (int)Outcome.Withdrawn;
+        }
+        journal.Transition(db, c, CaseStatus.Closed, withdrawn ? "withdraw" : "close", actor,
+            withdrawn ? "Complaint withdrawn" : "Case closed",
+            withdrawn ? "You withdrew your complaint. It is now closed." : "Your complaint is now closed.",
+            reason: reason, commandId: commandId);
+        c.ClosedAt = now;
+        await clocks.StopAllAsync(db, c, now, ct);
+        journal.Append(db, c, new CaseClosed
+        {
+            ComplaintId = c.ComplaintId.ToString(),
+            Reference = c.Reference,
+            Outcome = (Outcome)c.Outcome,
+            ClosedAt = Stamp(now),
+            ReceivedAt = Stamp(c.ReceivedAt),
+            Category = c.Category,
+            Jurisdiction = (Jurisdiction)c.Jurisdiction,
+            Withdrawn = withdrawn,
+        });
+    }
+
+    private DateTimeOffset Now => journal.Clock.GetUtcNow();
+
+    private bool NeedsApproval(Case c) =>
+        c.Severity >= (int)Policy.ApprovalSeverity
+        || (c.RefundAmount ?? 0) + (c.CompensationAmount ?? 0) >= Policy.ApprovalAmount;
+
+    private bool IsSummary(Case c, DateTimeOffset at) =>
+        finalResponse.HasSummaryPath((Jurisdiction)c.Jurisdiction) && clocks.IsSummaryResolution(c, at);
+
+    /// <summary>The first message from staff to the complainant stops the first-response clock.</summary>
+    private async Task FirstResponseAsync(Case c, CancellationToken ct)
+    {
+        if (c.FirstRespondedAt is null)
+        {
+            c.FirstRespondedAt = Now;
+            await clocks.StopAsync(db, c, ClockKind.SlaFirstResponse, Now, ct);
+        }
+    }
+
+    private async Task<(Case Case, string Actor)> LoadAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var c = await CaseQueries.FindVisibleAsync(db.Cases, reference, user, ct);
+        return (c, StaffIdentity.Id(user));
+    }
+
+    private async Task<CaseSummary> SaveAsync(Case c, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        return CaseQueries.SummaryOf(c);
+    }
+
+    private static void EnsureOpen(Case c, string action) =>
+        CaseStateMachine.EnsureIn((CaseStatus)c.Status, action, CaseStateMachine.OpenStatuses);
+
+    private static string? Optional(Validator v, string field, string? value, int max) =>
+        string.IsNullOrWhiteSpace(value) ? null : v.Text(field, value, 0, max);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>Who the caller is: the token's subject.</summary>
+public static class StaffIdentity
+{
+    public static string Id(ClaimsPrincipal user) =>
+        user.FindFirst("sub")?.Value is { Length: > 0 } subject ? subject : throw new ForbiddenException("The token has no subject.");
+}
