@@ -1,0 +1,111 @@
+using Complaints.Common.V1;
+using Complaints.Eventing;
+using Complaints.Intake.V1;
+using Complaints.Routing.Data;
+using Complaints.Routing.Directory;
+using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Auth;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Complaints.Routing.Tests.CaseWork;
+
+/// <summary>
+/// Routing in-process with a fake clock (starting now, so tokens signed on it validate) and the complaint's words
+/// served from memory instead of Intake. Cases are opened through the real ComplaintReceived handler.
+/// </summary>
+public sealed class RoutingHost() : ServiceFactory<Program>(new Dictionary<string, string?> { ["Routing:ClockTimer:Enabled"] = "false" })
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public System.Collections.Concurrent.ConcurrentDictionary<Guid, string> Texts { get; } = new();
+
+    public string StaffToken(string subject, params string[] roles) =>
+        new LocalTokenIssuer(new AuthSettings { SigningKey = SigningKey }, Clock).Issue(subject, roles, TimeSpan.FromDays(400));
+
+    public CaseWorkService.CaseWorkServiceClient Work(string subject = "agent-1", string role = Roles.Agent) =>
+        new(Channel(StaffToken(subject, role)));
+
+    public CaseService.CaseServiceClient Cases(string subject = "agent-1", string role = Roles.Agent) =>
+        new(Channel(StaffToken(subject, role)));
+
+    public ComplainantActionService.ComplainantActionServiceClient Actions() =>
+        new(Channel(StaffToken("intake", Roles.Service)));
+
+    public CaseViewService.CaseViewServiceClient Views() => new(Channel(StaffToken("intake", Roles.Service)));
+
+    /// <summary>Opens a case through Routing's real ComplaintReceived handler; returns the event.</summary>
+    public async Task<ComplaintReceived> OpenCaseAsync(Jurisdiction jurisdiction = Jurisdiction.UkFca, string language = "en",
+        string text = "I was charged twice for one order.", string? amount = null, bool confidential = false)
+    {
+        var e = new ComplaintReceived
+        {
+            ComplaintId = Guid.NewGuid().ToString(),
+            Reference = Envelopes.NewReference(),
+            Channel = Complaints.Common.V1.Channel.Web,
+            Category = "billing",
+            Jurisdiction = jurisdiction,
+            PreferredLanguage = language,
+            HasContact = true,
+            Confidential = confidential,
+            ComplainantKind = ComplainantKind.Customer,
+            ReceivedAt = Timestamp.FromDateTimeOffset(Clock.GetUtcNow()),
+            AmountInDispute = amount ?? "",
+            Currency = amount is null ? "" : "GBP",
+        };
+        Texts[Guid.Parse(e.ComplaintId)] = text;
+        await DeliverAsync(e, Sources.Intake, e.ComplaintId);
+        return e;
+    }
+
+    /// <summary>Applies one event with the handlers registered for its source and type, as the subscriber would.</summary>
+    public async Task DeliverAsync(IMessage payload, string source, string aggregateId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var envelope = Envelopes.For(payload, source, aggregateId);
+        foreach (var handler in scope.ServiceProvider.GetServices<IEventHandler<RoutingDbContext>>()
+                     .Where(h => h.Source == source && h.EventType == envelope.Type))
+        {
+            await handler.HandleAsync(envelope, db, CancellationToken.None);
+        }
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The payloads of Routing's own events about one complaint, oldest first.</summary>
+    public async Task<List<T>> EventsAsync<T>(string complaintId) where T : IMessage<T>, new()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var type = new T().Descriptor.FullName;
+        var rows = await db.Events.AsNoTracking().Where(e => e.AggregateId == complaintId && e.Type == type).OrderBy(e => e.Sequence).ToListAsync();
+        return rows.Select(r => new MessageParser<T>(() => new T()).ParseFrom(r.Payload)).ToList();
+    }
+
+    public async Task<T> QueryAsync<T>(Func<RoutingDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<RoutingDbContext>());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IComplaintTextSource>(new MemoryTexts(Texts));
+        });
+    }
+
+    private sealed class MemoryTexts(System.Collections.Concurrent.ConcurrentDictionary<Guid, string> texts) : IComplaintTextSource
+    {
+        public Task<string?> GetTextAsync(Guid complaintId, CancellationToken ct) =>
+            Task.FromResult(texts.TryGetValue(complaintId, out var text) ? text : null);
+    }
+}
