@@ -12,7 +12,6 @@ public static class RoutingExtensions
 {
     public static WebApplicationBuilder AddRouting(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<SlaOptions>(builder.Configuration.GetSection("Sla"));
         builder.AddServiceDatabase<RoutingDbContext, SqliteRoutingDbContext, SqlServerRoutingDbContext>("routing");
         builder.AddEventLog();
         builder.AddEventSubscription<RoutingDbContext>(Sources.Intake);
@@ -21,7 +20,7 @@ public static class RoutingExtensions
         builder.AddEventHandler<RoutingDbContext, AcknowledgeOnNotificationDelivered>();
         builder.Services.AddSingleton(CaseText.From(builder.Configuration));
         builder.Services.AddSingleton<CaseJournal>();
-        builder.Services.AddSingleton<CaseClocks>();
+        builder.AddCaseClocks();
         builder.Services.AddSingleton<Triage>();
         builder.Services.AddSingleton<CaseRouter>();
         builder.Services.AddScoped<CaseQueries>();
