@@ -27,10 +27,16 @@ public sealed class ClockTimer(IServiceScopeFactory scopes, CaseJournal journal,
 
     public TimeSpan Interval => ReadInterval(configuration);
 
-    public static TimeSpan ReadInterval(IConfiguration configuration) =>
-        TimeSpan.TryParse(configuration[IntervalKey], CultureInfo.InvariantCulture, out var interval) && interval > TimeSpan.Zero
-            ? interval
-            : TimeSpan.FromSeconds(15);
+    /// <summary><c>Routing:ClockScanInterval</c>: seconds ("15") or a TimeSpan ("00:00:15"); default 15 s.</summary>
+    public static TimeSpan ReadInterval(IConfiguration configuration)
+    {
+        var text = configuration[IntervalKey];
+        // A bare number is seconds: TimeSpan.Parse would read "15" as fifteen days.
+        var interval = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span
+            : TimeSpan.Zero;
+        return interval > TimeSpan.Zero ? interval : TimeSpan.FromSeconds(15);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

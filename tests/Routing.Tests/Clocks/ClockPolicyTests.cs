@@ -99,6 +99,18 @@ public sealed class ClockPolicyTests
         await app.StopAsync();
     }
 
+    [Theory]
+    [InlineData(null, 15)]
+    [InlineData("30", 30)]
+    [InlineData("00:01:00", 60)]
+    [InlineData("-5", 15)]
+    public void ReadInterval_SecondsOrTimeSpan_DefaultFifteenSeconds(string? value, int expectedSeconds)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ClockTimer.IntervalKey] = value }).Build();
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), ClockTimer.ReadInterval(configuration));
+    }
+
     /// <summary>Only what <see cref="ClockExtensions.AddCaseClocks"/> needs; no configuration files, Kestrel on a free port.</summary>
     private static WebApplication BuildApp(Dictionary<string, string?> settings)
     {
