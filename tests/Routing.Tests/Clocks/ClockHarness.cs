@@ -43,9 +43,9 @@ public sealed class ClockHarness : IDisposable
     public CaseClocks Clocks { get; }
 
     /// <summary>A timer as a fresh replica or a restarted process would have: its own instance and lease.</summary>
-    public ClockTimer NewTimer(IClockTimerLease? lease = null) => new(
+    public ClockTimer NewTimer(IClockTimerLease? lease = null, Dictionary<string, string?>? settings = null) => new(
         _services.GetRequiredService<IServiceScopeFactory>(), Journal, Time, lease ?? new InProcessClockTimerLease(),
-        new ConfigurationBuilder().Build(), NullLogger<ClockTimer>.Instance);
+        new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build(), NullLogger<ClockTimer>.Instance);
 
     /// <summary>Opens a case as the handler does (triage first, then the clocks) and saves it.</summary>
     public async Task<Case> OpenCaseAsync(Jurisdiction jurisdiction, DateTimeOffset receivedAt, Severity severity = Severity.Medium)

@@ -1,4 +1,5 @@
 using Complaints.Common.V1;
+using Complaints.Routing.Clocks;
 using Complaints.Routing.Data;
 using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
@@ -180,6 +181,38 @@ public sealed class ClockTimerTests
         Assert.Equal(
             [new DateTimeOffset(2025, 7, 17, 4, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 8, 31, 4, 0, 0, TimeSpan.Zero)],
             warnings.Select(w => w.DueAt.ToDateTimeOffset()));
+        Assert.Empty(await h.EventsAsync(ClockBreached.Parser));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_Running_ScansAtStartThenAfterEachIntervalOfTheInjectedClock()
+    {
+        var (h, _) = await AsicAcknowledgeOnlyAsync();
+        using var __ = h;
+        h.Time.SetUtcNow(Received.AddHours(13));
+        // Ten minutes of real time would outlast the test: only the fake clock can trigger the second scan.
+        using var timer = h.NewTimer(settings: new() { [ClockTimer.IntervalKey] = "600" });
+
+        await timer.StartAsync(CancellationToken.None);
+        await Eventually.Get(() => h.EventsAsync(ClockWarning.Parser), w => w.Count == 1, "the first scan at start");
+        h.Time.Advance(TimeSpan.FromMinutes(6 * 60));
+        var warnings = await Eventually.Get(() => h.EventsAsync(ClockWarning.Parser), w => w.Count == 2, "the scan after the interval");
+        await timer.StopAsync(CancellationToken.None);
+
+        Assert.Equal([50, 75], warnings.Select(w => w.Percent));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_Disabled_ScansNothing()
+    {
+        var (h, _) = await AsicAcknowledgeOnlyAsync();
+        using var __ = h;
+        h.Time.SetUtcNow(Received.AddHours(25));
+        using var timer = h.NewTimer(settings: new() { [ClockTimer.EnabledKey] = "false" });
+
+        await timer.StartAsync(CancellationToken.None);
+        await timer.ExecuteTask!;
+
         Assert.Empty(await h.EventsAsync(ClockBreached.Parser));
     }
 }
