@@ -12,7 +12,6 @@ public static class RoutingExtensions
 {
     public static WebApplicationBuilder AddRouting(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<SlaOptions>(builder.Configuration.GetSection("Sla"));
         builder.AddServiceDatabase<RoutingDbContext, SqliteRoutingDbContext, SqlServerRoutingDbContext>("routing");
         builder.AddEventLog();
         builder.AddEventSubscription<RoutingDbContext>(Sources.Intake);
@@ -20,17 +19,17 @@ public static class RoutingExtensions
         builder.AddEventHandler<RoutingDbContext, OpenCaseOnComplaintReceived>();
         builder.AddEventHandler<RoutingDbContext, AcknowledgeOnNotificationDelivered>();
         builder.AddEventHandler<RoutingDbContext, DestroyCaseKeyOnComplainantErased>();
-        builder.Services.AddSingleton(CaseText.From(builder.Configuration));
+        builder.Services.AddSingleton(sp => CaseText.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CaseJournal>();
-        builder.Services.AddSingleton<CaseClocks>();
+        builder.AddCaseClocks();
         builder.Services.AddSingleton<Triage>();
         builder.Services.AddSingleton<CaseRouter>();
         builder.Services.AddScoped<CaseQueries>();
         builder.Services.AddScoped<CaseWork>();
         builder.Services.AddScoped<ComplainantActions>();
         builder.Services.Configure<ResolutionOptions>(builder.Configuration.GetSection("Routing:Resolution"));
-        builder.Services.AddSingleton(FinalResponsePolicy.Load(
-            builder.Configuration["Routing:FinalResponsePolicyPath"] ?? Path.Combine(AppContext.BaseDirectory, "Policies", "final-response.json")));
+        builder.Services.AddSingleton(sp => FinalResponsePolicy.Load(
+            sp.GetRequiredService<IConfiguration>()["Routing:FinalResponsePolicyPath"] ?? Path.Combine(AppContext.BaseDirectory, "Policies", "final-response.json")));
         return builder;
     }
 

@@ -1,5 +1,10 @@
+using System.Globalization;
+using Complaints.Common.V1;
 using Complaints.Routing.Data;
+using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Errors;
+using Microsoft.EntityFrameworkCore;
 
 namespace Complaints.Routing.Clocks;
 
@@ -7,37 +12,323 @@ namespace Complaints.Routing.Clocks;
 /// Starts, pauses, resumes, stops and extends a case's clocks (rows of <see cref="CaseClock"/>) from the
 /// policies (data, not code), and mirrors the due dates onto the case (AcknowledgeBy, FirstResponseBy,
 /// ResolveBy, StatutoryAcknowledgeBy, FinalResponseDue, NextDeadline). Callers save the context.
+/// <para>
+/// Pause rule: an SLA clock counts business time (<see cref="BusinessCalendar"/>). On resume its due date moves
+/// forward by the business time that passed while paused, so a pause over a weekend or holiday moves nothing and a
+/// pause of two business days moves the deadline by two business days. Statutory clocks never pause.
+/// </para>
+/// <para>
+/// Thresholds: when a deadline moves (resume, extension, restart) the clock gets new thresholds (ClockFiring is
+/// unique per due date); a threshold already announced and still passed under the new span is not announced again.
+/// A breached clock stays breached.
+/// </para>
 /// </summary>
-public sealed class CaseClocks
+public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
 {
+    public static readonly IReadOnlyList<int> Thresholds = [50, 75, 90, 100];
+
+    private static readonly ClockKind[] SlaKinds = [ClockKind.SlaAcknowledge, ClockKind.SlaFirstResponse, ClockKind.SlaResolve];
+
+    public ClockPolicies Policies => policies;
+
     /// <summary>Starts every clock that applies to the case's jurisdiction, counted from its receipt.</summary>
-    public Task StartAsync(RoutingDbContext db, Case c, CancellationToken ct) => throw new NotImplementedException();
+    public async Task StartAsync(RoutingDbContext db, Case c, CancellationToken ct)
+    {
+        var clocks = await LoadAsync(db, c, ct);
+        var jurisdiction = (Jurisdiction)c.Jurisdiction;
+        var calendar = policies.CalendarFor(jurisdiction);
+        var sla = policies.SlaFor(jurisdiction, (Severity)c.Severity);
+        var start = c.ReceivedAt;
+        var started = new List<CaseClock>();
+        void Start(ClockKind kind, ClockDuration? duration, bool pausable)
+        {
+            if (duration is null || clocks.Any(x => x.Kind == (int)kind))
+            {
+                return;
+            }
+            var clock = new CaseClock
+            {
+                ComplaintId = c.ComplaintId,
+                Kind = (int)kind,
+                StartedAt = start,
+                DueAt = duration.DueFrom(start, calendar),
+                Pausable = pausable,
+            };
+            db.Set<CaseClock>().Add(clock);
+            clocks.Add(clock);
+            started.Add(clock);
+        }
+        Start(ClockKind.SlaAcknowledge, sla.Acknowledge, pausable: true);
+        Start(ClockKind.SlaFirstResponse, sla.FirstResponse, pausable: true);
+        Start(ClockKind.SlaResolve, sla.Resolve, pausable: true);
+        var statutory = policies.StatutoryFor(jurisdiction);
+        Start(ClockKind.StatutoryAcknowledge, statutory?.Acknowledge, pausable: false);
+        Start(ClockKind.StatutoryFinalResponse, statutory?.FinalResponse, pausable: false);
+        if (started.Count == 0)
+        {
+            return;
+        }
+        Mirror(db, c, clocks);
+        journal.Record(db, c, EntryKinds.Deadline, "Deadlines set", CaseJournal.System,
+            Detail(c, string.Join("; ", started.Select(x => $"{Name(x.Kind)} by {Format(x.DueAt)}"))));
+    }
 
     /// <summary>The case waits for the complainant: SLA clocks pause, statutory ones run on.</summary>
-    public Task PauseSlaAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct) => throw new NotImplementedException();
+    public async Task PauseSlaAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct)
+    {
+        var clocks = await LoadAsync(db, c, ct);
+        var paused = clocks.Where(x => x.Pausable && x.StoppedAt is null && x.PausedAt is null).ToList();
+        if (paused.Count == 0)
+        {
+            return;
+        }
+        foreach (var clock in paused)
+        {
+            clock.PausedAt = at;
+        }
+        Mirror(db, c, clocks);
+        journal.Record(db, c, EntryKinds.Deadline, "SLA clocks paused", CaseJournal.System,
+            Detail(c, "Waiting for the complainant: " + string.Join(", ", paused.Select(x => Name(x.Kind))) + " paused."), at: at);
+    }
 
     /// <summary>The complainant answered: SLA clocks resume, their due dates moved by the paused time.</summary>
-    public Task ResumeSlaAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct) => throw new NotImplementedException();
+    public async Task ResumeSlaAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct)
+    {
+        var clocks = await LoadAsync(db, c, ct);
+        var calendar = policies.CalendarFor((Jurisdiction)c.Jurisdiction);
+        var moved = new List<string>();
+        foreach (var clock in clocks.Where(x => x.Pausable && x.StoppedAt is null && x.PausedAt is not null))
+        {
+            var paused = calendar.BusinessTimeBetween(clock.PausedAt!.Value, at);
+            var previous = clock.DueAt;
+            clock.DueAt = calendar.AddBusinessTime(previous, paused);
+            clock.PausedAt = null;
+            Rearm(clock, at);
+            moved.Add($"{Name(clock.Kind)} from {Format(previous)} to {Format(clock.DueAt)}");
+        }
+        if (moved.Count == 0)
+        {
+            return;
+        }
+        Mirror(db, c, clocks);
+        journal.Record(db, c, EntryKinds.Deadline, "SLA clocks resumed", CaseJournal.System,
+            Detail(c, "Deadlines moved by the business time paused: " + string.Join("; ", moved) + "."), at: at);
+    }
 
     /// <summary>A clock's goal was met (acknowledgement delivered, first response, final response).</summary>
-    public Task StopAsync(RoutingDbContext db, Case c, ClockKind kind, DateTimeOffset at, CancellationToken ct) => throw new NotImplementedException();
+    public async Task StopAsync(RoutingDbContext db, Case c, ClockKind kind, DateTimeOffset at, CancellationToken ct)
+    {
+        var clocks = await LoadAsync(db, c, ct);
+        var clock = clocks.FirstOrDefault(x => x.Kind == (int)kind);
+        if (clock is null || clock.StoppedAt is not null)
+        {
+            return;
+        }
+        clock.StoppedAt = at;
+        Mirror(db, c, clocks);
+    }
 
     /// <summary>The case closed (or was withdrawn): every running clock stops.</summary>
-    public Task StopAllAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct) => throw new NotImplementedException();
+    public async Task StopAllAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct)
+    {
+        var clocks = await LoadAsync(db, c, ct);
+        var running = clocks.Where(x => x.StoppedAt is null).ToList();
+        foreach (var clock in running)
+        {
+            clock.StoppedAt = at;
+        }
+        if (running.Count > 0)
+        {
+            Mirror(db, c, clocks);
+        }
+    }
 
-    /// <summary>A reopened case gets new resolve clocks from the moment of reopening.</summary>
-    public Task RestartOnReopenAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct) => throw new NotImplementedException();
+    /// <summary>
+    /// A reopened case gets a new SLA resolve clock from the moment of reopening, and a new statutory final-response
+    /// clock where the regime treats a reopened complaint as a new one (<see cref="StatutoryRule.RestartOnReopen"/>:
+    /// data in the policy file); a restarted statutory clock may be extended again.
+    /// </summary>
+    public async Task RestartOnReopenAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct)
+    {
+        var clocks = await LoadAsync(db, c, ct);
+        var jurisdiction = (Jurisdiction)c.Jurisdiction;
+        var calendar = policies.CalendarFor(jurisdiction);
+        var resolve = Restart(db, c, clocks, ClockKind.SlaResolve, policies.SlaFor(jurisdiction, (Severity)c.Severity).Resolve, calendar, at, pausable: true);
+        var statutory = policies.StatutoryFor(jurisdiction);
+        CaseClock? final = null;
+        if (statutory is { RestartOnReopen: true, FinalResponse: { } duration })
+        {
+            final = Restart(db, c, clocks, ClockKind.StatutoryFinalResponse, duration, calendar, at, pausable: false);
+            c.StatutoryExtended = false;
+        }
+        Mirror(db, c, clocks);
+        if (final is not null)
+        {
+            // The complainant is owed a new final response: the date matters to them.
+            journal.Record(db, c, EntryKinds.Deadline, "New final response deadline", CaseJournal.System,
+                Detail(c, $"Your complaint was reopened. We will send our final response by {Format(final.DueAt)}."), isPublic: true, at: at);
+        }
+        journal.Record(db, c, EntryKinds.Deadline, "Resolve deadline restarted", CaseJournal.System,
+            Detail(c, $"Reopened: resolve by {Format(resolve.DueAt)}."), at: at);
+    }
 
     /// <summary>
     /// PSD2 exceptional (35 business days) or CFPB in progress (60 days): moves the statutory final-response
     /// deadline once; returns the previous and new due dates. FailedPrecondition when the jurisdiction has no extension
     /// or it was already used.
     /// </summary>
-    public Task<(DateTimeOffset Previous, DateTimeOffset Due)> ExtendStatutoryAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct) => throw new NotImplementedException();
+    public async Task<(DateTimeOffset Previous, DateTimeOffset Due)> ExtendStatutoryAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct)
+    {
+        var jurisdiction = (Jurisdiction)c.Jurisdiction;
+        var rule = policies.StatutoryFor(jurisdiction);
+        if (rule?.FinalResponse is not { ExtendedValue: not null } duration)
+        {
+            throw new PreconditionException($"{Label(jurisdiction)} allows no extension of the final response deadline.");
+        }
+        if (c.StatutoryExtended)
+        {
+            throw new PreconditionException("The final response deadline was already extended; it can be extended only once.");
+        }
+        var clocks = await LoadAsync(db, c, ct);
+        var clock = clocks.FirstOrDefault(x => x.Kind == (int)ClockKind.StatutoryFinalResponse);
+        if (clock is null || clock.StoppedAt is not null)
+        {
+            throw new PreconditionException("The case has no running final response deadline to extend.");
+        }
+        if (at > clock.DueAt)
+        {
+            throw new PreconditionException($"The final response deadline ({Format(clock.DueAt)}) has passed: it can no longer be extended.");
+        }
+        var previous = clock.DueAt;
+        // Counted from the same start as the original deadline: the extension replaces the limit, it does not add to it.
+        clock.DueAt = duration.DueFrom(clock.StartedAt, policies.CalendarFor(jurisdiction), extended: true);
+        Rearm(clock, at);
+        c.StatutoryExtended = true;
+        Mirror(db, c, clocks);
+        journal.Record(db, c, EntryKinds.Deadline, "Final response deadline extended", CaseJournal.System,
+            Detail(c, $"We need more time to answer your complaint ({rule.Extension}). We will send our final response by {Format(clock.DueAt)} instead of {Format(previous)}."),
+            isPublic: true, at: at);
+        return (previous, clock.DueAt);
+    }
 
     /// <summary>UK FCA: a final response by the end of the third business day after receipt is a summary resolution.</summary>
-    public bool IsSummaryResolution(Case c, DateTimeOffset at) => throw new NotImplementedException();
+    public bool IsSummaryResolution(Case c, DateTimeOffset at)
+    {
+        var jurisdiction = (Jurisdiction)c.Jurisdiction;
+        if (policies.StatutoryFor(jurisdiction)?.SummaryResolutionBusinessDays is not { } days)
+        {
+            return false;
+        }
+        return at <= policies.CalendarFor(jurisdiction).EndOfBusinessDaysAfter(c.ReceivedAt, days);
+    }
 
-    /// <summary>Whether the clock of this kind was (or is still) within its deadline at <paramref name="at"/>.</summary>
-    public Task<bool> WithinAsync(RoutingDbContext db, Case c, ClockKind kind, DateTimeOffset at, CancellationToken ct) => throw new NotImplementedException();
+    /// <summary>
+    /// Whether the clock of this kind was (or is still) within its deadline at <paramref name="at"/>: a stopped
+    /// clock by when it stopped, a paused one by when it paused (its deadline moves on resume). True when the case
+    /// has no such clock: no deadline applies.
+    /// </summary>
+    public async Task<bool> WithinAsync(RoutingDbContext db, Case c, ClockKind kind, DateTimeOffset at, CancellationToken ct)
+    {
+        var clocks = await LoadAsync(db, c, ct);
+        var clock = clocks.FirstOrDefault(x => x.Kind == (int)kind);
+        if (clock is null)
+        {
+            return true;
+        }
+        var end = clock.PausedAt ?? clock.StoppedAt ?? at;
+        return end <= clock.DueAt;
+    }
+
+    /// <summary>The case's clocks, tracked: saved ones and those added in this unit of work.</summary>
+    public static async Task<List<CaseClock>> LoadAsync(RoutingDbContext db, Case c, CancellationToken ct)
+    {
+        if (db.Entry(c).State != EntityState.Added)
+        {
+            await db.Set<CaseClock>().Where(x => x.ComplaintId == c.ComplaintId).LoadAsync(ct);
+        }
+        return db.Set<CaseClock>().Local.Where(x => x.ComplaintId == c.ComplaintId && db.Entry(x).State != EntityState.Deleted).ToList();
+    }
+
+    /// <summary>The highest threshold passed at <paramref name="at"/> within the clock's span (0 when none).</summary>
+    public static int PassedPercent(CaseClock clock, DateTimeOffset at) =>
+        Thresholds.LastOrDefault(p => ThresholdAt(clock.StartedAt, clock.DueAt, p) <= at);
+
+    public static DateTimeOffset ThresholdAt(DateTimeOffset startedAt, DateTimeOffset dueAt, int percent) =>
+        percent >= 100 ? dueAt : startedAt + TimeSpan.FromTicks((dueAt - startedAt).Ticks / 100 * percent);
+
+    public static string Name(int kind) => (ClockKind)kind switch
+    {
+        ClockKind.SlaAcknowledge => "SLA acknowledge",
+        ClockKind.SlaFirstResponse => "SLA first response",
+        ClockKind.SlaResolve => "SLA resolve",
+        ClockKind.StatutoryAcknowledge => "statutory acknowledgement",
+        ClockKind.StatutoryFinalResponse => "statutory final response",
+        _ => "clock " + kind.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private CaseClock Restart(RoutingDbContext db, Case c, List<CaseClock> clocks, ClockKind kind, ClockDuration duration,
+        BusinessCalendar calendar, DateTimeOffset at, bool pausable)
+    {
+        // One row per case and kind: a restart reuses it; its new due date gives it new thresholds.
+        var clock = clocks.FirstOrDefault(x => x.Kind == (int)kind);
+        if (clock is null)
+        {
+            clock = new CaseClock { ComplaintId = c.ComplaintId, Kind = (int)kind, Pausable = pausable };
+            db.Set<CaseClock>().Add(clock);
+            clocks.Add(clock);
+        }
+        clock.StartedAt = at;
+        clock.DueAt = duration.DueFrom(at, calendar);
+        clock.PausedAt = null;
+        clock.StoppedAt = null;
+        clock.Breached = false;
+        clock.LastPercentFired = 0;
+        return clock;
+    }
+
+    /// <summary>After the deadline moved: thresholds no longer passed under the new span are announced again.</summary>
+    private static void Rearm(CaseClock clock, DateTimeOffset at)
+    {
+        if (!clock.Breached)
+        {
+            clock.LastPercentFired = Math.Min(clock.LastPercentFired, PassedPercent(clock, at));
+        }
+    }
+
+    /// <summary>Copies the due dates onto the case; the case's version moves with its clocks (optimistic concurrency).</summary>
+    private static void Mirror(RoutingDbContext db, Case c, List<CaseClock> clocks)
+    {
+        DateTimeOffset? Due(ClockKind kind) => clocks.FirstOrDefault(x => x.Kind == (int)kind)?.DueAt;
+        c.AcknowledgeBy = Due(ClockKind.SlaAcknowledge);
+        c.FirstResponseBy = Due(ClockKind.SlaFirstResponse);
+        c.ResolveBy = Due(ClockKind.SlaResolve);
+        c.StatutoryAcknowledgeBy = Due(ClockKind.StatutoryAcknowledge);
+        c.FinalResponseDue = Due(ClockKind.StatutoryFinalResponse);
+        c.NextDeadline = clocks.Where(x => x.StoppedAt is null && x.PausedAt is null).Select(x => (DateTimeOffset?)x.DueAt).Min();
+        Touch(db, c);
+    }
+
+    /// <summary>Marks the case changed so its concurrency token is checked and bumped even when no mirrored field changed.</summary>
+    public static void Touch(RoutingDbContext db, Case c)
+    {
+        var entry = db.Entry(c);
+        if (entry.State is EntityState.Unchanged or EntityState.Modified)
+        {
+            entry.Property(x => x.Version).IsModified = true;
+        }
+    }
+
+    /// <summary>Detail text is sealed with the case key; an erased case keeps the title only.</summary>
+    private static string? Detail(Case c, string text) => c.WrappedKey is null ? null : text;
+
+    private static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    private static string Label(Jurisdiction jurisdiction) => jurisdiction switch
+    {
+        Jurisdiction.UkFca => "UK FCA",
+        Jurisdiction.EuPsd2 => "EU PSD2",
+        Jurisdiction.UsCfpb => "US CFPB",
+        Jurisdiction.AuAsic => "AU ASIC",
+        _ => "This jurisdiction",
+    };
 }

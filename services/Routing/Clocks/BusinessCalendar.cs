@@ -1,0 +1,118 @@
+namespace Complaints.Routing.Clocks;
+
+/// <summary>
+/// A jurisdiction's working calendar: weekend days and public holidays, counted in its own time zone.
+/// <para>
+/// The rules, used everywhere (policies, pauses, extensions):
+/// <list type="bullet">
+/// <item>Day-based deadlines (calendar days, weeks, business days) end at the END of the local day: N business days
+/// after receipt is the end (next local midnight) of the Nth business day after the local date of receipt; the day
+/// of receipt never counts, whatever its time or kind.</item>
+/// <item>Hour-based deadlines are exact instants; business hours count only time on business days (whole local days,
+/// 00:00-24:00: there are no office hours).</item>
+/// <item>Business time between two instants is the part of that span that falls on business days.</item>
+/// </list>
+/// </para>
+/// </summary>
+public sealed class BusinessCalendar
+{
+    private readonly HashSet<DayOfWeek> _weekend;
+    private readonly HashSet<DateOnly> _holidays;
+
+    public BusinessCalendar(TimeZoneInfo zone, IEnumerable<DayOfWeek> weekend, IEnumerable<DateOnly> holidays)
+    {
+        Zone = zone;
+        _weekend = [.. weekend];
+        _holidays = [.. holidays];
+        if (_weekend.Count >= 7)
+        {
+            throw new ArgumentException("A calendar needs at least one working weekday.", nameof(weekend));
+        }
+    }
+
+    public TimeZoneInfo Zone { get; }
+
+    public IReadOnlySet<DateOnly> Holidays => _holidays;
+
+    public DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
+
+    /// <summary>Local midnight at the start of <paramref name="date"/>, as an instant.</summary>
+    public DateTimeOffset StartOfDay(DateOnly date)
+    {
+        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        // A zone that skips midnight (none of ours do) starts the day at the first valid minute.
+        while (Zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30);
+        }
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    public bool IsBusinessDay(DateOnly date) => !_weekend.Contains(date.DayOfWeek) && !_holidays.Contains(date);
+
+    /// <summary>The <paramref name="count"/>th business day strictly after <paramref name="date"/>.</summary>
+    public DateOnly BusinessDayAfter(DateOnly date, int count)
+    {
+        var d = date;
+        for (var n = 0; n < count;)
+        {
+            d = d.AddDays(1);
+            if (IsBusinessDay(d))
+            {
+                n++;
+            }
+        }
+        return d;
+    }
+
+    /// <summary>The end of the <paramref name="count"/>th business day after the local date of <paramref name="at"/>.</summary>
+    public DateTimeOffset EndOfBusinessDaysAfter(DateTimeOffset at, int count) =>
+        StartOfDay(BusinessDayAfter(LocalDate(at), count).AddDays(1));
+
+    /// <summary>The end of the local day <paramref name="days"/> calendar days after the local date of <paramref name="at"/>.</summary>
+    public DateTimeOffset EndOfCalendarDaysAfter(DateTimeOffset at, int days) => StartOfDay(LocalDate(at).AddDays(days + 1));
+
+    /// <summary>How much of [from, to) falls on business days.</summary>
+    public TimeSpan BusinessTimeBetween(DateTimeOffset from, DateTimeOffset to)
+    {
+        var total = TimeSpan.Zero;
+        for (var d = LocalDate(from); from < to; d = d.AddDays(1))
+        {
+            var end = StartOfDay(d.AddDays(1));
+            var stop = end < to ? end : to;
+            if (IsBusinessDay(d) && stop > from)
+            {
+                total += stop - from;
+            }
+            from = end > from ? end : from;
+        }
+        return total;
+    }
+
+    /// <summary>The instant when <paramref name="amount"/> of business time has passed after <paramref name="at"/>.</summary>
+    public DateTimeOffset AddBusinessTime(DateTimeOffset at, TimeSpan amount)
+    {
+        if (amount <= TimeSpan.Zero)
+        {
+            return at;
+        }
+        var t = at;
+        var left = amount;
+        var d = LocalDate(t);
+        while (true)
+        {
+            var end = StartOfDay(d.AddDays(1));
+            if (IsBusinessDay(d))
+            {
+                var available = end - t;
+                if (left <= available)
+                {
+                    return t + left;
+                }
+                left -= available;
+            }
+            t = end;
+            d = d.AddDays(1);
+        }
+    }
+}

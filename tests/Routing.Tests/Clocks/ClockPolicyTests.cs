@@ -1,0 +1,127 @@
+using Complaints.Common.V1;
+using Complaints.Routing.Clocks;
+using Complaints.Routing.V1;
+using Complaints.Routing.Domain;
+using Complaints.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Complaints.Routing.Tests.Clocks;
+
+/// <summary>The policy file: the shipped one loads, and a bad one fails at start naming the field.</summary>
+public sealed class ClockPolicyTests
+{
+    private static readonly string ShippedPath = Path.Combine(AppContext.BaseDirectory, "Policies", "clocks.json");
+
+    private static string Shipped() => File.ReadAllText(ShippedPath);
+
+    [Fact]
+    public void Load_ShippedFile_HasEveryRegimeAndCalendar()
+    {
+        var policies = ClockPolicies.Load(ShippedPath);
+
+        Assert.Equal(new ClockDuration(DurationUnit.Weeks, 8), policies.StatutoryFor(Jurisdiction.UkFca)!.FinalResponse);
+        Assert.Equal(new ClockDuration(DurationUnit.BusinessDays, 15, 35), policies.StatutoryFor(Jurisdiction.EuPsd2)!.FinalResponse);
+        Assert.Equal(new ClockDuration(DurationUnit.CalendarDays, 15, 60), policies.StatutoryFor(Jurisdiction.UsCfpb)!.FinalResponse);
+        Assert.Equal(new ClockDuration(DurationUnit.Hours, 24), policies.StatutoryFor(Jurisdiction.AuAsic)!.Acknowledge);
+        Assert.Null(policies.StatutoryFor(Jurisdiction.Unspecified));
+        Assert.Equal("Europe/London", policies.CalendarFor(Jurisdiction.UkFca).Zone.Id);
+        Assert.Equal("America/New_York", policies.CalendarFor(Jurisdiction.UsCfpb).Zone.Id);
+        Assert.Equal("Europe/Brussels", policies.CalendarFor(Jurisdiction.EuPsd2).Zone.Id);
+        Assert.Equal("Australia/Sydney", policies.CalendarFor(Jurisdiction.AuAsic).Zone.Id);
+        // Observed US federal holidays cover 2025-2027, e.g. Independence Day 2026 observed on Friday 3 July.
+        Assert.Contains(new DateOnly(2026, 7, 3), policies.CalendarFor(Jurisdiction.UsCfpb).Holidays);
+        Assert.Contains(new DateOnly(2027, 12, 28), policies.CalendarFor(Jurisdiction.UkFca).Holidays);
+    }
+
+    [Fact]
+    public void SlaFor_JurisdictionAndSeverityOverrides_MostSpecificWinsPerClock()
+    {
+        var policies = ClockPolicies.Load(ShippedPath);
+
+        var eu = policies.SlaFor(Jurisdiction.EuPsd2, Severity.Medium);
+        Assert.Equal(new ClockDuration(DurationUnit.BusinessDays, 10), eu.Resolve);
+        Assert.Equal(new ClockDuration(DurationUnit.BusinessDays, 1), eu.Acknowledge);
+        var euCritical = policies.SlaFor(Jurisdiction.EuPsd2, Severity.Critical);
+        Assert.Equal(new ClockDuration(DurationUnit.BusinessDays, 5), euCritical.Resolve);
+        Assert.Equal(new ClockDuration(DurationUnit.BusinessDays, 40), policies.SlaFor(Jurisdiction.UkFca, Severity.Low).Resolve);
+    }
+
+    [Theory]
+    [InlineData("\"unit\": \"weeks\"", "\"unit\": \"fortnights\"", "statutory.UK_FCA.finalResponse.unit")]
+    [InlineData("\"extendedValue\": 35", "\"extendedValue\": 0", "statutory.EU_PSD2.finalResponse.extendedValue")]
+    [InlineData("\"timeZone\": \"America/New_York\"", "\"timeZone\": \"America/Gotham\"", "calendars.US_CFPB.timeZone")]
+    [InlineData("\"2025-04-18\", \"2025-04-21\", \"2025-05-01\"", "\"2025-04-18\", \"2025-04-31\", \"2025-05-01\"", "calendars.EU_PSD2.holidays[2]")]
+    [InlineData("\"CRITICAL\": {", "\"URGENT\": {", "sla.bySeverity.URGENT")]
+    [InlineData("\"resolve\": { \"unit\": \"businessDays\", \"value\": 40 }", "\"resolve\": null", "sla.default.resolve")]
+    [InlineData("\"AU_ASIC\": {\n      \"acknowledge\"", "\"AU_NZ\": {\n      \"acknowledge\"", "statutory.AU_NZ")]
+    public void Parse_BadField_ErrorNamesTheField(string find, string replace, string field)
+    {
+        var json = Shipped();
+        Assert.Contains(find, json);
+
+        var e = Assert.Throws<ClockPolicyException>(() => ClockPolicies.Parse(json.Replace(find, replace, StringComparison.Ordinal), "test.json"));
+
+        Assert.Contains("test.json", e.Message);
+        Assert.Contains(field + ":", e.Message);
+    }
+
+    [Fact]
+    public async Task AddCaseClocks_BadPolicyFile_ServiceFailsAtStartNamingTheField()
+    {
+        using var folder = new TempFolder("clock-policies");
+        var path = folder.File("clocks.json");
+        await File.WriteAllTextAsync(path, Shipped().Replace("\"value\": 8", "\"value\": -8", StringComparison.Ordinal));
+        await using var app = BuildApp(new() { [ClockPolicies.PathKey] = path, [ClockTimer.EnabledKey] = "false" });
+
+        var e = await Assert.ThrowsAsync<ClockPolicyException>(() => app.StartAsync());
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("statutory.UK_FCA.finalResponse.value: must be a positive whole number, not -8", e.Message);
+    }
+
+    [Fact]
+    public async Task AddCaseClocks_ShippedFile_StartsWithTheTimerAsAHostedService()
+    {
+        await using var app = BuildApp(new() { [ClockTimer.EnabledKey] = "false", [ClockTimer.IntervalKey] = "00:00:05" });
+
+        await app.StartAsync();
+
+        var timer = app.Services.GetRequiredService<ClockTimer>();
+        Assert.Contains(app.Services.GetServices<IHostedService>(), s => ReferenceEquals(s, timer));
+        Assert.Equal(TimeSpan.FromSeconds(5), timer.Interval);
+        Assert.NotNull(app.Services.GetRequiredService<CaseClocks>().Policies.StatutoryFor(Jurisdiction.UkFca));
+        // No Redis registered: one scan at a time within the process.
+        Assert.IsType<InProcessClockTimerLease>(app.Services.GetRequiredService<IClockTimerLease>());
+        await app.StopAsync();
+    }
+
+    [Theory]
+    [InlineData(null, 15)]
+    [InlineData("30", 30)]
+    [InlineData("00:01:00", 60)]
+    [InlineData("-5", 15)]
+    public void ReadInterval_SecondsOrTimeSpan_DefaultFifteenSeconds(string? value, int expectedSeconds)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ClockTimer.IntervalKey] = value }).Build();
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), ClockTimer.ReadInterval(configuration));
+    }
+
+    /// <summary>Only what <see cref="ClockExtensions.AddCaseClocks"/> needs; no configuration files, Kestrel on a free port.</summary>
+    private static WebApplication BuildApp(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new CaseText(SealedBox.NewKey()));
+        builder.Services.AddSingleton<CaseJournal>();
+        builder.AddCaseClocks();
+        return builder.Build();
+    }
+}
