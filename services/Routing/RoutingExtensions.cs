@@ -25,6 +25,7 @@ public static class RoutingExtensions
         builder.Services.AddSingleton<Triage>();
         builder.Services.AddSingleton<CaseRouter>();
         builder.Services.AddScoped<CaseQueries>();
+        builder.AddCaseWatch();
         return builder;
     }
 
