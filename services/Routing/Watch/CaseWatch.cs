@@ -39,7 +39,7 @@ public sealed class CaseWatch(
     {
         var id = CaseQueries.ParseId(complaintId);
         var after = ParseResumeToken(resumeToken);
-        await EnsureCaseAsync(id, ct);
+        await EnsureResumableAsync(id, after, ct);
         await StreamAsync(id, after, includeInternal: false, (c, entry, fields) => new PublicCaseChange
         {
             ResumeToken = Token(entry.Seq),
@@ -56,7 +56,9 @@ public sealed class CaseWatch(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
-            id = (await CaseQueries.FindVisibleAsync(db.Cases.AsNoTracking(), reference, user, ct)).ComplaintId;
+            var c = await CaseQueries.FindVisibleAsync(db.Cases.AsNoTracking(), reference, user, ct);
+            EnsureWithin(c, after);
+            id = c.ComplaintId;
         }
         await StreamAllAsync(id, after, writer, ct);
     }
@@ -88,13 +90,21 @@ public sealed class CaseWatch(
 
     private static string Token(int seq) => seq.ToString(CultureInfo.InvariantCulture);
 
-    private async Task EnsureCaseAsync(Guid id, CancellationToken ct)
+    private async Task EnsureResumableAsync(Guid id, int after, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
-        if (!await db.Cases.AnyAsync(c => c.ComplaintId == id, ct))
+        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.ComplaintId == id, ct)
+            ?? throw new NotFoundException("No case for this complaint yet.");
+        EnsureWithin(c, after);
+    }
+
+    /// <summary>The timeline only grows: a token past its end was not given for this case.</summary>
+    private static void EnsureWithin(Case c, int after)
+    {
+        if (after > c.EntryCount)
         {
-            throw new NotFoundException("No case for this complaint yet.");
+            throw new ValidationException("resumeToken", "is past the end of this case's timeline: pass the resume_token of an earlier change of this case");
         }
     }
 

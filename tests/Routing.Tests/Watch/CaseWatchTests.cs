@@ -131,6 +131,32 @@ public sealed class CaseWatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchPublicAsync_TokenPastTheEnd_ValidationNamingResumeToken()
+    {
+        var c = await _host.SeedCaseAsync(("Complaint received", true), ("Case opened", true));
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => WatchPublic(c, "3").Running);
+
+        Assert.Equal("resumeToken", Assert.Single(error.Violations).Field);
+    }
+
+    [Fact]
+    public async Task WatchPublicAsync_MoreEntriesThanOneBatch_StreamsThemAllInOrder()
+    {
+        await using var host = await WatchHost.StartAsync(batchSize: 2);
+        var c = await host.SeedCaseAsync(("One", true), ("Two", false), ("Three", true), ("Four", true), ("Five", false), ("Six", true));
+        var stream = new StreamCapture<PublicCaseChange>();
+        using var call = new CancellationTokenSource();
+
+        var running = host.Watch.WatchPublicAsync(c.ComplaintId.ToString(), "", stream, call.Token);
+
+        // The fake clock never moves: the watcher reads batch after batch without waiting for a poll.
+        Assert.Equal(["1", "3", "4", "6"], (await stream.TakeAsync(4, "every public entry, over three batches")).Select(x => x.ResumeToken));
+        await call.CancelAsync();
+        await running;
+    }
+
+    [Fact]
     public async Task WatchPublicAsync_NoCase_NotFound()
     {
         await Assert.ThrowsAsync<NotFoundException>(() =>

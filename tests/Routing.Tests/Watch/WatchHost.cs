@@ -48,7 +48,7 @@ public sealed class WatchHost : IAsyncDisposable
     public StoppableLifetime Lifetime => (StoppableLifetime)_services.GetRequiredService<IHostApplicationLifetime>();
 
     /// <param name="sharedWith">Another host whose database (and master key) this one shares, as a second replica.</param>
-    public static async Task<WatchHost> StartAsync(string? redis = null, WatchHost? sharedWith = null, TimeSpan? pollInterval = null)
+    public static async Task<WatchHost> StartAsync(string? redis = null, WatchHost? sharedWith = null, TimeSpan? pollInterval = null, int batchSize = 200)
     {
         var folder = sharedWith is null ? new TempFolder("routing-watch-tests") : null;
         var path = sharedWith?.DatabasePath ?? folder!.File("routing.db");
@@ -65,7 +65,11 @@ public sealed class WatchHost : IAsyncDisposable
         {
             services.AddSingleton<IConnectionMultiplexer>(multiplexer);
         }
-        services.Configure<CaseWatchOptions>(o => o.PollInterval = pollInterval ?? TimeSpan.FromSeconds(5));
+        services.Configure<CaseWatchOptions>(o =>
+        {
+            o.PollInterval = pollInterval ?? TimeSpan.FromSeconds(5);
+            o.BatchSize = batchSize;
+        });
         services.AddSingleton(sp => new CaseChangeSignal(sp.GetService<IConnectionMultiplexer>(), sp.GetRequiredService<ILogger<CaseChangeSignal>>()));
         services.AddSingleton<IInterceptor, CaseChangeInterceptor>();
         services.AddSingleton<CaseWatch>();
