@@ -24,7 +24,8 @@ public sealed class CaseWatchOptions
 /// <summary>
 /// Streams a case's timeline after a resume token (the last <see cref="CaseHistoryEntry.Seq"/> seen; "" or "0":
 /// from the beginning), then each new entry as it is committed. Woken by <see cref="CaseChangeSignal"/>, with a
-/// slow poll behind it. Ends when the caller cancels or the host stops.
+/// slow poll behind it. Ends when the caller cancels or the host stops. Each change carries the case's status as
+/// read with it (a replay shows the current status, not the status of the time of the entry).
 /// </summary>
 public sealed class CaseWatch(
     IServiceScopeFactory scopes,
@@ -40,7 +41,7 @@ public sealed class CaseWatch(
         var id = CaseQueries.ParseId(complaintId);
         var after = ParseResumeToken(resumeToken);
         await EnsureResumableAsync(id, after, ct);
-        await StreamAsync(id, after, includeInternal: false, (c, entry, fields) => new PublicCaseChange
+        await StreamAsync(id, after, includeInternal: false, check: null, (c, entry, fields) => new PublicCaseChange
         {
             ResumeToken = Token(entry.Seq),
             Status = (CaseStatus)c.Status,
@@ -60,12 +61,19 @@ public sealed class CaseWatch(
             EnsureWithin(c, after);
             id = c.ComplaintId;
         }
-        await StreamAllAsync(id, after, writer, ct);
+        // Checked again at each read: a confidential case reassigned away from the caller stops streaming to them.
+        await StreamAllAsync(id, after, writer, ct, c =>
+        {
+            if (!Directory.CaseVisibility.CanSee(user, c))
+            {
+                throw new NotFoundException($"No case with reference {c.Reference}.");
+            }
+        });
     }
 
-    /// <summary>Every entry of a case whose visibility the caller has already checked.</summary>
-    public Task StreamAllAsync(Guid complaintId, int after, IServerStreamWriter<CaseChange> writer, CancellationToken ct) =>
-        StreamAsync(complaintId, after, includeInternal: true, (c, entry, fields) => new CaseChange
+    /// <summary>Every entry of a case whose visibility the caller has already checked; <paramref name="check"/> throws to end the stream.</summary>
+    public Task StreamAllAsync(Guid complaintId, int after, IServerStreamWriter<CaseChange> writer, CancellationToken ct, Action<Case>? check = null) =>
+        StreamAsync(complaintId, after, includeInternal: true, check, (c, entry, fields) => new CaseChange
         {
             ResumeToken = Token(entry.Seq),
             At = Timestamp.FromDateTimeOffset(entry.At),
@@ -108,7 +116,7 @@ public sealed class CaseWatch(
         }
     }
 
-    private async Task StreamAsync<T>(Guid id, int after, bool includeInternal, Func<Case, CaseHistoryEntry, CaseText.Fields, T> map,
+    private async Task StreamAsync<T>(Guid id, int after, bool includeInternal, Action<Case>? check, Func<Case, CaseHistoryEntry, CaseText.Fields, T> map,
         IServerStreamWriter<T> writer, CancellationToken callToken)
     {
         // End with the host, or graceful shutdown would wait for every watcher.
@@ -127,6 +135,7 @@ public sealed class CaseWatch(
                 {
                     return;
                 }
+                check?.Invoke(c);
                 var fields = text.Open(c);
                 foreach (var entry in entries)
                 {

@@ -38,7 +38,7 @@ public sealed class CaseChangeSignalRedisTests(RedisServerFixture redis)
         var c = await replicaA.SeedCaseAsync(("Complaint received", true));
         using var call = new CancellationTokenSource();
         var stream = new StreamCapture<PublicCaseChange>();
-        _ = replicaB.Watch.WatchPublicAsync(c.ComplaintId.ToString(), "1", stream, call.Token);
+        var running = replicaB.Watch.WatchPublicAsync(c.ComplaintId.ToString(), "1", stream, call.Token);
         await Eventually.True(() => Task.FromResult(replicaB.Signal.WatchedCount == 1), "replica B's watcher to subscribe");
 
         // B's fake clock never moves: only A's publish can wake B's watcher.
@@ -47,5 +47,6 @@ public sealed class CaseChangeSignalRedisTests(RedisServerFixture redis)
         var change = Assert.Single(await stream.TakeAsync(1, "replica B's watcher to be woken through Redis"));
         Assert.Equal("Update from replica A", change.Entry.Title);
         await call.CancelAsync();
+        await running;
     }
 }

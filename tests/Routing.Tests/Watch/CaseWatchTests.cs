@@ -116,6 +116,28 @@ public sealed class CaseWatchTests : IAsyncLifetime
         Assert.Equal("2", change.ResumeToken);
     }
 
+    [Fact]
+    public async Task StreamAllAsync_CallerNoLongerMaySee_StreamEndsWithNotFound()
+    {
+        var c = await _host.SeedCaseAsync(("Complaint received", true));
+        var stream = new StreamCapture<CaseChange>();
+        var allowed = true;
+        var running = _host.Watch.StreamAllAsync(c.ComplaintId, 1, stream, _call.Token, _ =>
+        {
+            if (!Volatile.Read(ref allowed))
+            {
+                throw new NotFoundException("gone");
+            }
+        });
+        await Eventually.True(() => Task.FromResult(_host.Signal.WatchedCount == 1), "the watcher to subscribe");
+
+        Volatile.Write(ref allowed, false);
+        await _host.AppendAsync(c.ComplaintId, "Reassigned", isPublic: false);
+
+        await Assert.ThrowsAsync<NotFoundException>(() => running.WaitAsync(Eventually.DefaultTimeout));
+        Assert.False(stream.TryTake(out _));
+    }
+
     [Theory]
     [InlineData("abc")]
     [InlineData("-1")]
