@@ -51,8 +51,15 @@ public static class IntakeExtensions
         builder.Services.AddScoped<ComplaintTracking>();
         builder.Services.AddSingleton<ComplaintImport>();
         builder.Services.AddScoped<ContactLookup>();
+        builder.Services.AddScoped<ComplainantActions>();
 
         builder.Services.AddInternalGrpcClient<CaseViewService.CaseViewServiceClient>("Routing");
+        builder.Services.AddInternalGrpcClient<ComplainantActionService.ComplainantActionServiceClient>("Routing");
+        // Routing's feed: the assigned handler (contact access) and closing dates (retention).
+        builder.AddEventSubscription<IntakeDbContext>(Sources.Routing);
+        builder.AddEventHandler<IntakeDbContext, RecordAssignedHandler>();
+        builder.AddEventHandler<IntakeDbContext, RecordCaseClosed>();
+        builder.AddEventHandler<IntakeDbContext, ClearClosedOnReopen>();
         builder.Services.AddInternalGrpcClient<MessageHistoryService.MessageHistoryServiceClient>("Notifications");
         return builder;
     }

@@ -30,6 +30,7 @@ public static class RoutingExtensions
         builder.Services.Configure<ResolutionOptions>(builder.Configuration.GetSection("Routing:Resolution"));
         builder.Services.AddSingleton(sp => FinalResponsePolicy.Load(
             sp.GetRequiredService<IConfiguration>()["Routing:FinalResponsePolicyPath"] ?? Path.Combine(AppContext.BaseDirectory, "Policies", "final-response.json")));
+        builder.AddCaseWatch();
         return builder;
     }
 

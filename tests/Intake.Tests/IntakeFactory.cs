@@ -1,14 +1,28 @@
 using Complaints.Intake.Data;
 using Complaints.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Complaints.Intake.Tests;
 
-/// <summary>Intake in-process, with Routing and Notifications down unless addresses are given.</summary>
-public sealed class IntakeFactory(IDictionary<string, string?>? settings = null) : ServiceFactory<Program>(settings)
+/// <summary>
+/// Intake in-process, with Routing and Notifications down unless addresses are given; <paramref name="services"/>
+/// replaces services after the app's own registrations (e.g. test doubles of Routing's clients).
+/// </summary>
+public sealed class IntakeFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) : ServiceFactory<Program>(settings)
 {
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
+    }
+
     public V1.IntakeService.IntakeServiceClient Public() => new(Channel());
 
     public async Task<T> WithDb<T>(Func<IntakeDbContext, Task<T>> query)

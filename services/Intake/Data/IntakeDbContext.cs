@@ -46,6 +46,8 @@ public sealed class ComplaintRecord
     /// <summary>When the complaint was closed, as far as Intake knows (imported closed records: the import); retention counts from here.</summary>
     public DateTimeOffset? ClosedAt { get; set; }
     public bool LegalHold { get; set; }
+    /// <summary>The case's current handler, from Routing's CaseAssigned: may read a confidential complaint's contact data.</summary>
+    public string? AssignedHandler { get; set; }
     public string? LegalHoldReason { get; set; }
 
     public required byte[] WrappedKey { get; set; }
@@ -115,20 +117,22 @@ public sealed class AccessAudit
     };
 }
 
-public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEventLogContext
+public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEventLogContext, IEventInboxContext
 {
     public DbSet<ComplaintRecord> Complaints => Set<ComplaintRecord>();
     public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
     public DbSet<AttachmentRecord> Attachments => Set<AttachmentRecord>();
     public DbSet<AttachmentBlob> AttachmentBlobs => Set<AttachmentBlob>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
+    public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
+    public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.UseUtcTicksForDateTimeOffset();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.AddEventLog();
+        modelBuilder.AddEventLog().AddEventInbox();
         modelBuilder.Entity<ComplaintRecord>(e =>
         {
             e.ToTable("complaint");
@@ -148,6 +152,7 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.Category).HasMaxLength(128);
             e.Property(x => x.Outcome).HasMaxLength(200);
             e.Property(x => x.LegalHoldReason).HasMaxLength(500);
+            e.Property(x => x.AssignedHandler).HasMaxLength(200);
             // Erasure, legal holds and contact corrections must not overwrite each other's decision.
             e.Property(x => x.LegalHold).IsConcurrencyToken();
             e.Property(x => x.ErasedAt).IsConcurrencyToken();

@@ -165,7 +165,7 @@ public sealed class Attachments(
         {
             throw new PreconditionException("The complainant's data of this complaint was erased.");
         }
-        if (complaint.Confidential && !user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        if (!StaffAccess.MayReadConfidential(complaint, user))
         {
             throw new ForbiddenException("This complaint is confidential: its documents are for supervisors and the assigned handler.");
         }

@@ -24,30 +24,12 @@ public sealed class ComplaintTracking(
     CaseViewService.CaseViewServiceClient routing,
     MessageHistoryService.MessageHistoryServiceClient notifications,
     IOptions<IntakeOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<ComplaintTracking> logger)
 {
-    // Same answer for an unknown reference and a wrong token, so references cannot be probed.
-    private const string NotFoundMessage = "No complaint matches this reference and tracking token.";
-
     public async Task<TrackComplaintResponse> TrackAsync(string? reference, string? token, CancellationToken ct)
     {
-        var v = new Validator();
-        if (string.IsNullOrWhiteSpace(reference))
-        {
-            v.Add("reference", "is required");
-        }
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            v.Add("trackingToken", "is required");
-        }
-        v.ThrowIfInvalid();
-
-        var normalized = ReferenceGenerator.Normalize(reference);
-        var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == normalized, ct);
-        if (complaint is null || !tokens.Verify(complaint.Id, token!.Trim()))
-        {
-            throw new NotFoundException(NotFoundMessage);
-        }
+        var complaint = await ComplainantProof.FindAsync(db.Complaints.AsNoTracking(), tokens, reference, token, ct);
 
         var response = new TrackComplaintResponse
         {
@@ -71,6 +53,12 @@ public sealed class ComplaintTracking(
             response.AcknowledgeBy = view.AcknowledgeBy;
             response.ResolveBy = view.ResolveBy;
             response.AcknowledgedAt = view.AcknowledgedAt;
+            response.NextStep = view.NextStep;
+            response.FirstResponseBy = view.FirstResponseBy;
+            response.FinalResponseDue = view.FinalResponseDue;
+            response.InformationRequested = view.InformationRequested;
+            response.InformationDue = view.InformationDue;
+            response.ResumeToken = view.ResumeToken;
             response.Timeline.AddRange(view.Timeline.Select(t => new TimelineEntry { At = t.At, Title = t.Title, Detail = t.Detail }));
         }
         else
@@ -91,6 +79,56 @@ public sealed class ComplaintTracking(
             }));
         }
         return response;
+    }
+
+    /// <summary>
+    /// Relays Routing's public watch of the case after the token is checked: each public change as it happens,
+    /// resuming after <c>resume_token</c>. Ends when the complainant disconnects or Routing ends the stream.
+    /// </summary>
+    public async Task WatchAsync(WatchComplaintRequest request, IServerStreamWriter<ComplaintChange> writer, CancellationToken ct)
+    {
+        var complaint = await ComplainantProof.FindAsync(db.Complaints.AsNoTracking(), tokens, request.Reference, request.TrackingToken, ct);
+        var resumeToken = ResumeToken(request.ResumeToken);
+        // End with the host too, or graceful shutdown would wait for every watcher.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
+        ct = linked.Token;
+        try
+        {
+            // No deadline: the stream lives as long as the complainant watches.
+            using var call = routing.WatchPublicCase(new WatchPublicCaseRequest { ComplaintId = complaint.Id.ToString(), ResumeToken = resumeToken }, cancellationToken: ct);
+            await foreach (var change in call.ResponseStream.ReadAllAsync(ct))
+            {
+                await writer.WriteAsync(new ComplaintChange
+                {
+                    ResumeToken = change.ResumeToken,
+                    Status = change.Status,
+                    Entry = change.Entry is { } e ? new TimelineEntry { At = e.At, Title = e.Title, Detail = e.Detail } : null,
+                }, ct);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && ct.IsCancellationRequested)
+        {
+            // The complainant went away or Intake is stopping.
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            throw new PreconditionException("Your complaint is still being registered: watch again in a minute.");
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown)
+        {
+            logger.LogWarning("Complaint watch interrupted: Routing answered {Status}", ex.StatusCode);
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                "Live updates are unavailable right now. Please try again later, passing the last resume_token you received."));
+        }
+    }
+
+    /// <summary>Checked here too, so a bad token is refused before Routing is asked: "" or a whole number.</summary>
+    private static string ResumeToken(string? token)
+    {
+        var trimmed = token?.Trim() ?? "";
+        return trimmed.Length == 0 || int.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? trimmed
+            : throw new ValidationException("resumeToken", "must be the resume_token of an earlier change or tracking view (a whole number), or empty to start from the beginning");
     }
 
     private async Task<T?> TryGetAsync<T>(Task<T> call, string part, TrackComplaintResponse response, CancellationToken ct) where T : class
@@ -119,5 +157,36 @@ public sealed class ComplaintTracking(
             return string.Empty;
         }
         return protector.Open(complaint).Read(complaint.SubjectCipher, "subject") ?? string.Empty;
+    }
+}
+
+/// <summary>
+/// The complainant's proof: reference and tracking token. An unknown reference and a wrong token get the same
+/// answer, so references cannot be probed.
+/// </summary>
+public static class ComplainantProof
+{
+    public const string NotFoundMessage = "No complaint matches this reference and tracking token.";
+
+    public static async Task<ComplaintRecord> FindAsync(IQueryable<ComplaintRecord> complaints, TrackingTokens tokens, string? reference, string? token, CancellationToken ct)
+    {
+        var v = new Validator();
+        if (string.IsNullOrWhiteSpace(reference))
+        {
+            v.Add("reference", "is required");
+        }
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            v.Add("trackingToken", "is required");
+        }
+        v.ThrowIfInvalid();
+
+        var normalized = ReferenceGenerator.Normalize(reference);
+        var complaint = await complaints.FirstOrDefaultAsync(c => c.Reference == normalized, ct);
+        if (complaint is null || !tokens.Verify(complaint.Id, token!.Trim()))
+        {
+            throw new NotFoundException(NotFoundMessage);
+        }
+        return complaint;
     }
 }

@@ -281,7 +281,7 @@ public static partial class ComplaintValidation
             .Select(ProtoEnums.Name);
 
     [GeneratedRegex(@"^[A-Za-z0-9._:\-]+$")]
-    private static partial Regex IdempotencyKeyPattern();
+    internal static partial Regex IdempotencyKeyPattern();
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
     private static partial Regex E164();

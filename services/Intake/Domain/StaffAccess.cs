@@ -62,6 +62,13 @@ public sealed class StaffAccess(
         return response;
     }
 
+    /// <summary>A confidential complaint is for supervisors, admins and the case's current handler (from Routing's feed).</summary>
+    public static bool MayReadConfidential(ComplaintRecord c, ClaimsPrincipal user) =>
+        !c.Confidential
+        || user.IsInRole(Roles.Supervisor)
+        || user.IsInRole(Roles.Admin)
+        || (c.AssignedHandler is { } handler && user.FindFirst("sub")?.Value == handler);
+
     public async Task<GetComplaintContactResponse> ContactAsync(string? reference, string? purpose, ClaimsPrincipal user, CancellationToken ct)
     {
         var v = new Validator();
@@ -78,8 +85,7 @@ public sealed class StaffAccess(
         {
             throw new PreconditionException($"The complainant's data of {c.Reference} was erased on {erasedAt:yyyy-MM-dd}.");
         }
-        // The assigned handler's access comes with Routing's assignment feed; until then, supervisors and admins.
-        if (c.Confidential && !user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        if (!MayReadConfidential(c, user))
         {
             throw new ForbiddenException("This complaint is confidential: its contact data is for supervisors and the assigned handler.");
         }

@@ -7,7 +7,8 @@ namespace Complaints.Intake.Grpc;
 
 /// <summary>Public: anyone may submit and, with the token, track.</summary>
 [AllowAnonymous]
-public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking, ContactCorrection correction) : IntakeService.IntakeServiceBase
+public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking, ContactCorrection correction, ComplainantActions actions)
+    : IntakeService.IntakeServiceBase
 {
     public override Task<SubmitComplaintResponse> SubmitComplaint(SubmitComplaintRequest request, ServerCallContext context) =>
         submission.SubmitAsync(request, SourceOf(context), CallerOf(context), context.CancellationToken);
@@ -17,6 +18,21 @@ public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintT
 
     public override Task<CorrectContactDetailsResponse> CorrectContactDetails(CorrectContactDetailsRequest request, ServerCallContext context) =>
         correction.CorrectAsync(request, context.CancellationToken);
+
+    public override Task<ComplainantActionResponse> AnswerInformationRequest(ComplainantActionRequest request, ServerCallContext context) =>
+        actions.ApplyAsync(ComplainantActions.Kind.Answer, request, context.CancellationToken);
+
+    public override Task<ComplainantActionResponse> AddDocument(ComplainantActionRequest request, ServerCallContext context) =>
+        actions.ApplyAsync(ComplainantActions.Kind.Document, request, context.CancellationToken);
+
+    public override Task<ComplainantActionResponse> WithdrawComplaint(ComplainantActionRequest request, ServerCallContext context) =>
+        actions.ApplyAsync(ComplainantActions.Kind.Withdraw, request, context.CancellationToken);
+
+    public override Task<ComplainantActionResponse> RequestReopen(ComplainantActionRequest request, ServerCallContext context) =>
+        actions.ApplyAsync(ComplainantActions.Kind.Reopen, request, context.CancellationToken);
+
+    public override Task WatchComplaint(WatchComplaintRequest request, IServerStreamWriter<ComplaintChange> responseStream, ServerCallContext context) =>
+        tracking.WatchAsync(request, responseStream, context.CancellationToken);
 
     /// <summary>Idempotency keys are scoped to the caller: a partner's keys never collide with the public's.</summary>
     private static string SourceOf(ServerCallContext context) => CallerOf(context) is { } subject ? "sub:" + subject : "public";

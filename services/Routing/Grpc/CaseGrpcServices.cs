@@ -8,8 +8,11 @@ namespace Complaints.Routing.Grpc;
 
 /// <summary>Internal: the complainant-safe view, for Intake's tracking, and public entries for Notifications.</summary>
 [Authorize(Policy = Policies.Internal)]
-public sealed class CaseViewGrpcService(CaseQueries cases) : CaseViewService.CaseViewServiceBase
+public sealed class CaseViewGrpcService(CaseQueries cases, Watch.CaseWatch watch) : CaseViewService.CaseViewServiceBase
 {
+    public override Task WatchPublicCase(WatchPublicCaseRequest request, IServerStreamWriter<PublicCaseChange> responseStream, ServerCallContext context) =>
+        watch.WatchPublicAsync(request.ComplaintId, request.ResumeToken, responseStream, context.CancellationToken);
+
     public override Task<GetPublicCaseViewResponse> GetPublicCaseView(GetPublicCaseViewRequest request, ServerCallContext context) =>
         cases.PublicViewAsync(request.ComplaintId, context.CancellationToken);
 

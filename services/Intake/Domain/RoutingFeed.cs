@@ -1,0 +1,63 @@
+using Complaints.Eventing;
+using Complaints.Eventing.V1;
+using Complaints.Intake.Data;
+using Complaints.Routing.V1;
+using Microsoft.EntityFrameworkCore;
+
+namespace Complaints.Intake
+{
+    /// <summary>The feeds Intake consumes, named as in configuration <c>Services:*</c>.</summary>
+    public static class Sources
+    {
+        public const string Routing = "Routing";
+    }
+}
+
+namespace Complaints.Intake.Domain
+{
+    /// <summary>What Intake needs of Routing's cases, applied from Routing's feed.</summary>
+    internal static class RoutingFeed
+    {
+        /// <summary>The complaint, from the batch's context first (an earlier event of the batch may have loaded it).</summary>
+        public static async Task<ComplaintRecord?> FindAsync(IntakeDbContext db, string complaintId, CancellationToken ct) =>
+            Guid.TryParse(complaintId, out var id)
+                ? db.Complaints.Local.FirstOrDefault(c => c.Id == id) ?? await db.Complaints.FirstOrDefaultAsync(c => c.Id == id, ct)
+                : null;
+    }
+
+    /// <summary>The case's current handler may read a confidential complaint's contact data (see <see cref="StaffAccess"/>).</summary>
+    public sealed class RecordAssignedHandler() : FeedEventHandler<IntakeDbContext, CaseAssigned>(Sources.Routing)
+    {
+        protected override async Task HandleAsync(CaseAssigned e, EventEnvelope envelope, IntakeDbContext db, CancellationToken ct)
+        {
+            if (await RoutingFeed.FindAsync(db, e.ComplaintId, ct) is { } complaint)
+            {
+                complaint.AssignedHandler = string.IsNullOrEmpty(e.AssigneeId) ? null : e.AssigneeId;
+            }
+        }
+    }
+
+    /// <summary>A closed case starts the complaint's retention period (<see cref="RetentionPurge"/>).</summary>
+    public sealed class RecordCaseClosed() : FeedEventHandler<IntakeDbContext, CaseClosed>(Sources.Routing)
+    {
+        protected override async Task HandleAsync(CaseClosed e, EventEnvelope envelope, IntakeDbContext db, CancellationToken ct)
+        {
+            if (await RoutingFeed.FindAsync(db, e.ComplaintId, ct) is { ErasedAt: null } complaint && e.ClosedAt is { } closedAt)
+            {
+                complaint.ClosedAt = closedAt.ToDateTimeOffset();
+            }
+        }
+    }
+
+    /// <summary>A reopened case is live again: no retention count until it closes anew.</summary>
+    public sealed class ClearClosedOnReopen() : FeedEventHandler<IntakeDbContext, CaseReopened>(Sources.Routing)
+    {
+        protected override async Task HandleAsync(CaseReopened e, EventEnvelope envelope, IntakeDbContext db, CancellationToken ct)
+        {
+            if (await RoutingFeed.FindAsync(db, e.ComplaintId, ct) is { ErasedAt: null } complaint)
+            {
+                complaint.ClosedAt = null;
+            }
+        }
+    }
+}
