@@ -22,8 +22,7 @@ public static class RoutingExtensions
         builder.Services.AddSingleton(CaseText.From(builder.Configuration));
         builder.Services.AddSingleton<CaseJournal>();
         builder.Services.AddSingleton<CaseClocks>();
-        builder.Services.AddSingleton<Triage>();
-        builder.Services.AddSingleton<CaseRouter>();
+        builder.AddCaseDirectory();
         builder.Services.AddScoped<CaseQueries>();
         return builder;
     }
@@ -33,6 +32,7 @@ public static class RoutingExtensions
         app.MapGrpcService<CaseViewGrpcService>();
         app.MapGrpcService<CaseGrpcService>();
         app.MapEventFeed<RoutingDbContext>();
+        app.MapCaseDirectory();
         return app;
     }
 }
