@@ -153,7 +153,7 @@ public sealed class CaseRouter(CaseJournal journal, TimeProvider clock, ILogger<
             At = Timestamp.FromDateTimeOffset(at),
             Actor = actor,
             Category = c.Category,
-            Jurisdiction = (Complaints.Common.V1.Jurisdiction)c.Jurisdiction,
+            Jurisdiction = (Jurisdiction)c.Jurisdiction,
         };
         e.SupervisorIds.AddRange(StaffDirectory.Split(queue.SupervisorIds));
         journal.Append(db, c, e);

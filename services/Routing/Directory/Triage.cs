@@ -10,6 +10,11 @@ namespace Complaints.Routing.Directory;
 /// <summary>Initial assessment: severity from category, amount in dispute and vulnerability or safety keywords (multilingual, configurable).</summary>
 public sealed class Triage(TriagePolicy policy)
 {
+    /// <summary>The shipped policy (Policies/triage.json next to the service), for callers that construct it by hand.</summary>
+    public Triage() : this(LoadPolicy(Path.Combine(AppContext.BaseDirectory, "Policies", "triage.json")))
+    {
+    }
+
     private readonly KeywordGroup[] _groups = policy.KeywordGroups.Select(KeywordGroup.From).ToArray();
 
     public TriagePolicy Policy => policy;
@@ -57,7 +62,9 @@ public sealed class Triage(TriagePolicy policy)
             .OfType<Google.Protobuf.Reflection.OriginalNameAttribute>().FirstOrDefault()?.Name ?? value.ToString();
 
     /// <summary>Loads and validates the policy file; a bad file stops the service with the field named.</summary>
-    public static Triage Load(string path)
+    public static Triage Load(string path) => new(LoadPolicy(path));
+
+    public static TriagePolicy LoadPolicy(string path)
     {
         if (!File.Exists(path))
         {
@@ -81,7 +88,7 @@ public sealed class Triage(TriagePolicy policy)
         {
             throw new InvalidOperationException($"Triage policy {path} is invalid: {string.Join("; ", problems)}");
         }
-        return new Triage(policy);
+        return policy;
     }
 
     private sealed record KeywordGroup(string Name, int Points, Severity Minimum, Regex? Words, string[] Substrings)

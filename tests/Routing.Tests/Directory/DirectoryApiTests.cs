@@ -6,6 +6,7 @@ using Complaints.Routing.V1;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Complaints.Routing.Tests.Directory;
 
@@ -196,5 +197,23 @@ public sealed class DirectoryApiTests(DirectoryFixture fixture) : IClassFixture<
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var agent = json.RootElement.GetProperty("agents").EnumerateArray().Single(a => a.GetProperty("id").GetString() == id);
         Assert.Equal("Agent " + id, agent.GetProperty("displayName").GetString());
+    }
+}
+
+/// <summary>What AddCaseDirectory registers resolves from the service's container.</summary>
+public sealed class DirectoryRegistrationTests(DirectoryFixture fixture) : IClassFixture<DirectoryFixture>
+{
+    [Fact]
+    public async Task AddCaseDirectory_Services_ResolveAndWork()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var list = scope.ServiceProvider.GetRequiredService<Complaints.Routing.Directory.CaseListQuery>();
+        var triage = scope.ServiceProvider.GetRequiredService<Complaints.Routing.Directory.Triage>();
+
+        var page = await list.ListAsync(new ListCasesRequest(), DirectoryTestKit.User("boss", "supervisor"), CancellationToken.None);
+
+        Assert.Empty(page.Cases);
+        Assert.Equal(4, triage.Policy.KeywordGroups.Count);
+        Assert.NotNull(scope.ServiceProvider.GetRequiredService<Complaints.Routing.Directory.CaseRouter>());
     }
 }
