@@ -21,11 +21,12 @@ public sealed class DirectoryFixture : IDisposable
     {
         private readonly string _masterKey;
 
-        public DirectoryFactory() : this(TestKeys.NewKey())
+        public DirectoryFactory(IDictionary<string, string?>? settings = null) : this(TestKeys.NewKey(), settings)
         {
         }
 
-        private DirectoryFactory(string masterKey) : base(new Dictionary<string, string?> { ["Routing:MasterKey"] = masterKey }) => _masterKey = masterKey;
+        private DirectoryFactory(string masterKey, IDictionary<string, string?>? settings)
+            : base(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Routing:MasterKey"] = masterKey }) => _masterKey = masterKey;
 
         public FakeComplaintTexts Texts { get; } = new();
 
