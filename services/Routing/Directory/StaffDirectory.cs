@@ -1,13 +1,12 @@
 using System.Text.RegularExpressions;
 using Complaints.Common.V1;
-using Complaints.Intake.V1;
 using Complaints.Routing.Data;
 using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
 using Complaints.ServiceDefaults.Errors;
 using Google.Protobuf;
-using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using Microsoft.EntityFrameworkCore;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Complaints.Routing.Directory;
 
