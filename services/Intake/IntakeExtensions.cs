@@ -69,6 +69,7 @@ public static class IntakeExtensions
         app.UseRestBodyLimit(IntakeOptions.MaxMessageBytes);
         app.MapGrpcService<IntakeGrpcService>();
         app.MapGrpcService<ContactGrpcService>();
+        app.MapGrpcService<ComplaintTextGrpcService>();
         app.MapGrpcService<ImportGrpcService>();
         app.MapGrpcService<StaffIntakeGrpcService>();
         app.MapGrpcService<DataRightsGrpcService>();

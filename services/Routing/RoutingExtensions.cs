@@ -22,8 +22,7 @@ public static class RoutingExtensions
         builder.Services.AddSingleton(sp => CaseText.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CaseJournal>();
         builder.AddCaseClocks();
-        builder.Services.AddSingleton<Triage>();
-        builder.Services.AddSingleton<CaseRouter>();
+        builder.AddCaseDirectory();
         builder.Services.AddScoped<CaseQueries>();
         builder.Services.AddScoped<CaseWork>();
         builder.Services.AddScoped<ComplainantActions>();
@@ -41,6 +40,7 @@ public static class RoutingExtensions
         app.MapGrpcService<CaseWorkGrpcService>();
         app.MapGrpcService<ComplainantActionGrpcService>();
         app.MapEventFeed<RoutingDbContext>();
+        app.MapCaseDirectory();
         return app;
     }
 }
