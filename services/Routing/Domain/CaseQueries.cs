@@ -15,8 +15,9 @@ public sealed class CaseQueries(RoutingDbContext db, CaseText text)
 {
     public async Task<GetPublicCaseViewResponse> PublicViewAsync(string complaintId, CancellationToken ct)
     {
+        var id = ParseId(complaintId);
         var c = await db.Cases.AsNoTracking().Include(x => x.Timeline.Where(t => t.IsPublic))
-            .FirstOrDefaultAsync(x => x.ComplaintId == ParseId(complaintId), ct)
+            .FirstOrDefaultAsync(x => x.ComplaintId == id, ct)
             ?? throw new NotFoundException("No case for this complaint yet.");
         var fields = text.Open(c);
         var view = new GetPublicCaseViewResponse

@@ -79,6 +79,8 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
     public async Task SendFinalResponse_UkFcaWithoutOmbudsmanRights_RefusedAndNothingChanges()
     {
         var e = await ProposedAsync();
+        // Past the third business day: a full final response, not a summary resolution.
+        host.Clock.Advance(TimeSpan.FromDays(8));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Work().SendFinalResponseAsync(
             new SendFinalResponseRequest { Reference = e.Reference, Text = "We have refunded you. Goodbye." }).ResponseAsync);
@@ -89,6 +91,23 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
         var c = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
         Assert.Equal(CaseStatus.ResolutionProposed, c.Status);
         Assert.Empty(await host.EventsAsync<FinalResponseSent>(e.ComplaintId));
+    }
+
+    [Fact]
+    public async Task SendFinalResponse_UkFcaWithinThreeBusinessDays_SummaryResolutionNeedsOnlyOmbudsmanRights()
+    {
+        var e = await ProposedAsync();
+        var requirements = await host.Work().GetFinalResponseRequirementsAsync(new CaseRef { Reference = e.Reference });
+
+        var resolved = await host.Work().SendFinalResponseAsync(new SendFinalResponseRequest
+        {
+            Reference = e.Reference, Text = "Resolved today. You may refer this to the Financial Ombudsman Service.",
+        });
+
+        Assert.True(requirements.SummaryResolutionAvailable);
+        Assert.Equal(["fos_referral"], requirements.Statements.Select(s => s.Code));
+        Assert.Equal(CaseStatus.Resolved, resolved.Status);
+        Assert.True(Assert.Single(await host.EventsAsync<FinalResponseSent>(e.ComplaintId)).SummaryResolution);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Complaints.Routing.Tests.CaseWork;
 
 /// <summary>
-/// Routing in-process with a fake clock (starting now, so tokens signed on it validate) and the complaint's words
+/// Routing in-process with a fake clock (starting now) and the complaint's words
 /// served from memory instead of Intake. Cases are opened through the real ComplaintReceived handler.
 /// </summary>
 public sealed class RoutingHost() : ServiceFactory<Program>(new Dictionary<string, string?> { ["Routing:ClockTimer:Enabled"] = "false" })
@@ -25,8 +25,9 @@ public sealed class RoutingHost() : ServiceFactory<Program>(new Dictionary<strin
 
     public System.Collections.Concurrent.ConcurrentDictionary<Guid, string> Texts { get; } = new();
 
+    /// <summary>Signed on the real clock and valid for long enough to outlast the fake clock's advances.</summary>
     public string StaffToken(string subject, params string[] roles) =>
-        new LocalTokenIssuer(new AuthSettings { SigningKey = SigningKey }, Clock).Issue(subject, roles, TimeSpan.FromDays(400));
+        new LocalTokenIssuer(new AuthSettings { SigningKey = SigningKey }, TimeProvider.System).Issue(subject, roles, TimeSpan.FromDays(400));
 
     public CaseWorkService.CaseWorkServiceClient Work(string subject = "agent-1", string role = Roles.Agent) =>
         new(Channel(StaffToken(subject, role)));

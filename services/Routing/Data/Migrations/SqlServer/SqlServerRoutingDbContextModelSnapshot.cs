@@ -105,6 +105,32 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     b.ToTable("event_log", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Routing.Data.AgentAbsence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("From")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("agent_absence", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Routing.Data.Case", b =>
                 {
                     b.Property<Guid>("ComplaintId")
@@ -117,6 +143,21 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     b.Property<long?>("AcknowledgedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<decimal?>("AmountInDispute")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("decimal(19,4)");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("AssigneeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<bool>("AwaitingApproval")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Category")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -125,26 +166,91 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     b.Property<int>("Channel")
                         .HasColumnType("int");
 
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal?>("CompensationAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("decimal(19,4)");
+
+                    b.Property<string>("CompensationCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
+
+                    b.Property<int>("ComplainantKind")
+                        .HasColumnType("int");
+
                     b.Property<bool>("Confidential")
                         .HasColumnType("bit");
+
+                    b.Property<byte[]>("CorrectiveAction")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
+
+                    b.Property<string>("DesignatedContactId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("EntryCount")
+                        .HasColumnType("int");
+
+                    b.Property<int>("EscalationTier")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("FinalResponseDue")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("FinalResponseSentAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Findings")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<long?>("FirstRespondedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("FirstResponseBy")
+                        .HasColumnType("bigint");
 
                     b.Property<bool>("HasContact")
                         .HasColumnType("bit");
 
+                    b.Property<long?>("InformationDueAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("InformationRequestEntryId")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("int");
+
+                    b.Property<long?>("NextDeadline")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("NonMonetaryRelief")
+                        .HasColumnType("varbinary(max)");
 
                     b.Property<long>("OpenedAt")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("Outcome")
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                    b.Property<int>("Outcome")
+                        .HasColumnType("int");
 
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
                         .HasMaxLength(35)
                         .HasColumnType("nvarchar(35)");
+
+                    b.Property<string>("ProposedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("QueueId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("bigint");
@@ -154,27 +260,138 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<decimal?>("RefundAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("decimal(19,4)");
+
+                    b.Property<string>("RefundCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
+
+                    b.Property<bool>("RemedyApology")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("RemedyExplanation")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("ReopenRequested")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("ResolutionApproved")
+                        .HasColumnType("bit");
+
+                    b.Property<byte[]>("ResolutionSummary")
+                        .HasColumnType("varbinary(max)");
+
                     b.Property<long?>("ResolveBy")
                         .HasColumnType("bigint");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RootCause")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<byte[]>("RootCauseDetail")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("SeverityOverridden")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("SourceOutcome")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<int>("Status")
                         .HasColumnType("int");
 
+                    b.Property<long?>("StatutoryAcknowledgeBy")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("StatutoryExtended")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Subcategory")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .HasColumnType("varbinary(max)");
+
                     b.HasKey("ComplaintId");
+
+                    b.HasIndex("NextDeadline");
 
                     b.HasIndex("Reference")
                         .IsUnique();
 
+                    b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("QueueId", "Status");
+
                     b.ToTable("case", (string)null);
                 });
 
-            modelBuilder.Entity("Complaints.Routing.Data.CaseHistoryEntry", b =>
+            modelBuilder.Entity("Complaints.Routing.Data.CaseClock", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Breached")
+                        .HasColumnType("bit");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<int>("LastPercentFired")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("Pausable")
+                        .HasColumnType("bit");
+
+                    b.Property<long?>("PausedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("StoppedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId", "Kind")
+                        .IsUnique();
+
+                    b.HasIndex("StoppedAt", "DueAt");
+
+                    b.ToTable("case_clock", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.CaseHistoryEntry", b =>
+                {
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("int");
 
                     b.Property<string>("Actor")
                         .IsRequired()
@@ -184,26 +401,165 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     b.Property<long>("At")
                         .HasColumnType("bigint");
 
-                    b.Property<Guid>("ComplaintId")
-                        .HasColumnType("uniqueidentifier");
+                    b.Property<string>("CommandId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
-                    b.Property<string>("Detail")
-                        .IsRequired()
-                        .HasColumnType("nvarchar(max)");
+                    b.Property<byte[]>("Detail")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<int?>("FromStatus")
+                        .HasColumnType("int");
 
                     b.Property<bool>("IsPublic")
                         .HasColumnType("bit");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<byte[]>("Reason")
+                        .HasColumnType("varbinary(max)");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
-                    b.HasKey("Id");
+                    b.Property<int?>("ToStatus")
+                        .HasColumnType("int");
 
-                    b.HasIndex("ComplaintId", "At");
+                    b.HasKey("ComplaintId", "Seq");
+
+                    b.HasIndex("CommandId")
+                        .IsUnique()
+                        .HasFilter("[CommandId] IS NOT NULL");
 
                     b.ToTable("case_timeline", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.CaseQueue", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("DesignatedContactId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("SupervisorIds")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("queue", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.ClockFiring", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FiredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Percent")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId", "Kind", "Percent", "DueAt")
+                        .IsUnique();
+
+                    b.ToTable("clock_firing", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.RoutingRuleSet", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("routing_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.StaffAgent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Languages")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("QueueIds")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("agent", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.AgentAbsence", b =>
+                {
+                    b.HasOne("Complaints.Routing.Data.StaffAgent", null)
+                        .WithMany("Absences")
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Complaints.Routing.Data.CaseHistoryEntry", b =>
@@ -218,6 +574,11 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
             modelBuilder.Entity("Complaints.Routing.Data.Case", b =>
                 {
                     b.Navigation("Timeline");
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.StaffAgent", b =>
+                {
+                    b.Navigation("Absences");
                 });
 #pragma warning restore 612, 618
         }

@@ -98,6 +98,30 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.ToTable("event_log", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Routing.Data.AgentAbsence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentId");
+
+                    b.ToTable("agent_absence", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Routing.Data.Case", b =>
                 {
                     b.Property<Guid>("ComplaintId")
@@ -110,6 +134,21 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.Property<long?>("AcknowledgedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("AmountInDispute")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssigneeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AwaitingApproval")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Category")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -118,25 +157,90 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.Property<int>("Channel")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("CompensationAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompensationCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ComplainantKind")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Confidential")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("CorrectiveAction")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DesignatedContactId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EntryCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EscalationTier")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinalResponseDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinalResponseSentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Findings")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("FirstRespondedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstResponseBy")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("HasContact")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("InformationDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("InformationRequestEntryId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextDeadline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("NonMonetaryRelief")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("OpenedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Outcome")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
                         .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProposedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QueueId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("ReceivedAt")
@@ -147,24 +251,135 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("RefundAmount")
+                        .HasPrecision(19, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RefundCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RemedyApology")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RemedyExplanation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ReopenRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ResolutionApproved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("ResolutionSummary")
+                        .HasColumnType("BLOB");
+
                     b.Property<long?>("ResolveBy")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RootCause")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RootCauseDetail")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SeverityOverridden")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceOutcome")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("StatutoryAcknowledgeBy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("StatutoryExtended")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subcategory")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .HasColumnType("BLOB");
+
                     b.HasKey("ComplaintId");
+
+                    b.HasIndex("NextDeadline");
 
                     b.HasIndex("Reference")
                         .IsUnique();
 
+                    b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("QueueId", "Status");
+
                     b.ToTable("case", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.CaseClock", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Breached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastPercentFired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Pausable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PausedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StoppedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId", "Kind")
+                        .IsUnique();
+
+                    b.HasIndex("StoppedAt", "DueAt");
+
+                    b.ToTable("case_clock", (string)null);
                 });
 
             modelBuilder.Entity("Complaints.Routing.Data.CaseHistoryEntry", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Seq")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Actor")
@@ -175,26 +390,160 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("ComplaintId")
+                    b.Property<string>("CommandId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Detail")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Detail")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("FromStatus")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsPublic")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Reason")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
+                    b.Property<int?>("ToStatus")
+                        .HasColumnType("INTEGER");
 
-                    b.HasIndex("ComplaintId", "At");
+                    b.HasKey("ComplaintId", "Seq");
+
+                    b.HasIndex("CommandId")
+                        .IsUnique();
 
                     b.ToTable("case_timeline", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.CaseQueue", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DesignatedContactId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SupervisorIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("queue", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.ClockFiring", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Percent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComplaintId", "Kind", "Percent", "DueAt")
+                        .IsUnique();
+
+                    b.ToTable("clock_firing", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.RoutingRuleSet", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("routing_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.StaffAgent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Languages")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QueueIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("agent", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.AgentAbsence", b =>
+                {
+                    b.HasOne("Complaints.Routing.Data.StaffAgent", null)
+                        .WithMany("Absences")
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Complaints.Routing.Data.CaseHistoryEntry", b =>
@@ -209,6 +558,11 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
             modelBuilder.Entity("Complaints.Routing.Data.Case", b =>
                 {
                     b.Navigation("Timeline");
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.StaffAgent", b =>
+                {
+                    b.Navigation("Absences");
                 });
 #pragma warning restore 612, 618
         }
