@@ -29,8 +29,14 @@ public class ComplaintJourneyTests(PlatformFixture fixture)
 
         Assert.Equal(complaint.Reference, view.GetProperty("reference").GetString());
         var receivedAt = view.GetProperty("receivedAt").GetDateTimeOffset();
-        Assert.Equal(receivedAt.AddHours(24), view.GetProperty("acknowledgeBy").GetDateTimeOffset());
-        Assert.Equal(receivedAt.AddDays(56), view.GetProperty("resolveBy").GetDateTimeOffset());
+        // The default policy counts business days in the jurisdiction's calendar (Policies/clocks.json): acknowledge within
+        // one business day, resolve within 40; UK FCA's statutory final response is due 8 weeks after receipt.
+        var acknowledgeBy = view.GetProperty("acknowledgeBy").GetDateTimeOffset();
+        Assert.InRange(acknowledgeBy, receivedAt.AddHours(1), receivedAt.AddDays(5));
+        Assert.InRange(view.GetProperty("resolveBy").GetDateTimeOffset(), receivedAt.AddDays(54), receivedAt.AddDays(64));
+        Assert.InRange(view.GetProperty("finalResponseDue").GetDateTimeOffset(), receivedAt.AddDays(55), receivedAt.AddDays(57));
+        Assert.False(string.IsNullOrEmpty(view.GetProperty("nextStep").GetString()));
+        Assert.False(string.IsNullOrEmpty(view.GetProperty("resumeToken").GetString()));
         Assert.Empty(view.GetProperty("unavailable").EnumerateArray());
         var titles = view.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("title").GetString()).ToList();
         Assert.Equal(["Complaint received", "Case opened", "Acknowledgement sent"], titles);
