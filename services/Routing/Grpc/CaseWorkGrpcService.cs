@@ -1,4 +1,6 @@
+using Complaints.Routing.Directory;
 using Complaints.Routing.Domain;
+using Complaints.Routing.Watch;
 using Complaints.Routing.V1;
 using Complaints.ServiceDefaults.Auth;
 using Grpc.Core;
@@ -8,8 +10,14 @@ namespace Complaints.Routing.Grpc;
 
 /// <summary>Staff operations on cases; the actor is the caller's token subject.</summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class CaseWorkGrpcService(CaseWork work) : CaseWorkService.CaseWorkServiceBase
+public sealed class CaseWorkGrpcService(CaseWork work, CaseListQuery list, CaseWatch watch) : CaseWorkService.CaseWorkServiceBase
 {
+    public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context) =>
+        list.ListAsync(request, context.GetHttpContext().User, context.CancellationToken);
+
+    public override Task WatchCase(WatchCaseRequest request, IServerStreamWriter<CaseChange> responseStream, ServerCallContext context) =>
+        watch.WatchStaffAsync(request.Reference, request.ResumeToken, context.GetHttpContext().User, responseStream, context.CancellationToken);
+
     public override Task<CaseSummary> AssignCase(AssignCaseRequest request, ServerCallContext context) =>
         work.AssignAsync(request, context.GetHttpContext().User, context.CancellationToken);
 

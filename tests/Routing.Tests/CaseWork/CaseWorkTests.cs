@@ -474,4 +474,48 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
 
         Assert.Equal(1, await host.QueryAsync(db => db.Cases.Where(c => c.ComplaintId == id).Select(c => c.EscalationTier).FirstAsync()));
     }
+
+    [Fact]
+    public async Task WatchCase_Staff_ReplaysThenPushesInternalNoteLive()
+    {
+        var e = await InvestigatingAsync();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var call = host.Work().WatchCase(new WatchCaseRequest { Reference = e.Reference }, cancellationToken: cancel.Token);
+        var replayed = new List<CaseChange>();
+        while (replayed.Count < 3 && await call.ResponseStream.MoveNext(cancel.Token))
+        {
+            replayed.Add(call.ResponseStream.Current);
+        }
+
+        await host.Work().AddNoteAsync(new AddNoteRequest { Reference = e.Reference, Text = "Live note." });
+        CaseChange live;
+        do
+        {
+            Assert.True(await call.ResponseStream.MoveNext(cancel.Token));
+            live = call.ResponseStream.Current;
+        }
+        while (live.Title != "Internal note");
+
+        Assert.Equal("Complaint received", replayed[0].Title);
+        Assert.Equal("Live note.", live.Detail);
+        Assert.False(live.Public);
+        Assert.Equal("agent-1", live.Actor);
+    }
+
+    [Fact]
+    public async Task ListCases_MineAfterTakingACase_ListsItWithItsSummary()
+    {
+        var e = await host.OpenCaseAsync();
+        var taker = "agent-" + Guid.NewGuid().ToString("N")[..6];
+        await new DirectoryService.DirectoryServiceClient(host.Channel(host.StaffToken("admin-1", Roles.Admin)))
+            .UpsertAgentAsync(new Agent { Id = taker, DisplayName = "Taker", Languages = { "en" }, Capacity = 10, Active = true, QueueIds = { "general" } });
+
+        await host.Work(taker).AssignCaseAsync(new AssignCaseRequest { Reference = e.Reference, AssigneeId = taker });
+        var mine = await host.Work(taker).ListCasesAsync(new ListCasesRequest { Mine = true });
+
+        var listed = Assert.Single(mine.Cases);
+        Assert.Equal(e.Reference, listed.Reference);
+        Assert.Equal(taker, listed.AssigneeId);
+        Assert.NotNull(listed.NextDeadline);
+    }
 }
