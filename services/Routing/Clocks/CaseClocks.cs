@@ -206,8 +206,8 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
         c.StatutoryExtended = true;
         Mirror(db, c, clocks);
         journal.Record(db, c, EntryKinds.Deadline, "Final response deadline extended", CaseJournal.System,
-            Detail(c, $"We need more time to answer your complaint ({rule.Extension}). We will send our final response by {Format(clock.DueAt)} instead of {Format(previous)}."),
-            isPublic: true, at: at);
+            Detail(c, $"{rule.Extension}: the final response is now due by {Format(clock.DueAt)} instead of {Format(previous)}."),
+            at: at);
         return (previous, clock.DueAt);
     }
 

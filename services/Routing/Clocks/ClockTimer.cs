@@ -193,20 +193,24 @@ public sealed class ClockTimer(IServiceScopeFactory scopes, CaseJournal journal,
                 AssigneeId = c.AssigneeId ?? "",
                 QueueId = c.QueueId ?? "",
             });
-            c.EscalationTier++;
-            journal.Record(db, c, EntryKinds.Escalation, $"Escalated to tier {c.EscalationTier}", CaseJournal.System,
-                c.WrappedKey is null ? null : $"The {CaseClocks.Name(clock.Kind)} deadline ({clock.DueAt:yyyy-MM-dd HH:mm} UTC) was missed.", at: now);
-            journal.Append(db, c, new CaseEscalated
+            // Escalation tiers stop at the configured maximum; the breach itself is still announced.
+            if (c.EscalationTier < configuration.GetValue("Routing:Resolution:MaxEscalationTier", 3))
             {
-                ComplaintId = c.ComplaintId.ToString(),
-                Reference = c.Reference,
-                Tier = c.EscalationTier,
-                Clock = kind,
-                Actor = CaseJournal.System,
-                At = Timestamp.FromDateTimeOffset(now),
-                QueueId = c.QueueId ?? "",
-                AssigneeId = c.AssigneeId ?? "",
-            });
+                c.EscalationTier++;
+                journal.Record(db, c, EntryKinds.Escalation, $"Escalated to tier {c.EscalationTier}", CaseJournal.System,
+                    c.WrappedKey is null ? null : $"The {CaseClocks.Name(clock.Kind)} deadline ({clock.DueAt:yyyy-MM-dd HH:mm} UTC) was missed.", at: now);
+                journal.Append(db, c, new CaseEscalated
+                {
+                    ComplaintId = c.ComplaintId.ToString(),
+                    Reference = c.Reference,
+                    Tier = c.EscalationTier,
+                    Clock = kind,
+                    Actor = CaseJournal.System,
+                    At = Timestamp.FromDateTimeOffset(now),
+                    QueueId = c.QueueId ?? "",
+                    AssigneeId = c.AssigneeId ?? "",
+                });
+            }
         }
         return await SaveAsync(db, clock, percent, announced: true, ct);
     }

@@ -163,6 +163,11 @@ public sealed class CaseRouter(CaseJournal journal, TimeProvider clock, ILogger<
 /// <summary>Confidential cases are visible only to the assigned handler, the queue's supervisors, supervisors and admins.</summary>
 public static class CaseVisibility
 {
+    /// <summary>A supervisor or admin, or a supervisor of the case's queue in the directory.</summary>
+    public static bool IsSupervisorOf(ClaimsPrincipal user, Case c) =>
+        user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)
+        || (c.QueueId is not null && user.SupervisedQueues().Contains(c.QueueId));
+
     public static bool CanSee(ClaimsPrincipal user, Case c) =>
         !c.Confidential
         || user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)

@@ -23,7 +23,8 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
     protected override async Task HandleAsync(ComplaintReceived e, EventEnvelope envelope, RoutingDbContext db, CancellationToken ct)
     {
         var id = Guid.Parse(e.ComplaintId);
-        if (await db.Cases.AnyAsync(c => c.ComplaintId == id, ct))
+        // Already opened, possibly earlier in this same batch (not yet saved).
+        if (db.Cases.Local.Any(c => c.ComplaintId == id) || await db.Cases.AnyAsync(c => c.ComplaintId == id, ct))
         {
             return;
         }
@@ -97,7 +98,10 @@ public sealed class AcknowledgeOnNotificationDelivered(CaseJournal journal, Case
 {
     protected override async Task HandleAsync(NotificationDelivered e, EventEnvelope envelope, RoutingDbContext db, CancellationToken ct)
     {
-        if (e.Kind != MessageKind.Acknowledgement || e.Status != DeliveryStatus.Delivered || !Guid.TryParse(e.ComplaintId, out var id))
+        // NOT_APPLICABLE: an anonymous complaint (or one without an address) got its reference and timeline on
+        // submission, which is its acknowledgement; without this its acknowledgement clocks would always breach.
+        if (e.Kind != MessageKind.Acknowledgement || e.Status is not (DeliveryStatus.Delivered or DeliveryStatus.NotApplicable)
+            || !Guid.TryParse(e.ComplaintId, out var id))
         {
             return;
         }
@@ -110,7 +114,9 @@ public sealed class AcknowledgeOnNotificationDelivered(CaseJournal journal, Case
         c.AcknowledgedAt = at;
         await clocks.StopAsync(db, c, ClockKind.SlaAcknowledge, at, ct);
         await clocks.StopAsync(db, c, ClockKind.StatutoryAcknowledge, at, ct);
-        const string detail = "We have sent you an acknowledgement with your reference and our timeline.";
+        var detail = e.Status == DeliveryStatus.Delivered
+            ? "We have sent you an acknowledgement with your reference and our timeline."
+            : "Your reference and our timeline were given to you when you submitted your complaint.";
         if (c.Status == (int)CaseStatus.Received)
         {
             journal.Transition(db, c, CaseStatus.Acknowledged, "acknowledge", CaseJournal.System, "Acknowledgement sent", detail, at: at);

@@ -31,11 +31,8 @@ public sealed class CaseText(byte[] masterKey)
             {
                 return null;
             }
-            if (key is null)
-            {
-                throw new PreconditionException("This case's complainant was erased: nothing more can be written about them.");
-            }
-            return SealedBox.Seal(key, Encoding.UTF8.GetBytes(value), SealedBox.Aad(owner, field));
+            // After an erasure nothing is stored: the entry keeps its title, kind and actor only.
+            return key is null ? null : SealedBox.Seal(key, Encoding.UTF8.GetBytes(value), SealedBox.Aad(owner, field));
         }
 
         public string? Read(byte[]? cipher, string field) =>

@@ -43,8 +43,9 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         var v = new Validator();
         var reason = Optional(v, "reason", request.Reason, ReasonMax);
         v.ThrowIfInvalid();
-        journal.Transition(db, c, CaseStatus.InInvestigation, "start investigating", actor, "Investigation started",
-            "We are looking into your complaint.", reason: reason);
+        EnsureMayAct(user, c, actor);
+        await MoveAsync(c, CaseStatus.InInvestigation, "start investigating", actor, "Investigation started",
+            "We are looking into your complaint.", reason: reason, ct: ct);
         return await SaveAsync(c, ct);
     }
 
@@ -54,6 +55,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         var v = new Validator();
         var text = v.Text("text", request.Text, 1, TextMax);
         v.ThrowIfInvalid();
+        EnsureNotErased(c);
         journal.Record(db, c, EntryKinds.Note, "Internal note", actor, text);
         return await SaveAsync(c, ct);
     }
@@ -64,7 +66,9 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         var v = new Validator();
         var text = v.Text("text", request.Text, 1, TextMax);
         v.ThrowIfInvalid();
+        EnsureMayAct(user, c, actor);
         EnsureOpen(c, "post an update on");
+        EnsureNotErased(c);
         var entry = journal.Record(db, c, EntryKinds.PublicUpdate, "Update from your handler", actor, text, isPublic: true);
         await FirstResponseAsync(c, ct);
         journal.Append(db, c, new PublicUpdatePosted
@@ -84,9 +88,11 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
             v.Add("respondWithinDays", "must be between 1 and 90 (0: the default)");
         }
         v.ThrowIfInvalid();
+        EnsureMayAct(user, c, actor);
+        EnsureNotErased(c);
         var now = Now;
-        var entry = journal.Transition(db, c, CaseStatus.AwaitingComplainant, "request information on", actor,
-            "Information requested", question);
+        var entry = await MoveAsync(c, CaseStatus.AwaitingComplainant, "request information on", actor,
+            "Information requested", question, ct: ct);
         c.InformationRequestEntryId = entry.Seq;
         c.InformationDueAt = now.AddDays(request.RespondWithinDays > 0 ? request.RespondWithinDays : Policy.DefaultRespondWithinDays);
         await clocks.PauseSlaAsync(db, c, now, ct);
@@ -144,6 +150,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
             v.Add("remedy", "a complaint not upheld carries no refund or compensation (record a goodwill payment as partly upheld)");
         }
         v.ThrowIfInvalid();
+        EnsureMayAct(user, c, actor);
         CaseStateMachine.Ensure((CaseStatus)c.Status, CaseStatus.ResolutionProposed, "propose a resolution for");
         if (c.RootCause is null)
         {
@@ -161,9 +168,9 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         c.ResolutionApproved = false;
         c.ApprovedBy = null;
         c.AwaitingApproval = NeedsApproval(c);
-        journal.Transition(db, c, CaseStatus.ResolutionProposed, "propose a resolution for", actor,
+        await MoveAsync(c, CaseStatus.ResolutionProposed, "propose a resolution for", actor,
             c.AwaitingApproval ? $"Resolution proposed ({ProtoEnums.Name(request.Outcome)}), awaiting approval" : $"Resolution proposed ({ProtoEnums.Name(request.Outcome)})",
-            summary, isPublic: false);
+            summary, isPublic: false, ct: ct);
         return await SaveAsync(c, ct);
     }
 
@@ -173,9 +180,9 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         var v = new Validator();
         var comment = request.Approve ? Optional(v, "comment", request.Comment, ReasonMax) : v.Text("comment", request.Comment, 1, ReasonMax);
         v.ThrowIfInvalid();
-        if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        if (!CaseVisibility.IsSupervisorOf(user, c))
         {
-            throw new ForbiddenException("Only a supervisor or an admin can approve or reject a resolution.");
+            throw new ForbiddenException("Only a supervisor (of this case's queue, or any supervisor or admin) can approve or reject a resolution.");
         }
         if ((CaseStatus)c.Status != CaseStatus.ResolutionProposed || !c.AwaitingApproval)
         {
@@ -194,7 +201,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         }
         else
         {
-            journal.Transition(db, c, CaseStatus.InInvestigation, "reject the resolution of", actor, "Resolution rejected", comment, isPublic: false);
+            await MoveAsync(c, CaseStatus.InInvestigation, "reject the resolution of", actor, "Resolution rejected", comment, isPublic: false, ct: ct);
         }
         return await SaveAsync(c, ct);
     }
@@ -214,8 +221,9 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         var v = new Validator();
         var text = v.Text("text", request.Text, 1, TextMax);
         v.ThrowIfInvalid();
+        EnsureMayAct(user, c, actor);
         CaseStateMachine.Ensure((CaseStatus)c.Status, CaseStatus.Resolved, "send the final response for");
-        if (NeedsApproval(c) && !c.ResolutionApproved)
+        if (c.AwaitingApproval || (NeedsApproval(c) && !c.ResolutionApproved))
         {
             throw new PreconditionException("This resolution needs a supervisor's approval before the final response can be sent.");
         }
@@ -231,8 +239,8 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         }
         var withinSla = await clocks.WithinAsync(db, c, ClockKind.SlaResolve, now, ct);
         var withinStatutory = await clocks.WithinAsync(db, c, ClockKind.StatutoryFinalResponse, now, ct);
-        var entry = journal.Transition(db, c, CaseStatus.Resolved, "send the final response for", actor,
-            summary ? "Summary resolution sent" : "Final response sent", text, kindOverride: EntryKinds.FinalResponse);
+        var entry = await MoveAsync(c, CaseStatus.Resolved, "send the final response for", actor,
+            summary ? "Summary resolution sent" : "Final response sent", text, kind: EntryKinds.FinalResponse, ct: ct);
         c.FinalResponseSentAt = now;
         c.ResolvedAt = now;
         await FirstResponseAsync(c, ct);
@@ -270,6 +278,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         var reason = Optional(v, "reason", request.Reason, ReasonMax);
         v.ThrowIfInvalid();
         // Staff close a resolved case; an open case ends only by the complainant's withdrawal.
+        EnsureMayAct(user, c, actor);
         CaseStateMachine.EnsureIn((CaseStatus)c.Status, "close", CaseStatus.Resolved);
         await CloseCaseAsync(c, actor, reason, withdrawn: false, commandId: null, ct);
         return await SaveAsync(c, ct);
@@ -281,9 +290,10 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         var v = new Validator();
         var reason = v.Text("reason", request.Reason, 1, ReasonMax);
         v.ThrowIfInvalid();
+        EnsureMayAct(user, c, actor);
         var now = Now;
-        journal.Transition(db, c, CaseStatus.Reopened, "reopen", actor, "Complaint reopened",
-            "We have reopened your complaint and will review it again.", reason: reason);
+        await MoveAsync(c, CaseStatus.Reopened, "reopen", actor, "Complaint reopened",
+            "We have reopened your complaint and will review it again.", reason: reason, ct: ct);
         c.Outcome = (int)Outcome.Unspecified;
         c.AwaitingApproval = false;
         c.ResolutionApproved = false;
@@ -334,8 +344,17 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         v.ThrowIfInvalid();
         EnsureOpen(c, "change the severity of");
         var previous = (Severity)c.Severity;
+        if (request.Severity < previous && !CaseVisibility.IsSupervisorOf(user, c))
+        {
+            throw new ForbiddenException("Only a supervisor can lower a case's severity.");
+        }
         c.Severity = (int)request.Severity;
         c.SeverityOverridden = true;
+        if ((CaseStatus)c.Status == CaseStatus.ResolutionProposed && !c.ResolutionApproved && NeedsApproval(c))
+        {
+            // A higher severity can make a pending proposal need approval; a lower one never cancels a pending approval.
+            c.AwaitingApproval = true;
+        }
         journal.Record(db, c, EntryKinds.Severity, $"Severity {ProtoEnums.Name(previous)} → {ProtoEnums.Name(request.Severity)}", actor, reason: reason);
         journal.Append(db, c, new SeverityAssessed
         {
@@ -350,12 +369,14 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         var v = new Validator();
         var reason = v.Text("reason", request.Reason, 1, ReasonMax);
         v.ThrowIfInvalid();
+        EnsureMayAct(user, c, actor);
         EnsureOpen(c, "extend the deadline of");
         var now = Now;
         var (previous, due) = await clocks.ExtendStatutoryAsync(db, c, now, ct);
         c.StatutoryExtended = true;
+        // The holding reply: the reason for the delay and the new date (PSD2 requires both).
         journal.Record(db, c, EntryKinds.Deadline, "We need more time", actor,
-            $"We need more time to investigate your complaint fully. We will send you our final response by {due:yyyy-MM-dd}.",
+            $"We need more time to answer your complaint: {reason} We will send you our final response by {due:yyyy-MM-dd}.",
             isPublic: true, reason: reason);
         journal.Append(db, c, new StatutoryDeadlineExtended
         {
@@ -365,18 +386,47 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         return await SaveAsync(c, ct);
     }
 
+    /// <summary>
+    /// Every status change goes through here, so leaving a state undoes what the state set up: leaving
+    /// AWAITING_COMPLAINANT resumes the paused SLA clocks and clears the request; leaving RESOLUTION_PROPOSED for
+    /// anything but RESOLVED drops the proposal and its approval.
+    /// </summary>
+    internal async Task<CaseHistoryEntry> MoveAsync(Case c, CaseStatus to, string action, string actor, string title,
+        string? detail = null, bool isPublic = true, string? reason = null, string? commandId = null,
+        string kind = EntryKinds.Transition, CancellationToken ct = default)
+    {
+        var from = (CaseStatus)c.Status;
+        var now = Now;
+        var entry = journal.Transition(db, c, to, action, actor, title, detail, isPublic, reason, now, commandId, kind);
+        if (from == CaseStatus.AwaitingComplainant && to != CaseStatus.AwaitingComplainant)
+        {
+            c.InformationRequestEntryId = null;
+            c.InformationDueAt = null;
+            await clocks.ResumeSlaAsync(db, c, now, ct);
+        }
+        if (from == CaseStatus.ResolutionProposed && to is not (CaseStatus.Resolved or CaseStatus.ResolutionProposed))
+        {
+            c.AwaitingApproval = false;
+            c.ResolutionApproved = false;
+            c.ApprovedBy = null;
+            c.ProposedBy = null;
+            c.Outcome = (int)Outcome.Unspecified;
+        }
+        return entry;
+    }
+
     /// <summary>Closes the case (resolved, or withdrawn by the complainant): every clock stops, CaseClosed goes on the feed.</summary>
     internal async Task CloseCaseAsync(Case c, string actor, string? reason, bool withdrawn, string? commandId, CancellationToken ct)
     {
         var now = Now;
+        await MoveAsync(c, CaseStatus.Closed, withdrawn ? "withdraw" : "close", actor,
+            withdrawn ? "Complaint withdrawn" : "Case closed",
+            withdrawn ? "You withdrew your complaint. It is now closed." : "Your complaint is now closed.",
+            reason: reason, commandId: commandId, ct: ct);
         if (withdrawn)
         {
             c.Outcome = (int)Outcome.Withdrawn;
         }
-        journal.Transition(db, c, CaseStatus.Closed, withdrawn ? "withdraw" : "close", actor,
-            withdrawn ? "Complaint withdrawn" : "Case closed",
-            withdrawn ? "You withdrew your complaint. It is now closed." : "Your complaint is now closed.",
-            reason: reason, commandId: commandId);
         c.ClosedAt = now;
         await clocks.StopAllAsync(db, c, now, ct);
         journal.Append(db, c, new CaseClosed
@@ -421,6 +471,24 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
     {
         await db.SaveChangesAsync(ct);
         return CaseQueries.SummaryOf(c);
+    }
+
+    /// <summary>An assigned case is worked by its handler, or by a supervisor of it; an unassigned one by any staff member who can see it.</summary>
+    private static void EnsureMayAct(ClaimsPrincipal user, Case c, string actor)
+    {
+        if (c.AssigneeId is { } handler && handler != actor && !CaseVisibility.IsSupervisorOf(user, c))
+        {
+            throw new ForbiddenException($"This case is assigned to {handler}; ask a supervisor to reassign it.");
+        }
+    }
+
+    /// <summary>After an erasure nothing more is written about the person; the case can still be resolved and closed.</summary>
+    private static void EnsureNotErased(Case c)
+    {
+        if (c.WrappedKey is null)
+        {
+            throw new PreconditionException("This case's complainant was erased: nothing more can be written about them.");
+        }
     }
 
     private static void EnsureOpen(Case c, string action) =>

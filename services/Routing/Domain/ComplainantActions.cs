@@ -1,5 +1,4 @@
 using Complaints.Common.V1;
-using Complaints.Routing.Clocks;
 using Complaints.Routing.Data;
 using Complaints.Routing.V1;
 using Complaints.ServiceDefaults.Errors;
@@ -12,7 +11,7 @@ namespace Complaints.Routing.Domain;
 /// The complainant's own actions, verified by Intake and forwarded as commands. Each command's id is stored on
 /// the entry it creates (a unique column), so a retried command is applied once, even when two copies race.
 /// </summary>
-public sealed class ComplainantActions(RoutingDbContext db, CaseJournal journal, CaseClocks clocks, CaseWork work)
+public sealed class ComplainantActions(RoutingDbContext db, CaseJournal journal, CaseWork work)
 {
     public Task<ComplainantActionResponse> AnswerAsync(ComplainantActionRequest request, CancellationToken ct) =>
         ApplyAsync(request, requireText: request.AttachmentIds.Count == 0, async (c, text, at) =>
@@ -21,11 +20,9 @@ public sealed class ComplainantActions(RoutingDbContext db, CaseJournal journal,
             {
                 throw new PreconditionException("There is no open request for information on this complaint.");
             }
-            journal.Transition(db, c, CaseStatus.InInvestigation, "answer a request for information on", Complainant,
-                "Your answer was received", Describe(text, request.AttachmentIds.Count), at: at, commandId: request.CommandId);
-            c.InformationRequestEntryId = null;
-            c.InformationDueAt = null;
-            await clocks.ResumeSlaAsync(db, c, at, ct);
+            // Leaving AWAITING_COMPLAINANT resumes the SLA clocks and clears the request.
+            await work.MoveAsync(c, CaseStatus.InInvestigation, "answer a request for information on", Complainant,
+                "Your answer was received", Describe(text, request.AttachmentIds.Count), commandId: request.CommandId, ct: ct);
             Responded(c, "answer", request, at);
         }, ct);
 

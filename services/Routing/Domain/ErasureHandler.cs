@@ -15,7 +15,10 @@ public sealed class DestroyCaseKeyOnComplainantErased(CaseJournal journal, ILogg
 {
     protected override async Task HandleAsync(ComplainantErased e, EventEnvelope envelope, RoutingDbContext db, CancellationToken ct)
     {
-        if (!Guid.TryParse(e.ComplaintId, out var id) || await db.Cases.FirstOrDefaultAsync(x => x.ComplaintId == id, ct) is not { } c || c.WrappedKey is null)
+        // The case may have been opened earlier in the same batch, not yet saved: look there first.
+        if (!Guid.TryParse(e.ComplaintId, out var id)
+            || (db.Cases.Local.FirstOrDefault(x => x.ComplaintId == id) ?? await db.Cases.FirstOrDefaultAsync(x => x.ComplaintId == id, ct)) is not { } c
+            || c.WrappedKey is null)
         {
             return;
         }

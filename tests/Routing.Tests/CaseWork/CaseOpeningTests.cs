@@ -108,7 +108,6 @@ public sealed class CaseOpeningTests(RoutingHost host) : IClassFixture<RoutingHo
 
     [Theory]
     [InlineData(MessageKind.Acknowledgement, DeliveryStatus.Failed)]
-    [InlineData(MessageKind.Acknowledgement, DeliveryStatus.NotApplicable)]
     [InlineData(MessageKind.PublicUpdate, DeliveryStatus.Delivered)]
     public async Task NotificationDelivered_OtherKindOrStatus_NotAcknowledged(MessageKind kind, DeliveryStatus status)
     {
@@ -119,6 +118,48 @@ public sealed class CaseOpeningTests(RoutingHost host) : IClassFixture<RoutingHo
         var c = await CaseAsync(e.ComplaintId);
         Assert.Equal((int)CaseStatus.Received, c.Status);
         Assert.Null(c.AcknowledgedAt);
+    }
+
+    [Fact]
+    public async Task NotificationDelivered_AcknowledgementNotApplicable_AcknowledgedAtSubmission()
+    {
+        var e = await host.OpenCaseAsync();
+
+        await host.DeliverAsync(Delivered(e.ComplaintId, status: DeliveryStatus.NotApplicable), Sources.Notifications, e.ComplaintId);
+
+        var c = await CaseAsync(e.ComplaintId);
+        Assert.Equal((int)CaseStatus.Acknowledged, c.Status);
+        var clock = await host.QueryAsync(db => db.Set<CaseClock>().SingleAsync(k => k.ComplaintId == c.ComplaintId && k.Kind == (int)ClockKind.SlaAcknowledge));
+        Assert.NotNull(clock.StoppedAt);
+    }
+
+    [Fact]
+    public async Task ComplaintErased_SameBatchAsReceived_CaseKeyDestroyed()
+    {
+        var e = new ComplaintReceived
+        {
+            ComplaintId = Guid.NewGuid().ToString(), Reference = Envelopes.NewReference(), Channel = Channel.Web, Category = "billing",
+            Jurisdiction = Jurisdiction.UkFca, PreferredLanguage = "en", HasContact = true,
+            ReceivedAt = Timestamp.FromDateTimeOffset(host.Clock.GetUtcNow()),
+        };
+
+        await host.DeliverBatchAsync(Sources.Intake, e, new ComplainantErased { ComplaintId = e.ComplaintId, Reference = e.Reference });
+
+        var c = await CaseAsync(e.ComplaintId);
+        Assert.Null(c.WrappedKey);
+    }
+
+    [Fact]
+    public async Task NotificationDelivered_AfterErasure_StillAcknowledged()
+    {
+        var e = await host.OpenCaseAsync();
+        await host.DeliverAsync(new ComplainantErased { ComplaintId = e.ComplaintId, Reference = e.Reference }, Sources.Intake, e.ComplaintId);
+
+        await host.DeliverAsync(Delivered(e.ComplaintId), Sources.Notifications, e.ComplaintId);
+
+        var c = await CaseAsync(e.ComplaintId);
+        Assert.Equal((int)CaseStatus.Acknowledged, c.Status);
+        Assert.Null(c.Timeline.OrderBy(t => t.Seq).Last().Detail);
     }
 
     [Fact]

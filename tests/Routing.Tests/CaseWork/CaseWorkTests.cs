@@ -15,6 +15,16 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
     private const string FosWording =
         "If you are not satisfied you may refer your complaint to the Financial Ombudsman Service within six months of this letter.";
 
+    /// <summary>An agent in a queue of their own, so the default rules never hand them other tests' cases.</summary>
+    private async Task<(string Agent, string Queue)> NewAgentAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var directory = new DirectoryService.DirectoryServiceClient(host.Channel(host.StaffToken("admin-1", Roles.Admin)));
+        await directory.UpsertQueueAsync(new Queue { Id = "q-" + suffix, Name = "Side queue " + suffix });
+        await directory.UpsertAgentAsync(new Agent { Id = "agent-" + suffix, DisplayName = "Agent " + suffix, Languages = { "en" }, Capacity = 10, Active = true, QueueIds = { "q-" + suffix } });
+        return ("agent-" + suffix, "q-" + suffix);
+    }
+
     private async Task<ComplaintReceived> InvestigatingAsync(Jurisdiction jurisdiction = Jurisdiction.UkFca)
     {
         var e = await host.OpenCaseAsync(jurisdiction);
@@ -503,19 +513,93 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
     }
 
     [Fact]
-    public async Task ListCases_MineAfterTakingACase_ListsItWithItsSummary()
+    public async Task ListCases_MineAfterAssignment_ListsItWithItsSummary()
     {
         var e = await host.OpenCaseAsync();
-        var taker = "agent-" + Guid.NewGuid().ToString("N")[..6];
-        await new DirectoryService.DirectoryServiceClient(host.Channel(host.StaffToken("admin-1", Roles.Admin)))
-            .UpsertAgentAsync(new Agent { Id = taker, DisplayName = "Taker", Languages = { "en" }, Capacity = 10, Active = true, QueueIds = { "general" } });
+        var (taker, queue) = await NewAgentAsync();
 
-        await host.Work(taker).AssignCaseAsync(new AssignCaseRequest { Reference = e.Reference, AssigneeId = taker });
+        await host.Work("sup-1", Roles.Supervisor).AssignCaseAsync(new AssignCaseRequest { Reference = e.Reference, QueueId = queue, AssigneeId = taker });
         var mine = await host.Work(taker).ListCasesAsync(new ListCasesRequest { Mine = true });
 
         var listed = Assert.Single(mine.Cases);
         Assert.Equal(e.Reference, listed.Reference);
         Assert.Equal(taker, listed.AssigneeId);
         Assert.NotNull(listed.NextDeadline);
+    }
+
+    [Fact]
+    public async Task StartInvestigation_WhileAwaitingComplainant_ResumesSlaAndClearsTheRequest()
+    {
+        var e = await InvestigatingAsync();
+        await host.Work().RequestInformationAsync(new RequestInformationRequest { Reference = e.Reference, Question = "Receipt?" });
+
+        await host.Work().StartInvestigationAsync(new CaseActionRequest { Reference = e.Reference, Reason = "Found the receipt ourselves." });
+
+        var c = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
+        Assert.DoesNotContain(c.Clocks, k => k.Paused);
+        var view = await host.Views().GetPublicCaseViewAsync(new GetPublicCaseViewRequest { ComplaintId = e.ComplaintId });
+        Assert.Equal("", view.InformationRequested);
+        Assert.Null(view.InformationDue);
+    }
+
+    [Fact]
+    public async Task OverrideSeverity_LoweringWhileApprovalPending_AgentForbiddenAndApprovalStillNeeded()
+    {
+        var e = await InvestigatingAsync();
+        await host.Work().OverrideSeverityAsync(new OverrideSeverityRequest { Reference = e.Reference, Severity = Severity.High, Reason = "Vulnerable." });
+        var work = host.Work();
+        await work.RecordFindingsAsync(new RecordFindingsRequest { Reference = e.Reference, Findings = "f", RootCause = "staff_error" });
+        var proposed = await work.ProposeResolutionAsync(new ProposeResolutionRequest { Reference = e.Reference, Outcome = Outcome.Upheld, Summary = "s" });
+
+        var byAgent = await Assert.ThrowsAsync<RpcException>(() => work.OverrideSeverityAsync(
+            new OverrideSeverityRequest { Reference = e.Reference, Severity = Severity.Low, Reason = "Not so bad." }).ResponseAsync);
+        await host.Work("sup-1", Roles.Supervisor).OverrideSeverityAsync(new OverrideSeverityRequest { Reference = e.Reference, Severity = Severity.Low, Reason = "Reassessed." });
+        var send = await Assert.ThrowsAsync<RpcException>(() => work.SendFinalResponseAsync(new SendFinalResponseRequest { Reference = e.Reference, Text = FosWording }).ResponseAsync);
+
+        Assert.True(proposed.AwaitingApproval);
+        Assert.Equal(StatusCode.PermissionDenied, byAgent.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, send.StatusCode);
+        Assert.Contains("approval", send.Status.Detail);
+    }
+
+    [Fact]
+    public async Task RequestInformation_OnAProposal_DropsTheProposalAndItsApproval()
+    {
+        var e = await ProposedAsync(refund: "5000");
+
+        var summary = await host.Work().RequestInformationAsync(new RequestInformationRequest { Reference = e.Reference, Question = "Which account?" });
+
+        Assert.Equal(CaseStatus.AwaitingComplainant, summary.Status);
+        Assert.False(summary.AwaitingApproval);
+        Assert.Equal(Outcome.Unspecified, summary.Outcome);
+    }
+
+    [Fact]
+    public async Task SendFinalResponse_CaseAssignedToSomeoneElse_ForbiddenUnlessSupervisor()
+    {
+        var e = await ProposedAsync();
+        var (handler, queue) = await NewAgentAsync();
+        await host.Work("sup-1", Roles.Supervisor).AssignCaseAsync(new AssignCaseRequest { Reference = e.Reference, QueueId = queue, AssigneeId = handler });
+        var request = new SendFinalResponseRequest { Reference = e.Reference, Text = FosWording };
+
+        var other = await Assert.ThrowsAsync<RpcException>(() => host.Work("agent-1").SendFinalResponseAsync(request).ResponseAsync);
+        var note = await host.Work("agent-1").AddNoteAsync(new AddNoteRequest { Reference = e.Reference, Text = "Colleague's note." });
+        var sent = await host.Work(handler).SendFinalResponseAsync(request);
+
+        Assert.Equal(StatusCode.PermissionDenied, other.StatusCode);
+        Assert.Contains(handler, other.Status.Detail);
+        Assert.Equal(CaseStatus.ResolutionProposed, note.Status);
+        Assert.Equal(CaseStatus.Resolved, sent.Status);
+    }
+
+    [Fact]
+    public async Task Withdraw_AfterErasure_ClosesTheCase()
+    {
+        var e = await InvestigatingAsync();
+        await host.DeliverAsync(new ComplainantErased { ComplaintId = e.ComplaintId, Reference = e.Reference }, Sources.Intake, e.ComplaintId);
+
+        var response = await host.Actions().WithdrawAsync(new ComplainantActionRequest { ComplaintId = e.ComplaintId, CommandId = Guid.NewGuid().ToString(), Text = "Bye." });
+
+        Assert.Equal(CaseStatus.Closed, response.Status);
     }
 }

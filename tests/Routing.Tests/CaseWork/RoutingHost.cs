@@ -78,6 +78,23 @@ public sealed class RoutingHost() : ServiceFactory<Program>(new Dictionary<strin
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Several events of one feed applied in one context and one save, as the subscriber applies a batch.</summary>
+    public async Task DeliverBatchAsync(string source, params IMessage[] payloads)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var handlers = scope.ServiceProvider.GetServices<IEventHandler<RoutingDbContext>>().ToList();
+        foreach (var payload in payloads)
+        {
+            var envelope = Envelopes.For(payload, source);
+            foreach (var handler in handlers.Where(h => h.Source == source && h.EventType == envelope.Type))
+            {
+                await handler.HandleAsync(envelope, db, CancellationToken.None);
+            }
+        }
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>The payloads of Routing's own events about one complaint, oldest first.</summary>
     public async Task<List<T>> EventsAsync<T>(string complaintId) where T : IMessage<T>, new()
     {

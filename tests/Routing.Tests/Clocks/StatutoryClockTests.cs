@@ -72,7 +72,8 @@ public sealed class StatutoryClockTests
         Assert.Equal(due, saved.FinalResponseDue);
         Assert.True(saved.StatutoryExtended);
         var entry = Assert.Single(await h.TimelineAsync(c.ComplaintId), t => t.Title == "Final response deadline extended");
-        Assert.True(entry.IsPublic);
+        // Internal: the holding reply the complainant sees carries the handler's reason (CaseWork.ExtendStatutoryAsync).
+        Assert.False(entry.IsPublic);
         Assert.Equal(EntryKinds.Deadline, entry.Kind);
 
         await Assert.ThrowsAsync<PreconditionException>(() =>
