@@ -7,6 +7,7 @@ using Complaints.Routing.Clocks;
 using Complaints.Routing.Data;
 using Complaints.Routing.Directory;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 
@@ -61,7 +62,12 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
         }
         else
         {
-            c.Severity = (int)triage.Assess(c, await texts.GetTextAsync(id, ct));
+            var assessed = triage.Explain(c, await texts.GetTextAsync(id, ct));
+            c.Severity = (int)assessed.Severity;
+            // Why, in the audit trail: the factors' points and the keyword groups that matched (never the words).
+            journal.Record(db, c, EntryKinds.Severity, $"Severity assessed: {ProtoEnums.Name(assessed.Severity)}", CaseJournal.System,
+                $"Points {assessed.Points}: category {assessed.CategoryPoints}, amount {assessed.AmountPoints}, complainant kind {assessed.ComplainantKindPoints}"
+                + (assessed.KeywordGroups.Length > 0 ? $"; keyword groups: {string.Join(", ", assessed.KeywordGroups)}" : "") + ".", at: now);
             await clocks.StartAsync(db, c, ct);
             journal.Record(db, c, EntryKinds.System, "Case opened", CaseJournal.System,
                 $"Your complaint is registered under {e.Reference}. We aim to resolve it by {c.ResolveBy:yyyy-MM-dd}.", isPublic: true, at: now);

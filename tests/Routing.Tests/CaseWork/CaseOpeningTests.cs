@@ -44,6 +44,20 @@ public sealed class CaseOpeningTests(RoutingHost host) : IClassFixture<RoutingHo
         Assert.Equal(c.FinalResponseDue, opened.FinalResponseDue.ToDateTimeOffset());
         Assert.Equal(c.ResolveBy, opened.ResolveBy.ToDateTimeOffset());
         Assert.Equal(["Complaint received", "Case opened"], c.Timeline.Where(t => t.IsPublic).OrderBy(t => t.Seq).Select(t => t.Title));
+        Assert.Single(c.Timeline, t => t.Kind == "severity" && !t.IsPublic && t.Title.StartsWith("Severity assessed: SEVERITY_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ComplaintReceived_SafetyWordsInKorean_HighSeverityWithTheGroupNamedNotTheWords()
+    {
+        var e = await host.OpenCaseAsync(text: "매장에서 화재 위험이 있었습니다. 안전하지 않습니다.", language: "ko");
+
+        var staff = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
+
+        Assert.True(staff.Severity >= Severity.High, $"got {staff.Severity}");
+        var why = Assert.Single(staff.Timeline, t => t.Kind == "severity");
+        Assert.Contains("keyword groups:", why.Detail);
+        Assert.DoesNotContain("화재", why.Detail);
     }
 
     [Fact]
