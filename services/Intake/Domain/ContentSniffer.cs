@@ -114,14 +114,20 @@ public static class ContentSniffer
                     return false;
                 }
             }
+            // GetChars, not GetCharCount: only decoding carries a sequence split across chunks over to the next one.
+            var chars = System.Buffers.ArrayPool<char>.Shared.Rent(chunk.Length + 4);
             try
             {
-                _utf8.GetCharCount(chunk, flush: false);
+                _utf8.GetChars(chunk, chars, flush: false);
                 return true;
             }
             catch (System.Text.DecoderFallbackException)
             {
                 return false;
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(chars);
             }
         }
 
@@ -130,7 +136,7 @@ public static class ContentSniffer
         {
             try
             {
-                _utf8.GetCharCount([], flush: true);
+                _utf8.GetChars([], new char[4], flush: true);
                 return true;
             }
             catch (System.Text.DecoderFallbackException)
