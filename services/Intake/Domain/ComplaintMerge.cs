@@ -80,7 +80,7 @@ public sealed class ComplaintMerge(IntakeDbContext db, TimeProvider clock, ILogg
 
         var now = clock.GetUtcNow();
         duplicate.MergedIntoId = primary.Id;
-        // Checks the primary's merge target and erasure at commit too, so a concurrent merge or erasure cannot build a chain.
+        // Checks the primary's merge target and erasure at commit too: a primary merged away or erased meanwhile fails the save.
         db.Entry(primary).Property(x => x.MergedIntoId).IsModified = true;
         var actor = user.FindFirst("sub")?.Value ?? "unknown";
         db.AccessAudit.Add(AccessAudit.By(user, "merge", duplicate.Id, reason, now));
