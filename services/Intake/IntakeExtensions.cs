@@ -36,6 +36,7 @@ public static class IntakeExtensions
         builder.Services.AddSingleton<FieldProtector>();
         builder.Services.AddSingleton<BlindIndex>();
         builder.Services.AddScoped<StaffAccess>();
+        builder.Services.AddScoped<ComplaintMerge>();
         builder.Services.AddScoped<DataRights>();
         builder.Services.AddScoped<ContactCorrection>();
         builder.Services.AddScoped<Attachments>();

@@ -19,6 +19,7 @@ public static class RoutingExtensions
         builder.AddEventHandler<RoutingDbContext, OpenCaseOnComplaintReceived>();
         builder.AddEventHandler<RoutingDbContext, AcknowledgeOnNotificationDelivered>();
         builder.AddEventHandler<RoutingDbContext, DestroyCaseKeyOnComplainantErased>();
+        builder.AddEventHandler<RoutingDbContext, CloseCaseOnComplaintMerged>();
         builder.Services.AddSingleton(sp => CaseText.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CaseJournal>();
         builder.AddCaseClocks();

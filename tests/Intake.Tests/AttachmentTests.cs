@@ -97,15 +97,44 @@ public class AttachmentTests(SmallAttachmentsFixture fixture) : IClassFixture<Sm
     }
 
     [Fact]
-    public async Task UploadAttachment_OverTheLimit_InvalidArgumentAndNothingStored()
+    public async Task UploadAttachment_OverTheLimit_ResourceExhaustedAndNoRowNorBlob()
     {
         var submitted = await SubmitAsync();
+        var blobsBefore = await _intake.WithDb(db => db.AttachmentBlobs.CountAsync());
 
         var error = await Assert.ThrowsAsync<RpcException>(() => UploadAsync(Client(), Header(submitted), Pdf("big", 300_001)));
 
-        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Contains("300000", error.Status.Detail);
         Assert.Equal(0, await _intake.WithDb(db => db.Attachments.CountAsync(a => a.ComplaintId == Guid.Parse(submitted.ComplaintId))));
+        Assert.Equal(blobsBefore, await _intake.WithDb(db => db.AttachmentBlobs.CountAsync()));
+    }
+
+    internal static async Task<byte[]> DownloadAsync(AttachmentService.AttachmentServiceClient staff, string attachmentId)
+    {
+        using var download = staff.DownloadAttachment(new DownloadAttachmentRequest { AttachmentId = attachmentId, Purpose = "check the upload" });
+        var content = new List<byte>();
+        await foreach (var part in download.ResponseStream.ReadAllAsync())
+        {
+            content.AddRange(part.Chunk.ToByteArray());
+        }
+        return [.. content];
+    }
+
+    [Theory]
+    [InlineData(150_001, 50_000)]
+    [InlineData(65_536, 65_536)]
+    [InlineData(131_073, 7_777)]
+    public async Task UploadAttachment_DatabaseStoreAnyChunking_RoundTripsByteExactly(int size, int chunk)
+    {
+        var submitted = await SubmitAsync();
+        var content = Pdf("round-trip", size);
+
+        var uploaded = await UploadAsync(Client(), Header(submitted), content, chunk);
+        var downloaded = await DownloadAsync(Client("agent"), uploaded.Attachment.AttachmentId);
+
+        Assert.Equal(content, downloaded);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), uploaded.Attachment.Sha256);
     }
 
     [Fact]
@@ -202,6 +231,53 @@ public class AttachmentTests(SmallAttachmentsFixture fixture) : IClassFixture<Sm
         return buffer.ToArray();
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4096)]
+    public void SniffStreaming_AnyChunking_SameAsWholeContent(int chunk)
+    {
+        byte[][] samples =
+        [
+            Zip("[Content_Types].xml", "word/document.xml"), Zip("[Content_Types].xml", "xl/workbook.xml", "xl/vbaProject.bin"),
+            Encoding.UTF8.GetBytes("통화 메모 — 환불 요청\n"), [0xC3, 0x28], [0xE2, 0x82], Encoding.ASCII.GetBytes("%PDF-1.7 x"), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A],
+        ];
+        foreach (var sample in samples)
+        {
+            var sniffer = new ContentSniffer.Streaming();
+            for (var offset = 0; offset < sample.Length; offset += chunk)
+            {
+                sniffer.Append(sample.AsSpan(offset, Math.Min(chunk, sample.Length - offset)));
+            }
+            Assert.Equal(ContentSniffer.Sniff(sample), sniffer.Result());
+        }
+    }
+
+    [Fact]
+    public void SniffStreaming_DocxLargerThanTheKeptTail_JudgedFromItsDirectory()
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var name in new[] { "[Content_Types].xml", "word/document.xml" })
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+                writer.Write("<x/>");
+            }
+            var noise = new byte[ContentSniffer.Streaming.TailBytes * 2];
+            Random.Shared.NextBytes(noise);
+            using var media = zip.CreateEntry("word/media/image1.png", System.IO.Compression.CompressionLevel.NoCompression).Open();
+            media.Write(noise);
+        }
+        var sniffer = new ContentSniffer.Streaming();
+        foreach (var part in buffer.ToArray().Chunk(64 * 1024))
+        {
+            sniffer.Append(part);
+        }
+
+        Assert.Equal(ContentSniffer.Docx, sniffer.Result());
+    }
+
     [Fact]
     public void Sniff_OfficeZips_DocumentsAcceptedMacrosAndOtherZipsRefused()
     {
@@ -265,7 +341,52 @@ public class AttachmentTests(SmallAttachmentsFixture fixture) : IClassFixture<Sm
 
 public class FileAttachmentStoreTests : IDisposable
 {
-    private readonly IntakeFactory _intake = new(new Dictionary<string, string?> { ["Intake:AttachmentStore"] = "File" });
+    private readonly IntakeFactory _intake = new(new Dictionary<string, string?> { ["Intake:AttachmentStore"] = "File", ["Intake:MaxAttachmentBytes"] = "300000" });
+
+    private string Folder => Path.Combine(_intake.Data.Path, "attachments");
+
+    private async Task<(SubmitComplaintResponse Submitted, AttachmentHeader Header)> SubmitAsync()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+        return (submitted, new AttachmentHeader { Reference = submitted.Reference, TrackingToken = submitted.TrackingToken, FileName = "statement.pdf" });
+    }
+
+    private static byte[] Pdf(int size)
+    {
+        var bytes = new byte[size];
+        Random.Shared.NextBytes(bytes);
+        "%PDF-1.7\n"u8.CopyTo(bytes);
+        return bytes;
+    }
+
+    [Fact]
+    public async Task UploadAttachment_FileStoreOverTheLimit_ResourceExhaustedNoFileNoTempNoRow()
+    {
+        var (submitted, header) = await SubmitAsync();
+        var before = Directory.Exists(Folder) ? Directory.GetFiles(Folder).Length : 0;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => AttachmentTests.UploadAsync(new AttachmentService.AttachmentServiceClient(_intake.Channel()), header, Pdf(400_000)));
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains("300000", error.Status.Detail);
+        Assert.Equal(before, Directory.Exists(Folder) ? Directory.GetFiles(Folder).Length : 0);
+        Assert.Empty(Directory.Exists(Folder) ? Directory.GetFiles(Folder, "*.tmp") : []);
+        Assert.Equal(0, await _intake.WithDb(db => db.Attachments.CountAsync(a => a.ComplaintId == Guid.Parse(submitted.ComplaintId))));
+    }
+
+    [Fact]
+    public async Task UploadAttachment_FileStore_RoundTripsByteExactlyAndLeavesNoTemp()
+    {
+        var (_, header) = await SubmitAsync();
+        var content = Pdf(250_000);
+
+        var uploaded = await AttachmentTests.UploadAsync(new AttachmentService.AttachmentServiceClient(_intake.Channel()), header, content, 30_000);
+        var downloaded = await AttachmentTests.DownloadAsync(new AttachmentService.AttachmentServiceClient(_intake.Channel(_intake.Token("agent-1", "agent"))), uploaded.Attachment.AttachmentId);
+
+        Assert.Equal(content, downloaded);
+        Assert.Equal(content.Length, uploaded.Attachment.Size);
+        Assert.Empty(Directory.GetFiles(Folder, "*.tmp"));
+    }
 
     public void Dispose() => _intake.Dispose();
 

@@ -6,7 +6,9 @@ using Complaints.Eventing;
 using Complaints.Intake.V1;
 using Google.Rpc;
 using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Complaints.Intake.Tests;
 
@@ -291,5 +293,78 @@ public class BodySizeTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
 
         Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("maximum", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_ChunkedRestBodyUnderTheLimit_Accepted()
+    {
+        using var http = new HttpClient(_intake.Server.CreateHandler()) { BaseAddress = _intake.Server.BaseAddress };
+        var json = Google.Protobuf.JsonFormatter.Default.Format(ValidationTests.ValidRequest());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/complaints") { Content = new StreamContent(new UnknownLengthStream(System.Text.Encoding.UTF8.GetBytes(json))) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("CMP-", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString());
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_ChunkedRestBodyOverOneMebibyte_413WithJsonError()
+    {
+        var framing = new System.Collections.Concurrent.ConcurrentQueue<(long? Length, string TransferEncoding)>();
+        using var intake = new IntakeFactory(services: s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RecordFraming(framing)));
+        // The test server's own handler: the factory's default client buffers bodies (for redirects), which adds a Content-Length.
+        using var http = new HttpClient(intake.Server.CreateHandler()) { BaseAddress = intake.Server.BaseAddress };
+        var body = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new { idempotencyKey = Guid.NewGuid().ToString(), description = new string('x', 1536 * 1024) }));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/complaints") { Content = new StreamContent(new UnknownLengthStream(body)) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await http.SendAsync(request);
+
+        var (length, transferEncoding) = Assert.Single(framing);
+        Assert.Null(length);
+        Assert.Equal("chunked", transferEncoding);
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains($"maximum of {Complaints.Intake.Domain.IntakeOptions.MaxMessageBytes} bytes", error.GetProperty("message").GetString());
+    }
+
+    /// <summary>Records how each REST submission's body was framed, as the server saw it.</summary>
+    private sealed class RecordFraming(System.Collections.Concurrent.ConcurrentQueue<(long?, string)> seen) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                if (context.Request.Path == "/api/v1/complaints")
+                {
+                    seen.Enqueue((context.Request.ContentLength, context.Request.Headers.TransferEncoding.ToString()));
+                }
+                await nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+
+    /// <summary>A body whose length is not known up front, so it is sent chunked (no Content-Length).</summary>
+    private sealed class UnknownLengthStream(byte[] content) : Stream
+    {
+        private readonly MemoryStream _inner = new(content);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 16 * 1024));
+        public override void Flush()
+        {
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -49,6 +49,8 @@ public sealed class ComplaintRecord
     /// <summary>The case's current handler, from Routing's CaseAssigned: may read a confidential complaint's contact data.</summary>
     public string? AssignedHandler { get; set; }
     public string? LegalHoldReason { get; set; }
+    /// <summary>Set when staff merged this complaint (a duplicate) into another: the primary complaint's id. Never a chain.</summary>
+    public Guid? MergedIntoId { get; set; }
 
     public required byte[] WrappedKey { get; set; }
     public required byte[] SubjectCipher { get; set; }
@@ -98,7 +100,7 @@ public sealed class AccessAudit
     public DateTimeOffset At { get; set; }
     public required string Actor { get; set; }
     public required string Roles { get; set; }
-    /// <summary>"read-contact", "search", "erase", "export", "legal-hold" or "legal-hold-released".</summary>
+    /// <summary>"read-contact", "search", "erase", "export", "legal-hold", "legal-hold-released", "merge" (the duplicate) or "merge-primary".</summary>
     public required string Action { get; set; }
     public Guid? ComplaintId { get; set; }
     public string? Purpose { get; set; }
@@ -156,6 +158,8 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             // Erasure, legal holds and contact corrections must not overwrite each other's decision.
             e.Property(x => x.LegalHold).IsConcurrencyToken();
             e.Property(x => x.ErasedAt).IsConcurrencyToken();
+            // Two concurrent merges of one complaint (or one building a chain) cannot both commit.
+            e.Property(x => x.MergedIntoId).IsConcurrencyToken();
             e.Property(x => x.EmailIndex).HasMaxLength(32);
             e.Property(x => x.PhoneIndex).HasMaxLength(32);
             e.HasIndex(x => x.EmailIndex);

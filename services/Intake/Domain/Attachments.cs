@@ -39,28 +39,42 @@ public sealed class Attachments(
         var complaint = await FindForUploadAsync(header, user, ct);
         await EnsureRoomAsync(complaint.Id, ct);
 
-        using var content = new MemoryStream();
-        while (await parts.MoveNext(ct))
-        {
-            var chunk = parts.Current;
-            if (chunk.PartCase != UploadAttachmentRequest.PartOneofCase.Chunk)
-            {
-                throw new ValidationException("chunk", "only the first message may be a header");
-            }
-            if (content.Length + chunk.Chunk.Length > limits.MaxAttachmentBytes)
-            {
-                throw new ValidationException("chunk", $"the attachment is larger than the maximum of {limits.MaxAttachmentBytes} bytes");
-            }
-            chunk.Chunk.WriteTo(content);
-        }
-        var bytes = content.ToArray();
-        var contentType = bytes.Length == 0
-            ? throw new ValidationException("chunk", "the attachment is empty")
-            : ContentSniffer.Sniff(bytes) ?? throw new ValidationException("chunk",
-                "the content is not an accepted document type (" + string.Join(", ", ContentSniffer.Accepted) + "), whatever its name or declared type");
-
         var id = Guid.CreateVersion7(clock.GetUtcNow());
         var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
+        var sniffer = new ContentSniffer.Streaming();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long size = 0;
+        string contentType;
+        // Each chunk is checked, sniffed, hashed, sealed and handed to the store as it arrives: never held whole.
+        await using (var writer = await store.CreateAsync(db, id, AttachmentCipher.MaxSealedLength(limits.MaxAttachmentBytes), ct))
+        {
+            using var sealer = new AttachmentCipher.Sealer(protector, key, complaint.Id, id, writer);
+            while (await parts.MoveNext(ct))
+            {
+                var chunk = parts.Current;
+                if (chunk.PartCase != UploadAttachmentRequest.PartOneofCase.Chunk)
+                {
+                    throw new ValidationException("chunk", "only the first message may be a header");
+                }
+                if (size + chunk.Chunk.Length > limits.MaxAttachmentBytes)
+                {
+                    // The writer's disposal removes what was written so far.
+                    throw new TooLargeException($"The attachment is larger than the maximum of {limits.MaxAttachmentBytes} bytes.");
+                }
+                var bytes = chunk.Chunk.Memory;
+                size += bytes.Length;
+                sniffer.Append(bytes.Span);
+                hash.AppendData(bytes.Span);
+                await sealer.AppendAsync(bytes, ct);
+            }
+            contentType = size == 0
+                ? throw new ValidationException("chunk", "the attachment is empty")
+                : sniffer.Result() ?? throw new ValidationException("chunk",
+                    "the content is not an accepted document type (" + string.Join(", ", ContentSniffer.Accepted) + "), whatever its name or declared type");
+            await sealer.FinishAsync(ct);
+            await writer.CommitAsync(ct);
+        }
+
         var record = new AttachmentRecord
         {
             Id = id,
@@ -68,25 +82,33 @@ public sealed class Attachments(
             FileNameCipher = protector.Encrypt(key, complaint.Id, $"attachment-name:{id:N}", fileName),
             ContentType = contentType,
             DeclaredContentType = string.IsNullOrWhiteSpace(header.DeclaredContentType) ? null : header.DeclaredContentType.Trim()[..Math.Min(100, header.DeclaredContentType.Trim().Length)],
-            Size = bytes.Length,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            Size = size,
+            Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
             UploadedAt = clock.GetUtcNow(),
             UploadedBy = IsStaff(user) ? user.FindFirst("sub")?.Value ?? "staff" : "complainant",
         };
-        await store.SaveAsync(db, id, protector.EncryptBytes(key, complaint.Id, $"attachment:{id:N}", bytes), ct);
         db.Attachments.Add(record);
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            record.Slot = await EnsureRoomAsync(complaint.Id, ct);
-            try
+            for (var attempt = 0; ; attempt++)
             {
-                await db.SaveChangesAsync(ct);
-                break;
+                record.Slot = await EnsureRoomAsync(complaint.Id, ct);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    break;
+                }
+                catch (DbUpdateException) when (attempt < limits.MaxAttachmentsPerComplaint)
+                {
+                    // A concurrent upload took this slot: look again (the unique slot index decided).
+                }
             }
-            catch (DbUpdateException) when (attempt < limits.MaxAttachmentsPerComplaint)
-            {
-                // A concurrent upload took this slot: look again (the unique slot index decided).
-            }
+        }
+        catch
+        {
+            // No record, so no content either (the file store has already moved its file into place).
+            await store.DeleteAsync(db, id, CancellationToken.None);
+            throw;
         }
         return new UploadAttachmentResponse { Attachment = Info(record, fileName) };
     }
@@ -118,14 +140,18 @@ public sealed class Attachments(
         CheckStaffMayRead(complaint, user);
 
         var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
-        var bytes = protector.DecryptBytes(key, complaint.Id, $"attachment:{id:N}", await store.ReadAsync(db, id, ct));
+        var stored = await store.ReadAsync(db, id, ct);
         db.AccessAudit.Add(AccessAudit.By(user, "read-attachment", complaint.Id, why, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
 
         await output.WriteAsync(new DownloadAttachmentResponse { Info = Info(attachment, protector.Decrypt(key, complaint.Id, $"attachment-name:{id:N}", attachment.FileNameCipher)) }, ct);
-        for (var offset = 0; offset < bytes.Length; offset += ChunkBytes)
+        // Decrypted one segment at a time, as it is sent.
+        foreach (var bytes in AttachmentCipher.Open(protector, key, complaint.Id, id, stored))
         {
-            await output.WriteAsync(new DownloadAttachmentResponse { Chunk = ByteString.CopyFrom(bytes, offset, Math.Min(ChunkBytes, bytes.Length - offset)) }, ct);
+            for (var offset = 0; offset < bytes.Length; offset += ChunkBytes)
+            {
+                await output.WriteAsync(new DownloadAttachmentResponse { Chunk = ByteString.CopyFrom(bytes, offset, Math.Min(ChunkBytes, bytes.Length - offset)) }, ct);
+            }
         }
     }
 

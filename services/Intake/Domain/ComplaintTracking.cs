@@ -39,6 +39,11 @@ public sealed class ComplaintTracking(
             Category = complaint.Category,
             Subject = DecryptSubject(complaint),
         };
+        if (complaint.MergedIntoId is { } primaryId)
+        {
+            // The complainant's own token still works; the view says where their complaint went.
+            response.MergedIntoReference = await db.Complaints.AsNoTracking().Where(c => c.Id == primaryId).Select(c => c.Reference).FirstOrDefaultAsync(ct) ?? string.Empty;
+        }
 
         // A network deadline is wall-clock time, not the domain clock.
         var deadline = DateTime.UtcNow.Add(options.Value.DependencyTimeout);

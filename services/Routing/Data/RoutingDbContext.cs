@@ -75,6 +75,8 @@ public sealed class Case
     public DateTimeOffset? ResolvedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
     public bool ReopenRequested { get; set; }
+    /// <summary>Set when Intake merged this complaint into another: the primary complaint's reference.</summary>
+    public string? MergedIntoReference { get; set; }
 
     /// <summary>The outcome recorded in the source of an imported case, as given.</summary>
     public string? SourceOutcome { get; set; }
@@ -158,6 +160,7 @@ public class RoutingDbContext(DbContextOptions options) : DbContext(options), IE
             e.Property(x => x.ProposedBy).HasMaxLength(200);
             e.Property(x => x.RootCause).HasMaxLength(64);
             e.Property(x => x.SourceOutcome).HasMaxLength(200);
+            e.Property(x => x.MergedIntoReference).HasMaxLength(20);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasMany(x => x.Timeline).WithOne().HasForeignKey(t => t.ComplaintId);
         });

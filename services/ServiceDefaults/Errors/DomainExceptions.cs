@@ -23,3 +23,6 @@ public sealed class PreconditionException(string message) : Exception(message);
 
 /// <summary>Authenticated but not allowed: PermissionDenied (HTTP 403).</summary>
 public sealed class ForbiddenException(string message) : Exception(message);
+
+/// <summary>More than a stated limit (e.g. an upload's size): ResourceExhausted (HTTP 429 via transcoding; uploads are gRPC only).</summary>
+public sealed class TooLargeException(string message) : Exception(message);

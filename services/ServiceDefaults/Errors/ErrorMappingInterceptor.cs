@@ -72,6 +72,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         ConflictException => ToRpc(Code.AlreadyExists, ex.Message),
         PreconditionException => ToRpc(Code.FailedPrecondition, ex.Message),
         ForbiddenException => ToRpc(Code.PermissionDenied, ex.Message),
+        TooLargeException => ToRpc(Code.ResourceExhausted, ex.Message),
         Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => ToRpc(Code.Aborted, "The record changed while this request was applied (e.g. a legal hold or an erasure); nothing was changed. Try again."),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested
             => new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled.")),

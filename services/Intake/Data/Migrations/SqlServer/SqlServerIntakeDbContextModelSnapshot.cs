@@ -302,6 +302,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.Property<byte[]>("MemberNumberCipher")
                         .HasColumnType("varbinary(max)");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<byte[]>("NameCipher")
                         .HasColumnType("varbinary(max)");
 

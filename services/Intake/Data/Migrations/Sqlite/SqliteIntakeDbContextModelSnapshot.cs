@@ -293,6 +293,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.Property<byte[]>("MemberNumberCipher")
                         .HasColumnType("BLOB");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("NameCipher")
                         .HasColumnType("BLOB");
 

@@ -227,6 +227,10 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("int");
 
+                    b.Property<string>("MergedIntoReference")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
                     b.Property<long?>("NextDeadline")
                         .HasColumnType("bigint");
 

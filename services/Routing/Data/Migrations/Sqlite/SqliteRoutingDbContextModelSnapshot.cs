@@ -218,6 +218,10 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.Property<int>("Jurisdiction")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("MergedIntoReference")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("NextDeadline")
                         .HasColumnType("INTEGER");
 
