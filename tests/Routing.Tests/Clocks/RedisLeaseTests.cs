@@ -1,56 +1,21 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Complaints.Common.V1;
 using Complaints.Routing.Clocks;
 using Complaints.Routing.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
-using Xunit.Sdk;
 
 namespace Complaints.Routing.Tests.Clocks;
 
 /// <summary>The timer's Redis lease against a real redis-server (a missing redis-server fails the test, never skips it).</summary>
-public sealed class RedisLeaseTests : IAsyncLifetime
+[Collection(RedisCollection.Name)]
+public sealed class RedisLeaseTests(RedisFixture redis)
 {
-    private Process? _redis;
-    private int _port;
-
-    public async Task InitializeAsync()
-    {
-        var executable = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
-            ?? throw new XunitException("redis-server not found: install it with `apt-get update && apt-get install -y redis-server`.");
-        _port = TestKeys.FreePort();
-        var info = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        _redis = Process.Start(info) ?? throw new XunitException("redis-server did not start.");
-        await Eventually.Get(async () =>
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, _port);
-            return true;
-        }, ok => ok, $"redis-server to listen on {_port}", TimeSpan.FromSeconds(10));
-    }
-
-    public Task DisposeAsync()
-    {
-        if (_redis is { HasExited: false })
-        {
-            _redis.Kill();
-            _redis.WaitForExit(5000);
-        }
-        _redis?.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task ScanOnceAsync_LeaseHeldByAnotherReplica_ScansNothingUntilReleased()
     {
-        await using var muxA = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_port}");
-        await using var muxB = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_port}");
+        redis.EnsureRunning();
+        await using var muxA = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await using var muxB = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var leaseA = new RedisClockTimerLease(muxA, TimeSpan.FromSeconds(30), NullLogger<RedisClockTimerLease>.Instance);
         var leaseB = new RedisClockTimerLease(muxB, TimeSpan.FromSeconds(30), NullLogger<RedisClockTimerLease>.Instance);
         var received = new DateTimeOffset(2025, 6, 2, 0, 0, 0, TimeSpan.Zero);

@@ -6,7 +6,7 @@ namespace Complaints.Routing.Tests.Watch;
 
 /// <summary>The cross-replica wake-up over a real redis-server.</summary>
 [Collection(RedisCollection.Name)]
-public sealed class CaseChangeSignalRedisTests(RedisServerFixture redis)
+public sealed class CaseChangeSignalRedisTests(RedisFixture redis)
 {
     [Fact]
     public async Task Notify_OnOneInstance_WakesWatcherOfThatComplaintOnAnother()

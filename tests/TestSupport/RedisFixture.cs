@@ -2,19 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Complaints.TestSupport;
+using Xunit;
 using Xunit.Sdk;
 
-namespace Complaints.Eventing.Tests.Infrastructure;
-
-[CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisFixture>
-{
-    public const string Name = "redis-server";
-}
+namespace Complaints.TestSupport;
 
 /// <summary>
-/// One real redis-server for the run, on a free loopback port, no persistence; killed by its pid
+/// One real redis-server per test assembly (share it with a collection fixture), on a free loopback port, no persistence; killed by its pid
 /// when the run ends. A missing redis-server is a failure, never a skip.
 /// </summary>
 public sealed class RedisFixture : IAsyncLifetime
