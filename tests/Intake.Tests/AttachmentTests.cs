@@ -391,6 +391,21 @@ public class FileAttachmentStoreTests : IDisposable
     public void Dispose() => _intake.Dispose();
 
     [Fact]
+    public async Task EraseComplainant_FileStore_FileDeletedWithTheRecord()
+    {
+        var (submitted, header) = await SubmitAsync();
+        var uploaded = await AttachmentTests.UploadAsync(new AttachmentService.AttachmentServiceClient(_intake.Channel()), header, Pdf(5_000));
+        var path = Path.Combine(Folder, Guid.Parse(uploaded.Attachment.AttachmentId).ToString("N"));
+        Assert.True(File.Exists(path));
+
+        await new DataRightsService.DataRightsServiceClient(_intake.Channel(_intake.Token("dpo", "admin")))
+            .EraseComplainantAsync(new EraseComplainantRequest { Subject = new SubjectSelector { Reference = submitted.Reference }, Reason = "Art. 17" });
+
+        Assert.False(File.Exists(path));
+        Assert.Equal(0, await _intake.WithDb(db => db.Attachments.CountAsync(a => a.ComplaintId == Guid.Parse(submitted.ComplaintId))));
+    }
+
+    [Fact]
     public async Task UploadAttachment_FileStore_EncryptedFileUnderDataFolder()
     {
         var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());

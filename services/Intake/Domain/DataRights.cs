@@ -20,6 +20,7 @@ public sealed class DataRights(
     BlindIndex blindIndex,
     FieldProtector protector,
     TimeProvider clock,
+    IAttachmentStore attachments,
     ILogger<DataRights> logger)
 {
     public async Task<EraseComplainantResponse> EraseAsync(SubjectSelector? subject, string? reason, ClaimsPrincipal user, CancellationToken ct)
@@ -33,26 +34,30 @@ public sealed class DataRights(
                 string.Join("; ", held.Select(c => $"{c.Reference} ({c.LegalHoldReason})")) + ". Release the hold first.");
         }
         var response = new EraseComplainantResponse();
+        var files = new List<Guid>();
         foreach (var c in complaints.Where(c => c.ErasedAt is null))
         {
-            await ShredAsync(db, c, clock, ct);
+            files.AddRange(await ShredAsync(db, c, clock, ct));
             db.AccessAudit.Add(AccessAudit.By(user, "erase", c.Id, why, clock.GetUtcNow()));
             response.ErasedReferences.Add(c.Reference);
         }
         await db.SaveChangesAsync(ct);
+        await DeleteContentAsync(db, attachments, files, ct);
         logger.LogInformation("Erased the complainant data of {Count} complaints", response.ErasedReferences.Count);
         return response;
     }
 
     /// <summary>
     /// Destroys the complaint's data key, every ciphertext, blind index and attachment, keeping the
-    /// non-personal record, and tells the other contexts (ComplainantErased) to drop what they hold.
+    /// non-personal record, and tells the other contexts (ComplainantErased) to drop what they hold. Returns the
+    /// attachment ids whose stored content the caller deletes with <see cref="DeleteContentAsync"/> once saved.
     /// </summary>
-    public static async Task ShredAsync(IntakeDbContext db, ComplaintRecord c, TimeProvider clock, CancellationToken ct)
+    public static async Task<IReadOnlyList<Guid>> ShredAsync(IntakeDbContext db, ComplaintRecord c, TimeProvider clock, CancellationToken ct)
     {
-        // Attachment records (file names, plaintext hashes) and database blobs go; file-store content is ciphertext under the destroyed key.
+        // Attachment records (file names, plaintext hashes) and database blobs go with the save; file-store content after it.
         db.AttachmentBlobs.RemoveRange(await db.AttachmentBlobs.Where(b => db.Attachments.Any(a => a.Id == b.AttachmentId && a.ComplaintId == c.Id)).ToListAsync(ct));
-        db.Attachments.RemoveRange(await db.Attachments.Where(a => a.ComplaintId == c.Id).ToListAsync(ct));
+        var attachments = await db.Attachments.Where(a => a.ComplaintId == c.Id).ToListAsync(ct);
+        db.Attachments.RemoveRange(attachments);
         c.WrappedKey = [];
         c.SubjectCipher = [];
         c.DescriptionCipher = [];
@@ -67,6 +72,19 @@ public sealed class DataRights(
         c.HasContact = false;
         c.ErasedAt = clock.GetUtcNow();
         db.AppendEvent(new ComplainantErased { ComplaintId = c.Id.ToString(), Reference = c.Reference }, c.Id.ToString(), clock);
+        return attachments.Select(a => a.Id).ToList();
+    }
+
+    /// <summary>
+    /// After the records are gone, the stored content goes too (file store). Already unreadable (its key is destroyed);
+    /// removing it leaves nothing of the person on disk. A crash before this leaves orphan ciphertext, never a dangling record.
+    /// </summary>
+    public static async Task DeleteContentAsync(IntakeDbContext db, IAttachmentStore store, IEnumerable<Guid> attachmentIds, CancellationToken ct)
+    {
+        foreach (var id in attachmentIds)
+        {
+            await store.DeleteAsync(db, id, ct);
+        }
     }
 
     public async Task<ExportComplainantDataResponse> ExportAsync(SubjectSelector? subject, string? reason, ClaimsPrincipal user, CancellationToken ct)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Complaints.Intake.Domain;
 
 /// <summary>Shreds closed complaints past the retention period, except those under legal hold; each purge is audited.</summary>
-public sealed class RetentionPurge(IntakeDbContext db, IOptions<IntakeOptions> options, TimeProvider clock, ILogger<RetentionPurge> logger)
+public sealed class RetentionPurge(IntakeDbContext db, IOptions<IntakeOptions> options, TimeProvider clock, IAttachmentStore attachments, ILogger<RetentionPurge> logger)
 {
     public const int BatchSize = 500;
 
@@ -18,9 +18,10 @@ public sealed class RetentionPurge(IntakeDbContext db, IOptions<IntakeOptions> o
             .OrderBy(c => c.ClosedAt)
             .Take(BatchSize)
             .ToListAsync(ct);
+        var files = new List<Guid>();
         foreach (var c in due)
         {
-            await DataRights.ShredAsync(db, c, clock, ct);
+            files.AddRange(await DataRights.ShredAsync(db, c, clock, ct));
             db.AccessAudit.Add(new AccessAudit
             {
                 At = now,
@@ -32,6 +33,7 @@ public sealed class RetentionPurge(IntakeDbContext db, IOptions<IntakeOptions> o
             });
         }
         await db.SaveChangesAsync(ct);
+        await DataRights.DeleteContentAsync(db, attachments, files, ct);
         if (due.Count > 0)
         {
             logger.LogInformation("Retention purge: {Count} complaints past their period", due.Count);
