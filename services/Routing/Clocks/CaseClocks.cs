@@ -115,6 +115,45 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
             Detail(c, "Deadlines moved by the business time paused: " + string.Join("; ", moved) + "."), at: at);
     }
 
+    /// <summary>
+    /// The severity changed: running SLA clocks take the new severity's durations from their original start, keeping
+    /// any time they were moved by pauses. Statutory clocks do not depend on severity.
+    /// </summary>
+    public async Task RetimeSlaAsync(RoutingDbContext db, Case c, Severity previous, DateTimeOffset at, CancellationToken ct)
+    {
+        var clocks = await LoadAsync(db, c, ct);
+        var jurisdiction = (Jurisdiction)c.Jurisdiction;
+        var calendar = policies.CalendarFor(jurisdiction);
+        var before = policies.SlaFor(jurisdiction, previous);
+        var after = policies.SlaFor(jurisdiction, (Severity)c.Severity);
+        var moved = new List<string>();
+        foreach (var clock in clocks.Where(x => x.Pausable && x.StoppedAt is null))
+        {
+            var (old, now) = (ClockKind)clock.Kind switch
+            {
+                ClockKind.SlaAcknowledge => (before.Acknowledge, after.Acknowledge),
+                ClockKind.SlaFirstResponse => (before.FirstResponse, after.FirstResponse),
+                _ => (before.Resolve, after.Resolve),
+            };
+            var shiftedByPauses = calendar.BusinessTimeBetween(old.DueFrom(clock.StartedAt, calendar), clock.DueAt);
+            var due = calendar.AddBusinessTime(now.DueFrom(clock.StartedAt, calendar), shiftedByPauses);
+            if (due == clock.DueAt)
+            {
+                continue;
+            }
+            moved.Add($"{Name(clock.Kind)} from {Format(clock.DueAt)} to {Format(due)}");
+            clock.DueAt = due;
+            Rearm(clock, at);
+        }
+        if (moved.Count == 0)
+        {
+            return;
+        }
+        Mirror(db, c, clocks);
+        journal.Record(db, c, EntryKinds.Deadline, "SLA deadlines re-timed for the new severity", CaseJournal.System,
+            Detail(c, string.Join("; ", moved) + "."), at: at);
+    }
+
     /// <summary>A clock's goal was met (acknowledgement delivered, first response, final response).</summary>
     public async Task StopAsync(RoutingDbContext db, Case c, ClockKind kind, DateTimeOffset at, CancellationToken ct)
     {

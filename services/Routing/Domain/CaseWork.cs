@@ -350,6 +350,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         }
         c.Severity = (int)request.Severity;
         c.SeverityOverridden = true;
+        await clocks.RetimeSlaAsync(db, c, previous, Now, ct);
         if ((CaseStatus)c.Status == CaseStatus.ResolutionProposed && !c.ResolutionApproved && NeedsApproval(c))
         {
             // A higher severity can make a pending proposal need approval; a lower one never cancels a pending approval.

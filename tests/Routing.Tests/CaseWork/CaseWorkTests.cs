@@ -602,4 +602,20 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
 
         Assert.Equal(CaseStatus.Closed, response.Status);
     }
+
+    [Fact]
+    public async Task OverrideSeverity_ToCritical_SlaDeadlinesRetimedStatutoryUnchanged()
+    {
+        var e = await InvestigatingAsync();
+        var before = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
+
+        await host.Work().OverrideSeverityAsync(new OverrideSeverityRequest { Reference = e.Reference, Severity = Severity.Critical, Reason = "Threat of harm." });
+
+        var after = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
+        // CRITICAL resolves within 5 business days instead of 40 (Policies/clocks.json).
+        Assert.True(after.ResolveBy.ToDateTimeOffset() < before.ResolveBy.ToDateTimeOffset().AddDays(-30));
+        Assert.InRange(after.ResolveBy.ToDateTimeOffset(), before.ReceivedAt.ToDateTimeOffset().AddDays(5), before.ReceivedAt.ToDateTimeOffset().AddDays(12));
+        Assert.Equal(before.FinalResponseDue, after.FinalResponseDue);
+        Assert.Contains(after.Timeline, t => t.Title == "SLA deadlines re-timed for the new severity");
+    }
 }
