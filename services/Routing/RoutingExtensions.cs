@@ -16,9 +16,11 @@ public static class RoutingExtensions
         builder.AddEventLog();
         builder.AddEventSubscription<RoutingDbContext>(Sources.Intake);
         builder.AddEventSubscription<RoutingDbContext>(Sources.Notifications);
+        builder.AddEventSubscription<RoutingDbContext>(Sources.Insights);
         builder.AddEventHandler<RoutingDbContext, OpenCaseOnComplaintReceived>();
         builder.AddEventHandler<RoutingDbContext, AcknowledgeOnNotificationDelivered>();
         builder.AddEventHandler<RoutingDbContext, DestroyCaseKeyOnComplainantErased>();
+        builder.AddEventHandler<RoutingDbContext, FlagForReviewOnSurveyNotResolved>();
         builder.AddEventHandler<RoutingDbContext, CloseCaseOnComplaintMerged>();
         builder.Services.AddSingleton(sp => CaseText.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CaseJournal>();
@@ -51,4 +53,5 @@ public static class Sources
 {
     public const string Intake = "Intake";
     public const string Notifications = "Notifications";
+    public const string Insights = "Insights";
 }

@@ -618,4 +618,21 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
         Assert.Equal(before.FinalResponseDue, after.FinalResponseDue);
         Assert.Contains(after.Timeline, t => t.Title == "SLA deadlines re-timed for the new severity");
     }
+
+    [Fact]
+    public async Task SurveyNotResolved_ClosedCase_FlaggedForReviewOnce()
+    {
+        var e = await ProposedAsync();
+        await host.Work().SendFinalResponseAsync(new SendFinalResponseRequest { Reference = e.Reference, Text = FosWording });
+        await host.Work().CloseCaseAsync(new CaseActionRequest { Reference = e.Reference });
+        var survey = new Complaints.Insights.V1.SurveyNotResolved { SurveyId = Guid.NewGuid().ToString(), ComplaintId = e.ComplaintId, Reference = e.Reference, Satisfaction = 1 };
+
+        await host.DeliverAsync(survey, Sources.Insights, e.ComplaintId);
+        await host.DeliverAsync(survey, Sources.Insights, e.ComplaintId);
+
+        var c = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
+        Assert.Equal(CaseStatus.Closed, c.Status);
+        Assert.Contains(c.Timeline, t => t.Title == "Survey: not resolved, flagged for review" && !t.Public);
+        Assert.Single(await host.EventsAsync<ReopenRequested>(e.ComplaintId));
+    }
 }
