@@ -19,7 +19,7 @@ public static class TemplateKinds
 
     private static readonly string[] Complainant = ["reference", "name"];
     private static readonly string[] Optional = ["unsubscribeUrl"];
-    private static readonly string[] Staff = ["reference", "queueId"];
+    private static readonly string[] Staff = ["reference"];
 
     public static readonly IReadOnlyList<KindInfo> All =
     [
@@ -34,11 +34,11 @@ public static class TemplateKinds
         new(MessageKind.CaseClosed, "caseClosed", Audience.Complainant, false, Set([.. Complainant, .. Optional], "closedAt")),
         new(MessageKind.SurveyInvitation, "surveyInvitation", Audience.Complainant, false, Set([.. Complainant, .. Optional], "surveyUrl", "expiresAt")),
         new(MessageKind.Reopened, "reopened", Audience.Complainant, false, Set([.. Complainant, .. Optional], "resolveBy")),
-        new(MessageKind.StaffAssigned, "staffAssigned", Audience.Staff, false, Set(Staff)),
+        new(MessageKind.StaffAssigned, "staffAssigned", Audience.Staff, false, Set(Staff, "queueId")),
         new(MessageKind.StaffAnswerReceived, "staffAnswerReceived", Audience.Staff, false, Set(Staff, "responseKind", "attachmentCount", "at")),
         new(MessageKind.StaffSlaWarning, "staffSlaWarning", Audience.Staff, false, Set(Staff, "clock", "percent", "dueAt")),
-        new(MessageKind.StaffSlaBreach, "staffSlaBreach", Audience.Staff, false, Set(Staff, "clock", "dueAt")),
-        new(MessageKind.StaffEscalation, "staffEscalation", Audience.Staff, false, Set(Staff, "tier", "clock")),
+        new(MessageKind.StaffSlaBreach, "staffSlaBreach", Audience.Staff, false, Set(Staff, "clock", "dueAt", "queueId")),
+        new(MessageKind.StaffEscalation, "staffEscalation", Audience.Staff, false, Set(Staff, "tier", "clock", "queueId")),
     ];
 
     public static readonly IReadOnlyDictionary<string, IReadOnlySet<string>> Values = All.ToDictionary(k => k.Name, k => k.Values);
