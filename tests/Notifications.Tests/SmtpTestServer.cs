@@ -28,6 +28,9 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Created by the Mailbox handler itself (it refuses a folder that is not yet a Maildir).</summary>
+    private string Maildir => Path.Combine(_maildir.Path, "Maildir");
+
     public static async Task<SmtpTestServer> StartNewAsync()
     {
         var server = new SmtpTestServer(FreePort());
@@ -44,7 +47,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         }
         var start = new ProcessStartInfo(python)
         {
-            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", _maildir.Path },
+            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -87,7 +90,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <summary>Every message accepted so far.</summary>
     public IReadOnlyList<MimeMessage> Messages()
     {
-        var folders = new[] { "new", "cur" }.Select(f => Path.Combine(_maildir.Path, f)).Where(Directory.Exists);
+        var folders = new[] { "new", "cur" }.Select(f => Path.Combine(Maildir, f)).Where(Directory.Exists);
         return folders.SelectMany(Directory.EnumerateFiles).Select(f => MimeMessage.Load(f)).ToList();
     }
 
