@@ -32,6 +32,8 @@ public class ChannelFixture : DeliveryFixture
             ["Notifications:StaffTimeZone"] = "Europe/Sofia",
             ["Notifications:Webhooks:partner-a:Url"] = Receiver.Url("a"),
             ["Notifications:Webhooks:partner-a:Secret"] = PartnerSecret,
+            ["Notifications:Webhooks:partner-flaky:Url"] = Receiver.Url("flaky"),
+            ["Notifications:Webhooks:partner-flaky:Secret"] = PartnerSecret,
             ["Notifications:Webhooks:partner-down:Url"] = Receiver.Url("down"),
             ["Notifications:Webhooks:partner-down:Secret"] = PartnerSecret,
         };

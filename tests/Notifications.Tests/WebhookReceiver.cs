@@ -28,6 +28,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status a path answers with; absent: 200.</summary>
     public ConcurrentDictionary<string, HttpStatusCode> Answers { get; } = new();
 
+    /// <summary>Answer 503 to the next n requests of a path, then as usual.</summary>
+    public void FailNext(string path, int n) => _failuresLeft["/" + path] = n;
+
+    private readonly ConcurrentDictionary<string, int> _failuresLeft = new();
+
     public static async Task<WebhookReceiver> StartNewAsync()
     {
         var receiver = new WebhookReceiver(SmtpTestServer.NewFreePort());
@@ -46,6 +51,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
             var status = Answers.GetValueOrDefault("/" + path, HttpStatusCode.OK);
+            lock (_failuresLeft)
+            {
+                if (_failuresLeft.TryGetValue("/" + path, out var left) && left > 0)
+                {
+                    _failuresLeft["/" + path] = left - 1;
+                    status = HttpStatusCode.ServiceUnavailable;
+                }
+            }
             if (status == HttpStatusCode.OK)
             {
                 Received.Enqueue(new ReceivedWebhook("/" + path, http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
