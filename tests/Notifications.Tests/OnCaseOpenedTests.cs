@@ -103,14 +103,17 @@ public sealed class OnCaseOpenedTests : IDisposable
     }
 
     [Fact]
-    public async Task HandleAsync_AnonymousCase_QueuesNothingForComplainant()
+    public async Task HandleAsync_AnonymousCase_QueuesOnlyTheAcknowledgementRecord()
     {
         var e = Opened();
         e.HasContact = false;
-
         await _db.ApplyAsync(Handler(), Envelopes.For(e, Sources.Routing, e.ComplaintId));
 
-        Assert.Equal(0, await _db.QueryAsync(db => db.Messages.CountAsync()));
+        await _db.ApplyAsync(new OnCaseClosed(_wakeup, _clock), Envelopes.For(new CaseClosed { ComplaintId = e.ComplaintId, Reference = e.Reference }, Sources.Routing));
+
+        // Resolved NOT_APPLICABLE at send time, so Routing stops the acknowledgement clocks; nothing else is queued.
+        var message = Assert.Single(await _db.QueryAsync(db => db.Messages.ToListAsync()));
+        Assert.Equal((int)MessageKind.Acknowledgement, message.Kind);
         var context = await _db.QueryAsync(db => db.Cases.SingleAsync());
         Assert.False(context.HasContact);
     }

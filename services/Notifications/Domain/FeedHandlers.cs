@@ -41,7 +41,12 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
         var c = await CaseAsync(db, complaintId, ct);
         if (c is { HasContact: false })
         {
-            // Anonymous: nobody to write to.
+            // Anonymous: nobody to write to. The acknowledgement alone is still recorded (NOT_APPLICABLE at send
+            // time, nothing sent): Routing counts that as acknowledged, else its acknowledgement clocks would breach.
+            if (kind == MessageKind.Acknowledgement)
+            {
+                await QueueAsync(db, envelope, complaintId, reference, language ?? c.Language, kind, Audience.Complainant, DeliveryChannel.Email, null, data, ct);
+            }
             return;
         }
         var id = Guid.Parse(complaintId);
