@@ -169,6 +169,19 @@ public sealed class WebhookTests(ChannelFixture fixture) : IClassFixture<Channel
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
     }
 
+    [Fact]
+    public async Task ListDeadLetters_Rest_AdminGetsJson()
+    {
+        var client = fixture.Notifications.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.Notifications.Token("admin-1", "admin"));
+
+        var response = await client.GetAsync("/api/v1/notifications/dead-letters?pageSize=5");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(JsonValueKind.Object, json.RootElement.ValueKind);
+    }
+
     [Theory]
     [InlineData("agent")]
     [InlineData("partner")]
