@@ -42,6 +42,7 @@ public static class NotificationsExtensions
         // Read when first needed, so test hosts' late configuration applies; an organisation's folder overrides.
         services.AddSingleton(sp => TemplateStore.Load(Path.Combine(AppContext.BaseDirectory, "Templates"),
             sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplatesFolder));
+        services.AddHostedService<TemplateCheck>();
         services.AddSingleton<IMessageChannel>(sp => sp.GetRequiredService<IOptions<SmtpOptions>>().Value.Host.Length > 0
             ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
             : new FileEmailSink(Path.Combine(sp.GetRequiredService<IConfiguration>().DataDirectory(), "mail"), sp.GetRequiredService<IOptions<NotificationOptions>>()));
@@ -69,6 +70,18 @@ public static class NotificationsExtensions
         app.MapEventFeed<NotificationsDbContext>();
         return app;
     }
+}
+
+/// <summary>Loads the templates at start: a bad template (an organisation's too) stops the service naming the file, not the first send.</summary>
+internal sealed class TemplateCheck(TemplateStore templates, ILogger<TemplateCheck> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        logger.LogInformation("{Templates} message templates loaded", templates.Keys.Count());
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>The feeds Notifications consumes, named as in configuration <c>Services:*</c>.</summary>

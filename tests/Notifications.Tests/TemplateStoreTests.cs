@@ -272,3 +272,18 @@ public sealed class TemplateStoreTests
         Assert.Contains("newsletter", error.Message);
     }
 }
+
+public sealed class TemplateStartupTests
+{
+    [Fact]
+    public void Start_BadOrganisationTemplate_ServiceDoesNotStart()
+    {
+        using var org = new TempFolder("org-templates");
+        File.WriteAllText(org.File("caseClosed.en.txt"), "Subject: {{reference}}\n---\n{{closedAtt}}\n");
+        using var factory = new NotificationsFactory(new Dictionary<string, string?> { ["Notifications:TemplatesFolder"] = org.Path });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Server);
+
+        Assert.Contains("closedAtt", error.ToString());
+    }
+}
