@@ -18,6 +18,18 @@ public sealed class SmtpTestServer : IAsyncDisposable
         return server;
     });
 
+    private const string Watchdog = """
+        import os, runpy, sys, threading, time
+        parent = os.getppid()
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
+        sys.argv = ["aiosmtpd"] + sys.argv[1:]
+        runpy.run_module("aiosmtpd", run_name="__main__", alter_sys=True)
+        """;
+
     private readonly TempFolder _maildir = new("smtp-maildir");
     private Process? _process;
 
@@ -47,7 +59,9 @@ public sealed class SmtpTestServer : IAsyncDisposable
         }
         var start = new ProcessStartInfo(python)
         {
-            ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir },
+            // aiosmtpd, plus a watchdog that ends it when the test process goes (the test host may exit without
+            // running ProcessExit handlers, and a leaked server would hold its port).
+            ArgumentList = { "-c", Watchdog, "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
