@@ -15,7 +15,7 @@ public sealed class StaffAgent
     public bool Active { get; set; } = true;
     /// <summary>Queue ids, comma-separated.</summary>
     public string QueueIds { get; set; } = "";
-    /// <summary>Optional work address for staff alerts; served only to Notifications.</summary>
+    /// <summary>Optional work address for staff alerts (Notifications asks for it by agent id).</summary>
     public string? Email { get; set; }
     public List<AgentAbsence> Absences { get; set; } = [];
 }
