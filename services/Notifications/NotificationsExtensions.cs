@@ -23,6 +23,7 @@ public static class NotificationsExtensions
         builder.AddEventLog();
         builder.AddEventSubscription<NotificationsDbContext>(Sources.Routing);
         builder.AddEventSubscription<NotificationsDbContext>(Sources.Insights);
+        builder.AddEventSubscription<NotificationsDbContext>(Sources.Intake);
         builder.AddEventHandler<NotificationsDbContext, OnCaseOpened>();
         builder.AddEventHandler<NotificationsDbContext, OnCaseAssigned>();
         builder.AddEventHandler<NotificationsDbContext, OnPublicUpdatePosted>();
@@ -37,6 +38,7 @@ public static class NotificationsExtensions
         builder.AddEventHandler<NotificationsDbContext, OnClockBreached>();
         builder.AddEventHandler<NotificationsDbContext, OnCaseEscalated>();
         builder.AddEventHandler<NotificationsDbContext, OnSurveyRequested>();
+        builder.AddEventHandler<NotificationsDbContext, OnComplainantErased>();
 
         services.AddSingleton<DeliveryWakeup>();
         // Read when first needed, so test hosts' late configuration applies; an organisation's folder overrides.
@@ -89,4 +91,5 @@ public static class Sources
 {
     public const string Routing = "Routing";
     public const string Insights = "Insights";
+    public const string Intake = "Intake";
 }

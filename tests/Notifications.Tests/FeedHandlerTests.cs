@@ -119,4 +119,24 @@ public sealed class FeedHandlerTests : IDisposable
         var data = System.Text.Json.JsonSerializer.Deserialize<MessageData>(Assert.Single(queued).TemplateData)!;
         Assert.Equal(77, data.EntryId);
     }
+
+    [Fact]
+    public async Task ComplainantErased_AfterMessages_SubjectsGonePendingDroppedPreferencesRemoved()
+    {
+        await ApplyAsync(new OnCaseOpened(_wakeup, _clock), Events.Opened(_id, _reference, "en", Now));
+        var update = Assert.Single(await ApplyAsync(new OnPublicUpdatePosted(_wakeup, _clock), new PublicUpdatePosted { ComplaintId = _id.ToString(), Reference = _reference, EntryId = 1 }));
+        await _db.QueryAsync(async db =>
+        {
+            (await db.Messages.SingleAsync(m => m.Kind == (int)MessageKind.Acknowledgement)).Subject = "About Mr Smith's loan";
+            db.Preferences.Add(new ChannelPreference { ComplaintId = _id, Sms = true });
+            return await db.SaveChangesAsync();
+        });
+
+        await ApplyAsync(new OnComplainantErased(_wakeup, _clock), new Complaints.Intake.V1.ComplainantErased { ComplaintId = _id.ToString(), Reference = _reference });
+
+        var messages = await _db.QueryAsync(db => db.Messages.Where(m => m.ComplaintId == _id).ToListAsync());
+        Assert.All(messages, m => Assert.Null(m.Subject));
+        Assert.Equal((int)DeliveryStatus.NotApplicable, messages.Single(m => m.Id == update.Id).Status);
+        Assert.Equal(0, await _db.QueryAsync(db => db.Preferences.CountAsync(p => p.ComplaintId == _id)));
+    }
 }

@@ -338,3 +338,25 @@ public sealed class OnSurveyRequested(DeliveryWakeup w, TimeProvider clock) : No
         return ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, e.Language, MessageKind.SurveyInvitation, data, ct);
     }
 }
+
+/// <summary>
+/// Erasure (GDPR Art. 17): rendered subjects can hold staff-written words about the complainant, so they go;
+/// pending complainant messages are dropped as NOT_APPLICABLE (Intake no longer has an address) and the
+/// preferences row is removed. Ids, kinds, channels, statuses and times stay for the statistics.
+/// </summary>
+public sealed class OnComplainantErased(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<Complaints.Intake.V1.ComplainantErased>(Sources.Intake, w, clock)
+{
+    protected override async Task HandleAsync(Complaints.Intake.V1.ComplainantErased e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var id = Guid.Parse(e.ComplaintId);
+        foreach (var m in await db.Messages.Where(m => m.ComplaintId == id).ToListAsync(ct))
+        {
+            m.Subject = null;
+            if (m.Status == (int)DeliveryStatus.Pending && m.Audience == (int)Audience.Complainant && m.Kind != (int)MessageKind.Acknowledgement)
+            {
+                m.Status = (int)DeliveryStatus.NotApplicable;
+            }
+        }
+        db.Preferences.RemoveRange(await db.Preferences.Where(p => p.ComplaintId == id).ToListAsync(ct));
+    }
+}
