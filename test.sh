@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the platform and ends with one line "N passed, N failed, N skipped",
-# summed over all test assemblies. Installs what the tests need (redis-server) on Debian when missing.
+# summed over all test assemblies. Installs what the tests need (redis-server, the aiosmtpd SMTP server) on Debian when missing.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -10,6 +10,7 @@ results="${TEST_RESULTS_DIR:-artifacts/test-results}"
 install_missing() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "Installing ${missing[*]} ..."
   local sudo=""
@@ -18,7 +19,7 @@ install_missing() {
 }
 
 if ! install_missing; then
-  echo "Could not install the test dependencies (redis-server)."
+  echo "Could not install the test dependencies (redis-server, python3-aiosmtpd)."
   echo "0 passed, 1 failed"
   exit 1
 fi

@@ -24,6 +24,34 @@ public class ContactServiceTests(IntakeFixture fixture) : IClassFixture<IntakeFi
     }
 
     [Fact]
+    public async Task GetContactForDelivery_PartnerSubmissionWithTimeZone_ReturnsTimeZoneAndPartner()
+    {
+        var request = ValidationTests.ValidRequest();
+        request.Channel = Complaints.Common.V1.Channel.PartnerApi;
+        request.Complainant.TimeZone = "Asia/Seoul";
+        var partner = new V1.IntakeService.IntakeServiceClient(_intake.Channel(_intake.Token("crm-acme", "partner")));
+        var submitted = await partner.SubmitComplaintAsync(request);
+        var client = new ContactService.ContactServiceClient(_intake.Channel(_intake.Token("notifications", "service")));
+
+        var contact = await client.GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = submitted.ComplaintId });
+
+        Assert.Equal("Asia/Seoul", contact.TimeZone);
+        Assert.Equal("crm-acme", contact.PartnerId);
+    }
+
+    [Fact]
+    public async Task GetContactForDelivery_WebSubmission_NoPartnerNoTimeZone()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+        var client = new ContactService.ContactServiceClient(_intake.Channel(_intake.Token("notifications", "service")));
+
+        var contact = await client.GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = submitted.ComplaintId });
+
+        Assert.Equal("", contact.PartnerId);
+        Assert.Equal("", contact.TimeZone);
+    }
+
+    [Fact]
     public async Task GetContactForDelivery_NoToken_Unauthenticated()
     {
         var client = new ContactService.ContactServiceClient(_intake.Channel());

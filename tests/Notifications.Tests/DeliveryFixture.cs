@@ -1,72 +1,95 @@
-using System.Text.Json;
-using Complaints.Common.V1;
+using System.Collections.Concurrent;
+using Complaints.Eventing;
 using Complaints.Notifications.Data;
 using Complaints.Notifications.Domain;
-using Complaints.TestSupport;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Complaints.Notifications.Tests;
 
+/// <summary>Every log line the service wrote, formatted, so tests can prove no address or text is logged.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturedLogs owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+    }
+}
+
+/// <summary>Notifications in-process with a log capture.</summary>
+public sealed class NotificationsFactory(IDictionary<string, string?> settings) : ServiceFactory<Program>(settings)
+{
+    public CapturedLogs Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+    }
+}
+
 /// <summary>
-/// Notifications in-process, its Intake address pointing at a real gRPC stand-in. The delivery worker
-/// runs as in production; a long poll interval means it only moves when a test wakes it.
+/// Notifications in-process, its Intake, Routing and Insights addresses pointing at a real gRPC stand-in. The
+/// delivery worker runs as in production; a long poll interval means it only moves when woken or a retry is due.
+/// Email goes to the file sink unless an SMTP port is given.
 /// </summary>
-public sealed class DeliveryFixture : IAsyncLifetime
+public class DeliveryFixture : IAsyncLifetime
 {
     public FakeIntakeServer Intake { get; private set; } = null!;
 
-    public ServiceFactory<Program> Notifications { get; private set; } = null!;
+    public NotificationsFactory Notifications { get; private set; } = null!;
 
     public string MailFolder => Path.Combine(Notifications.Data.Path, "mail");
+
+    protected virtual Task<IDictionary<string, string?>> SettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
 
     public async Task InitializeAsync()
     {
         Intake = await FakeIntakeServer.StartAsync();
-        Notifications = new ServiceFactory<Program>(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Services:Intake"] = Intake.Address,
+            ["Services:Routing"] = Intake.Address,
+            ["Services:Insights"] = Intake.Address,
             ["Notifications:PollInterval"] = "01:00:00",
-        });
+            ["Notifications:PublicBaseUrl"] = "https://complaints.example.org",
+        };
+        foreach (var (k, v) in await SettingsAsync())
+        {
+            settings[k] = v;
+        }
+        Notifications = new NotificationsFactory(settings);
         _ = Notifications.Server;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Notifications.DisposeAsync();
         await Intake.DisposeAsync();
     }
 
-    /// <summary>Queues a pending acknowledgement as the CaseOpened handler would, then wakes the worker.</summary>
-    public async Task<Message> QueueAcknowledgementAsync(Guid complaintId, string reference, string language, DateTimeOffset receivedAt)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var message = new Message
-        {
-            Id = Guid.NewGuid(),
-            ComplaintId = complaintId,
-            Reference = reference,
-            Kind = (int)MessageKind.Acknowledgement,
-            Channel = (int)DeliveryChannel.Email,
-            Status = (int)DeliveryStatus.Pending,
-            Language = language,
-            TemplateData = JsonSerializer.Serialize(new Dictionary<string, DateTimeOffset>
-            {
-                ["receivedAt"] = receivedAt,
-                ["acknowledgeBy"] = receivedAt.AddHours(24),
-                ["resolveBy"] = receivedAt.AddDays(56),
-            }),
-            CreatedAt = now,
-            NextAttemptAt = now,
-        };
-        await WithDb(async db =>
-        {
-            db.Messages.Add(message);
-            return await db.SaveChangesAsync();
-        });
-        Notifications.Services.GetRequiredService<DeliveryWakeup>().Signal.Notify();
-        return message;
-    }
+    /// <summary>Applies one feed event as the subscriber would (handler, commit, wake-up) and returns the messages it queued.</summary>
+    public Task<List<Message>> ApplyAsync(IMessage payload, string source = Sources.Routing) => ApplyAsync(Envelopes.For(payload, source));
+
+    /// <summary>Queues an acknowledgement through the CaseOpened handler and returns the complainant's email message.</summary>
+    public async Task<Message> QueueAcknowledgementAsync(Guid complaintId, string reference, string language, DateTimeOffset receivedAt) =>
+        Assert.Single(await ApplyAsync(Events.Opened(complaintId, reference, language, receivedAt)));
 
     /// <summary>Waits until the worker has made at least one attempt on the message.</summary>
     public Task<Message> AttemptedAsync(Guid messageId) =>
@@ -74,6 +97,34 @@ public sealed class DeliveryFixture : IAsyncLifetime
             () => WithDb(db => db.Messages.AsNoTracking().SingleAsync(m => m.Id == messageId)),
             m => m.Attempts > 0,
             $"a delivery attempt on message {messageId}");
+
+    public async Task<List<Message>> ApplyAsync(Complaints.Eventing.V1.EventEnvelope envelope)
+    {
+        await using var scope = Notifications.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var handlers = scope.ServiceProvider.GetServices<IEventHandler<NotificationsDbContext>>()
+            .Where(h => h.EventType == envelope.Type).ToList();
+        Assert.NotEmpty(handlers);
+        foreach (var handler in handlers)
+        {
+            await handler.HandleAsync(envelope, db, CancellationToken.None);
+        }
+        var added = db.ChangeTracker.Entries<Message>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        await db.SaveChangesAsync();
+        foreach (var handler in handlers)
+        {
+            handler.AfterCommit();
+        }
+        return added;
+    }
+
+    /// <summary>Waits until the message has left PENDING (delivered, not applicable, suppressed or dead).</summary>
+    public Task<Message> SettledAsync(Guid messageId) =>
+        Eventually.Get(
+            () => WithDb(db => db.Messages.AsNoTracking().SingleAsync(m => m.Id == messageId)),
+            m => m.Status != (int)Common.V1.DeliveryStatus.Pending,
+            $"message {messageId} to settle",
+            describe: m => $"status {m.Status}, attempts {m.Attempts}, error {m.LastError}");
 
     public async Task<T> WithDb<T>(Func<NotificationsDbContext, Task<T>> query)
     {

@@ -54,7 +54,7 @@ public sealed class DeliveryPolicyTests
     {
         for (var i = 0; i < 500; i++)
         {
-            var delay = MessageDelivery.Backoff(attempt).TotalSeconds;
+            var delay = MessageDelivery.Backoff(attempt, new NotificationOptions()).TotalSeconds;
 
             Assert.InRange(delay, baseSeconds, baseSeconds * 1.25);
         }
@@ -65,8 +65,8 @@ public sealed class DeliveryPolicyTests
     {
         for (var attempt = 1; attempt < 9; attempt++)
         {
-            var longestNow = Enumerable.Range(0, 200).Max(_ => MessageDelivery.Backoff(attempt));
-            var shortestNext = Enumerable.Range(0, 200).Min(_ => MessageDelivery.Backoff(attempt + 1));
+            var longestNow = Enumerable.Range(0, 200).Max(_ => MessageDelivery.Backoff(attempt, new NotificationOptions()));
+            var shortestNext = Enumerable.Range(0, 200).Min(_ => MessageDelivery.Backoff(attempt + 1, new NotificationOptions()));
 
             Assert.True(shortestNext > longestNow, $"attempt {attempt + 1} ({shortestNext}) should wait longer than attempt {attempt} ({longestNow})");
         }
@@ -75,7 +75,7 @@ public sealed class DeliveryPolicyTests
     [Fact]
     public void Backoff_ManyAttempts_NeverExceedsCapWithJitter()
     {
-        var longest = Enumerable.Range(1, 50).SelectMany(a => Enumerable.Range(0, 50).Select(_ => MessageDelivery.Backoff(a))).Max();
+        var longest = Enumerable.Range(1, 50).SelectMany(a => Enumerable.Range(0, 50).Select(_ => MessageDelivery.Backoff(a, new NotificationOptions()))).Max();
 
         Assert.True(longest <= TimeSpan.FromMinutes(10) * 1.25, $"{longest} exceeds the cap");
         Assert.True(longest >= TimeSpan.FromMinutes(10), $"{longest} never reaches the cap");
@@ -84,7 +84,7 @@ public sealed class DeliveryPolicyTests
     [Fact]
     public void Backoff_SameAttempt_IsJittered()
     {
-        var delays = Enumerable.Range(0, 50).Select(_ => MessageDelivery.Backoff(6)).Distinct().Count();
+        var delays = Enumerable.Range(0, 50).Select(_ => MessageDelivery.Backoff(6, new NotificationOptions())).Distinct().Count();
 
         Assert.True(delays > 1, "retries of the same attempt should not march in step");
     }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Complaints.Insights.V1;
 using Complaints.Intake.V1;
+using Complaints.Routing.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,6 +23,15 @@ public sealed class ContactBook
     public ConcurrentQueue<(string ComplaintId, string? Authorization)> Calls { get; } = new();
 
     public void Add(Guid complaintId, GetContactForDeliveryResponse contact) => _contacts[complaintId.ToString()] = contact;
+
+    /// <summary>Routing's public entries, by (complaint id, entry id); the timeline is their order of adding.</summary>
+    public ConcurrentDictionary<(string, long), PublicTimelineEntry> Entries { get; } = new();
+
+    /// <summary>Routing's staff directory: agent id to alert address.</summary>
+    public ConcurrentDictionary<string, string> StaffEmails { get; } = new();
+
+    /// <summary>Insights' survey links, by survey id.</summary>
+    public ConcurrentDictionary<string, GetSurveyLinkResponse> SurveyLinks { get; } = new();
 
     /// <summary>Calls for this complaint fail with Unavailable, as if Intake were down.</summary>
     public void FailWithUnavailable(Guid complaintId) => _down[complaintId.ToString()] = true;
@@ -45,8 +56,38 @@ public sealed class FakeContactService(ContactBook book) : ContactService.Contac
         Task.FromResult(book.Answer(request.ComplaintId, context.RequestHeaders.GetValue("authorization")));
 }
 
+public sealed class FakeCaseViewService(ContactBook book) : CaseViewService.CaseViewServiceBase
+{
+    public override Task<PublicTimelineEntry> GetPublicEntry(GetPublicEntryRequest request, ServerCallContext context) =>
+        book.Entries.TryGetValue((request.ComplaintId, request.EntryId), out var entry)
+            ? Task.FromResult(entry)
+            : throw new RpcException(new Status(StatusCode.NotFound, "No such entry (test)."));
+
+    public override Task<GetPublicCaseViewResponse> GetPublicCaseView(GetPublicCaseViewRequest request, ServerCallContext context)
+    {
+        var view = new GetPublicCaseViewResponse { ComplaintId = request.ComplaintId };
+        view.Timeline.AddRange(book.Entries.Where(e => e.Key.Item1 == request.ComplaintId).OrderBy(e => e.Key.Item2).Select(e => e.Value));
+        return Task.FromResult(view);
+    }
+}
+
+public sealed class FakeStaffContactService(ContactBook book) : StaffContactService.StaffContactServiceBase
+{
+    public override Task<GetStaffContactResponse> GetStaffContact(GetStaffContactRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetStaffContactResponse { Email = book.StaffEmails.GetValueOrDefault(request.AgentId) ?? "" });
+}
+
+/// <summary>A fake of Insights' SurveyLinkService (built in parallel by another engineer).</summary>
+public sealed class FakeSurveyLinkService(ContactBook book) : SurveyLinkService.SurveyLinkServiceBase
+{
+    public override Task<GetSurveyLinkResponse> GetSurveyLink(GetSurveyLinkRequest request, ServerCallContext context) =>
+        book.SurveyLinks.TryGetValue(request.SurveyId, out var link)
+            ? Task.FromResult(link)
+            : throw new RpcException(new Status(StatusCode.NotFound, "No such survey (test)."));
+}
+
 /// <summary>
-/// A real gRPC server (Kestrel, h2c on a loopback port the OS picks) serving <see cref="FakeContactService"/>.
+/// A real gRPC server (Kestrel, h2c on a loopback port the OS picks) serving the fakes of Intake's contacts, Routing's public entries and staff addresses, and Insights' survey links.
 /// Built from an empty builder so the copied appsettings.json of Notifications (and its ports) is not read.
 /// </summary>
 public sealed class FakeIntakeServer : IAsyncDisposable
@@ -76,6 +117,9 @@ public sealed class FakeIntakeServer : IAsyncDisposable
         builder.Services.AddSingleton(book);
         var app = builder.Build();
         app.MapGrpcService<FakeContactService>();
+        app.MapGrpcService<FakeCaseViewService>();
+        app.MapGrpcService<FakeStaffContactService>();
+        app.MapGrpcService<FakeSurveyLinkService>();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new FakeIntakeServer(app, book, address);

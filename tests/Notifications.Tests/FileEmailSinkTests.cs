@@ -1,4 +1,6 @@
+using Complaints.Common.V1;
 using Complaints.Notifications.Domain;
+using Microsoft.Extensions.Options;
 using Complaints.TestSupport;
 using MimeKit;
 
@@ -10,13 +12,15 @@ public sealed class FileEmailSinkTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static OutgoingEmail Email(Guid id, string subject = "민원 CMP-KO000001이(가) 접수되었습니다", string body = "박미나 님께,\n\n감사합니다.\n민원 처리팀 드림\n") =>
-        new(id, "Complaints team <no-reply@complaints.local>", "박미나", "mina@example.com", subject, body);
+    private static OutgoingMessage Email(Guid id, string subject = "민원 CMP-KO000001이(가) 접수되었습니다", string body = "박미나 님께,\n\n감사합니다.\n민원 처리팀 드림\n") =>
+        new(id, DeliveryChannel.Email, "mina@example.com", "박미나", subject, body, "<p>html</p>", null);
+
+    private static FileEmailSink Sink(string folder) => new(folder, Options.Create(new NotificationOptions()));
 
     [Fact]
     public async Task SendAsync_KoreanMessage_WritesEmlThatParsesBack()
     {
-        var sink = new FileEmailSink(Path.Combine(_folder.Path, "mail"));
+        var sink = Sink(Path.Combine(_folder.Path, "mail"));
         var id = Guid.NewGuid();
         var email = Email(id);
 
@@ -32,13 +36,14 @@ public sealed class FileEmailSinkTests : IDisposable
         Assert.Equal("no-reply@complaints.local", Assert.Single(parsed.From.Mailboxes).Address);
         Assert.Equal($"{id:N}@complaints.local", parsed.MessageId);
         Assert.NotNull(parsed.TextBody);
-        Assert.Equal(email.TextBody, parsed.TextBody.ReplaceLineEndings("\n"));
+        Assert.Equal(email.Text, parsed.TextBody.ReplaceLineEndings("\n"));
+        Assert.Equal("<p>html</p>", parsed.HtmlBody);
     }
 
     [Fact]
     public async Task SendAsync_KoreanSubject_EncodedAsUtf8()
     {
-        var sink = new FileEmailSink(_folder.Path);
+        var sink = Sink(_folder.Path);
         var id = Guid.NewGuid();
 
         await sink.SendAsync(Email(id), CancellationToken.None);
@@ -53,7 +58,7 @@ public sealed class FileEmailSinkTests : IDisposable
     [Fact]
     public async Task SendAsync_SameMessageIdTwice_LeavesOneFile()
     {
-        var sink = new FileEmailSink(_folder.Path);
+        var sink = Sink(_folder.Path);
         var id = Guid.NewGuid();
 
         await sink.SendAsync(Email(id, subject: "first"), CancellationToken.None);
@@ -68,7 +73,7 @@ public sealed class FileEmailSinkTests : IDisposable
     [Fact]
     public async Task SendAsync_TwoMessages_TwoFiles()
     {
-        var sink = new FileEmailSink(_folder.Path);
+        var sink = Sink(_folder.Path);
 
         await sink.SendAsync(Email(Guid.NewGuid()), CancellationToken.None);
         await sink.SendAsync(Email(Guid.NewGuid()), CancellationToken.None);

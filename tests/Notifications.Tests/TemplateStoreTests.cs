@@ -1,33 +1,37 @@
-using System.Text.RegularExpressions;
 using Complaints.Notifications.Domain;
 
 namespace Complaints.Notifications.Tests;
 
-public sealed partial class TemplateStoreTests
+public sealed class TemplateStoreTests
 {
     /// <summary>The templates as the service loads them: copied next to the assemblies.</summary>
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Templates");
 
+    private static readonly string[] Languages = ["en", "ko", "bg"];
+
     private static TemplateStore Load() => TemplateStore.Load(Folder);
+
+    /// <summary>Every value a kind may have, as the delivery fills them (dates and amounts already formatted).</summary>
+    private static Dictionary<string, string> AllValues(string kind) =>
+        TemplateKinds.Values[kind].ToDictionary(n => n, n => $"<{n}-value>");
 
     private static Dictionary<string, string> Values(string reference = "CMP-ABCD1234") => new()
     {
         ["reference"] = reference,
         ["name"] = "Alex Doe",
         ["receivedAt"] = "10 March 2025 (UTC)",
-        ["acknowledgeBy"] = "11 March 2025 (UTC)",
         ["resolveBy"] = "5 May 2025 (UTC)",
     };
 
-    [GeneratedRegex(@"\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}")]
-    private static partial Regex Placeholder();
-
-    public static TheoryData<string> TemplateFiles()
+    public static TheoryData<string, string> KindsAndLanguages()
     {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(Folder, "*.txt").Order(StringComparer.Ordinal))
+        var data = new TheoryData<string, string>();
+        foreach (var kind in TemplateKinds.All)
         {
-            data.Add(Path.GetFileName(file));
+            foreach (var language in Languages)
+            {
+                data.Add(kind.Name, language);
+            }
         }
         return data;
     }
@@ -50,32 +54,59 @@ public sealed partial class TemplateStoreTests
     }
 
     [Theory]
-    [MemberData(nameof(TemplateFiles))]
-    public void Render_EveryTemplateWithAllPlaceholders_LeavesNoPlaceholder(string file)
+    [MemberData(nameof(KindsAndLanguages))]
+    public void Render_EveryKindAndLanguageWithAllValues_UsesEveryValueAndLeavesNoPlaceholder(string kind, string language)
     {
-        var parts = Path.GetFileNameWithoutExtension(file).Split('.', 2);
-        var (kind, language) = (parts[0], parts[1]);
-        var names = Placeholder().Matches(File.ReadAllText(Path.Combine(Folder, file))).Select(m => m.Groups[1].Value).Distinct().ToList();
-        var values = names.ToDictionary(n => n, n => $"<{n}-value>");
+        var values = AllValues(kind);
 
         var rendered = Load().Render(kind, language, "en", values);
 
         Assert.Equal(language, rendered.Language);
-        Assert.NotEmpty(names);
+        var all = rendered.Subject + rendered.Text;
         Assert.False(string.IsNullOrWhiteSpace(rendered.Subject));
-        Assert.False(string.IsNullOrWhiteSpace(rendered.Body));
-        Assert.DoesNotContain("{{", rendered.Subject + rendered.Body);
-        Assert.DoesNotContain("}}", rendered.Subject + rendered.Body);
-        Assert.All(values.Values, v => Assert.Contains(v, rendered.Subject + rendered.Body));
+        Assert.DoesNotContain("{{", all + rendered.Html);
+        Assert.DoesNotContain("}}", all + rendered.Html);
+        Assert.Contains("<reference-value>", rendered.Subject);
+        // Every value the delivery fills shows up; in the HTML part it is encoded.
+        Assert.All(values.Values, v => Assert.Contains(v, all));
+        Assert.All(values.Values, v => Assert.Contains(System.Net.WebUtility.HtmlEncode(v), rendered.Html));
+        Assert.DoesNotContain("<reference-value>", rendered.Html);
     }
 
     [Theory]
-    [InlineData("en")]
-    [InlineData("ko")]
-    [InlineData("bg")]
-    public void Load_Acknowledgement_ExistsInLanguage(string language)
+    [MemberData(nameof(KindsAndLanguages))]
+    public void Render_EveryKindAndLanguageWithOnlyRequiredValues_Renders(string kind, string language)
     {
-        Assert.Contains(("acknowledgement", language), Load().Keys);
+        // Optional values (those only used inside sections) may be absent: the section disappears.
+        var values = new Dictionary<string, string> { ["reference"] = "CMP-REQ00001" };
+        foreach (var name in TemplateKinds.Values[kind])
+        {
+            try
+            {
+                Load().Render(kind, language, "en", values);
+                break;
+            }
+            catch (MissingPlaceholderException ex)
+            {
+                values[ex.Placeholder] = "x";
+            }
+        }
+
+        var rendered = Load().Render(kind, language, "en", values);
+
+        Assert.Contains("CMP-REQ00001", rendered.Subject);
+        Assert.DoesNotContain("unsubscribeUrl", rendered.Text);
+        Assert.All(values.Keys, k => Assert.Contains(k, TemplateKinds.Values[kind]));
+    }
+
+    [Fact]
+    public void Load_EveryKind_HasEveryLanguage()
+    {
+        var keys = Load().Keys.ToHashSet();
+
+        var missing = TemplateKinds.All.SelectMany(k => Languages.Select(l => (k.Name, l))).Where(x => !keys.Contains(x)).ToList();
+
+        Assert.Empty(missing);
     }
 
     [Theory]
@@ -91,15 +122,15 @@ public sealed partial class TemplateStoreTests
     }
 
     [Theory]
-    [InlineData("fr")]
-    [InlineData("fr-CA")]
-    [InlineData("")]
-    public void Render_UnknownLanguage_FallsBackToEnglish(string requested)
+    [InlineData("fr", "en", "We have received your complaint CMP-FALLBACK")]
+    [InlineData("fr-CA", "en", "We have received your complaint CMP-FALLBACK")]
+    [InlineData("", "bg", "Получихме вашата жалба CMP-FALLBACK")]
+    public void Render_UnknownLanguage_FallsBackToDefaultLanguage(string requested, string defaultLanguage, string subject)
     {
-        var rendered = Load().Render("acknowledgement", requested, "en", Values("CMP-FALLBACK"));
+        var rendered = Load().Render("acknowledgement", requested, defaultLanguage, Values("CMP-FALLBACK"));
 
-        Assert.Equal("en", rendered.Language);
-        Assert.Equal("We have received your complaint CMP-FALLBACK", rendered.Subject);
+        Assert.Equal(defaultLanguage, rendered.Language);
+        Assert.Equal(subject, rendered.Subject);
     }
 
     [Fact]
@@ -108,9 +139,10 @@ public sealed partial class TemplateStoreTests
         var values = Values();
         values.Remove("resolveBy");
 
-        var error = Assert.Throws<InvalidOperationException>(() => Load().Render("acknowledgement", "en", "en", values));
+        var error = Assert.Throws<MissingPlaceholderException>(() => Load().Render("acknowledgement", "en", "en", values));
 
-        Assert.Contains("resolveBy", error.Message);
+        Assert.Equal("resolveBy", error.Placeholder);
+        Assert.Contains("acknowledgement.en.txt", error.Message);
     }
 
     [Fact]
@@ -130,31 +162,128 @@ public sealed partial class TemplateStoreTests
         var rendered = Load().Render("acknowledgement", "ko", "en", values);
 
         Assert.Equal("민원 CMP-KO000001이(가) 접수되었습니다", rendered.Subject);
-        Assert.StartsWith("박미나 님께,\n", rendered.Body);
-        Assert.Contains("민원 처리팀 드림", rendered.Body);
+        Assert.StartsWith("박미나 님께,\n", rendered.Text);
+        Assert.Contains("민원 처리팀 드림", rendered.Text);
     }
 
     [Fact]
-    public void Render_Bulgarian_RoundTripsExactly()
+    public void Render_NoName_GreetsWithoutName()
     {
         var values = Values("CMP-BG000001");
-        values["name"] = "Иван Петров";
+        values["name"] = "";
 
         var rendered = Load().Render("acknowledgement", "bg", "en", values);
 
-        Assert.Equal("Получихме вашата жалба CMP-BG000001", rendered.Subject);
-        Assert.StartsWith("Уважаеми/а Иван Петров,\n", rendered.Body);
-        Assert.Contains("подаването ѝ", rendered.Body);
+        Assert.StartsWith("Здравейте,\n", rendered.Text);
     }
 
     [Fact]
-    public void Render_ValueWithBraces_IsNotExpandedAgain()
+    public void Render_FinalResponseDuePresentOrAbsent_LineShownOnlyWhenPresent()
+    {
+        var without = Load().Render("acknowledgement", "en", "en", Values());
+        var values = Values();
+        values["finalResponseDue"] = "1 June 2025";
+        var with = Load().Render("acknowledgement", "en", "en", values);
+
+        Assert.DoesNotContain("final response no later than", without.Text);
+        Assert.Contains("You will have our final response no later than 1 June 2025.", with.Text);
+    }
+
+    [Fact]
+    public void Render_ValueWithBracesOrMarkup_IsNeitherExpandedNorInjected()
     {
         var values = Values();
-        values["name"] = "{{reference}}";
+        values["name"] = "{{reference}}<script>alert(1)</script>";
 
         var rendered = Load().Render("acknowledgement", "en", "en", values);
 
-        Assert.StartsWith("Dear {{reference}},", rendered.Body);
+        Assert.StartsWith("Dear {{reference}}<script>alert(1)</script>,", rendered.Text);
+        Assert.Contains("Dear {{reference}}&lt;script&gt;alert(1)&lt;/script&gt;,", rendered.Html);
+        Assert.DoesNotContain("<script>", rendered.Html);
+    }
+
+    [Fact]
+    public void Render_UrlValue_BecomesLinkInHtmlOnly()
+    {
+        var values = AllValues("surveyInvitation");
+        values["surveyUrl"] = "https://survey.example.org/s/abc?x=1&y=2";
+
+        var rendered = Load().Render("surveyInvitation", "en", "en", values);
+
+        Assert.Contains("<a href=\"https://survey.example.org/s/abc?x=1&amp;y=2\">", rendered.Html);
+        Assert.Contains("https://survey.example.org/s/abc?x=1&y=2", rendered.Text);
+        Assert.DoesNotContain("<a ", rendered.Text);
+    }
+
+    [Fact]
+    public void Render_SubjectValueWithNewline_StaysOneLine()
+    {
+        var values = AllValues("publicUpdate");
+        values["title"] = "first\r\nBcc: someone@example.org";
+
+        var rendered = Load().Render("publicUpdate", "en", "en", values);
+
+        Assert.DoesNotContain("\n", rendered.Subject);
+        Assert.DoesNotContain("\r", rendered.Subject);
+    }
+
+    [Fact]
+    public void Load_OrganisationFolder_OverridesShippedTemplateAndAddsLanguage()
+    {
+        using var org = new TempFolder("org-templates");
+        File.WriteAllText(org.File("acknowledgement.en.txt"), "Subject: Thanks from Acme, {{reference}}\n---\nHi {{name}}.\n");
+        File.WriteAllText(org.File("acknowledgement.de.txt"), "Subject: Ihre Beschwerde {{reference}}\n---\nHallo {{name}}.\n");
+        File.WriteAllText(org.File("acknowledgement.de.html"), "<p>Hallo <b>{{name}}</b>, {{reference}}</p>");
+
+        var store = TemplateStore.Load(Folder, org.Path);
+        var values = Values("CMP-ORG00001");
+        values["name"] = "A&B";
+
+        Assert.Equal("Thanks from Acme, CMP-ORG00001", store.Render("acknowledgement", "en", "en", values).Subject);
+        var german = store.Render("acknowledgement", "de-AT", "en", values);
+        Assert.Equal("de", german.Language);
+        Assert.Equal("<p>Hallo <b>A&amp;B</b>, CMP-ORG00001</p>", german.Html);
+        Assert.Equal("민원 CMP-ORG00001이(가) 접수되었습니다", store.Render("acknowledgement", "ko", "en", values).Subject);
+    }
+
+    [Theory]
+    [InlineData("Subject: {{reference}}\n---\n{{surveyUrl}}\n", "surveyUrl")]
+    [InlineData("Subject: {{reference}}\n---\n{{#name}}open\n", "never closed")]
+    [InlineData("Subject: {{reference}}\n---\n{{name.Length}}\n", "not a placeholder")]
+    [InlineData("Subject: {{reference}}\n---\n{{ System.IO.File.Delete(\"x\") }}\n", "not a placeholder")]
+    public void Load_BadOrganisationTemplate_FailsAtLoadNamingTheProblem(string text, string expected)
+    {
+        using var org = new TempFolder("org-templates");
+        File.WriteAllText(org.File("acknowledgement.en.txt"), text);
+
+        var error = Assert.ThrowsAny<FormatException>(() => TemplateStore.Load(Folder, org.Path));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Load_UnknownKindFile_Fails()
+    {
+        using var org = new TempFolder("org-templates");
+        File.WriteAllText(org.File("newsletter.en.txt"), "Subject: {{reference}}\n---\nx\n");
+
+        var error = Assert.Throws<FormatException>(() => TemplateStore.Load(Folder, org.Path));
+
+        Assert.Contains("newsletter", error.Message);
+    }
+}
+
+public sealed class TemplateStartupTests
+{
+    [Fact]
+    public void Start_BadOrganisationTemplate_ServiceDoesNotStart()
+    {
+        using var org = new TempFolder("org-templates");
+        File.WriteAllText(org.File("caseClosed.en.txt"), "Subject: {{reference}}\n---\n{{closedAtt}}\n");
+        using var factory = new NotificationsFactory(new Dictionary<string, string?> { ["Notifications:TemplatesFolder"] = org.Path });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Server);
+
+        Assert.Contains("closedAtt", error.ToString());
     }
 }

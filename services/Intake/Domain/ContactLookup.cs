@@ -17,7 +17,15 @@ public sealed class ContactLookup(IntakeDbContext db, FieldProtector protector)
         }
         var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct)
             ?? throw new NotFoundException("No complaint with this id.");
-        var response = new GetContactForDeliveryResponse { Reference = c.Reference, HasContact = c.HasContact, PreferredLanguage = c.PreferredLanguage };
+        var response = new GetContactForDeliveryResponse
+        {
+            Reference = c.Reference,
+            HasContact = c.HasContact,
+            PreferredLanguage = c.PreferredLanguage,
+            TimeZone = c.TimeZone ?? string.Empty,
+            // The partner that submitted it gets the case's events on its webhook, even for an anonymous complaint.
+            PartnerId = c.Channel == (int)Complaints.Common.V1.Channel.PartnerApi ? c.ReceivedBy ?? string.Empty : string.Empty,
+        };
         if (!c.HasContact)
         {
             return response;

@@ -15,13 +15,17 @@ public sealed class Message
     public Guid ComplaintId { get; set; }
     public required string Reference { get; set; }
     public int Kind { get; set; }
+    /// <summary><see cref="Domain.Audience"/>: only complainant messages appear in the tracking history.</summary>
+    public int Audience { get; set; }
+    /// <summary>The staff member (agent id) for a staff alert; the address is asked of Routing at send time.</summary>
+    public string? Recipient { get; set; }
     public int Channel { get; set; }
     public int Status { get; set; }
     /// <summary>The language asked for; the template used may fall back.</summary>
     public required string Language { get; set; }
     public string? RenderedLanguage { get; set; }
     public string? Subject { get; set; }
-    /// <summary>Non-personal template values (reference, dates), as JSON.</summary>
+    /// <summary>Non-personal values (dates, amounts, entry ids), as <see cref="Domain.MessageData"/> JSON; words are fetched at send time.</summary>
     public required string TemplateData { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset NextAttemptAt { get; set; }
@@ -30,6 +34,34 @@ public sealed class Message
     public string? LastError { get; set; }
     public string? TraceParent { get; set; }
     public string? TraceState { get; set; }
+    /// <summary>How often staff replayed it from the dead letters.</summary>
+    public int Replays { get; set; }
+}
+
+/// <summary>A complainant's channel choices, keyed by complaint (contact data lives in Intake only).</summary>
+public sealed class ChannelPreference
+{
+    public Guid ComplaintId { get; set; }
+    public bool Email { get; set; } = true;
+    public bool Sms { get; set; }
+    public bool Push { get; set; }
+    /// <summary>Non-statutory messages are not sent on any channel.</summary>
+    public bool OptedOut { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>What later events of a case need from earlier ones: the channel it came by and who works it.</summary>
+public sealed class CaseContext
+{
+    public Guid ComplaintId { get; set; }
+    public required string Reference { get; set; }
+    public int Channel { get; set; }
+    public required string Language { get; set; }
+    public bool HasContact { get; set; }
+    public string? QueueId { get; set; }
+    public string? AssigneeId { get; set; }
+    /// <summary>Comma-separated agent ids of the queue's supervisors, from the last assignment.</summary>
+    public string SupervisorIds { get; set; } = "";
 }
 
 public sealed class DeliveryAttempt
@@ -46,6 +78,8 @@ public class NotificationsDbContext(DbContextOptions options) : DbContext(option
 {
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<DeliveryAttempt> Attempts => Set<DeliveryAttempt>();
+    public DbSet<ChannelPreference> Preferences => Set<ChannelPreference>();
+    public DbSet<CaseContext> Cases => Set<CaseContext>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
@@ -67,6 +101,22 @@ public class NotificationsDbContext(DbContextOptions options) : DbContext(option
             e.Property(x => x.RenderedLanguage).HasMaxLength(35);
             e.Property(x => x.Subject).HasMaxLength(400);
             e.Property(x => x.LastError).HasMaxLength(400);
+            e.Property(x => x.Recipient).HasMaxLength(200);
+        });
+        modelBuilder.Entity<ChannelPreference>(e =>
+        {
+            e.ToTable("channel_preference");
+            e.HasKey(x => x.ComplaintId);
+        });
+        modelBuilder.Entity<CaseContext>(e =>
+        {
+            e.ToTable("case_context");
+            e.HasKey(x => x.ComplaintId);
+            e.Property(x => x.Reference).HasMaxLength(20);
+            e.Property(x => x.Language).HasMaxLength(35);
+            e.Property(x => x.QueueId).HasMaxLength(200);
+            e.Property(x => x.AssigneeId).HasMaxLength(200);
+            e.Property(x => x.SupervisorIds).HasMaxLength(2000);
         });
         modelBuilder.Entity<DeliveryAttempt>(e =>
         {

@@ -16,6 +16,7 @@ public sealed class DeliveryWorker(
         {
             var waiter = wakeup.Signal.Waiter();
             IReadOnlyList<Guid> due = [];
+            DateTimeOffset? nextDue = null;
             var failed = false;
             try
             {
@@ -27,6 +28,11 @@ public sealed class DeliveryWorker(
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     await scope.ServiceProvider.GetRequiredService<MessageDelivery>().DeliverAsync(id, stoppingToken);
+                }
+                if (due.Count == 0)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    nextDue = await scope.ServiceProvider.GetRequiredService<MessageDelivery>().NextDueAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -43,7 +49,13 @@ public sealed class DeliveryWorker(
             {
                 try
                 {
-                    await (failed ? Task.Delay(options.Value.PollInterval, clock, stoppingToken) : waiter.WaitAsync(options.Value.PollInterval, clock, stoppingToken));
+                    // Sleep until the next retry falls due (or the poll interval), unless a new message wakes us first.
+                    var wait = options.Value.PollInterval;
+                    if (nextDue is { } next && next - clock.GetUtcNow() < wait)
+                    {
+                        wait = next - clock.GetUtcNow() is { Ticks: > 0 } left ? left : TimeSpan.FromMilliseconds(1);
+                    }
+                    await (failed ? Task.Delay(options.Value.PollInterval, clock, stoppingToken) : waiter.WaitAsync(wait, clock, stoppingToken));
                 }
                 catch (TimeoutException)
                 {

@@ -16,7 +16,9 @@ public sealed class MessageHistory(NotificationsDbContext db)
         {
             throw new ValidationException("complaintId", "must be a complaint id (UUID)");
         }
-        var rows = await db.Messages.AsNoTracking().Where(m => m.ComplaintId == id)
+        var rows = await db.Messages.AsNoTracking()
+            // Staff alerts and partner webhooks are not the complainant's messages.
+            .Where(m => m.ComplaintId == id && m.Audience == (int)Audience.Complainant)
             .OrderBy(m => m.CreatedAt).ToListAsync(ct);
         var response = new ListMessagesResponse();
         response.Messages.AddRange(rows.Select(m => new MessageRecord

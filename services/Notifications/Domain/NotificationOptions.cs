@@ -3,11 +3,24 @@ namespace Complaints.Notifications.Domain;
 public sealed class NotificationOptions
 {
     public string From { get; set; } = "Complaints team <no-reply@complaints.local>";
+    /// <summary>The organisation's language: used when the complainant's has no template.</summary>
     public string DefaultLanguage { get; set; } = "en";
+    /// <summary>Language and time zone of staff alerts.</summary>
+    public string StaffLanguage { get; set; } = "";
+    public string StaffTimeZone { get; set; } = "UTC";
+    /// <summary>An organisation's own templates, overriding the shipped ones per kind and language.</summary>
+    public string TemplatesFolder { get; set; } = "";
+    /// <summary>The public address of the gateway, for links in messages (unsubscribe).</summary>
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:8080";
     /// <summary>How often the delivery worker looks for due messages when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-    /// <summary>After this many failed attempts a message is parked as FAILED (a dead letter).</summary>
+    /// <summary>After this many failed attempts a message is parked as FAILED (a dead letter) until staff replay it.</summary>
     public int MaxAttempts { get; set; } = 12;
+    /// <summary>Retry n waits RetryBaseDelay * 2^(n-1), capped at RetryMaxDelay, plus up to 25 % jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Per partner (its token subject): endpoint and signing secret.</summary>
+    public Dictionary<string, WebhookPartner> Webhooks { get; set; } = [];
 }
 
 /// <summary>Wakes the delivery worker when a new message was committed.</summary>

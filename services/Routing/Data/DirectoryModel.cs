@@ -15,6 +15,8 @@ public sealed class StaffAgent
     public bool Active { get; set; } = true;
     /// <summary>Queue ids, comma-separated.</summary>
     public string QueueIds { get; set; } = "";
+    /// <summary>Optional work address for staff alerts (Notifications asks for it by agent id).</summary>
+    public string? Email { get; set; }
     public List<AgentAbsence> Absences { get; set; } = [];
 }
 
@@ -54,6 +56,7 @@ public static class DirectoryModel
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasMaxLength(200);
             e.Property(x => x.DisplayName).HasMaxLength(200);
+            e.Property(x => x.Email).HasMaxLength(254);
             e.HasMany(x => x.Absences).WithOne().HasForeignKey(a => a.AgentId);
         });
         modelBuilder.Entity<AgentAbsence>(e =>

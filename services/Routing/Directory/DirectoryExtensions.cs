@@ -24,6 +24,7 @@ public static class DirectoryExtensions
     public static WebApplication MapCaseDirectory(this WebApplication app)
     {
         app.MapGrpcService<DirectoryGrpcService>();
+        app.MapGrpcService<StaffContactGrpcService>();
         return app;
     }
 

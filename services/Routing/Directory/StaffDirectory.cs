@@ -66,6 +66,11 @@ public sealed partial class StaffDirectory(RoutingDbContext db, TimeProvider clo
                 v.Add($"absences[{i}].until", "must be after from");
             }
         }
+        var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
+        if (email is not null && (email.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(email, out var parsed) || parsed.Address != email))
+        {
+            v.Add("email", "must be an email address (at most 254 characters)");
+        }
         var queues = await QueueIdsAsync(ct);
         for (var i = 0; i < request.QueueIds.Count; i++)
         {
@@ -88,6 +93,7 @@ public sealed partial class StaffDirectory(RoutingDbContext db, TimeProvider clo
         agent.QueueIds = Join(request.QueueIds);
         agent.Capacity = request.Capacity;
         agent.Active = request.Active;
+        agent.Email = email;
         // Absences are replaced as a whole, like the rest of the record.
         db.RemoveRange(agent.Absences);
         agent.Absences = request.Absences
@@ -126,12 +132,22 @@ public sealed partial class StaffDirectory(RoutingDbContext db, TimeProvider clo
             Capacity = a.Capacity,
             Active = a.Active,
             OpenCases = load.GetValueOrDefault(a.Id),
+            Email = a.Email ?? "",
         };
         agent.Languages.AddRange(Split(a.Languages));
         agent.Categories.AddRange(Split(a.Categories));
         agent.QueueIds.AddRange(Split(a.QueueIds));
         agent.Absences.AddRange(a.Absences.OrderBy(x => x.From).Select(x => new Absence { From = Timestamp.FromDateTimeOffset(x.From), Until = Timestamp.FromDateTimeOffset(x.Until) }));
         return agent;
+    }
+
+    /// <summary>An active agent's alert address, or empty: nothing to send.</summary>
+    public async Task<string> AlertAddressAsync(string agentId, CancellationToken ct)
+    {
+        var v = new Validator();
+        var id = AgentId(v, "agentId", agentId);
+        v.ThrowIfInvalid();
+        return await db.Set<StaffAgent>().AsNoTracking().Where(a => a.Id == id && a.Active).Select(a => a.Email).FirstOrDefaultAsync(ct) ?? "";
     }
 
     // ---- Queues ----

@@ -105,6 +105,72 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                     b.ToTable("event_log", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Notifications.Data.CaseContext", b =>
+                {
+                    b.Property<Guid>("ComplaintId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AssigneeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("HasContact")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(35)
+                        .HasColumnType("nvarchar(35)");
+
+                    b.Property<string>("QueueId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("SupervisorIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.HasKey("ComplaintId");
+
+                    b.ToTable("case_context", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Notifications.Data.ChannelPreference", b =>
+                {
+                    b.Property<Guid>("ComplaintId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Email")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("OptedOut")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("Push")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("Sms")
+                        .HasColumnType("bit");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ComplaintId");
+
+                    b.ToTable("channel_preference", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Notifications.Data.DeliveryAttempt", b =>
                 {
                     b.Property<long>("Id")
@@ -142,6 +208,9 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
 
+                    b.Property<int>("Audience")
+                        .HasColumnType("int");
+
                     b.Property<int>("Channel")
                         .HasColumnType("int");
 
@@ -169,6 +238,10 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("Reference")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -177,6 +250,9 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                     b.Property<string>("RenderedLanguage")
                         .HasMaxLength(35)
                         .HasColumnType("nvarchar(35)");
+
+                    b.Property<int>("Replays")
+                        .HasColumnType("int");
 
                     b.Property<int>("Status")
                         .HasColumnType("int");

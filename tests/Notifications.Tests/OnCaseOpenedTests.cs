@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Complaints.Notifications.Tests;
 
-public sealed class AcknowledgeOnCaseOpenedTests : IDisposable
+public sealed class OnCaseOpenedTests : IDisposable
 {
     private static readonly DateTimeOffset ReceivedAt = new(2025, 5, 20, 23, 30, 0, TimeSpan.Zero);
     private readonly NotificationsDb _db = new();
@@ -19,7 +19,7 @@ public sealed class AcknowledgeOnCaseOpenedTests : IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private AcknowledgeOnCaseOpened Handler() => new(_wakeup, _clock);
+    private OnCaseOpened Handler() => new(_wakeup, _clock);
 
     private static CaseOpened Opened(string language = "ko") => new()
     {
@@ -66,11 +66,12 @@ public sealed class AcknowledgeOnCaseOpenedTests : IDisposable
         await _db.ApplyAsync(Handler(), Envelopes.For(e, Sources.Routing, e.ComplaintId));
 
         var message = await _db.QueryAsync(db => db.Messages.SingleAsync());
-        var data = JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(message.TemplateData);
+        var data = JsonSerializer.Deserialize<MessageData>(message.TemplateData);
         Assert.NotNull(data);
-        Assert.Equal(ReceivedAt, data["receivedAt"]);
-        Assert.Equal(ReceivedAt.AddHours(24), data["acknowledgeBy"]);
-        Assert.Equal(ReceivedAt.AddDays(56), data["resolveBy"]);
+        Assert.Equal(ReceivedAt, data.Dates["receivedAt"]);
+        Assert.Equal(ReceivedAt.AddHours(24), data.Dates["acknowledgeBy"]);
+        Assert.Equal(ReceivedAt.AddDays(56), data.Dates["resolveBy"]);
+        Assert.False(data.Dates.ContainsKey("finalResponseDue"));
         Assert.Equal(e.Reference, message.Reference);
     }
 
@@ -99,6 +100,37 @@ public sealed class AcknowledgeOnCaseOpenedTests : IDisposable
 
         var message = Assert.Single(await _db.QueryAsync(db => db.Messages.ToListAsync()));
         Assert.Equal(ReceivedAt.AddMinutes(2), message.CreatedAt);
+    }
+
+    [Fact]
+    public async Task HandleAsync_AnonymousCase_QueuesOnlyTheAcknowledgementRecord()
+    {
+        var e = Opened();
+        e.HasContact = false;
+        await _db.ApplyAsync(Handler(), Envelopes.For(e, Sources.Routing, e.ComplaintId));
+
+        await _db.ApplyAsync(new OnCaseClosed(_wakeup, _clock), Envelopes.For(new CaseClosed { ComplaintId = e.ComplaintId, Reference = e.Reference }, Sources.Routing));
+
+        // Resolved NOT_APPLICABLE at send time, so Routing stops the acknowledgement clocks; nothing else is queued.
+        var message = Assert.Single(await _db.QueryAsync(db => db.Messages.ToListAsync()));
+        Assert.Equal((int)MessageKind.Acknowledgement, message.Kind);
+        var context = await _db.QueryAsync(db => db.Cases.SingleAsync());
+        Assert.False(context.HasContact);
+    }
+
+    [Fact]
+    public async Task HandleAsync_PartnerChannel_QueuesWebhookBesideEmail()
+    {
+        var e = Opened();
+        e.Channel = Channel.PartnerApi;
+
+        await _db.ApplyAsync(Handler(), Envelopes.For(e, Sources.Routing, e.ComplaintId));
+
+        var messages = await _db.QueryAsync(db => db.Messages.OrderBy(m => m.Channel).ToListAsync());
+        Assert.Equal([(int)DeliveryChannel.Email, (int)DeliveryChannel.Webhook], messages.Select(m => m.Channel));
+        var webhook = messages[1];
+        Assert.Equal((int)Audience.Partner, webhook.Audience);
+        Assert.Equal("case.opened", JsonSerializer.Deserialize<MessageData>(webhook.TemplateData)!.EventType);
     }
 
     [Fact]

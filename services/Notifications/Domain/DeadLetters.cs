@@ -1,0 +1,63 @@
+using Complaints.Common.V1;
+using Complaints.Notifications.Data;
+using Complaints.Notifications.V1;
+using Complaints.ServiceDefaults.Errors;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Complaints.Notifications.Domain;
+
+/// <summary>Messages parked as FAILED after their last attempt; staff list them and replay them.</summary>
+public sealed class DeadLetters(NotificationsDbContext db, DeliveryWakeup wakeup, TimeProvider clock, ILogger<DeadLetters> logger)
+{
+    public async Task<ListDeadLettersResponse> ListAsync(DeliveryChannel channel, int pageSize, CancellationToken ct)
+    {
+        if (pageSize is < 0 or > 500)
+        {
+            throw new ValidationException("pageSize", "must be between 1 and 500 (0: the default of 100)");
+        }
+        var query = db.Messages.AsNoTracking().Where(m => m.Status == (int)DeliveryStatus.Failed);
+        if (channel != DeliveryChannel.Unspecified)
+        {
+            query = query.Where(m => m.Channel == (int)channel);
+        }
+        var rows = await query.OrderByDescending(m => m.DeliveredAt).Take(pageSize == 0 ? 100 : pageSize).ToListAsync(ct);
+        var response = new ListDeadLettersResponse();
+        response.DeadLetters.AddRange(rows.Select(m => new DeadLetter
+        {
+            MessageId = m.Id.ToString(),
+            ComplaintId = m.ComplaintId.ToString(),
+            Reference = m.Reference,
+            Kind = (MessageKind)m.Kind,
+            Channel = (DeliveryChannel)m.Channel,
+            Audience = ((Audience)m.Audience).ToString().ToLowerInvariant(),
+            Attempts = m.Attempts,
+            LastError = m.LastError ?? "",
+            FailedAt = m.DeliveredAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
+            Replays = m.Replays,
+        }));
+        return response;
+    }
+
+    public async Task<ReplayDeadLetterResponse> ReplayAsync(string messageId, string actor, CancellationToken ct)
+    {
+        if (!Guid.TryParse(messageId, out var id))
+        {
+            throw new ValidationException("messageId", "must be a message id (UUID)");
+        }
+        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == id, ct) ?? throw new NotFoundException("No message with this id.");
+        if (message.Status != (int)DeliveryStatus.Failed)
+        {
+            throw new PreconditionException("Only a dead letter (a FAILED message) can be replayed.");
+        }
+        message.Status = (int)DeliveryStatus.Pending;
+        message.Attempts = 0;
+        message.Replays++;
+        message.DeliveredAt = null;
+        message.NextAttemptAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Dead letter {MessageId} replayed by {Actor}", message.Id, actor);
+        wakeup.Signal.Notify();
+        return new ReplayDeadLetterResponse { Status = DeliveryStatus.Pending };
+    }
+}

@@ -1,0 +1,362 @@
+using System.Text.Json;
+using Complaints.Common.V1;
+using Complaints.Eventing;
+using Complaints.Eventing.V1;
+using Complaints.Insights.V1;
+using Complaints.Notifications.Data;
+using Complaints.Routing.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Complaints.Notifications.Domain;
+
+/// <summary>
+/// Turns one feed event into the messages it owes: to the complainant (per enabled channel), to staff (the handler,
+/// and the queue's supervisors for breaches and escalations) and to the partner CRM that submitted the complaint.
+/// Messages are queued in the consumer's transaction with ids derived from the event; the worker sends them.
+/// </summary>
+public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, TimeProvider clock)
+    : FeedEventHandler<NotificationsDbContext, T>(source)
+    where T : Google.Protobuf.IMessage<T>, new()
+{
+    private bool _queued;
+
+    public override void AfterCommit()
+    {
+        if (_queued)
+        {
+            wakeup.Signal.Notify();
+        }
+    }
+
+    protected static async Task<CaseContext?> CaseAsync(NotificationsDbContext db, string complaintId, CancellationToken ct)
+    {
+        var id = Guid.Parse(complaintId);
+        return db.Cases.Local.FirstOrDefault(c => c.ComplaintId == id) ?? await db.Cases.FirstOrDefaultAsync(c => c.ComplaintId == id, ct);
+    }
+
+    protected async Task ToComplainantAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference,
+        string? language, MessageKind kind, MessageData data, CancellationToken ct)
+    {
+        var c = await CaseAsync(db, complaintId, ct);
+        if (c is { HasContact: false })
+        {
+            // Anonymous: nobody to write to. The acknowledgement alone is still recorded (NOT_APPLICABLE at send
+            // time, nothing sent): Routing counts that as acknowledged, else its acknowledgement clocks would breach.
+            if (kind == MessageKind.Acknowledgement)
+            {
+                await QueueAsync(db, envelope, complaintId, reference, language ?? c.Language, kind, Audience.Complainant, DeliveryChannel.Email, null, data, ct);
+            }
+            return;
+        }
+        var id = Guid.Parse(complaintId);
+        var pref = db.Preferences.Local.FirstOrDefault(p => p.ComplaintId == id) ?? await db.Preferences.AsNoTracking().FirstOrDefaultAsync(p => p.ComplaintId == id, ct);
+        // Email is the default channel; SMS and push only when the complainant chose them. Opt-outs are applied at
+        // send time, so a message queued before an opt-out still respects it.
+        await QueueAsync(db, envelope, complaintId, reference, language ?? c?.Language, kind, Audience.Complainant, DeliveryChannel.Email, null, data, ct);
+        if (pref?.Sms == true)
+        {
+            await QueueAsync(db, envelope, complaintId, reference, language ?? c?.Language, kind, Audience.Complainant, DeliveryChannel.Sms, null, data, ct);
+        }
+        if (pref?.Push == true)
+        {
+            await QueueAsync(db, envelope, complaintId, reference, language ?? c?.Language, kind, Audience.Complainant, DeliveryChannel.Push, null, data, ct);
+        }
+    }
+
+    protected async Task ToStaffAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference,
+        MessageKind kind, IEnumerable<string?> agentIds, MessageData data, CancellationToken ct)
+    {
+        foreach (var agent in agentIds.Where(a => !string.IsNullOrEmpty(a)).Distinct())
+        {
+            await QueueAsync(db, envelope, complaintId, reference, null, kind, Audience.Staff, DeliveryChannel.Email, agent, data, ct);
+        }
+    }
+
+    /// <summary>A case event for the partner CRM that submitted the complaint (known from CaseOpened's channel).</summary>
+    protected async Task ToPartnerAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference,
+        string eventType, DateTimeOffset occurredAt, MessageData data, CancellationToken ct)
+    {
+        if ((await CaseAsync(db, complaintId, ct))?.Channel != (int)Channel.PartnerApi)
+        {
+            return;
+        }
+        data.EventType = eventType;
+        data.OccurredAt = occurredAt;
+        await QueueAsync(db, envelope, complaintId, reference, null, MessageKind.PartnerEvent, Audience.Partner, DeliveryChannel.Webhook, null, data, ct);
+    }
+
+    private async Task QueueAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference, string? language,
+        MessageKind kind, Audience audience, DeliveryChannel channel, string? recipient, MessageData data, CancellationToken ct)
+    {
+        var id = MessageIds.From(envelope.EventId, kind, channel, recipient);
+        if (db.Messages.Local.Any(m => m.Id == id) || await db.Messages.AnyAsync(m => m.Id == id, ct))
+        {
+            return;
+        }
+        var now = clock.GetUtcNow();
+        db.Messages.Add(new Message
+        {
+            Id = id,
+            ComplaintId = Guid.Parse(complaintId),
+            Reference = reference,
+            Kind = (int)kind,
+            Audience = (int)audience,
+            Recipient = recipient,
+            Channel = (int)channel,
+            Status = (int)DeliveryStatus.Pending,
+            Language = language ?? string.Empty,
+            TemplateData = JsonSerializer.Serialize(data),
+            CreatedAt = now,
+            NextAttemptAt = now,
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
+            TraceState = System.Diagnostics.Activity.Current?.TraceStateString,
+        });
+        _queued = true;
+    }
+
+    protected static DateTimeOffset At(Timestamp? t, EventEnvelope e) => (t ?? e.OccurredAt)?.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch;
+
+    protected static MessageData Dates(params (string Name, Timestamp? At)[] dates)
+    {
+        var data = new MessageData();
+        foreach (var (name, at) in dates)
+        {
+            if (at is not null)
+            {
+                data.Dates[name] = at.ToDateTimeOffset();
+            }
+        }
+        return data;
+    }
+
+    protected static string ClockName(ClockKind clock) => clock switch
+    {
+        ClockKind.SlaAcknowledge => "acknowledge",
+        ClockKind.SlaFirstResponse => "first response",
+        ClockKind.SlaResolve => "resolve",
+        ClockKind.StatutoryAcknowledge => "statutory acknowledge",
+        ClockKind.StatutoryFinalResponse => "statutory final response",
+        _ => "",
+    };
+}
+
+public sealed class OnCaseOpened(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<CaseOpened>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(CaseOpened e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var c = await CaseAsync(db, e.ComplaintId, ct);
+        if (c is null)
+        {
+            c = new CaseContext { ComplaintId = Guid.Parse(e.ComplaintId), Reference = e.Reference, Language = e.PreferredLanguage };
+            db.Cases.Add(c);
+        }
+        c.Channel = (int)e.Channel;
+        c.Language = e.PreferredLanguage;
+        c.HasContact = e.HasContact;
+        c.QueueId = e.QueueId;
+        if (e.ImportedClosed)
+        {
+            // A historical record imported closed: nobody is waiting for an acknowledgement.
+            return;
+        }
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, e.PreferredLanguage, MessageKind.Acknowledgement,
+            Dates(("receivedAt", e.ReceivedAt), ("acknowledgeBy", e.AcknowledgeBy), ("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.opened", At(e.OpenedAt, envelope),
+            Dates(("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ct);
+    }
+}
+
+public sealed class OnCaseAssigned(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<CaseAssigned>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(CaseAssigned e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        if (await CaseAsync(db, e.ComplaintId, ct) is { } c)
+        {
+            c.AssigneeId = e.AssigneeId;
+            c.QueueId = e.QueueId;
+            c.SupervisorIds = string.Join(',', e.SupervisorIds);
+        }
+        if (string.IsNullOrEmpty(e.AssigneeId))
+        {
+            return;
+        }
+        // The complainant hears of the first handler only; a reassignment is internal.
+        if (string.IsNullOrEmpty(e.PreviousAssigneeId))
+        {
+            await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.Assignment, new MessageData(), ct);
+            await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.assigned", At(e.At, envelope), new MessageData(), ct);
+        }
+        var staff = new MessageData { Values = { ["queueId"] = e.QueueId } };
+        await ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAssigned, [e.AssigneeId], staff, ct);
+    }
+}
+
+public sealed class OnPublicUpdatePosted(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<PublicUpdatePosted>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(PublicUpdatePosted e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = Dates(("at", e.At));
+        data.EntryId = e.EntryId;
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.PublicUpdate, data, ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.public_update", At(e.At, envelope), new MessageData { EntryId = e.EntryId }, ct);
+    }
+}
+
+public sealed class OnInformationRequested(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<InformationRequested>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(InformationRequested e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = Dates(("dueBy", e.DueBy));
+        data.EntryId = e.EntryId;
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.InformationRequest, data, ct);
+        var partner = Dates(("dueBy", e.DueBy));
+        partner.EntryId = e.EntryId;
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.information_requested", At(e.At, envelope), partner, ct);
+    }
+}
+
+public sealed class OnStatutoryDeadlineExtended(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<StatutoryDeadlineExtended>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(StatutoryDeadlineExtended e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue));
+        data.LatestPublicEntry = true;
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.HoldingReply, data, ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.deadline_extended", At(e.At, envelope),
+            Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)), ct);
+    }
+}
+
+public sealed class OnFinalResponseSent(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<FinalResponseSent>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(FinalResponseSent e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = new MessageData { EntryId = e.EntryId };
+        if (e.Remedy?.Refund is { Amount.Length: > 0 } refund)
+        {
+            data.Amounts["refund"] = new MoneyValue(refund.Amount, refund.Currency);
+        }
+        if (e.Remedy?.Compensation is { Amount.Length: > 0 } compensation)
+        {
+            data.Amounts["compensation"] = new MoneyValue(compensation.Amount, compensation.Currency);
+        }
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.FinalResponse, data, ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.final_response", At(e.At, envelope),
+            new MessageData { EntryId = e.EntryId, Amounts = new(data.Amounts) }, ct);
+    }
+}
+
+public sealed class OnCaseClosed(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<CaseClosed>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(CaseClosed e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.CaseClosed, Dates(("closedAt", e.ClosedAt)), ct);
+        var partner = new MessageData();
+        if (e.Withdrawn)
+        {
+            partner.Values["withdrawn"] = "true";
+        }
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.closed", At(e.ClosedAt, envelope), partner, ct);
+    }
+}
+
+public sealed class OnCaseReopened(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<CaseReopened>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(CaseReopened e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.Reopened, Dates(("resolveBy", e.ResolveBy)), ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.reopened", At(e.At, envelope), Dates(("resolveBy", e.ResolveBy)), ct);
+    }
+}
+
+public sealed class OnComplainantResponded(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<ComplainantResponded>(Sources.Routing, w, clock)
+{
+    protected override Task HandleAsync(ComplainantResponded e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = Dates(("at", e.At));
+        data.Values["responseKind"] = e.Kind;
+        data.Values["attachmentCount"] = e.AttachmentCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAnswerReceived, [e.AssigneeId], data, ct);
+    }
+}
+
+public sealed class OnReopenRequested(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<ReopenRequested>(Sources.Routing, w, clock)
+{
+    protected override Task HandleAsync(ReopenRequested e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = Dates(("at", e.At));
+        data.Values["responseKind"] = "reopen_request";
+        data.Values["attachmentCount"] = "0";
+        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAnswerReceived, [e.AssigneeId], data, ct);
+    }
+}
+
+public sealed class OnClockWarning(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<ClockWarning>(Sources.Routing, w, clock)
+{
+    protected override Task HandleAsync(ClockWarning e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = Dates(("dueAt", e.DueAt));
+        data.Values["clock"] = ClockName(e.Clock);
+        data.Values["percent"] = e.Percent.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        data.Values["queueId"] = e.QueueId;
+        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffSlaWarning, [e.AssigneeId], data, ct);
+    }
+}
+
+public sealed class OnClockBreached(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<ClockBreached>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(ClockBreached e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = Dates(("dueAt", e.DueAt));
+        data.Values["clock"] = ClockName(e.Clock);
+        data.Values["queueId"] = e.QueueId;
+        var supervisors = (await CaseAsync(db, e.ComplaintId, ct))?.SupervisorIds.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        await ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffSlaBreach, [e.AssigneeId, .. supervisors], data, ct);
+    }
+}
+
+public sealed class OnCaseEscalated(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<CaseEscalated>(Sources.Routing, w, clock)
+{
+    protected override async Task HandleAsync(CaseEscalated e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = new MessageData();
+        data.Values["tier"] = e.Tier.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        data.Values["clock"] = ClockName(e.Clock);
+        data.Values["queueId"] = e.QueueId;
+        var supervisors = (await CaseAsync(db, e.ComplaintId, ct))?.SupervisorIds.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        await ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffEscalation, [e.AssigneeId, .. supervisors], data, ct);
+    }
+}
+
+public sealed class OnSurveyRequested(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<SurveyRequested>(Sources.Insights, w, clock)
+{
+    protected override Task HandleAsync(SurveyRequested e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var data = Dates(("expiresAt", e.ExpiresAt));
+        data.SurveyId = e.SurveyId;
+        return ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, e.Language, MessageKind.SurveyInvitation, data, ct);
+    }
+}
+
+/// <summary>
+/// Erasure (GDPR Art. 17): rendered subjects can hold staff-written words about the complainant, so they go;
+/// pending complainant messages are dropped as NOT_APPLICABLE (Intake no longer has an address) and the
+/// preferences row is removed. Ids, kinds, channels, statuses and times stay for the statistics.
+/// </summary>
+public sealed class OnComplainantErased(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<Complaints.Intake.V1.ComplainantErased>(Sources.Intake, w, clock)
+{
+    protected override async Task HandleAsync(Complaints.Intake.V1.ComplainantErased e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        var id = Guid.Parse(e.ComplaintId);
+        foreach (var m in await db.Messages.Where(m => m.ComplaintId == id).ToListAsync(ct))
+        {
+            m.Subject = null;
+            if (m.Status == (int)DeliveryStatus.Pending && m.Audience == (int)Audience.Complainant && m.Kind != (int)MessageKind.Acknowledgement)
+            {
+                m.Status = (int)DeliveryStatus.NotApplicable;
+            }
+        }
+        db.Preferences.RemoveRange(await db.Preferences.Where(p => p.ComplaintId == id).ToListAsync(ct));
+    }
+}
