@@ -58,6 +58,7 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
             o.BasePort = layout.BasePort;
             o.GatewayPort = layout.GatewayPort;
             o.Components = ["notifications"];
+            o.Environment["Notifications__ClaimFor"] = ShortClaim;
         });
         await restarted.StartAsync();
 
@@ -71,6 +72,12 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(complaints.Length, emails.Count);
     }
 
+    /// <summary>
+    /// Messages the killed process had claimed fall due again when the claim expires (2 minutes by default): short here,
+    /// so the test waits seconds, not minutes.
+    /// </summary>
+    private const string ShortClaim = "00:00:03";
+
     /// <summary>A fixed layout (needed to start a component later at a known address) on ports that are free now.</summary>
     private static async Task<(PlatformProcesses Platform, (int BasePort, int GatewayPort) Layout)> StartOnFreeLayoutAsync(string data, string[] components)
     {
@@ -83,6 +90,7 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
                 o.BasePort = layout.BasePort;
                 o.GatewayPort = layout.GatewayPort;
                 o.Components = components;
+                o.Environment["Notifications__ClaimFor"] = ShortClaim;
             });
             try
             {

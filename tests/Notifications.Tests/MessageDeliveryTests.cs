@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Complaints.Common.V1;
 using Complaints.Intake.V1;
 using Complaints.Notifications.V1;
@@ -46,6 +47,28 @@ public sealed class MessageDeliveryTests(DeliveryFixture fixture) : IClassFixtur
         Assert.StartsWith("박미나 님께,", eml.TextBody);
         Assert.Contains(reference, eml.TextBody);
         Assert.DoesNotContain("{{", eml.TextBody);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_SeveralWorkersAtOnce_SentOnce()
+    {
+        var complaintId = Guid.NewGuid();
+        var reference = Envelopes.NewReference();
+        fixture.Intake.Book.Add(complaintId, Contact(reference, "en", $"once-{complaintId:N}@example.com"));
+        var queued = await fixture.QueueAcknowledgementAsync(complaintId, reference, "en", ReceivedAt);
+
+        // The background worker races too: whoever claims first sends, the others must not.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var scope = fixture.Notifications.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Complaints.Notifications.Domain.MessageDelivery>().DeliverAsync(queued.Id, CancellationToken.None);
+        }));
+        var message = await fixture.SettledAsync(queued.Id);
+
+        Assert.Equal((int)DeliveryStatus.Delivered, message.Status);
+        Assert.Equal(1, message.Attempts);
+        Assert.Single(await fixture.WithDb(db => db.Attempts.Where(a => a.MessageId == queued.Id).ToListAsync()));
+        Assert.Single(await fixture.WithDb(db => db.Events.Where(e => e.AggregateId == complaintId.ToString()).ToListAsync()));
     }
 
     [Fact]

@@ -58,11 +58,17 @@ public sealed class MessageDelivery(
 
     public async Task DeliverAsync(Guid messageId, CancellationToken ct)
     {
-        var message = await db.Messages.FirstAsync(m => m.Id == messageId, ct);
-        if (message.Status != (int)DeliveryStatus.Pending)
+        // Claim first, in one conditional UPDATE: of two workers (replicas) that picked the same due message, one
+        // moves its next-attempt time into the future and sends; the other updates nothing and leaves it.
+        var claimedAt = clock.GetUtcNow();
+        var claimed = await db.Messages
+            .Where(m => m.Id == messageId && m.Status == (int)DeliveryStatus.Pending && m.NextAttemptAt <= claimedAt)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.NextAttemptAt, claimedAt + options.Value.ClaimFor), ct);
+        if (claimed == 0)
         {
             return;
         }
+        var message = await db.Messages.FirstAsync(m => m.Id == messageId, ct);
         var kind = (MessageKind)message.Kind;
         using var activity = ActivitySource.StartLinkedActivity("deliver " + kind.ToString().ToLowerInvariant(),
             ActivityKind.Producer, message.TraceParent, message.TraceState);

@@ -16,6 +16,11 @@ public sealed class NotificationOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>After this many failed attempts a message is parked as FAILED (a dead letter) until staff replay it.</summary>
     public int MaxAttempts { get; set; } = 12;
+    /// <summary>
+    /// How long a replica holds a message it is sending: others skip it meanwhile; after a crash it falls due again
+    /// when the claim expires (at least once, never twice at the same time).
+    /// </summary>
+    public TimeSpan ClaimFor { get; set; } = TimeSpan.FromMinutes(2);
     /// <summary>Retry n waits RetryBaseDelay * 2^(n-1), capped at RetryMaxDelay, plus up to 25 % jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
