@@ -12,6 +12,7 @@ public static class InsightsExtensions
 {
     public static WebApplicationBuilder AddInsights(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SqliteSecureDelete>();
         builder.AddServiceDatabase<InsightsDbContext, SqliteInsightsDbContext, SqlServerInsightsDbContext>("insights");
         builder.Services.Configure<InsightsOptions>(builder.Configuration.GetSection("Insights"));
         builder.Services.Configure<DetectorOptions>(builder.Configuration.GetSection("Insights:Detector"));

@@ -16,7 +16,8 @@ using Microsoft.Extensions.Options;
 namespace Complaints.Insights.Tests;
 
 /// <summary>Insights' schema on a real SQLite file of its own; a fresh context per event, as the subscriber does.</summary>
-public sealed class InsightsDb() : SqliteTestDb<InsightsDbContext>("insights", options => new InsightsDbContext(options))
+public sealed class InsightsDb() : SqliteTestDb<InsightsDbContext>("insights", options =>
+    new InsightsDbContext(new DbContextOptionsBuilder<InsightsDbContext>(options).AddInterceptors(new SqliteSecureDelete()).Options))
 {
     public async Task ApplyAsync(IEventHandler<InsightsDbContext> handler, IMessage payload)
     {
@@ -31,7 +32,22 @@ public sealed class InsightsDb() : SqliteTestDb<InsightsDbContext>("insights", o
         return await db.Counters.Where(c => c.Dimension == dimension && c.Key == key).Select(c => (long?)c.Value).SingleOrDefaultAsync();
     }
 
-    public string File => Open().Database.GetDbConnection().DataSource;
+    public string File
+    {
+        get
+        {
+            using var db = Open();
+            return db.Database.GetDbConnection().DataSource;
+        }
+    }
+
+    /// <summary>Everything in the database's files (main, journal, WAL) as UTF-8, to look for text that must not be there.</summary>
+    public string StoredText()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var files = Directory.GetFiles(Path.GetDirectoryName(File)!).Where(f => Path.GetFileName(f).StartsWith(Path.GetFileName(File), StringComparison.Ordinal));
+        return string.Concat(files.Select(f => System.Text.Encoding.UTF8.GetString(System.IO.File.ReadAllBytes(f))));
+    }
 }
 
 /// <summary>A clock the test moves by hand.</summary>

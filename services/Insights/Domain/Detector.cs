@@ -48,27 +48,30 @@ public sealed class Detector(IOptions<DetectorOptions> options, TimeProvider clo
 
     private DetectorOptions O => options.Value;
 
-    /// <summary>Records the first day seen for a source and category; a baseline is only trusted after the warm-up.</summary>
-    public async Task<bool> WarmAsync(InsightsDbContext db, string source, string category, int day, CancellationToken ct)
+    /// <summary>
+    /// Records the first day seen for a source and category and returns it once the warm-up has passed (null before):
+    /// days before it are not zeros of the baseline, they are unknown.
+    /// </summary>
+    public async Task<int?> WarmAsync(InsightsDbContext db, string source, string category, int day, CancellationToken ct)
     {
         var dimension = "first_day/" + source;
         var first = await db.Counters.FindAsync([dimension, category], ct);
         if (first is null)
         {
             db.Counters.Add(new Counter { Dimension = dimension, Key = category, Value = day });
-            return false;
+            return null;
         }
         if (day < first.Value)
         {
             first.Value = day;
         }
-        return day - first.Value >= O.WarmUpDays;
+        return day - first.Value >= O.WarmUpDays ? (int)first.Value : null;
     }
 
     /// <summary>The category's received volume on the day against its baseline.</summary>
     public async Task CheckCategoryAsync(InsightsDbContext db, string category, int day, string reference, CancellationToken ct)
     {
-        if (!await WarmAsync(db, "complaint", category, day, ct))
+        if (await WarmAsync(db, "complaint", category, day, ct) is not { } firstDay)
         {
             return;
         }
@@ -78,13 +81,13 @@ public sealed class Detector(IOptions<DetectorOptions> options, TimeProvider clo
             .ToListAsync(ct);
         var byDay = rows.Concat(db.DailyMetrics.Local.Where(m => m.Dimension == Metric.Category && m.Key == category && m.Metric == Metric.Received && m.Day == day))
             .DistinctBy(m => m.Day).ToDictionary(m => m.Day, m => m.Value);
-        await RecordAsync(db, CategoryKind, "complaint", category, string.Empty, day, byDay, reference, ct);
+        await RecordAsync(db, CategoryKind, "complaint", category, string.Empty, day, firstDay, byDay, reference, ct);
     }
 
     /// <summary>Each term of a document on the day against the term's baseline in that source and category.</summary>
     public async Task CheckTermsAsync(InsightsDbContext db, string source, string category, int day, IReadOnlyCollection<string> terms, string reference, CancellationToken ct)
     {
-        if (terms.Count == 0 || !await WarmAsync(db, source, category, day, ct))
+        if (terms.Count == 0 || await WarmAsync(db, source, category, day, ct) is not { } firstDay)
         {
             return;
         }
@@ -98,14 +101,15 @@ public sealed class Detector(IOptions<DetectorOptions> options, TimeProvider clo
         foreach (var term in terms)
         {
             var byDay = all.Where(t => t.Term == term).GroupBy(t => t.Day).ToDictionary(g => g.Key, g => g.Sum(t => t.Count));
-            await RecordAsync(db, TermKind, source, category, term, day, byDay, reference, ct);
+            await RecordAsync(db, TermKind, source, category, term, day, firstDay, byDay, reference, ct);
         }
     }
 
-    private async Task RecordAsync(InsightsDbContext db, string kind, string source, string category, string term, int day,
+    private async Task RecordAsync(InsightsDbContext db, string kind, string source, string category, string term, int day, int firstDay,
         Dictionary<int, long> byDay, string reference, CancellationToken ct)
     {
-        var baseline = Enumerable.Range(day - O.WindowDays, O.WindowDays).Select(d => byDay.GetValueOrDefault(d)).ToList();
+        var start = Math.Max(day - O.WindowDays, firstDay);
+        var baseline = Enumerable.Range(start, day - start).Select(d => byDay.GetValueOrDefault(d)).ToList();
         var observed = byDay.GetValueOrDefault(day);
         var score = SpikeTest.Evaluate(baseline, observed, O);
         if (!score.Fires)

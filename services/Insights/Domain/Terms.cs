@@ -73,16 +73,18 @@ public static class TermCounting
     public static string LanguageOf(string tag) => tag.Length >= 2 ? tag[..2].ToLowerInvariant() : "und";
 }
 
-/// <summary>Counts a complaint's terms (its text read from Intake, never kept) and looks for rises.</summary>
+/// <summary>Counts a complaint's terms (its text read from Intake, never kept) and looks for rises in its category and terms.</summary>
 public sealed class CountComplaintTerms(IComplaintTextSource texts, Detector detector) : FeedEventHandler<InsightsDbContext, ComplaintReceived>(Sources.Intake)
 {
     protected override async Task HandleAsync(ComplaintReceived e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct)
     {
-        if (await db.ComplaintTerms.AnyAsync(t => t.ComplaintId == e.ComplaintId, ct))
+        var day = Days.Of(CaseFactExtensions.At(e.ReceivedAt, envelope));
+        // The category's volume (FactReceived counted it earlier in this transaction).
+        await detector.CheckCategoryAsync(db, e.Category, day, e.Reference, ct);
+        if (await db.ComplaintTerms.AnyAsync(t => t.ComplaintId == e.ComplaintId && t.TermCount!.Source == TermSources.Complaint, ct))
         {
             return;
         }
-        var day = Days.Of(CaseFactExtensions.At(e.ReceivedAt, envelope));
         var terms = Tokenizer.Terms(await texts.GetTextAsync(e.ComplaintId, ct));
         await db.AddTermsAsync(TermSources.Complaint, e.Category, TermCounting.LanguageOf(e.PreferredLanguage), day, terms, e.ComplaintId, ct);
         await detector.CheckTermsAsync(db, TermSources.Complaint, e.Category, day, terms, e.Reference, ct);
