@@ -11,7 +11,7 @@ public sealed class DetectorOptions
     public int WindowDays { get; set; } = 28;
     /// <summary>A category or source needs this many days of history before anything is flagged.</summary>
     public int WarmUpDays { get; set; } = 14;
-    public double ZThreshold { get; set; } = 4.0;
+    public double ZThreshold { get; set; } = 4.5;
     /// <summary>At least this many documents on the day...</summary>
     public long MinCount { get; set; } = 5;
     /// <summary>...and at least this multiple of the baseline mean.</summary>
