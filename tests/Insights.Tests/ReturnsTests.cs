@@ -65,6 +65,17 @@ public sealed class ReturnsTests : IDisposable
         Assert.Equal((3L, 3L), (cfpb.Rows, cfpb.Complaints));
     }
 
+    [Fact]
+    public void CfpbKey_LongProductAndIssue_FitsTheKeyColumn()
+    {
+        var fact = new Complaints.Insights.Data.CaseFact { ComplaintId = "x", CfpbProduct = new string('p', 300), Subcategory = new string('i', 300), Channel = "CHANNEL_POSTAL_MAIL" };
+
+        var key = Returns.CfpbKey(fact, "Closed with non-monetary relief", "Yes");
+
+        Assert.InRange(key.Length, 1, 256);
+        Assert.Equal([100, 100], key.Split('\u001f').Take(2).Select(p => p.Length));
+    }
+
     [Theory]
     [InlineData("plain", "plain")]
     [InlineData("a,b", "\"a,b\"")]

@@ -57,6 +57,9 @@ public static class CaseFactExtensions
 
 public sealed class FactReceived() : FeedEventHandler<InsightsDbContext, ComplaintReceived>(Sources.Intake)
 {
+    /// <summary>Within the columns on every provider (a value too long would stall the feed on SQL Server).</summary>
+    public static string Clip(string value, int max = 128) => value.Length > max ? value[..max] : value;
+
     protected override async Task HandleAsync(ComplaintReceived e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct)
     {
         if (await db.CaseFacts.FindAsync([e.ComplaintId], ct) is not null)
@@ -66,14 +69,14 @@ public sealed class FactReceived() : FeedEventHandler<InsightsDbContext, Complai
         var fact = new CaseFact
         {
             ComplaintId = e.ComplaintId,
-            Reference = e.Reference,
-            Category = e.Category,
-            Subcategory = e.Subcategory,
+            Reference = Clip(e.Reference, 64),
+            Category = Clip(e.Category),
+            Subcategory = Clip(e.Subcategory),
             Channel = ProtoEnums.Name(e.Channel),
             Jurisdiction = ProtoEnums.Name(e.Jurisdiction),
-            FcaProductGroup = e.FcaProductGroup,
-            CfpbProduct = e.CfpbProduct,
-            Language = e.PreferredLanguage,
+            FcaProductGroup = Clip(e.FcaProductGroup),
+            CfpbProduct = Clip(e.CfpbProduct),
+            Language = Clip(e.PreferredLanguage),
             HasContact = e.HasContact,
             ReceivedAt = CaseFactExtensions.At(e.ReceivedAt, envelope),
         };
@@ -185,7 +188,9 @@ public sealed class FactFinalResponse(Surveys surveys) : FeedEventHandler<Insigh
         }
         if (e.RootCause.Length > 0)
         {
-            await db.AddAsync(fact, day, Metric.RootCausePrefix + e.RootCause, 1, ct);
+            // The metric column holds 64 characters; Routing's root causes are short codes.
+            var cause = Metric.RootCausePrefix + e.RootCause;
+            await db.AddAsync(fact, day, cause.Length > 64 ? cause[..64] : cause, 1, ct);
         }
         if (!fact.Resolved)
         {

@@ -14,9 +14,12 @@ public sealed class Returns(InsightsDbContext db, MetricQueries metrics)
 
     /// <summary>The CFPB row a closed complaint falls in: product, issue, submitted via, company response, timely.</summary>
     public static string CfpbKey(CaseFact fact, string companyResponse, string timely) =>
-        string.Join(Separator, Or(fact.CfpbProduct, fact.Category), fact.Subcategory, SubmittedVia(fact.Channel), companyResponse, timely);
+        string.Join(Separator, Cut(Or(fact.CfpbProduct, fact.Category)), Cut(fact.Subcategory), SubmittedVia(fact.Channel), Cut(companyResponse, 40), timely);
 
     private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
+
+    /// <summary>Keeps the key within its column (256) on every provider: a too-long value would stall the feed on SQL Server.</summary>
+    private static string Cut(string value, int max = 100) => (value.Length > max ? value[..max] : value).Replace(Separator, ' ');
 
     public static string SubmittedVia(string channel) => channel switch
     {

@@ -79,15 +79,16 @@ public sealed class CountComplaintTerms(IComplaintTextSource texts, Detector det
     protected override async Task HandleAsync(ComplaintReceived e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct)
     {
         var day = Days.Of(CaseFactExtensions.At(e.ReceivedAt, envelope));
+        var category = FactReceived.Clip(e.Category);
         // The category's volume (FactReceived counted it earlier in this transaction).
-        await detector.CheckCategoryAsync(db, e.Category, day, e.Reference, ct);
+        await detector.CheckCategoryAsync(db, category, day, e.Reference, ct);
         if (await db.ComplaintTerms.AnyAsync(t => t.ComplaintId == e.ComplaintId && t.TermCount!.Source == TermSources.Complaint, ct))
         {
             return;
         }
         var terms = Tokenizer.Terms(await texts.GetTextAsync(e.ComplaintId, ct));
-        await db.AddTermsAsync(TermSources.Complaint, e.Category, TermCounting.LanguageOf(e.PreferredLanguage), day, terms, e.ComplaintId, ct);
-        await detector.CheckTermsAsync(db, TermSources.Complaint, e.Category, day, terms, e.Reference, ct);
+        await db.AddTermsAsync(TermSources.Complaint, category, TermCounting.LanguageOf(e.PreferredLanguage), day, terms, e.ComplaintId, ct);
+        await detector.CheckTermsAsync(db, TermSources.Complaint, category, day, terms, e.Reference, ct);
     }
 }
 
