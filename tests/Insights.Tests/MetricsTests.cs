@@ -214,6 +214,22 @@ public sealed class MetricsTests : IDisposable
         Assert.Contains("Mortgage,Escrow,Referral,Closed with explanation,,1\n", cfpb.Csv);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public async Task DailyMetrics_MoreComplaintsSameDimensions_SameRowCount(int complaints)
+    {
+        // Rows per (dimension, day, key, metric): 6 dimensions (all, category, channel, jurisdiction, queue, fca) × received
+        // and backlog = 12 rows whether 3 or 40 complaints arrived: queries read rows, never complaints.
+        for (var i = 0; i < complaints; i++)
+        {
+            await _p.FeedAsync(Received("n" + i, "billing", fca: "Banking"), new CaseOpened { ComplaintId = "n" + i, QueueId = "q1" });
+        }
+
+        Assert.Equal(12, await _p.QueryAsync(db => db.DailyMetrics.CountAsync()));
+        Assert.Equal(complaints, (await MetricsAsync(0, 0)).Totals.Received);
+    }
+
     [Fact]
     public void Histogram_Bucket_HandComputed()
     {

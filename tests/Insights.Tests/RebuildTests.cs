@@ -2,6 +2,7 @@ using Complaints.Insights.Domain;
 using Complaints.Insights.V1;
 using Google.Protobuf;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Complaints.Insights.Tests.Events;
 
 namespace Complaints.Insights.Tests;
@@ -66,5 +67,29 @@ public sealed class RebuildTests : IDisposable
         Assert.Equal(before, after);
         // The replay did not ask for a second survey.
         Assert.Equal(3, await _p.QueryAsync(db => db.Events.CountAsync(e => e.Type == SurveyRequested.Descriptor.FullName)));
+    }
+}
+
+public sealed class RebuildOnStartTests
+{
+    [Fact]
+    public async Task RebuildOnStart_Set_FeedDerivedDataDroppedOwnRecordsKept()
+    {
+        using var data = new Complaints.TestSupport.TempFolder("insights-rebuild");
+        using (var first = new InsightsFactory(new Dictionary<string, string?> { ["DataDir"] = data.Path }))
+        {
+            await first.FeedAsync(MetricsTests.Scenario());
+        }
+
+        using var second = new InsightsFactory(new Dictionary<string, string?> { ["DataDir"] = data.Path, ["Insights:RebuildOnStart"] = "true" });
+        await using var scope = second.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Complaints.Insights.Data.InsightsDbContext>();
+
+        // Facts and aggregates go (the subscribers read every feed again from zero); surveys and Insights' own feed stay.
+        Assert.Equal(0, await db.CaseFacts.CountAsync());
+        Assert.Equal(0, await db.DailyMetrics.CountAsync());
+        Assert.Equal(0, await db.Counters.CountAsync());
+        Assert.Equal(3, await db.Surveys.CountAsync());
+        Assert.Equal(3, await db.Events.CountAsync());
     }
 }

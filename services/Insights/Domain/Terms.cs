@@ -13,14 +13,14 @@ public interface IComplaintTextSource
     Task<string?> GetTextAsync(string complaintId, CancellationToken ct);
 }
 
-public sealed class IntakeComplaintTexts(ComplaintTextService.ComplaintTextServiceClient client) : IComplaintTextSource
+public sealed class IntakeComplaintTexts(ComplaintTextService.ComplaintTextServiceClient client, TimeProvider clock) : IComplaintTextSource
 {
     public async Task<string?> GetTextAsync(string complaintId, CancellationToken ct)
     {
         try
         {
             var text = await client.GetComplaintTextAsync(new GetComplaintTextRequest { ComplaintId = complaintId },
-                deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct);
+                deadline: clock.GetUtcNow().UtcDateTime.AddSeconds(10), cancellationToken: ct);
             return text.Erased ? null : string.Join('\n', text.Subject, text.Description, text.RemedySought);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
