@@ -98,21 +98,41 @@ public sealed class EmergingIssueTests : IDisposable
 
     public void Dispose() => _p.Dispose();
 
-    private async Task SpikeAsync()
+    private static ComplaintReceived[] SpikeEvents(FakeTexts texts)
     {
+        var events = new List<ComplaintReceived>();
         for (var day = 0; day < 20; day++)
         {
-            var id = "base" + day;
-            _p.Texts.Texts[id] = "My card payment was declined";
-            await _p.FeedAsync(Received(id, "billing", day: day));
+            texts.Texts["base" + day] = "My card payment was declined";
+            events.Add(Received("base" + day, "billing", day: day));
         }
         for (var i = 1; i <= 8; i++)
         {
-            var id = "spike" + i;
-            _p.Texts.Texts[id] = "Money sent by Zelle never arrived";
-            await _p.FeedAsync(Received(id, "billing", day: 20, hours: 8 + i));
+            texts.Texts["spike" + i] = "Money sent by Zelle never arrived";
+            events.Add(Received("spike" + i, "billing", day: 20, hours: 8 + i));
         }
+        return [.. events];
     }
+
+    private Task SpikeAsync() => _p.FeedAsync(SpikeEvents(_p.Texts));
+
+    [Fact]
+    public async Task Detector_SpikeInOneBatch_SameSignalsAsOneByOne()
+    {
+        await SpikeAsync();
+        var oneByOne = await IssuesAsync();
+        using var batched = new Pipeline();
+
+        // An import arrives as one burst: the subscriber applies it in one transaction.
+        await batched.FeedBatchAsync(SpikeEvents(batched.Texts));
+
+        var inBatch = await batched.QueryAsync(db => new TermQueries(db).EmergingAsync(new GetEmergingIssuesRequest { From = Date(0), To = Date(30) }, CancellationToken.None));
+        // The category, and the four words every spike complaint uses: money, sent, zelle, arrived.
+        Assert.Equal(["", "arrived", "money", "sent", "zelle"], oneByOne.Issues.Select(i => i.Term).Order(StringComparer.Ordinal));
+        Assert.Equal(oneByOne.Issues.Select(Describe), inBatch.Issues.Select(Describe));
+    }
+
+    private static string Describe(EmergingIssue i) => $"{i.Kind}/{i.Category}/{i.Term}/{i.Since}/{i.Observed}/{i.Baseline}/{i.ZScore}/{string.Join(",", i.ExampleReferences)}";
 
     private Task<GetEmergingIssuesResponse> IssuesAsync() =>
         _p.QueryAsync(db => new TermQueries(db).EmergingAsync(new GetEmergingIssuesRequest { From = Date(0), To = Date(30) }, CancellationToken.None));

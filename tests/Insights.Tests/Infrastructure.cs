@@ -119,6 +119,25 @@ public sealed class Pipeline : IDisposable
         await tx.CommitAsync();
     }
 
+    /// <summary>Events that arrived together, applied in one context and transaction, as the subscriber does.</summary>
+    public async Task FeedBatchAsync(params IMessage[] events)
+    {
+        await using var db = Db.Open();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        foreach (var e in events)
+        {
+            var handlers = Handlers.Where(h => h.EventType == e.Descriptor.FullName).ToList();
+            var envelope = Envelopes.For(e, handlers[0].Source);
+            foreach (var handler in handlers)
+            {
+                await handler.HandleAsync(envelope, db, CancellationToken.None);
+            }
+            Fed.Add(envelope);
+        }
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+    }
+
     public Task<T> QueryAsync<T>(Func<InsightsDbContext, Task<T>> query) => Db.QueryAsync(query);
 
     public void Dispose() => Db.Dispose();

@@ -152,6 +152,23 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task GetMetrics_ScenarioInOneBatch_SameFiguresAsOneByOne()
+    {
+        await _p.FeedAsync(Scenario());
+        using var batched = new Pipeline();
+
+        await batched.FeedBatchAsync(Scenario());
+
+        foreach (var dimension in new[] { "" }.Concat(Metric.Queryable))
+        {
+            var request = new GetMetricsRequest { From = Date(0), To = Date(45), Dimension = dimension };
+            var expected = await _p.QueryAsync(db => new MetricQueries(db).MetricsAsync(request, CancellationToken.None));
+            var actual = await batched.QueryAsync(db => new MetricQueries(db).MetricsAsync(request, CancellationToken.None));
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
     public async Task GetRootCauses_Scenario_ParetoLargestFirst()
     {
         await _p.FeedAsync(Scenario());

@@ -79,8 +79,9 @@ public sealed class Detector(IOptions<DetectorOptions> options, TimeProvider clo
         var rows = await db.DailyMetrics
             .Where(m => m.Dimension == Metric.Category && m.Key == category && m.Metric == Metric.Received && m.Day >= from && m.Day <= day)
             .ToListAsync(ct);
-        var byDay = rows.Concat(db.DailyMetrics.Local.Where(m => m.Dimension == Metric.Category && m.Key == category && m.Metric == Metric.Received && m.Day == day))
-            .DistinctBy(m => m.Day).ToDictionary(m => m.Day, m => m.Value);
+        // Rows added earlier in this batch are not in the database yet: take them from the context.
+        var byDay = rows.Concat(db.DailyMetrics.Local.Where(m => m.Dimension == Metric.Category && m.Key == category && m.Metric == Metric.Received && m.Day >= from && m.Day <= day))
+            .Distinct().ToDictionary(m => m.Day, m => m.Value);
         await RecordAsync(db, CategoryKind, "complaint", category, string.Empty, day, firstDay, byDay, reference, ct);
     }
 
@@ -96,7 +97,7 @@ public sealed class Detector(IOptions<DetectorOptions> options, TimeProvider clo
         var stored = await db.TermCounts
             .Where(t => t.Source == source && t.Category == category && terms.Contains(t.Term) && t.Day >= from && t.Day <= day)
             .ToListAsync(ct);
-        var added = db.TermCounts.Local.Where(t => t.Id == 0 && t.Source == source && t.Category == category && t.Day == day && terms.Contains(t.Term));
+        var added = db.TermCounts.Local.Where(t => t.Id == 0 && t.Source == source && t.Category == category && t.Day >= from && t.Day <= day && terms.Contains(t.Term));
         var all = stored.Concat(added).Distinct().ToList();
         foreach (var term in terms)
         {
