@@ -151,6 +151,8 @@ public sealed class EmergingIssueTests : IDisposable
         var zelle = Assert.Single(issues.Issues, i => i.Term == "zelle");
         Assert.Equal(("complaint", "billing", Date(20), 8L, 0.0, 8.0), (zelle.Source, zelle.Category, zelle.Since, zelle.Observed, zelle.Baseline, zelle.ZScore));
         Assert.Equal([Reference("spike5"), Reference("spike6"), Reference("spike7"), Reference("spike8")], zelle.ExampleReferences);
+        Assert.Equal(["arrived", "money", "sent"], zelle.RelatedTerms);
+        Assert.Empty(category.RelatedTerms);
         // "card", "payment" and "declined" stayed at their baseline.
         Assert.DoesNotContain(issues.Issues, i => i.Term is "card" or "payment" or "declined");
     }

@@ -44,6 +44,19 @@ public sealed class TermQueries(InsightsDbContext db)
         return response;
     }
 
+    /// <summary>Term signals of the same source and category, overlapping in days and sharing an example complaint.</summary>
+    private static IEnumerable<string> Related(Signal signal, List<Signal> all)
+    {
+        if (signal.Kind != Detector.TermKind || signal.Examples.Length == 0)
+        {
+            return [];
+        }
+        var examples = signal.Examples.Split(',').ToHashSet(StringComparer.Ordinal);
+        return all.Where(o => o.Id != signal.Id && o.Kind == Detector.TermKind && o.Source == signal.Source && o.Category == signal.Category
+                && o.SinceDay <= signal.LastDay && o.LastDay >= signal.SinceDay && o.Examples.Split(',').Any(examples.Contains))
+            .Select(o => o.Term).Distinct().Order(StringComparer.Ordinal);
+    }
+
     public async Task<GetEmergingIssuesResponse> EmergingAsync(GetEmergingIssuesRequest request, CancellationToken ct)
     {
         var period = Period.Parse(request.From, request.To, new Validator());
@@ -65,6 +78,7 @@ public sealed class TermQueries(InsightsDbContext db)
             ZScore = s.ZScore,
             ExampleReferences = { s.Examples.Split(',', StringSplitOptions.RemoveEmptyEntries) },
             DetectedAt = Timestamp.FromDateTimeOffset(s.DetectedAt),
+            RelatedTerms = { Related(s, signals) },
         }));
         return response;
     }

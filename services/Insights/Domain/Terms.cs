@@ -23,8 +23,10 @@ public sealed class IntakeComplaintTexts(ComplaintTextService.ComplaintTextServi
                 deadline: clock.GetUtcNow().UtcDateTime.AddSeconds(10), cancellationToken: ct);
             return text.Erased ? null : string.Join('\n', text.Subject, text.Description, text.RemedySought);
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
+            // Nothing to count for this complaint, ever: skipping keeps one bad record from stalling the feed.
+            // Anything else (down, slow, refused) throws, and the feed retries from its checkpoint.
             return null;
         }
     }
