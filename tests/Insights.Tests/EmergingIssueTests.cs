@@ -180,6 +180,21 @@ public sealed class EmergingIssueTests : IDisposable
     }
 
     [Fact]
+    public async Task GetTopTerms_RareTerm_NotShown()
+    {
+        // "quillonby" is in 2 complaints, "declined" in 3: only terms of at least 3 documents are listed.
+        for (var i = 0; i < 3; i++)
+        {
+            _p.Texts.Texts["r" + i] = i < 2 ? "Agent Quillonby declined" : "Payment declined";
+            await _p.FeedAsync(Received("r" + i, "billing"));
+        }
+
+        var top = await _p.QueryAsync(db => new TermQueries(db).TopTermsAsync(new GetTopTermsRequest { From = Date(0), To = Date(0) }, CancellationToken.None));
+
+        Assert.Equal([("declined", 3L)], top.Terms.Select(t => (t.Term, t.Count)));
+    }
+
+    [Fact]
     public async Task ComplainantErased_ExampleComplaint_ReferenceAndTermsDropped()
     {
         await SpikeAsync();

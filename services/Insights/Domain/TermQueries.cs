@@ -8,6 +8,9 @@ namespace Complaints.Insights.Domain;
 
 public sealed class TermQueries(InsightsDbContext db)
 {
+    /// <summary>A term used by fewer documents in the period is not shown: rare words (a name, a street) identify.</summary>
+    public const int MinDocuments = 3;
+
     public async Task<GetTopTermsResponse> TopTermsAsync(GetTopTermsRequest request, CancellationToken ct)
     {
         var v = new Validator();
@@ -36,6 +39,7 @@ public sealed class TermQueries(InsightsDbContext db)
         }
         var top = await query.GroupBy(t => t.Term)
             .Select(g => new { Term = g.Key, Count = g.Sum(t => t.Count) })
+            .Where(x => x.Count >= MinDocuments)
             .OrderByDescending(x => x.Count).ThenBy(x => x.Term)
             .Take(request.Limit > 0 ? request.Limit : 20)
             .ToListAsync(ct);
