@@ -19,31 +19,14 @@ namespace Complaints.Insights.Tests;
 /// <summary>One Insights per test class for authorization checks (no counts asserted there).</summary>
 public sealed class InsightsFixture : IDisposable
 {
-    public ServiceFactory<Program> Factory { get; } = new();
+    public InsightsFactory Factory { get; } = new();
 
     public void Dispose() => Factory.Dispose();
 }
 
 public sealed class InsightsServiceTests(InsightsFixture fixture) : IClassFixture<InsightsFixture>
 {
-    private static InsightsService.InsightsServiceClient Client(ServiceFactory<Program> factory, string? token) => new(factory.Channel(token));
-
-    /// <summary>Feeds events through the service's own registered handlers and database, as its subscriber would.</summary>
-    private static async Task FeedAsync(ServiceFactory<Program> factory, params IMessage[] events)
-    {
-        foreach (var e in events)
-        {
-            await using var scope = factory.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<InsightsDbContext>();
-            var handlers = scope.ServiceProvider.GetServices<IEventHandler<InsightsDbContext>>().Where(h => h.EventType == e.Descriptor.FullName).ToList();
-            Assert.Single(handlers);
-            foreach (var handler in handlers)
-            {
-                await handler.HandleAsync(Envelopes.For(e, handler.Source), db, CancellationToken.None);
-            }
-            await db.SaveChangesAsync();
-        }
-    }
+    private static InsightsService.InsightsServiceClient Client(InsightsFactory factory, string? token) => new(factory.Channel(token));
 
     private static ComplaintReceived Received(string category, Channel channel) => new()
     {
@@ -55,14 +38,21 @@ public sealed class InsightsServiceTests(InsightsFixture fixture) : IClassFixtur
     };
 
     /// <summary>5 received (billing 3, service 2; web 3, phone 2), 3 opened, 1 acknowledged.</summary>
-    private static IMessage[] MixedEvents() =>
-    [
-        Received("service", Channel.Phone), Received("billing", Channel.Web), Received("billing", Channel.Phone),
-        Received("service", Channel.Web), Received("billing", Channel.Web),
-        new CaseOpened { ComplaintId = Guid.NewGuid().ToString() }, new CaseOpened { ComplaintId = Guid.NewGuid().ToString() },
-        new CaseOpened { ComplaintId = Guid.NewGuid().ToString() },
-        new CaseAcknowledged { ComplaintId = Guid.NewGuid().ToString() },
-    ];
+    private static IMessage[] MixedEvents()
+    {
+        ComplaintReceived[] received =
+        [
+            Received("service", Channel.Phone), Received("billing", Channel.Web), Received("billing", Channel.Phone),
+            Received("service", Channel.Web), Received("billing", Channel.Web),
+        ];
+        return
+        [
+            .. received,
+            new CaseOpened { ComplaintId = received[0].ComplaintId }, new CaseOpened { ComplaintId = received[1].ComplaintId },
+            new CaseOpened { ComplaintId = received[2].ComplaintId },
+            new CaseAcknowledged { ComplaintId = received[0].ComplaintId },
+        ];
+    }
 
     [Fact]
     public async Task GetComplaintCounts_NoToken_Unauthenticated()
@@ -99,8 +89,8 @@ public sealed class InsightsServiceTests(InsightsFixture fixture) : IClassFixtur
     [Fact]
     public async Task GetComplaintCounts_AfterMixedEvents_ReturnsHandCountsLargestFirst()
     {
-        using var factory = new ServiceFactory<Program>();
-        await FeedAsync(factory, MixedEvents());
+        using var factory = new InsightsFactory();
+        await factory.FeedAsync(MixedEvents());
 
         var response = await Client(factory, factory.Token("ana", "analyst")).GetComplaintCountsAsync(new GetComplaintCountsRequest());
 
@@ -114,8 +104,8 @@ public sealed class InsightsServiceTests(InsightsFixture fixture) : IClassFixtur
     [Fact]
     public async Task GetComplaintCountsRest_AnalystToken_ReturnsProtoJson()
     {
-        using var factory = new ServiceFactory<Program>();
-        await FeedAsync(factory, MixedEvents());
+        using var factory = new InsightsFactory();
+        await factory.FeedAsync(MixedEvents());
         using var http = factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/insights/counts");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", factory.Token("ana", "analyst"));
@@ -138,7 +128,7 @@ public sealed class InsightsServiceTests(InsightsFixture fixture) : IClassFixtur
     [Fact]
     public async Task GetComplaintCountsRest_NoCounts_ZeroesReadAsZero()
     {
-        using var factory = new ServiceFactory<Program>();
+        using var factory = new InsightsFactory();
         using var http = factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/insights/counts");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", factory.Token("ana", "analyst"));

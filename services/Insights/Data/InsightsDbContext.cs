@@ -1,4 +1,5 @@
 using Complaints.Eventing;
+using Complaints.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Complaints.Insights.Data;
@@ -11,22 +12,237 @@ public sealed class Counter
     public long Value { get; set; }
 }
 
+/// <summary>
+/// One day's value of one metric for one key of one dimension ("all"/"", "category"/"billing"...).
+/// Queries sum rows over days, so their cost depends on days and keys, never on complaint counts.
+/// </summary>
+public sealed class DailyMetric
+{
+    /// <summary><see cref="DateOnly.DayNumber"/> of the UTC day.</summary>
+    public int Day { get; set; }
+    public required string Dimension { get; set; }
+    public required string Key { get; set; }
+    public required string Metric { get; set; }
+    public long Value { get; set; }
+}
+
+/// <summary>
+/// What a later event needs to attribute itself to the case's dimensions: ids and classification only,
+/// no personal data, no text.
+/// </summary>
+public sealed class CaseFact
+{
+    public required string ComplaintId { get; set; }
+    public string Reference { get; set; } = string.Empty;
+    public string Category { get; set; } = string.Empty;
+    public string Subcategory { get; set; } = string.Empty;
+    public string Channel { get; set; } = string.Empty;
+    public string Jurisdiction { get; set; } = string.Empty;
+    public string Queue { get; set; } = string.Empty;
+    public string FcaProductGroup { get; set; } = string.Empty;
+    public string CfpbProduct { get; set; } = string.Empty;
+    public string Language { get; set; } = string.Empty;
+    public bool HasContact { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public bool Open { get; set; } = true;
+    public bool Escalated { get; set; }
+    public bool Reopened { get; set; }
+    public bool Resolved { get; set; }
+    public bool HasStatutoryDeadline { get; set; }
+    public bool WithinStatutory { get; set; }
+    public bool MonetaryRelief { get; set; }
+    public bool Erased { get; set; }
+}
+
+/// <summary>Documents (complaints, survey comments, suggestions) that used a term on a day. Counts, never texts.</summary>
+public sealed class TermCount
+{
+    public long Id { get; set; }
+    public int Day { get; set; }
+    /// <summary>"complaint", "survey" or "suggestion".</summary>
+    public required string Source { get; set; }
+    public required string Category { get; set; }
+    public required string Language { get; set; }
+    public required string Term { get; set; }
+    public long Count { get; set; }
+}
+
+/// <summary>Which term counts a complaint added to: kept only so an erasure can subtract them (docs/insights.md).</summary>
+public sealed class ComplaintTerm
+{
+    public required string ComplaintId { get; set; }
+    public long TermCountId { get; set; }
+    public TermCount? TermCount { get; set; }
+}
+
+/// <summary>A category or term above its baseline.</summary>
+public sealed class Signal
+{
+    public long Id { get; set; }
+    public required string Kind { get; set; }
+    public required string Source { get; set; }
+    public required string Category { get; set; }
+    public string Term { get; set; } = string.Empty;
+    public int SinceDay { get; set; }
+    public int LastDay { get; set; }
+    public int PeakDay { get; set; }
+    public long Observed { get; set; }
+    public double Baseline { get; set; }
+    public double ZScore { get; set; }
+    /// <summary>Up to five complaint references, comma-separated (no text).</summary>
+    public string Examples { get; set; } = string.Empty;
+    public DateTimeOffset DetectedAt { get; set; }
+}
+
+/// <summary>A follow-up survey: one per case. Its links' tokens are kept hashed (<see cref="SurveyToken"/>).</summary>
+public sealed class Survey
+{
+    public Guid SurveyId { get; set; }
+    public required string ComplaintId { get; set; }
+    public required string Reference { get; set; }
+    public string Language { get; set; } = "en";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? AnsweredAt { get; set; }
+    public bool? Resolved { get; set; }
+    public int? Satisfaction { get; set; }
+    public int? Effort { get; set; }
+}
+
+/// <summary>SHA-256 of one single-use link token. Any of a survey's tokens answers it once.</summary>
+public sealed class SurveyToken
+{
+    public required byte[] TokenHash { get; set; }
+    public Guid SurveyId { get; set; }
+    public DateTimeOffset IssuedAt { get; set; }
+}
+
+/// <summary>A suggestion: its text sealed with a key of its own, wrapped by Insights' master key.</summary>
+public sealed class Suggestion
+{
+    public Guid Id { get; set; }
+    public required string Topic { get; set; }
+    public required byte[] SealedText { get; set; }
+    public required byte[] WrappedKey { get; set; }
+    public string SubmitterKind { get; set; } = string.Empty;
+    public string Origin { get; set; } = string.Empty;
+    public string Language { get; set; } = string.Empty;
+    /// <summary>Comma-separated, lower case.</summary>
+    public string Tags { get; set; } = string.Empty;
+    public byte[]? SealedResponse { get; set; }
+    public string? RespondedBy { get; set; }
+    public DateTimeOffset SubmittedAt { get; set; }
+    public DateTimeOffset? RespondedAt { get; set; }
+}
+
 /// <summary>The model; <see cref="SqliteInsightsDbContext"/> and <see cref="SqlServerInsightsDbContext"/> carry each provider's migrations.</summary>
-public class InsightsDbContext(DbContextOptions options) : DbContext(options), IEventInboxContext
+public class InsightsDbContext(DbContextOptions options) : DbContext(options), IEventInboxContext, IEventLogContext
 {
     public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<DailyMetric> DailyMetrics => Set<DailyMetric>();
+    public DbSet<CaseFact> CaseFacts => Set<CaseFact>();
+    public DbSet<TermCount> TermCounts => Set<TermCount>();
+    public DbSet<ComplaintTerm> ComplaintTerms => Set<ComplaintTerm>();
+    public DbSet<Signal> Signals => Set<Signal>();
+    public DbSet<Survey> Surveys => Set<Survey>();
+    public DbSet<SurveyToken> SurveyTokens => Set<SurveyToken>();
+    public DbSet<Suggestion> Suggestions => Set<Suggestion>();
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
+    public DbSet<StoredEvent> Events => Set<StoredEvent>();
+
+    // Sortable and comparable on both providers (SQLite cannot order DateTimeOffset).
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseUtcTicksForDateTimeOffset();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.AddEventInbox();
+        modelBuilder.AddEventInbox().AddEventLog();
         modelBuilder.Entity<Counter>(e =>
         {
             e.ToTable("counter");
             e.HasKey(x => new { x.Dimension, x.Key });
             e.Property(x => x.Dimension).HasMaxLength(64);
             e.Property(x => x.Key).HasMaxLength(128);
+        });
+        modelBuilder.Entity<DailyMetric>(e =>
+        {
+            e.ToTable("daily_metric");
+            e.HasKey(x => new { x.Dimension, x.Day, x.Key, x.Metric });
+            e.HasIndex(x => new { x.Dimension, x.Metric, x.Day });
+            e.Property(x => x.Dimension).HasMaxLength(32);
+            e.Property(x => x.Key).HasMaxLength(256);
+            e.Property(x => x.Metric).HasMaxLength(64);
+        });
+        modelBuilder.Entity<CaseFact>(e =>
+        {
+            e.ToTable("case_fact");
+            e.HasKey(x => x.ComplaintId);
+            e.Property(x => x.ComplaintId).HasMaxLength(64);
+            e.Property(x => x.Reference).HasMaxLength(64);
+            foreach (var name in new[] { nameof(CaseFact.Category), nameof(CaseFact.Subcategory), nameof(CaseFact.Channel), nameof(CaseFact.Jurisdiction),
+                nameof(CaseFact.Queue), nameof(CaseFact.FcaProductGroup), nameof(CaseFact.CfpbProduct), nameof(CaseFact.Language) })
+            {
+                e.Property(name).HasMaxLength(128);
+            }
+        });
+        modelBuilder.Entity<TermCount>(e =>
+        {
+            e.ToTable("term_count");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Source, x.Category, x.Term, x.Day, x.Language }).IsUnique();
+            e.HasIndex(x => new { x.Day });
+            e.Property(x => x.Source).HasMaxLength(16);
+            e.Property(x => x.Category).HasMaxLength(128);
+            e.Property(x => x.Language).HasMaxLength(16);
+            e.Property(x => x.Term).HasMaxLength(64);
+        });
+        modelBuilder.Entity<ComplaintTerm>(e =>
+        {
+            e.ToTable("complaint_term");
+            e.HasKey(x => new { x.ComplaintId, x.TermCountId });
+            e.HasOne(x => x.TermCount).WithMany().HasForeignKey(x => x.TermCountId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.ComplaintId).HasMaxLength(64);
+        });
+        modelBuilder.Entity<Signal>(e =>
+        {
+            e.ToTable("signal");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Kind, x.Source, x.Category, x.Term, x.LastDay });
+            e.HasIndex(x => x.LastDay);
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.Source).HasMaxLength(16);
+            e.Property(x => x.Category).HasMaxLength(128);
+            e.Property(x => x.Term).HasMaxLength(64);
+            e.Property(x => x.Examples).HasMaxLength(400);
+        });
+        modelBuilder.Entity<Survey>(e =>
+        {
+            e.ToTable("survey");
+            e.HasKey(x => x.SurveyId);
+            e.HasIndex(x => x.ComplaintId).IsUnique();
+            e.Property(x => x.ComplaintId).HasMaxLength(64);
+            e.Property(x => x.Reference).HasMaxLength(64);
+            e.Property(x => x.Language).HasMaxLength(16);
+        });
+        modelBuilder.Entity<SurveyToken>(e =>
+        {
+            e.ToTable("survey_token");
+            e.HasKey(x => x.TokenHash);
+            e.Property(x => x.TokenHash).HasMaxLength(32);
+            e.HasIndex(x => x.SurveyId);
+        });
+        modelBuilder.Entity<Suggestion>(e =>
+        {
+            e.ToTable("suggestion");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.SubmittedAt);
+            e.Property(x => x.Topic).HasMaxLength(100);
+            e.Property(x => x.SubmitterKind).HasMaxLength(64);
+            e.Property(x => x.Origin).HasMaxLength(64);
+            e.Property(x => x.Language).HasMaxLength(16);
+            e.Property(x => x.Tags).HasMaxLength(400);
+            e.Property(x => x.RespondedBy).HasMaxLength(128);
         });
     }
 }

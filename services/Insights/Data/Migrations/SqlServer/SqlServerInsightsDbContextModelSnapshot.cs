@@ -61,6 +61,152 @@ namespace Complaints.Insights.Data.Migrations.SqlServer
                     b.ToTable("processed_event", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Eventing.StoredEvent", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("AggregateId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("TraceState")
+                        .HasMaxLength(512)
+                        .HasColumnType("nvarchar(512)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.ToTable("event_log", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.CaseFact", b =>
+                {
+                    b.Property<string>("ComplaintId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("CfpbProduct")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<bool>("Erased")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("FcaProductGroup")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<bool>("HasContact")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("HasStatutoryDeadline")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Jurisdiction")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<bool>("MonetaryRelief")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("Open")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<bool>("Reopened")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("Resolved")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Subcategory")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<bool>("WithinStatutory")
+                        .HasColumnType("bit");
+
+                    b.HasKey("ComplaintId");
+
+                    b.ToTable("case_fact", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.ComplaintTerm", b =>
+                {
+                    b.Property<string>("ComplaintId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("TermCountId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ComplaintId", "TermCountId");
+
+                    b.HasIndex("TermCountId");
+
+                    b.ToTable("complaint_term", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Insights.Data.Counter", b =>
                 {
                     b.Property<string>("Dimension")
@@ -77,6 +223,276 @@ namespace Complaints.Insights.Data.Migrations.SqlServer
                     b.HasKey("Dimension", "Key");
 
                     b.ToTable("counter", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.DailyMetric", b =>
+                {
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Dimension", "Day", "Key", "Metric");
+
+                    b.HasIndex("Dimension", "Metric", "Day");
+
+                    b.ToTable("daily_metric", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.Signal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("Baseline")
+                        .HasColumnType("float");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<long>("DetectedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Examples")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<int>("LastDay")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Observed")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PeakDay")
+                        .HasColumnType("int");
+
+                    b.Property<int>("SinceDay")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<double>("ZScore")
+                        .HasColumnType("float");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastDay");
+
+                    b.HasIndex("Kind", "Source", "Category", "Term", "LastDay");
+
+                    b.ToTable("signal", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.Suggestion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long?>("RespondedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RespondedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<byte[]>("SealedResponse")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("SealedText")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<long>("SubmittedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SubmitterKind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.Property<string>("Topic")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubmittedAt");
+
+                    b.ToTable("suggestion", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.Survey", b =>
+                {
+                    b.Property<Guid>("SurveyId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ComplaintId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("Effort")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<bool?>("Resolved")
+                        .HasColumnType("bit");
+
+                    b.Property<int?>("Satisfaction")
+                        .HasColumnType("int");
+
+                    b.HasKey("SurveyId");
+
+                    b.HasIndex("ComplaintId")
+                        .IsUnique();
+
+                    b.ToTable("survey", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.SurveyToken", b =>
+                {
+                    b.Property<byte[]>("TokenHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("SurveyId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("TokenHash");
+
+                    b.HasIndex("SurveyId");
+
+                    b.ToTable("survey_token", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.TermCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Day");
+
+                    b.HasIndex("Source", "Category", "Term", "Day", "Language")
+                        .IsUnique();
+
+                    b.ToTable("term_count", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.ComplaintTerm", b =>
+                {
+                    b.HasOne("Complaints.Insights.Data.TermCount", "TermCount")
+                        .WithMany()
+                        .HasForeignKey("TermCountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("TermCount");
                 });
 #pragma warning restore 612, 618
         }

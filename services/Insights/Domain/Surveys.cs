@@ -1,0 +1,207 @@
+using System.Security.Cryptography;
+using System.Text;
+using Complaints.Eventing;
+using Complaints.Insights.Data;
+using Complaints.Insights.V1;
+using Complaints.ServiceDefaults.Errors;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Survey = Complaints.Insights.Data.Survey;
+
+namespace Complaints.Insights.Domain;
+
+/// <summary>Configuration section <c>Insights</c>.</summary>
+public sealed class InsightsOptions
+{
+    /// <summary>The gateway's public address; survey links are absolute URLs under it.</summary>
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:8080";
+    public TimeSpan SurveyValidity { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>Drop the aggregates and read every feed again from sequence zero at start (then turn it off).</summary>
+    public bool RebuildOnStart { get; set; }
+}
+
+/// <summary>
+/// The follow-up survey: requested when a case's final response is sent (once per case; none for an anonymous
+/// complaint, which has nowhere to send it), answered once through a single-use link whose token is kept hashed.
+/// </summary>
+public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider clock, Detector detector)
+{
+    public const int MaxComment = 2000;
+
+    public async Task RequestAsync(InsightsDbContext db, CaseFact fact, CancellationToken ct)
+    {
+        if (!fact.HasContact || fact.Erased
+            || db.Surveys.Local.Any(s => s.ComplaintId == fact.ComplaintId)
+            || await db.Surveys.AnyAsync(s => s.ComplaintId == fact.ComplaintId, ct))
+        {
+            return;
+        }
+        var now = clock.GetUtcNow();
+        var survey = new Survey
+        {
+            SurveyId = Guid.CreateVersion7(now),
+            ComplaintId = fact.ComplaintId,
+            Reference = fact.Reference,
+            Language = fact.Language.Length > 0 ? fact.Language : "en",
+            CreatedAt = now,
+            ExpiresAt = now + options.Value.SurveyValidity,
+        };
+        db.Surveys.Add(survey);
+        db.AppendEvent(new SurveyRequested
+        {
+            SurveyId = survey.SurveyId.ToString(),
+            ComplaintId = survey.ComplaintId,
+            Reference = survey.Reference,
+            Language = survey.Language,
+            ExpiresAt = Timestamp.FromDateTimeOffset(survey.ExpiresAt),
+        }, survey.ComplaintId, clock);
+    }
+
+    /// <summary>A fresh single-use link each call (an invitation sent again still works); only its hash is kept.</summary>
+    public async Task<GetSurveyLinkResponse> LinkAsync(InsightsDbContext db, string surveyId, CancellationToken ct)
+    {
+        if (!Guid.TryParse(surveyId, out var id))
+        {
+            throw new ValidationException("surveyId", "must be a survey id");
+        }
+        var survey = await db.Surveys.FindAsync([id], ct) ?? throw new NotFoundException("No such survey.");
+        EnsureOpen(survey);
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        db.SurveyTokens.Add(new SurveyToken { TokenHash = Hash(token), SurveyId = id, IssuedAt = clock.GetUtcNow() });
+        await db.SaveChangesAsync(ct);
+        return new GetSurveyLinkResponse
+        {
+            Url = options.Value.PublicBaseUrl.TrimEnd('/') + "/api/v1/surveys/" + token,
+            ExpiresAt = Timestamp.FromDateTimeOffset(survey.ExpiresAt),
+        };
+    }
+
+    public async Task<GetSurveyResponse> QuestionsAsync(InsightsDbContext db, string token, CancellationToken ct)
+    {
+        var survey = await FindAsync(db, token, ct);
+        EnsureOpen(survey);
+        var response = new GetSurveyResponse { Reference = survey.Reference, Language = survey.Language, ExpiresAt = Timestamp.FromDateTimeOffset(survey.ExpiresAt) };
+        response.Questions.AddRange(SurveyQuestions.For(survey.Language));
+        return response;
+    }
+
+    public async Task<SubmitSurveyResponse> SubmitAsync(InsightsDbContext db, SubmitSurveyRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        if (!request.HasResolved)
+        {
+            v.Add("resolved", "is required (true or false)");
+        }
+        if (request.Satisfaction is < 1 or > 5)
+        {
+            v.Add("satisfaction", "must be from 1 to 5");
+        }
+        if (request.Effort is < 1 or > 5)
+        {
+            v.Add("effort", "must be from 1 to 5");
+        }
+        var comment = v.Text("comment", request.Comment, 0, MaxComment);
+        v.ThrowIfInvalid();
+
+        var survey = await FindAsync(db, request.Token, ct);
+        EnsureOpen(survey);
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // One answer: the conditional update lets exactly one of two concurrent submissions through.
+        var won = await db.Surveys.Where(s => s.SurveyId == survey.SurveyId && s.AnsweredAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.AnsweredAt, now)
+                .SetProperty(x => x.Resolved, request.Resolved)
+                .SetProperty(x => x.Satisfaction, request.Satisfaction)
+                .SetProperty(x => x.Effort, request.Effort), ct);
+        if (won == 0)
+        {
+            throw new ConflictException("This survey has already been answered.");
+        }
+        await db.SurveyTokens.Where(t => t.SurveyId == survey.SurveyId).ExecuteDeleteAsync(ct);
+        var fact = await db.CaseFacts.FindAsync([survey.ComplaintId], ct)
+            ?? new CaseFact { ComplaintId = survey.ComplaintId, Category = string.Empty };
+        var day = Days.Of(now);
+        await db.AddAsync(fact, day, Metric.SurveyAnswers, 1, ct);
+        await db.AddAsync(fact, day, Metric.SurveyEffortSum, request.Effort, ct);
+        if (request.Satisfaction >= 4)
+        {
+            await db.AddAsync(fact, day, Metric.SurveySatisfied, 1, ct);
+        }
+        if (request.Resolved)
+        {
+            await db.AddAsync(fact, day, Metric.SurveyResolved, 1, ct);
+        }
+        else
+        {
+            db.AppendEvent(new SurveyNotResolved
+            {
+                SurveyId = survey.SurveyId.ToString(),
+                ComplaintId = survey.ComplaintId,
+                Reference = survey.Reference,
+                Satisfaction = request.Satisfaction,
+                AnsweredAt = Timestamp.FromDateTimeOffset(now),
+            }, survey.ComplaintId, clock);
+        }
+        // The comment becomes term counts and is dropped.
+        var terms = Tokenizer.Terms(comment);
+        await db.AddTermsAsync(TermSources.Survey, fact.Category, TermCounting.LanguageOf(survey.Language), day, terms, survey.ComplaintId, ct);
+        await detector.CheckTermsAsync(db, TermSources.Survey, fact.Category, day, terms, survey.Reference, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new SubmitSurveyResponse { AnsweredAt = Timestamp.FromDateTimeOffset(now) };
+    }
+
+    private static async Task<Survey> FindAsync(InsightsDbContext db, string token, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        {
+            throw new ValidationException("token", "is required");
+        }
+        var hash = Hash(token);
+        var surveyId = await db.SurveyTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.SurveyId).FirstOrDefaultAsync(ct);
+        // Unknown, used and withdrawn links look the same: nothing to learn by guessing.
+        return surveyId is { } id ? await db.Surveys.FindAsync([id], ct) ?? throw Unknown() : throw Unknown();
+    }
+
+    private static NotFoundException Unknown() => new("This survey link is unknown or has already been used.");
+
+    private void EnsureOpen(Survey survey)
+    {
+        if (survey.AnsweredAt is not null)
+        {
+            throw new ConflictException("This survey has already been answered.");
+        }
+        if (clock.GetUtcNow() >= survey.ExpiresAt)
+        {
+            throw new PreconditionException("This survey has expired.");
+        }
+    }
+
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+public static class SurveyQuestions
+{
+    private static readonly Dictionary<string, string[]> Texts = new(StringComparer.Ordinal)
+    {
+        ["en"] = ["Was your complaint resolved?", "How satisfied are you with how we handled it? (1 = very dissatisfied, 5 = very satisfied)",
+            "How easy was it to get your complaint dealt with? (1 = very difficult, 5 = very easy)", "Anything else you would like to tell us?"],
+        ["ko"] = ["민원이 해결되었습니까?", "처리 과정에 얼마나 만족하십니까? (1 = 매우 불만족, 5 = 매우 만족)",
+            "민원 처리가 얼마나 수월했습니까? (1 = 매우 어려움, 5 = 매우 쉬움)", "더 하실 말씀이 있으십니까?"],
+        ["bg"] = ["Разрешено ли беше оплакването Ви?", "Доколко сте доволни от начина, по който го разгледахме? (1 = много недоволен, 5 = много доволен)",
+            "Колко лесно беше да бъде разгледано оплакването Ви? (1 = много трудно, 5 = много лесно)", "Искате ли да ни кажете още нещо?"],
+    };
+
+    public static IEnumerable<SurveyQuestion> For(string language)
+    {
+        var t = Texts.GetValueOrDefault(TermCounting.LanguageOf(language)) ?? Texts["en"];
+        yield return new SurveyQuestion { Id = "resolved", Kind = "yes_no", Text = t[0], Required = true };
+        yield return new SurveyQuestion { Id = "satisfaction", Kind = "scale", Text = t[1], Min = 1, Max = 5, Required = true };
+        yield return new SurveyQuestion { Id = "effort", Kind = "scale", Text = t[2], Min = 1, Max = 5, Required = true };
+        yield return new SurveyQuestion { Id = "comment", Kind = "text", Text = t[3], Max = Surveys.MaxComment };
+    }
+}

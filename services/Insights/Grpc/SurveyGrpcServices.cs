@@ -1,0 +1,44 @@
+using Complaints.Insights.Data;
+using Complaints.Insights.Domain;
+using Complaints.Insights.V1;
+using Complaints.ServiceDefaults.Auth;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Complaints.Insights.Grpc;
+
+/// <summary>Public: the single-use token is the credential.</summary>
+[AllowAnonymous]
+public sealed class SurveyGrpcService(Surveys surveys, InsightsDbContext db) : SurveyService.SurveyServiceBase
+{
+    public override Task<GetSurveyResponse> GetSurvey(GetSurveyRequest request, ServerCallContext context) =>
+        surveys.QuestionsAsync(db, request.Token, context.CancellationToken);
+
+    public override Task<SubmitSurveyResponse> SubmitSurvey(SubmitSurveyRequest request, ServerCallContext context) =>
+        surveys.SubmitAsync(db, request, context.CancellationToken);
+}
+
+/// <summary>Internal: Notifications fetches a survey's link when it renders the invitation.</summary>
+[Authorize(Policy = Policies.Internal)]
+public sealed class SurveyLinkGrpcService(Surveys surveys, InsightsDbContext db) : SurveyLinkService.SurveyLinkServiceBase
+{
+    public override Task<GetSurveyLinkResponse> GetSurveyLink(GetSurveyLinkRequest request, ServerCallContext context) =>
+        surveys.LinkAsync(db, request.SurveyId, context.CancellationToken);
+}
+
+[Authorize(Policy = Policies.Staff)]
+public sealed class SuggestionGrpcService(Suggestions suggestions) : SuggestionService.SuggestionServiceBase
+{
+    [AllowAnonymous]
+    public override Task<SubmitSuggestionResponse> SubmitSuggestion(SubmitSuggestionRequest request, ServerCallContext context) =>
+        suggestions.SubmitAsync(request, context.CancellationToken);
+
+    public override Task<ListSuggestionsResponse> ListSuggestions(ListSuggestionsRequest request, ServerCallContext context) =>
+        suggestions.ListAsync(request, context.CancellationToken);
+
+    public override Task<V1.Suggestion> TagSuggestion(TagSuggestionRequest request, ServerCallContext context) =>
+        suggestions.TagAsync(request, context.CancellationToken);
+
+    public override Task<V1.Suggestion> RespondToSuggestion(RespondToSuggestionRequest request, ServerCallContext context) =>
+        suggestions.RespondAsync(request, context.GetHttpContext().User.Identity?.Name ?? "staff", context.CancellationToken);
+}
