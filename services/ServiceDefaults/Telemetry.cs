@@ -33,9 +33,11 @@ public static class Telemetry
                     // Probes would drown the traces.
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health")
                         && !ctx.Request.Path.StartsWithSegments("/grpc.health.v1.Health");
+                    o.EnrichWithHttpRequest = (activity, request) => RedactSecretPath(activity, request.Path.Value);
                 })
                 .AddGrpcClientInstrumentation()
-                .AddHttpClientInstrumentation())
+                .AddHttpClientInstrumentation(o =>
+                    o.EnrichWithHttpRequestMessage = (activity, request) => RedactSecretPath(activity, request.RequestUri?.AbsolutePath)))
             .WithMetrics(m => m
                 .AddMeter(SourcePrefix + "*")
                 .AddAspNetCoreInstrumentation()
@@ -58,5 +60,23 @@ public static class Telemetry
             return source.StartActivity(name, kind, parent);
         }
         return source.StartActivity(name, kind);
+    }
+
+    /// <summary>Paths whose last segment is a bearer secret (a survey's single-use token): never in a span.</summary>
+    private static readonly string[] SecretPathPrefixes = ["/api/v1/surveys/"];
+
+    public static void RedactSecretPath(System.Diagnostics.Activity activity, string? path)
+    {
+        if (path is null || SecretPathPrefixes.FirstOrDefault(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)) is not { } prefix)
+        {
+            return;
+        }
+        var redacted = prefix + "{token}";
+        activity.SetTag("url.path", redacted);
+        if (activity.GetTagItem("url.full") is string full)
+        {
+            activity.SetTag("url.full", full[..full.IndexOf(prefix, StringComparison.OrdinalIgnoreCase)] + redacted);
+        }
+        activity.DisplayName = activity.DisplayName.Replace(path, redacted, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -29,6 +29,8 @@ public class ChannelFixture : DeliveryFixture
             ["Notifications:RetryBaseDelay"] = "00:00:00.050",
             ["Notifications:RetryMaxDelay"] = "00:00:00.250",
             ["Notifications:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Dead letters after MaxAttempts alone, so the dead-letter tests need not wait days.
+            ["Notifications:GiveUpAfter"] = "00:00:00",
             ["Notifications:StaffTimeZone"] = "Europe/Sofia",
             ["Notifications:Webhooks:partner-a:Url"] = Receiver.Url("a"),
             ["Notifications:Webhooks:partner-a:Secret"] = PartnerSecret,

@@ -88,4 +88,16 @@ public sealed class DeliveryPolicyTests
 
         Assert.True(delays > 1, "retries of the same attempt should not march in step");
     }
+
+    [Theory]
+    [InlineData(12, 1, false)]
+    [InlineData(40, 47, false)]
+    [InlineData(11, 100, false)]
+    [InlineData(12, 73, true)]
+    public void GivesUp_AttemptsAndAge_BothNeeded(int attempts, int hours, bool expected)
+    {
+        var options = new Complaints.Notifications.Domain.NotificationOptions();
+
+        Assert.Equal(expected, Complaints.Notifications.Domain.MessageDelivery.GivesUp(attempts, TimeSpan.FromHours(hours), options));
+    }
 }

@@ -100,7 +100,8 @@ public sealed class MessageDelivery(
             };
             message.LastError = error;
             db.Attempts.Add(new DeliveryAttempt { MessageId = message.Id, At = now, Succeeded = false, Error = error });
-            if (message.Attempts >= options.Value.MaxAttempts)
+            // A template that cannot be rendered will not render on a retry either: dead-letter it at once for staff.
+            if (ex is MissingPlaceholderException || GivesUp(message.Attempts, now - message.CreatedAt, options.Value))
             {
                 // A dead letter: listed for staff, who can replay it once the cause is fixed.
                 message.Status = (int)DeliveryStatus.Failed;
@@ -116,6 +117,10 @@ public sealed class MessageDelivery(
         }
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>Dead letter after <see cref="NotificationOptions.MaxAttempts"/> attempts and <see cref="NotificationOptions.GiveUpAfter"/> since queued.</summary>
+    public static bool GivesUp(int attempts, TimeSpan age, NotificationOptions options) =>
+        attempts >= options.MaxAttempts && age >= options.GiveUpAfter;
 
     private async Task<DeliveryStatus> ToComplainantAsync(Message message, CancellationToken ct)
     {

@@ -17,6 +17,11 @@ public sealed class NotificationOptions
     /// <summary>After this many failed attempts a message is parked as FAILED (a dead letter) until staff replay it.</summary>
     public int MaxAttempts { get; set; } = 12;
     /// <summary>
+    /// A message becomes a dead letter only after MaxAttempts AND this long since it was queued, so a provider outage
+    /// shorter than this loses nothing and needs nobody: the message goes when the provider returns.
+    /// </summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(3);
+    /// <summary>
     /// How long a replica holds a message it is sending: others skip it meanwhile; after a crash it falls due again
     /// when the claim expires (at least once, never twice at the same time).
     /// </summary>
