@@ -17,11 +17,6 @@ namespace Complaints.Routing.Directory;
 /// </summary>
 public sealed class CaseListQuery(RoutingDbContext db, TimeProvider clock)
 {
-    /// <summary>For callers that construct it by hand; DI uses the injected clock.</summary>
-    public CaseListQuery(RoutingDbContext db) : this(db, TimeProvider.System)
-    {
-    }
-
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 200;
 

@@ -465,7 +465,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
     private async Task<(Case Case, string Actor)> LoadAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)
     {
         var c = await CaseQueries.FindVisibleAsync(db.Cases, reference, user, ct);
-        return (c, StaffIdentity.Id(user));
+        return (c, user.StaffId() ?? throw new ForbiddenException("The token has no subject."));
     }
 
     private async Task<CaseSummary> SaveAsync(Case c, CancellationToken ct)
@@ -499,11 +499,4 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         string.IsNullOrWhiteSpace(value) ? null : v.Text(field, value, 0, max);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-}
-
-/// <summary>Who the caller is: the token's subject.</summary>
-public static class StaffIdentity
-{
-    public static string Id(ClaimsPrincipal user) =>
-        user.FindFirst("sub")?.Value is { Length: > 0 } subject ? subject : throw new ForbiddenException("The token has no subject.");
 }

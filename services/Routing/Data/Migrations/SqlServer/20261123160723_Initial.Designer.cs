@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Complaints.Routing.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerRoutingDbContext))]
-    [Migration("20261123142324_Merge")]
-    partial class Merge
+    [Migration("20261123160723_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -546,6 +546,10 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("nvarchar(254)");
 
                     b.Property<string>("Languages")
                         .IsRequired()

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Complaints.Routing.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRoutingDbContext))]
-    [Migration("20261123142319_Merge")]
-    partial class Merge
+    [Migration("20261123160718_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -529,6 +529,10 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Languages")

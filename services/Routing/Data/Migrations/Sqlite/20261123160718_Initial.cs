@@ -21,7 +21,8 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     Categories = table.Column<string>(type: "TEXT", nullable: false),
                     Capacity = table.Column<int>(type: "INTEGER", nullable: false),
                     Active = table.Column<bool>(type: "INTEGER", nullable: false),
-                    QueueIds = table.Column<string>(type: "TEXT", nullable: false)
+                    QueueIds = table.Column<string>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -85,6 +86,7 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     ResolvedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ReopenRequested = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MergedIntoReference = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
                     SourceOutcome = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     WrappedKey = table.Column<byte[]>(type: "BLOB", nullable: true),
                     EntryCount = table.Column<int>(type: "INTEGER", nullable: false),

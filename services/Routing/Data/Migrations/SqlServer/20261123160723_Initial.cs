@@ -21,7 +21,8 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     Categories = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     Capacity = table.Column<int>(type: "int", nullable: false),
                     Active = table.Column<bool>(type: "bit", nullable: false),
-                    QueueIds = table.Column<string>(type: "nvarchar(max)", nullable: false)
+                    QueueIds = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Email = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -85,6 +86,7 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     ResolvedAt = table.Column<long>(type: "bigint", nullable: true),
                     ClosedAt = table.Column<long>(type: "bigint", nullable: true),
                     ReopenRequested = table.Column<bool>(type: "bit", nullable: false),
+                    MergedIntoReference = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
                     SourceOutcome = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     WrappedKey = table.Column<byte[]>(type: "varbinary(max)", nullable: true),
                     EntryCount = table.Column<int>(type: "int", nullable: false),
