@@ -2,6 +2,7 @@ using System.Buffers;
 using Complaints.Intake.Data;
 using Complaints.ServiceDefaults.Errors;
 using Microsoft.EntityFrameworkCore;
+using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Intake.Domain;
 
@@ -41,7 +42,7 @@ public sealed class DatabaseAttachmentStore : IAttachmentStore
     public Task DeleteAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct)
     {
         // Staged in the caller's context only: dropping it there is enough.
-        foreach (var blob in db.AttachmentBlobs.Local.Where(b => b.AttachmentId == attachmentId).ToList())
+        foreach (var blob in db.AttachmentBlobs.Tracked().Where(b => b.AttachmentId == attachmentId).ToList())
         {
             db.Entry(blob).State = EntityState.Detached;
         }

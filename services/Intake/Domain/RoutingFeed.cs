@@ -3,6 +3,7 @@ using Complaints.Eventing.V1;
 using Complaints.Intake.Data;
 using Complaints.Routing.V1;
 using Microsoft.EntityFrameworkCore;
+using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Intake
 {
@@ -21,7 +22,7 @@ namespace Complaints.Intake.Domain
         /// <summary>The complaint, from the batch's context first (an earlier event of the batch may have loaded it).</summary>
         public static async Task<ComplaintRecord?> FindAsync(IntakeDbContext db, string complaintId, CancellationToken ct) =>
             Guid.TryParse(complaintId, out var id)
-                ? db.Complaints.Local.FirstOrDefault(c => c.Id == id) ?? await db.Complaints.FirstOrDefaultAsync(c => c.Id == id, ct)
+                ? db.Complaints.Tracked().FirstOrDefault(c => c.Id == id) ?? await db.Complaints.FirstOrDefaultAsync(c => c.Id == id, ct)
                 : null;
     }
 

@@ -5,6 +5,7 @@ using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
 using Complaints.ServiceDefaults.Errors;
 using Microsoft.EntityFrameworkCore;
+using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Routing.Clocks;
 
@@ -285,7 +286,7 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
         {
             await db.Set<CaseClock>().Where(x => x.ComplaintId == c.ComplaintId).LoadAsync(ct);
         }
-        return db.Set<CaseClock>().Local.Where(x => x.ComplaintId == c.ComplaintId && db.Entry(x).State != EntityState.Deleted).ToList();
+        return db.Set<CaseClock>().Tracked().Where(x => x.ComplaintId == c.ComplaintId).ToList();
     }
 
     /// <summary>The highest threshold passed at <paramref name="at"/> within the clock's span (0 when none).</summary>

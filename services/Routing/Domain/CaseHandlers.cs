@@ -10,6 +10,7 @@ using Complaints.Routing.V1;
 using Complaints.ServiceDefaults;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
+using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Routing.Domain;
 
@@ -25,7 +26,7 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
     {
         var id = Guid.Parse(e.ComplaintId);
         // Already opened, possibly earlier in this same batch (not yet saved).
-        if (db.Cases.Local.Any(c => c.ComplaintId == id) || await db.Cases.AnyAsync(c => c.ComplaintId == id, ct))
+        if (db.Cases.Tracked().Any(c => c.ComplaintId == id) || await db.Cases.AnyAsync(c => c.ComplaintId == id, ct))
         {
             return;
         }

@@ -3,6 +3,7 @@ using Complaints.Eventing.V1;
 using Complaints.Intake.V1;
 using Complaints.Routing.Data;
 using Microsoft.EntityFrameworkCore;
+using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Routing.Domain;
 
@@ -17,7 +18,7 @@ public sealed class DestroyCaseKeyOnComplainantErased(CaseJournal journal, ILogg
     {
         // The case may have been opened earlier in the same batch, not yet saved: look there first.
         if (!Guid.TryParse(e.ComplaintId, out var id)
-            || (db.Cases.Local.FirstOrDefault(x => x.ComplaintId == id) ?? await db.Cases.FirstOrDefaultAsync(x => x.ComplaintId == id, ct)) is not { } c
+            || (db.Cases.Tracked().FirstOrDefault(x => x.ComplaintId == id) ?? await db.Cases.FirstOrDefaultAsync(x => x.ComplaintId == id, ct)) is not { } c
             || c.WrappedKey is null)
         {
             return;

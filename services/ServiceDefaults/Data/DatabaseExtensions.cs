@@ -29,7 +29,8 @@ public static class DatabaseExtensions
         where TSqlite : TContext
         where TSqlServer : TContext
     {
-        // Configuration is read when a context is first built, so test hosts' settings apply.
+        // Configuration is read when a context is first built, so test hosts' settings apply. The options are
+        // singletons: built once, not per context (each build resolved the data folder and the interceptors anew).
         var writeGate = new SqliteWriteGate();
         builder.Services.AddDbContext<TSqlite>((sp, o) =>
         {
@@ -38,7 +39,7 @@ public static class DatabaseExtensions
                 ?? $"Data Source={Path.Combine(configuration.DataDirectory(), name + ".db")};Pooling=True");
             o.AddInterceptors(sp.GetServices<IInterceptor>());
             o.AddInterceptors(writeGate);
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddDbContext<TSqlServer>((sp, o) =>
         {
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(name);
@@ -50,7 +51,7 @@ public static class DatabaseExtensions
             // write path retries at its own level (subscriber backoff, idempotent submits).
             o.UseSqlServer(connectionString);
             o.AddInterceptors(sp.GetServices<IInterceptor>());
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddScoped<TContext>(sp =>
             DatabaseProvider.From(sp.GetRequiredService<IConfiguration>()) == DatabaseProvider.SqlServer
                 ? sp.GetRequiredService<TSqlServer>()
