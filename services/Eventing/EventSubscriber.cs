@@ -170,11 +170,24 @@ public sealed class EventSubscriber<TContext>(
         }
     }
 
+    private Dictionary<string, Type[]>? _handlerTypes;
+
+    /// <summary>
+    /// The handler types of this feed by event type, learnt once by building every registered handler: building
+    /// them all for each batch (with their gRPC clients and policies) cost more than most batches' work.
+    /// </summary>
+    private Dictionary<string, Type[]> HandlerTypes(IServiceProvider services) =>
+        _handlerTypes ??= services.GetServices<EventHandlerRegistration<TContext>>()
+            .Select(r => (r.HandlerType, Handler: (IEventHandler<TContext>)services.GetRequiredService(r.HandlerType)))
+            .Where(x => x.Handler.Source == source)
+            .GroupBy(x => x.Handler.EventType, x => x.HandlerType)
+            .ToDictionary(g => g.Key, g => g.Distinct().ToArray());
+
     private async Task ApplyAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var handlers = scope.ServiceProvider.GetServices<IEventHandler<TContext>>().Where(h => h.Source == source).ToList();
+        var handlerTypes = HandlerTypes(scope.ServiceProvider);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         var ids = batch.Select(e => Guid.Parse(e.EventId)).ToList();
@@ -195,8 +208,9 @@ public sealed class EventSubscriber<TContext>(
             {
                 continue;
             }
-            foreach (var handler in handlers.Where(h => h.EventType == envelope.Type))
+            foreach (var type in handlerTypes.GetValueOrDefault(envelope.Type, []))
             {
+                var handler = (IEventHandler<TContext>)scope.ServiceProvider.GetRequiredService(type);
                 await handler.HandleAsync(envelope, db, ct);
                 applied.Add(handler);
             }

@@ -47,7 +47,13 @@ public static class EventingExtensions
     public static WebApplicationBuilder AddEventHandler<TContext, THandler>(this WebApplicationBuilder builder)
         where THandler : class, IEventHandler<TContext>
     {
-        builder.Services.AddScoped<IEventHandler<TContext>, THandler>();
+        // Registered by its own type too, so the subscriber builds only the handlers a batch needs.
+        builder.Services.TryAddScoped<THandler>();
+        builder.Services.AddScoped<IEventHandler<TContext>>(sp => sp.GetRequiredService<THandler>());
+        builder.Services.AddSingleton(new EventHandlerRegistration<TContext>(typeof(THandler)));
         return builder;
     }
 }
+
+/// <summary>A handler type added with <see cref="EventingExtensions.AddEventHandler{TContext, THandler}"/>.</summary>
+public sealed record EventHandlerRegistration<TContext>(Type HandlerType);
