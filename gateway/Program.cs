@@ -6,11 +6,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddTelemetry("gateway");
 builder.AddGatewayListeners();
 builder.AddGatewayProxy();
+builder.AddGatewayForwardedHeaders();
 builder.AddGatewayRateLimiting();
 builder.AddGatewayHealth();
 
 var app = builder.Build();
 
+app.UseGatewayForwardedHeaders();
 app.UseRateLimiter();
 app.UseDefaultFiles();
 app.UseStaticFiles();

@@ -6,8 +6,10 @@ namespace Complaints.Gateway;
 
 /// <summary>
 /// A global fixed window per client IP on the REST/gRPC-Web listener: <c>RateLimiting:PermitsPerMinute</c>
-/// (default 600; 0 or less turns it off). Over the limit the gateway answers 429 with Retry-After.
-/// Health probes and the h2c gRPC listener are not limited.
+/// (default 600; 0 or less turns it off) per <c>RateLimiting:Window</c> (default one minute). Over the limit the
+/// gateway answers 429 with Retry-After. Health probes and the h2c gRPC listener are not limited. The client IP is
+/// the connection's address, or the forwarded one from a trusted proxy (<see cref="ForwardedHeadersExtensions"/>),
+/// so clients behind an Ingress each get their own budget. Budgets are per gateway replica.
 /// </summary>
 public static class RateLimitingExtensions
 {
@@ -15,11 +17,16 @@ public static class RateLimitingExtensions
 
     public static WebApplicationBuilder AddGatewayRateLimiting(this WebApplicationBuilder builder)
     {
-        var permits = builder.Configuration.GetValue("RateLimiting:PermitsPerMinute", DefaultPermitsPerMinute);
-        var window = TimeSpan.FromMinutes(1);
-
-        builder.Services.AddRateLimiter(o =>
+        builder.Services.AddRateLimiter(_ => { });
+        // Read from the built configuration (not the builder's), so every source, test hosts' included, applies.
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>((o, configuration) =>
         {
+            var permits = configuration.GetValue("RateLimiting:PermitsPerMinute", DefaultPermitsPerMinute);
+            var window = configuration.GetValue("RateLimiting:Window", TimeSpan.FromMinutes(1));
+            if (window <= TimeSpan.Zero)
+            {
+                throw new InvalidOperationException($"RateLimiting:Window must be positive, not {window}.");
+            }
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, _) =>
             {

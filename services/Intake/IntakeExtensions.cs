@@ -9,6 +9,7 @@ using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Clients;
 using Complaints.ServiceDefaults.Data;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Complaints.Intake;
 
@@ -20,11 +21,11 @@ public static class IntakeExtensions
             .Validate(o => o.RetentionPeriod >= IntakeOptions.MinimumRetention,
                 "Intake:RetentionPeriod must be at least 3 years (1095.75 days), the FCA minimum for complaint records.")
             .ValidateOnStart();
-        // Contact data goes only to the services that deliver messages, not to any service token.
-        builder.Services.AddAuthorizationBuilder().AddPolicy(ContactGrpcService.Policy, p => p
-            .RequireRole(Roles.Service)
-            .RequireAssertion(ctx => ctx.User.FindFirst("sub")?.Value is { } subject
-                && (builder.Configuration.GetSection("Intake:ContactReaders").Get<string[]>() ?? ["notifications"]).Contains(subject)));
+        // Contact data goes only to the services that deliver messages, complaint text only to those that triage or
+        // count it: not to any service token.
+        builder.Services.AddAuthorizationBuilder()
+            .AddServiceReaders(ContactGrpcService.Policy, builder.Configuration, "Intake:ContactReaders", ["notifications"])
+            .AddServiceReaders(ComplaintTextGrpcService.Policy, builder.Configuration, "Intake:ComplaintTextReaders", ["routing", "insights"]);
         // One complaint is far below this (20,000 characters of text); larger bodies are refused whole
         // (ResourceExhausted) before anything is parsed. Attachments travel in chunks.
         builder.Services.Configure<global::Grpc.AspNetCore.Server.GrpcServiceOptions>(o => o.MaxReceiveMessageSize = IntakeOptions.MaxMessageBytes);
@@ -64,6 +65,17 @@ public static class IntakeExtensions
         builder.Services.AddInternalGrpcClient<MessageHistoryService.MessageHistoryServiceClient>("Notifications");
         return builder;
     }
+
+    /// <summary>
+    /// A policy for service tokens whose subject is listed in <paramref name="key"/> (read at each call, so a change
+    /// of configuration applies without a restart); <paramref name="defaults"/> when the key is unset.
+    /// </summary>
+    private static AuthorizationBuilder AddServiceReaders(this AuthorizationBuilder authorization, string policy,
+        IConfiguration configuration, string key, string[] defaults) =>
+        authorization.AddPolicy(policy, p => p
+            .RequireRole(Roles.Service)
+            .RequireAssertion(ctx => ctx.User.FindFirst("sub")?.Value is { } subject
+                && (configuration.GetSection(key).Get<string[]>() ?? defaults).Contains(subject, StringComparer.Ordinal)));
 
     public static WebApplication MapIntake(this WebApplication app)
     {

@@ -36,6 +36,42 @@ public class OverlayTests
         Assert.NotNull(database.Str("valueFrom", "secretKeyRef", "name"));
     }
 
+    /// <summary>
+    /// Keys that default to a file generated in DataDir: with several replicas each pod would make its own, so
+    /// production must give every replica the same key from the service's secret.
+    /// </summary>
+    [Theory]
+    [InlineData("notifications", "Notifications__LinkKey")]
+    [InlineData("insights", "Insights__MasterKey")]
+    public void ProductionOverlay_ReplicaSharedKey_FromTheServiceSecret(string name, string key)
+    {
+        var env = ProductionPatch(name).Container().Env();
+
+        Assert.True(env.TryGetValue(key, out var variable), $"{name}: {key} is not set in production: each replica would generate its own key.");
+        Assert.Equal($"{name}-secrets", variable.Str("valueFrom", "secretKeyRef", "name"));
+        Assert.Equal(key, variable.Str("valueFrom", "secretKeyRef", "key"));
+        Assert.Null(variable.Get("value"));
+    }
+
+    [Fact]
+    public void ProductionOverlay_Gateway_RateLimitOnWithForwardedForTrustedFromPrivateNetworksOnly()
+    {
+        var env = ProductionPatch("gateway").Container().Env();
+
+        Assert.True(int.Parse(env["RateLimiting__PermitsPerMinute"].Str("value")!, System.Globalization.CultureInfo.InvariantCulture) > 0,
+            "production: the gateway's per-client rate limit is off.");
+        var networks = env.Where(e => e.Key.StartsWith("ForwardedHeaders__KnownNetworks__", StringComparison.Ordinal))
+            .Select(e => System.Net.IPNetwork.Parse(e.Value.Str("value")!)).ToList();
+        Assert.NotEmpty(networks);
+        // Trusting X-Forwarded-For from a public address would let anyone pick their own budget.
+        System.Net.IPNetwork[] private_ = [System.Net.IPNetwork.Parse("10.0.0.0/8"), System.Net.IPNetwork.Parse("172.16.0.0/12"), System.Net.IPNetwork.Parse("192.168.0.0/16")];
+        Assert.All(networks, n => Assert.Contains(private_, p => p.Contains(n.BaseAddress) && n.PrefixLength >= p.PrefixLength));
+        // Base (and so local) trusts no proxy and leaves the limit to the Ingress.
+        var baseEnv = Manifests.BaseDeployment("gateway").Container().Env();
+        Assert.Equal("0", baseEnv["RateLimiting__PermitsPerMinute"].Str("value"));
+        Assert.DoesNotContain(baseEnv.Keys, k => k.StartsWith("ForwardedHeaders__", StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Processes))]
     public void ProductionOverlay_Process_TwoReplicasSpreadAndProtected(string name)

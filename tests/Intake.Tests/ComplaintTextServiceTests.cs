@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace Complaints.Intake.Tests;
 
-/// <summary>The internal text service Routing's triage reads: service tokens only, decrypted words, nothing after erasure.</summary>
+/// <summary>The internal text service Routing's triage and Insights' term counts read: listed service subjects only, decrypted words, nothing after erasure.</summary>
 public class ComplaintTextServiceTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
 {
     private readonly IntakeFactory _intake = fixture.Factory;
@@ -37,6 +37,44 @@ public class ComplaintTextServiceTests(IntakeFixture fixture) : IClassFixture<In
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             Client("someone", role).GetComplaintTextAsync(new GetComplaintTextRequest { ComplaintId = submitted.ComplaintId }).ResponseAsync);
 
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("notifications")]
+    [InlineData("some-batch-job")]
+    public async Task GetComplaintText_ServiceNotAReader_PermissionDenied(string service)
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            Client(service, "service").GetComplaintTextAsync(new GetComplaintTextRequest { ComplaintId = submitted.ComplaintId }).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetComplaintText_InsightsByDefault_ReturnsText()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+
+        var text = await Client("insights", "service").GetComplaintTextAsync(new GetComplaintTextRequest { ComplaintId = submitted.ComplaintId });
+
+        Assert.Equal("Charged twice", text.Subject);
+    }
+
+    [Fact]
+    public async Task GetComplaintText_ReadersConfigured_OnlyThoseSubjectsRead()
+    {
+        using var intake = new IntakeFactory(new Dictionary<string, string?> { ["Intake:ComplaintTextReaders:0"] = "routing" });
+        var submitted = await intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+        var request = new GetComplaintTextRequest { ComplaintId = submitted.ComplaintId };
+
+        var routing = await new ComplaintTextService.ComplaintTextServiceClient(intake.Channel(intake.Token("routing", "service"))).GetComplaintTextAsync(request);
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            new ComplaintTextService.ComplaintTextServiceClient(intake.Channel(intake.Token("insights", "service"))).GetComplaintTextAsync(request).ResponseAsync);
+
+        Assert.Equal("Charged twice", routing.Subject);
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
 

@@ -51,6 +51,11 @@ public sealed class ComplaintRecord
     public string? LegalHoldReason { get; set; }
     /// <summary>Set when staff merged this complaint (a duplicate) into another: the primary complaint's id. Never a chain.</summary>
     public Guid? MergedIntoId { get; set; }
+    /// <summary>
+    /// Optimistic concurrency token: one more on every save that changes the row (<see cref="IntakeDbContext"/>), so
+    /// two writers that read the same version cannot both commit (two merges that would make a chain, for one).
+    /// </summary>
+    public long Version { get; set; }
 
     public required byte[] WrappedKey { get; set; }
     public required byte[] SubjectCipher { get; set; }
@@ -132,6 +137,31 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         configurationBuilder.UseUtcTicksForDateTimeOffset();
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every changed complaint row gets the version it was read with plus one (the same on a retried save), and its
+    /// update only applies where the row still has the version read.
+    /// </summary>
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<ComplaintRecord>().Where(e => e.State == EntityState.Modified))
+        {
+            var version = entry.Property(x => x.Version);
+            version.CurrentValue = version.OriginalValue + 1;
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddEventLog().AddEventInbox();
@@ -158,8 +188,10 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             // Erasure, legal holds and contact corrections must not overwrite each other's decision.
             e.Property(x => x.LegalHold).IsConcurrencyToken();
             e.Property(x => x.ErasedAt).IsConcurrencyToken();
-            // Two concurrent merges of one complaint (or one building a chain) cannot both commit.
+            // Two concurrent merges of one complaint cannot both commit.
             e.Property(x => x.MergedIntoId).IsConcurrencyToken();
+            // Nor two that touch the same complaint in different roles (A into B while B goes into C: a chain).
+            e.Property(x => x.Version).IsConcurrencyToken();
             e.Property(x => x.EmailIndex).HasMaxLength(32);
             e.Property(x => x.PhoneIndex).HasMaxLength(32);
             e.HasIndex(x => x.EmailIndex);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Complaints.Intake.Security;
 
 namespace Complaints.Intake.Domain;
@@ -66,23 +67,74 @@ public static class AttachmentCipher
         public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer, clearArray: true);
     }
 
-    /// <summary>The plaintext, segment by segment (throws CryptographicException when anything was altered).</summary>
-    public static IEnumerable<byte[]> Open(FieldProtector protector, byte[] key, Guid complaintId, Guid attachmentId, byte[] stored)
+    /// <summary>
+    /// The plaintext, segment by segment, read from <paramref name="stored"/> as it is consumed: one sealed segment
+    /// and the next length prefix are held at a time, whatever the attachment's size. Throws CryptographicException
+    /// when anything was altered, truncated or reordered; the segments before it were genuine.
+    /// </summary>
+    public static async IAsyncEnumerable<byte[]> OpenAsync(FieldProtector protector, byte[] key, Guid complaintId, Guid attachmentId, Stream stored,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        if (!stored.AsSpan().StartsWith(Marker))
+        var marker = new byte[Marker.Length];
+        var read = await ReadFullyAsync(stored, marker, ct);
+        if (read < marker.Length || !marker.AsSpan().SequenceEqual(Marker))
         {
-            yield return protector.DecryptBytes(key, complaintId, $"attachment:{attachmentId:N}", stored);
+            // The earlier single-box format was written whole and can only be opened whole.
+            using var whole = new MemoryStream();
+            whole.Write(marker, 0, read);
+            await stored.CopyToAsync(whole, ct);
+            yield return protector.DecryptBytes(key, complaintId, $"attachment:{attachmentId:N}", whole.ToArray());
             yield break;
         }
-        var offset = Marker.Length;
-        for (var index = 0; offset < stored.Length; index++)
+        var prefix = new byte[4];
+        var length = await ReadPrefixAsync(stored, prefix, ct) ?? throw new CryptographicException("The attachment has no segment.");
+        for (var index = 0; ; index++)
         {
-            var length = BinaryPrimitives.ReadInt32BigEndian(stored.AsSpan(offset, 4));
-            offset += 4;
-            var last = offset + length >= stored.Length;
-            yield return protector.DecryptBytes(key, complaintId, Field(attachmentId, index, last), stored.AsSpan(offset, length).ToArray());
-            offset += length;
+            if (length is < SegmentOverhead - 4 or > SegmentBytes + SegmentOverhead - 4)
+            {
+                throw new CryptographicException($"Segment {index} has an impossible length.");
+            }
+            var box = new byte[length];
+            if (await ReadFullyAsync(stored, box, ct) < length)
+            {
+                throw new CryptographicException($"The attachment ends inside segment {index}.");
+            }
+            // Whether this is the last segment is sealed into it: reading the next prefix tells.
+            var next = await ReadPrefixAsync(stored, prefix, ct);
+            yield return protector.DecryptBytes(key, complaintId, Field(attachmentId, index, last: next is null), box);
+            if (next is not { } n)
+            {
+                yield break;
+            }
+            length = n;
         }
+    }
+
+    /// <summary>The next segment's length; null at the end of the content.</summary>
+    private static async ValueTask<int?> ReadPrefixAsync(Stream stored, byte[] prefix, CancellationToken ct)
+    {
+        var read = await ReadFullyAsync(stored, prefix, ct);
+        return read switch
+        {
+            0 => null,
+            4 => BinaryPrimitives.ReadInt32BigEndian(prefix),
+            _ => throw new CryptographicException("The attachment ends inside a segment's length."),
+        };
+    }
+
+    private static async ValueTask<int> ReadFullyAsync(Stream stored, byte[] buffer, CancellationToken ct)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = await stored.ReadAsync(buffer.AsMemory(total), ct);
+            if (n == 0)
+            {
+                break;
+            }
+            total += n;
+        }
+        return total;
     }
 
     private static string Field(Guid attachmentId, int index, bool last) => $"attachment:{attachmentId:N}:{index}:{(last ? "last" : "more")}";

@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Data;
+using System.Data.Common;
 using Complaints.Intake.Data;
 using Complaints.ServiceDefaults.Errors;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Complaints.ServiceDefaults.Data;
 
@@ -15,7 +18,11 @@ public interface IAttachmentStore
     /// </summary>
     Task<IAttachmentWriter> CreateAsync(IntakeDbContext db, Guid attachmentId, long maxBytes, CancellationToken ct);
 
-    Task<byte[]> ReadAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct);
+    /// <summary>
+    /// The sealed content as a stream read in place, a piece at a time (never loaded whole); the caller disposes it,
+    /// which releases what it holds (the context's connection for the database store).
+    /// </summary>
+    Task<Stream> OpenReadAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct);
 
     /// <summary>Removes committed content whose record could not be saved.</summary>
     Task DeleteAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct);
@@ -36,8 +43,35 @@ public sealed class DatabaseAttachmentStore : IAttachmentStore
     public Task<IAttachmentWriter> CreateAsync(IntakeDbContext db, Guid attachmentId, long maxBytes, CancellationToken ct) =>
         Task.FromResult<IAttachmentWriter>(new Writer(db, attachmentId, maxBytes));
 
-    public async Task<byte[]> ReadAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct) =>
-        await db.AttachmentBlobs.Where(b => b.AttachmentId == attachmentId).Select(b => b.Content).SingleAsync(ct);
+    public async Task<Stream> OpenReadAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+            {
+                // SQLite's incremental blob I/O reads the row's value in place (a plain query would load it whole).
+                var rowid = await db.Database
+                    .SqlQuery<long>($"SELECT rowid AS \"Value\" FROM attachment_blob WHERE \"AttachmentId\" = {attachmentId}")
+                    .SingleAsync(ct);
+                return new ConnectionStream(db, new SqliteBlob(sqlite, "attachment_blob", nameof(AttachmentBlob.Content), rowid, readOnly: true), null);
+            }
+            // SQL Server (or another provider): a sequential reader streams the column.
+            var command = db.AttachmentBlobs.Where(b => b.AttachmentId == attachmentId).Select(b => b.Content).CreateDbCommand();
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow, ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                await reader.DisposeAsync();
+                throw new InvalidOperationException($"Attachment {attachmentId} has no content.");
+            }
+            return new ConnectionStream(db, reader.GetStream(0), reader);
+        }
+        catch
+        {
+            await db.Database.CloseConnectionAsync();
+            throw;
+        }
+    }
 
     public Task DeleteAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct)
     {
@@ -112,6 +146,50 @@ public sealed class DatabaseAttachmentStore : IAttachmentStore
     }
 }
 
+/// <summary>A read-only stream over a blob that holds the context's connection open until disposed.</summary>
+internal sealed class ConnectionStream(IntakeDbContext db, Stream inner, DbDataReader? reader) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync();
+        if (reader is not null)
+        {
+            await reader.DisposeAsync();
+        }
+        await db.Database.CloseConnectionAsync();
+        await base.DisposeAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+            reader?.Dispose();
+            db.Database.CloseConnection();
+        }
+        base.Dispose(disposing);
+    }
+}
+
 /// <summary>A file per attachment under a folder (a mounted volume or a synced object store), named by its id.</summary>
 public sealed class FileAttachmentStore(string folder) : IAttachmentStore
 {
@@ -125,8 +203,8 @@ public sealed class FileAttachmentStore(string folder) : IAttachmentStore
         return Task.FromResult<IAttachmentWriter>(new Writer(stream, temp, path, maxBytes));
     }
 
-    public Task<byte[]> ReadAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct) =>
-        File.ReadAllBytesAsync(PathOf(attachmentId), ct);
+    public Task<Stream> OpenReadAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct) =>
+        Task.FromResult<Stream>(new FileStream(PathOf(attachmentId), FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan));
 
     public Task DeleteAsync(IntakeDbContext db, Guid attachmentId, CancellationToken ct)
     {

@@ -140,18 +140,25 @@ public sealed class Attachments(
         CheckStaffMayRead(complaint, user);
 
         var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
-        var stored = await store.ReadAsync(db, id, ct);
         db.AccessAudit.Add(AccessAudit.By(user, "read-attachment", complaint.Id, why, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
 
         await output.WriteAsync(new DownloadAttachmentResponse { Info = Info(attachment, protector.Decrypt(key, complaint.Id, $"attachment-name:{id:N}", attachment.FileNameCipher)) }, ct);
-        // Decrypted one segment at a time, as it is sent.
-        foreach (var bytes in AttachmentCipher.Open(protector, key, complaint.Id, id, stored))
+        // Read, decrypted and sent one sealed segment (64 KiB) at a time: memory stays bounded by a segment.
+        await using var stored = await store.OpenReadAsync(db, id, ct);
+        try
         {
-            for (var offset = 0; offset < bytes.Length; offset += ChunkBytes)
+            await foreach (var segment in AttachmentCipher.OpenAsync(protector, key, complaint.Id, id, stored, ct))
             {
-                await output.WriteAsync(new DownloadAttachmentResponse { Chunk = ByteString.CopyFrom(bytes, offset, Math.Min(ChunkBytes, bytes.Length - offset)) }, ct);
+                // Each segment is a fresh array nobody writes again: no copy.
+                await output.WriteAsync(new DownloadAttachmentResponse { Chunk = UnsafeByteOperations.UnsafeWrap(segment) }, ct);
             }
+        }
+        catch (CryptographicException)
+        {
+            // The segments already sent were genuine; nothing altered is ever released.
+            throw new RpcException(new Status(StatusCode.DataLoss,
+                "The stored attachment failed its integrity check (altered or truncated); the download stopped at the damaged part."));
         }
     }
 

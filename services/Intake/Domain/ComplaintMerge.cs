@@ -4,6 +4,7 @@ using Complaints.Intake.Data;
 using Complaints.Intake.V1;
 using Complaints.ServiceDefaults.Errors;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 
 namespace Complaints.Intake.Domain;
@@ -80,8 +81,9 @@ public sealed class ComplaintMerge(IntakeDbContext db, TimeProvider clock, ILogg
 
         var now = clock.GetUtcNow();
         duplicate.MergedIntoId = primary.Id;
-        // Checks the primary's merge target and erasure at commit too: a primary merged away or erased meanwhile fails the save.
-        db.Entry(primary).Property(x => x.MergedIntoId).IsModified = true;
+        // The checks above are re-checked at commit: both rows' versions must be the ones read, so a concurrent merge
+        // (this duplicate taken as another's primary, or this primary merged away), an erasure or a hold fails the save.
+        db.Entry(primary).Property(x => x.Version).IsModified = true;
         var actor = user.FindFirst("sub")?.Value ?? "unknown";
         db.AccessAudit.Add(AccessAudit.By(user, "merge", duplicate.Id, reason, now));
         db.AccessAudit.Add(AccessAudit.By(user, "merge-primary", primary.Id, reason, now));
@@ -94,7 +96,16 @@ public sealed class ComplaintMerge(IntakeDbContext db, TimeProvider clock, ILogg
             MergedAt = Timestamp.FromDateTimeOffset(now),
             Actor = actor,
         }, duplicate.Id.ToString(), clock);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new RpcException(new Status(StatusCode.Aborted,
+                $"{duplicate.Reference} or {primary.Reference} changed while they were merged (another merge, an erasure or a legal hold "
+                + "at the same moment); nothing was merged. Look at both complaints again before retrying."));
+        }
         logger.LogInformation("Complaint {Duplicate} merged into {Primary} by {Actor}", duplicate.Reference, primary.Reference, actor);
         return answer;
     }

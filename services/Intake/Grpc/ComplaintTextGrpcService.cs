@@ -1,7 +1,6 @@
 using Complaints.Intake.Data;
 using Complaints.Intake.Security;
 using Complaints.Intake.V1;
-using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Errors;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -10,12 +9,15 @@ using Microsoft.EntityFrameworkCore;
 namespace Complaints.Intake.Grpc;
 
 /// <summary>
-/// Internal: the complaint's subject, description and remedy sought, for Routing's triage. Like the contact
+/// Internal: the complaint's subject, description and remedy sought, for Routing's triage and Insights' term counts,
+/// to the service subjects in <c>Intake:ComplaintTextReaders</c> only (default routing, insights). Like the contact
 /// lookup for deliveries, a service read is not written to the access audit (that records people).
 /// </summary>
-[Authorize(Policy = Policies.Internal)]
+[Authorize(Policy = Policy)]
 public sealed class ComplaintTextGrpcService(IntakeDbContext db, FieldProtector protector) : ComplaintTextService.ComplaintTextServiceBase
 {
+    public const string Policy = "complaint-text-readers";
+
     public override async Task<GetComplaintTextResponse> GetComplaintText(GetComplaintTextRequest request, ServerCallContext context)
     {
         if (!Guid.TryParse(request.ComplaintId, out var id))

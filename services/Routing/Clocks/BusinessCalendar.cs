@@ -18,21 +18,55 @@ public sealed class BusinessCalendar
 {
     private readonly HashSet<DayOfWeek> _weekend;
     private readonly HashSet<DateOnly> _holidays;
+    private readonly HashSet<DateOnly> _notHolidays;
+    private readonly IReadOnlyList<HolidayRule> _rules;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, HashSet<DateOnly>> _byYear = new();
 
-    public BusinessCalendar(TimeZoneInfo zone, IEnumerable<DayOfWeek> weekend, IEnumerable<DateOnly> holidays)
+    /// <param name="holidays">One-off days off (a coronation, a state funeral), besides the rules.</param>
+    /// <param name="rules">Recurring holidays, computed for any year: the calendar never runs out.</param>
+    /// <param name="notHolidays">Days a rule gives that are not off that year (a holiday moved by proclamation).</param>
+    /// <param name="holidaysThrough">
+    /// Without rules, the last year whose holidays are listed (default: the last listed year; a calendar with neither
+    /// rules nor dates has no public holidays in any year). Counting a day after it fails instead of treating that
+    /// year's holidays as business days.
+    /// </param>
+    public BusinessCalendar(TimeZoneInfo zone, IEnumerable<DayOfWeek> weekend, IEnumerable<DateOnly> holidays,
+        IEnumerable<HolidayRule>? rules = null, IEnumerable<DateOnly>? notHolidays = null, int? holidaysThrough = null, string name = "calendar")
     {
         Zone = zone;
+        Name = name;
         _weekend = [.. weekend];
         _holidays = [.. holidays];
+        _rules = [.. rules ?? []];
+        _notHolidays = [.. notHolidays ?? []];
         if (_weekend.Count >= 7)
         {
             throw new ArgumentException("A calendar needs at least one working weekday.", nameof(weekend));
         }
+        CoveredThrough = _rules.Count > 0 ? null : holidaysThrough ?? (_holidays.Count > 0 ? _holidays.Max(d => d.Year) : null);
     }
 
     public TimeZoneInfo Zone { get; }
 
-    public IReadOnlySet<DateOnly> Holidays => _holidays;
+    /// <summary>The calendar's name in the policy file (calendars.UK_FCA), for messages.</summary>
+    public string Name { get; }
+
+    /// <summary>The last year whose public holidays are known; null when they are known for every year.</summary>
+    public int? CoveredThrough { get; }
+
+    /// <summary>The public holidays (including substitute days) that fall in <paramref name="year"/>.</summary>
+    public IReadOnlySet<DateOnly> HolidaysIn(int year)
+    {
+        EnsureCovered(year);
+        return _byYear.GetOrAdd(year, y =>
+        {
+            // A rule's occurrence in the year before or after can be observed in this one (31 December for 1 January).
+            var days = Enumerable.Range(y - 1, 3).SelectMany(r => HolidayRule.DaysOff(_rules, r, _weekend))
+                .Concat(_holidays)
+                .Where(d => d.Year == y && !_notHolidays.Contains(d));
+            return [.. days];
+        });
+    }
 
     public DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
 
@@ -48,7 +82,22 @@ public sealed class BusinessCalendar
         return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    public bool IsBusinessDay(DateOnly date) => !_weekend.Contains(date.DayOfWeek) && !_holidays.Contains(date);
+    /// <summary>Not a weekend day nor a public holiday; fails past <see cref="CoveredThrough"/>.</summary>
+    public bool IsBusinessDay(DateOnly date) => !_weekend.Contains(date.DayOfWeek) && !HolidaysIn(date.Year).Contains(date);
+
+    /// <summary>
+    /// Throws when the year is past the holidays configured: a deadline counted on would silently treat that
+    /// year's public holidays as business days.
+    /// </summary>
+    public void EnsureCovered(int year)
+    {
+        if (CoveredThrough is { } last && year > last)
+        {
+            throw new ClockPolicyException(
+                $"Clock policies: {Name} lists public holidays through {last} only, and a deadline reaches {year}. "
+                + $"Add holiday rules (or the dates of {year}) to the calendar.");
+        }
+    }
 
     /// <summary>The <paramref name="count"/>th business day strictly after <paramref name="date"/>.</summary>
     public DateOnly BusinessDayAfter(DateOnly date, int count)

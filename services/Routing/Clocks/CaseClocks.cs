@@ -184,16 +184,20 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
     }
 
     /// <summary>
-    /// A reopened case gets a new SLA resolve clock from the moment of reopening, and a new statutory final-response
-    /// clock where the regime treats a reopened complaint as a new one (<see cref="StatutoryRule.RestartOnReopen"/>:
-    /// data in the policy file); a restarted statutory clock may be extended again.
+    /// A reopened case owes the complainant a new first response and a new resolution: the SLA first-response and
+    /// resolve clocks start again from the moment of reopening (the staff's next message stops the first-response
+    /// one). The acknowledgement clocks do not: the reopening message Notifications sends at once acknowledges it.
+    /// A new statutory final-response clock starts where the regime treats a reopened complaint as a new one
+    /// (<see cref="StatutoryRule.RestartOnReopen"/>: data in the policy file); it may be extended again.
     /// </summary>
     public async Task RestartOnReopenAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct)
     {
         var clocks = await LoadAsync(db, c, ct);
         var jurisdiction = (Jurisdiction)c.Jurisdiction;
         var calendar = policies.CalendarFor(jurisdiction);
-        var resolve = Restart(db, c, clocks, ClockKind.SlaResolve, policies.SlaFor(jurisdiction, (Severity)c.Severity).Resolve, calendar, at, pausable: true);
+        var sla = policies.SlaFor(jurisdiction, (Severity)c.Severity);
+        var firstResponse = Restart(db, c, clocks, ClockKind.SlaFirstResponse, sla.FirstResponse, calendar, at, pausable: true);
+        var resolve = Restart(db, c, clocks, ClockKind.SlaResolve, sla.Resolve, calendar, at, pausable: true);
         var statutory = policies.StatutoryFor(jurisdiction);
         CaseClock? final = null;
         if (statutory is { RestartOnReopen: true, FinalResponse: { } duration })
@@ -208,8 +212,8 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
             journal.Record(db, c, EntryKinds.Deadline, "New final response deadline", CaseJournal.System,
                 Detail(c, $"Your complaint was reopened. We will send our final response by {Format(final.DueAt)}."), isPublic: true, at: at);
         }
-        journal.Record(db, c, EntryKinds.Deadline, "Resolve deadline restarted", CaseJournal.System,
-            Detail(c, $"Reopened: resolve by {Format(resolve.DueAt)}."), at: at);
+        journal.Record(db, c, EntryKinds.Deadline, "SLA deadlines restarted", CaseJournal.System,
+            Detail(c, $"Reopened: first response by {Format(firstResponse.DueAt)}; resolve by {Format(resolve.DueAt)}."), at: at);
     }
 
     /// <summary>

@@ -32,12 +32,16 @@ public static class ClockExtensions
     }
 }
 
-/// <summary>Loads the policies when the service starts: a bad file stops it with the field named, not at the first case.</summary>
-internal sealed class ClockPoliciesCheck(IServiceProvider services, ILogger<ClockPoliciesCheck> logger) : IHostedService
+/// <summary>
+/// Loads the policies when the service starts: a bad file, or a calendar whose holidays end before next year is
+/// over, stops it with the field named, not at the first case.
+/// </summary>
+internal sealed class ClockPoliciesCheck(IServiceProvider services, TimeProvider clock, ILogger<ClockPoliciesCheck> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var policies = services.GetRequiredService<ClockPolicies>();
+        policies.EnsureCoveredThrough(clock.GetUtcNow().Year + 1);
         logger.LogInformation("Clock policies loaded: default SLA {Sla}", policies.DefaultSla);
         return Task.CompletedTask;
     }

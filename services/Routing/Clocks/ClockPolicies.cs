@@ -103,6 +103,18 @@ public sealed class ClockPolicies
         return sla;
     }
 
+    /// <summary>
+    /// Fails (naming the calendar) when a calendar's holidays end before <paramref name="year"/>: checked at start
+    /// for the year after the current one, so no deadline counted in that time meets an unknown year.
+    /// </summary>
+    public void EnsureCoveredThrough(int year)
+    {
+        foreach (var calendar in _calendars.Values.Append(FallbackCalendar))
+        {
+            calendar.EnsureCovered(year);
+        }
+    }
+
     /// <summary><c>Routing:ClockPoliciesPath</c> (relative to the application folder), default Policies/clocks.json.</summary>
     public static string ResolvePath(IConfiguration configuration)
     {
@@ -270,26 +282,117 @@ public sealed class ClockPolicies
         {
             throw new PolicyFieldException(path + ".weekend", "leaves no working day");
         }
-        var holidays = new List<DateOnly>();
-        if (Optional(e, "holidays") is { } list)
+        var holidays = Dates(e, "holidays", path);
+        var notHolidays = Dates(e, "notHolidays", path);
+        var rules = new List<HolidayRule>();
+        if (Optional(e, "rules") is { } ruleList)
         {
-            if (list.ValueKind != JsonValueKind.Array)
+            if (ruleList.ValueKind != JsonValueKind.Array)
             {
-                throw new PolicyFieldException(path + ".holidays", "must be an array of yyyy-MM-dd dates");
+                throw new PolicyFieldException(path + ".rules", "must be an array of holiday rules");
             }
             i = 0;
-            foreach (var day in list.EnumerateArray())
+            foreach (var rule in ruleList.EnumerateArray())
             {
-                var dayPath = $"{path}.holidays[{i++}]";
-                if (day.ValueKind != JsonValueKind.String
-                    || !DateOnly.TryParseExact(day.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                {
-                    throw new PolicyFieldException(dayPath, $"'{day}' is not a yyyy-MM-dd date");
-                }
-                holidays.Add(date);
+                rules.Add(Rule(rule, $"{path}.rules[{i++}]"));
             }
         }
-        return new BusinessCalendar(zone, weekend, holidays);
+        int? through = null;
+        if (Optional(e, "holidaysThrough") is { } t)
+        {
+            if (rules.Count > 0)
+            {
+                throw new PolicyFieldException(path + ".holidaysThrough", "is only for a calendar without rules (rules cover every year)");
+            }
+            through = Positive(t, path + ".holidaysThrough");
+        }
+        return new BusinessCalendar(zone, weekend, holidays, rules, notHolidays, through, path);
+    }
+
+    private static List<DateOnly> Dates(JsonElement e, string name, string path)
+    {
+        var dates = new List<DateOnly>();
+        if (Optional(e, name) is not { } list)
+        {
+            return dates;
+        }
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw new PolicyFieldException($"{path}.{name}", "must be an array of yyyy-MM-dd dates");
+        }
+        var i = 0;
+        foreach (var day in list.EnumerateArray())
+        {
+            var dayPath = $"{path}.{name}[{i++}]";
+            if (day.ValueKind != JsonValueKind.String
+                || !DateOnly.TryParseExact(day.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                throw new PolicyFieldException(dayPath, $"'{day}' is not a yyyy-MM-dd date");
+            }
+            dates.Add(date);
+        }
+        return dates;
+    }
+
+    /// <summary>
+    /// One of: <c>{"month", "day"}</c> (a fixed date), <c>{"month", "weekday", "nth"}</c> (nth 1-4, or -1 for the
+    /// last), <c>{"easterOffset"}</c> (days from Western Easter Sunday); each with an optional <c>name</c> and
+    /// <c>weekend</c> (none, nextWorkday or nearestWeekday; default none).
+    /// </summary>
+    private static HolidayRule Rule(JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new PolicyFieldException(path, "must be an object");
+        }
+        var name = Optional(e, "name") is { } n ? Text(n, path + ".name") : path;
+        var weekendText = Optional(e, "weekend") is { } w ? Text(w, path + ".weekend") : nameof(WeekendRule.None);
+        if (!System.Enum.TryParse<WeekendRule>(weekendText, ignoreCase: true, out var weekend) || int.TryParse(weekendText, out _))
+        {
+            throw new PolicyFieldException(path + ".weekend", $"unknown '{weekendText}' (expected none, nextWorkday or nearestWeekday)");
+        }
+        if (Optional(e, "easterOffset") is { } offset)
+        {
+            if (Optional(e, "month") is not null || Optional(e, "day") is not null || Optional(e, "weekday") is not null)
+            {
+                throw new PolicyFieldException(path, "an Easter rule takes easterOffset alone (no month, day or weekday)");
+            }
+            if (offset.ValueKind != JsonValueKind.Number || !offset.TryGetInt32(out var days) || Math.Abs(days) > 100)
+            {
+                throw new PolicyFieldException(path + ".easterOffset", $"must be a whole number of days from Easter Sunday (-100..100), not {offset.GetRawText()}");
+            }
+            return new HolidayRule(name, null, null, null, null, days, weekend);
+        }
+        var month = Positive(Required(e, "month", path), path + ".month");
+        if (month > 12)
+        {
+            throw new PolicyFieldException(path + ".month", $"must be 1-12, not {month}");
+        }
+        if (Optional(e, "weekday") is { } wd)
+        {
+            var dayText = Text(wd, path + ".weekday");
+            if (!System.Enum.TryParse<DayOfWeek>(dayText, ignoreCase: true, out var weekday) || int.TryParse(dayText, out _))
+            {
+                throw new PolicyFieldException(path + ".weekday", $"'{dayText}' is not a day name (Monday..Sunday)");
+            }
+            var nthElement = Required(e, "nth", path);
+            // A fifth weekday is not in every month: -1 names the last.
+            if (nthElement.ValueKind != JsonValueKind.Number || !nthElement.TryGetInt32(out var nth) || nth is 0 or < -1 or > 4)
+            {
+                throw new PolicyFieldException(path + ".nth", $"must be 1-4 or -1 (the last), not {nthElement.GetRawText()}");
+            }
+            if (Optional(e, "day") is not null)
+            {
+                throw new PolicyFieldException(path + ".day", "a weekday rule takes nth, not day");
+            }
+            return new HolidayRule(name, month, null, weekday, nth, null, weekend);
+        }
+        var day = Positive(Required(e, "day", path), path + ".day");
+        if (day > DateTime.DaysInMonth(2023, month))
+        {
+            throw new PolicyFieldException(path + ".day", $"month {month} has no day {day} every year");
+        }
+        return new HolidayRule(name, month, day, null, null, null, weekend);
     }
 
     private static ClockDuration Duration(JsonElement e, string path, bool allowExtension = false)

@@ -452,14 +452,14 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
     private bool IsSummary(Case c, DateTimeOffset at) =>
         finalResponse.HasSummaryPath((Jurisdiction)c.Jurisdiction) && clocks.IsSummaryResolution(c, at);
 
-    /// <summary>The first message from staff to the complainant stops the first-response clock.</summary>
+    /// <summary>
+    /// The first message from staff to the complainant stops the first-response clock, also the one a reopening
+    /// restarted; <see cref="Case.FirstRespondedAt"/> keeps the case's very first response.
+    /// </summary>
     private async Task FirstResponseAsync(Case c, CancellationToken ct)
     {
-        if (c.FirstRespondedAt is null)
-        {
-            c.FirstRespondedAt = Now;
-            await clocks.StopAsync(db, c, ClockKind.SlaFirstResponse, Now, ct);
-        }
+        c.FirstRespondedAt ??= Now;
+        await clocks.StopAsync(db, c, ClockKind.SlaFirstResponse, Now, ct);
     }
 
     private async Task<(Case Case, string Actor)> LoadAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)

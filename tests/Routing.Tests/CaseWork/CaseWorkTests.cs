@@ -329,6 +329,34 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
     }
 
     [Fact]
+    public async Task ReopenCase_FirstResponseGiven_FirstResponseClockRestartsUntilTheNextMessage()
+    {
+        var e = await ProposedAsync();
+        var work = host.Work();
+        // The final response is a message to the complainant: it stops the first-response clock.
+        await work.SendFinalResponseAsync(new SendFinalResponseRequest { Reference = e.Reference, Text = FosWording });
+        await work.CloseCaseAsync(new CaseActionRequest { Reference = e.Reference });
+        host.Clock.Advance(TimeSpan.FromDays(7));
+        var reopenedAt = host.Clock.GetUtcNow();
+
+        await work.ReopenCaseAsync(new CaseActionRequest { Reference = e.Reference, Reason = "Complainant reports no refund." });
+        var reopened = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
+        host.Clock.Advance(TimeSpan.FromHours(3));
+        await work.PostPublicUpdateAsync(new PostPublicUpdateRequest { Reference = e.Reference, Text = "We are checking the refund with the bank." });
+        var answered = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
+
+        // Five business days from the reopening (UK calendar): due at least five calendar days later, stopped by nothing yet.
+        var restarted = Assert.Single(reopened.Clocks, k => k.Kind == ClockKind.SlaFirstResponse);
+        Assert.Null(restarted.StoppedAt);
+        Assert.InRange(restarted.DueAt.ToDateTimeOffset(), reopenedAt.AddDays(5), reopenedAt.AddDays(12));
+        // The acknowledgement clocks stay stopped: the reopening message acknowledges the reopening.
+        Assert.All(reopened.Clocks.Where(k => k.Kind is ClockKind.SlaAcknowledge or ClockKind.StatutoryAcknowledge), k => Assert.NotNull(k.StoppedAt));
+        var stopped = Assert.Single(answered.Clocks, k => k.Kind == ClockKind.SlaFirstResponse);
+        Assert.Equal(host.Clock.GetUtcNow(), stopped.StoppedAt.ToDateTimeOffset());
+        Assert.False(stopped.Breached);
+    }
+
+    [Fact]
     public async Task RequestReopen_OpenCase_FailedPrecondition()
     {
         var e = await InvestigatingAsync();

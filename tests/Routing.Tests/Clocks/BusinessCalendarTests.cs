@@ -66,4 +66,91 @@ public sealed class BusinessCalendarTests
         Assert.Equal(new ClockDuration(DurationUnit.BusinessHours, 4), duration);
         Assert.Equal(Utc(2025, 12, 29, 2), duration.DueFrom(Utc(2025, 12, 24, 22), uk));
     }
+
+    [Fact]
+    public void EndOfBusinessDaysAfter_Easter2029_SkipsGoodFridayAndEasterMonday()
+    {
+        // Easter Sunday 2029 is 1 April. UK, Thu 29 March 2029 12:00 BST: Fri 30 March and Mon 2 April are bank holidays,
+        // so one business day after is Tue 3 April; end = Wed 4 April 00:00 BST = Tue 3 April 23:00 UTC.
+        Assert.Equal(Utc(2029, 4, 3, 23), Policies.CalendarFor(Jurisdiction.UkFca).EndOfBusinessDaysAfter(Utc(2029, 3, 29, 11), 1));
+        // US, Wed 22 November 2028: Thanksgiving Thu 23 is a federal holiday: Fri 24; end = Sat 25 00:00 EST = 05:00 UTC.
+        Assert.Equal(Utc(2028, 11, 25, 5), Policies.CalendarFor(Jurisdiction.UsCfpb).EndOfBusinessDaysAfter(Utc(2028, 11, 22, 15), 1));
+    }
+
+    /// <summary>The business-day holidays the rules give; checked against the published calendars (gov.uk, OPM, NSW, ECB TARGET).</summary>
+    [Theory]
+    [InlineData(Jurisdiction.UkFca, 2028, "2028-01-03 2028-04-14 2028-04-17 2028-05-01 2028-05-29 2028-08-28 2028-12-25 2028-12-26")]
+    [InlineData(Jurisdiction.UkFca, 2029, "2029-01-01 2029-03-30 2029-04-02 2029-05-07 2029-05-28 2029-08-27 2029-12-25 2029-12-26")]
+    [InlineData(Jurisdiction.UkFca, 2030, "2030-01-01 2030-04-19 2030-04-22 2030-05-06 2030-05-27 2030-08-26 2030-12-25 2030-12-26")]
+    [InlineData(Jurisdiction.EuPsd2, 2028, "2028-04-14 2028-04-17 2028-05-01 2028-12-25 2028-12-26")]
+    [InlineData(Jurisdiction.EuPsd2, 2029, "2029-01-01 2029-03-30 2029-04-02 2029-05-01 2029-12-25 2029-12-26")]
+    [InlineData(Jurisdiction.EuPsd2, 2030, "2030-01-01 2030-04-19 2030-04-22 2030-05-01 2030-12-25 2030-12-26")]
+    // 2028: New Year's Day is a Saturday, observed on Friday 31 December 2027; Veterans Day (Sat 11 Nov) on Fri 10.
+    [InlineData(Jurisdiction.UsCfpb, 2028, "2028-01-17 2028-02-21 2028-05-29 2028-06-19 2028-07-04 2028-09-04 2028-10-09 2028-11-10 2028-11-23 2028-12-25")]
+    [InlineData(Jurisdiction.UsCfpb, 2029, "2029-01-01 2029-01-15 2029-02-19 2029-05-28 2029-06-19 2029-07-04 2029-09-03 2029-10-08 2029-11-12 2029-11-22 2029-12-25")]
+    [InlineData(Jurisdiction.UsCfpb, 2030, "2030-01-01 2030-01-21 2030-02-18 2030-05-27 2030-06-19 2030-07-04 2030-09-02 2030-10-14 2030-11-11 2030-11-28 2030-12-25")]
+    // 2028: New Year's Day (Sat) substituted on Mon 3 January; 2030: Australia Day (Sat) on Mon 28 January.
+    [InlineData(Jurisdiction.AuAsic, 2028, "2028-01-03 2028-01-26 2028-04-14 2028-04-17 2028-04-25 2028-06-12 2028-10-02 2028-12-25 2028-12-26")]
+    [InlineData(Jurisdiction.AuAsic, 2029, "2029-01-01 2029-01-26 2029-03-30 2029-04-02 2029-04-25 2029-06-11 2029-10-01 2029-12-25 2029-12-26")]
+    [InlineData(Jurisdiction.AuAsic, 2030, "2030-01-01 2030-01-28 2030-04-19 2030-04-22 2030-04-25 2030-06-10 2030-10-07 2030-12-25 2030-12-26")]
+    public void HolidaysIn_2028To2030_PublishedBusinessDayHolidays(Jurisdiction jurisdiction, int year, string expected)
+    {
+        var calendar = Policies.CalendarFor(jurisdiction);
+
+        var weekdays = calendar.HolidaysIn(year).Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).Order();
+
+        Assert.Equal(expected, string.Join(' ', weekdays.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    /// <summary>The rules give exactly the dates the file listed by hand for 2025-2027 (weekend days aside).</summary>
+    [Theory]
+    [InlineData(Jurisdiction.UkFca,
+        "2025-01-01 2025-04-18 2025-04-21 2025-05-05 2025-05-26 2025-08-25 2025-12-25 2025-12-26 "
+        + "2026-01-01 2026-04-03 2026-04-06 2026-05-04 2026-05-25 2026-08-31 2026-12-25 2026-12-28 "
+        + "2027-01-01 2027-03-26 2027-03-29 2027-05-03 2027-05-31 2027-08-30 2027-12-27 2027-12-28")]
+    [InlineData(Jurisdiction.EuPsd2,
+        "2025-01-01 2025-04-18 2025-04-21 2025-05-01 2025-12-25 2025-12-26 2026-01-01 2026-04-03 2026-04-06 2026-05-01 2026-12-25 "
+        + "2027-01-01 2027-03-26 2027-03-29")]
+    [InlineData(Jurisdiction.UsCfpb,
+        "2025-01-01 2025-01-20 2025-02-17 2025-05-26 2025-06-19 2025-07-04 2025-09-01 2025-10-13 2025-11-11 2025-11-27 2025-12-25 "
+        + "2026-01-01 2026-01-19 2026-02-16 2026-05-25 2026-06-19 2026-07-03 2026-09-07 2026-10-12 2026-11-11 2026-11-26 2026-12-25 "
+        + "2027-01-01 2027-01-18 2027-02-15 2027-05-31 2027-06-18 2027-07-05 2027-09-06 2027-10-11 2027-11-11 2027-11-25 2027-12-24 2027-12-31")]
+    [InlineData(Jurisdiction.AuAsic,
+        "2025-01-01 2025-01-27 2025-04-18 2025-04-21 2025-04-25 2025-06-09 2025-10-06 2025-12-25 2025-12-26 "
+        + "2026-01-01 2026-01-26 2026-04-03 2026-04-06 2026-06-08 2026-10-05 2026-12-25 2026-12-28 "
+        + "2027-01-01 2027-01-26 2027-03-26 2027-03-29 2027-06-14 2027-10-04 2027-12-27 2027-12-28")]
+    public void HolidaysIn_2025To2027_SameAsTheListedDates(Jurisdiction jurisdiction, string expected)
+    {
+        var calendar = Policies.CalendarFor(jurisdiction);
+
+        var weekdays = new[] { 2025, 2026, 2027 }.SelectMany(calendar.HolidaysIn)
+            .Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).Order();
+
+        Assert.Equal(expected, string.Join(' ', weekdays.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    [Theory]
+    [InlineData(2024, 3, 31)]
+    [InlineData(2025, 4, 20)]
+    [InlineData(2038, 4, 25)]
+    [InlineData(2049, 4, 18)]
+    [InlineData(2285, 3, 22)]
+    public void EasterSunday_KnownYears_Gregorian(int year, int month, int day)
+    {
+        Assert.Equal(new DateOnly(year, month, day), HolidayRule.EasterSunday(year));
+    }
+
+    [Fact]
+    public void EndOfBusinessDaysAfter_ListedDatesRunOut_FailsNamingTheCalendarAndYear()
+    {
+        // A calendar of dates without rules knows nothing of 2028: counting into it fails instead of skipping no holiday.
+        var listed = new BusinessCalendar(TimeZoneInfo.Utc, [DayOfWeek.Saturday, DayOfWeek.Sunday],
+            [new DateOnly(2027, 12, 27), new DateOnly(2027, 12, 28)], name: "calendars.UK_FCA");
+
+        Assert.Equal(Utc(2027, 12, 30), listed.EndOfBusinessDaysAfter(Utc(2027, 12, 24, 9), 1));
+        var e = Assert.Throws<ClockPolicyException>(() => listed.EndOfBusinessDaysAfter(Utc(2027, 12, 24, 9), 5));
+        Assert.Contains("calendars.UK_FCA", e.Message);
+        Assert.Contains("through 2027 only", e.Message);
+        Assert.Contains("2028", e.Message);
+    }
 }

@@ -32,9 +32,13 @@ public sealed class ClockPolicyTests
         Assert.Equal("America/New_York", policies.CalendarFor(Jurisdiction.UsCfpb).Zone.Id);
         Assert.Equal("Europe/Brussels", policies.CalendarFor(Jurisdiction.EuPsd2).Zone.Id);
         Assert.Equal("Australia/Sydney", policies.CalendarFor(Jurisdiction.AuAsic).Zone.Id);
-        // Observed US federal holidays cover 2025-2027, e.g. Independence Day 2026 observed on Friday 3 July.
-        Assert.Contains(new DateOnly(2026, 7, 3), policies.CalendarFor(Jurisdiction.UsCfpb).Holidays);
-        Assert.Contains(new DateOnly(2027, 12, 28), policies.CalendarFor(Jurisdiction.UkFca).Holidays);
+        // Observed US federal holidays, e.g. Independence Day 2026 observed on Friday 3 July.
+        Assert.Contains(new DateOnly(2026, 7, 3), policies.CalendarFor(Jurisdiction.UsCfpb).HolidaysIn(2026));
+        Assert.Contains(new DateOnly(2027, 12, 28), policies.CalendarFor(Jurisdiction.UkFca).HolidaysIn(2027));
+        // Every calendar is rule-based: none runs out.
+        Assert.All(new[] { Jurisdiction.Unspecified, Jurisdiction.UkFca, Jurisdiction.EuPsd2, Jurisdiction.UsCfpb, Jurisdiction.AuAsic },
+            j => Assert.Null(policies.CalendarFor(j).CoveredThrough));
+        policies.EnsureCoveredThrough(2100);
     }
 
     [Fact]
@@ -54,7 +58,11 @@ public sealed class ClockPolicyTests
     [InlineData("\"unit\": \"weeks\"", "\"unit\": \"fortnights\"", "statutory.UK_FCA.finalResponse.unit")]
     [InlineData("\"extendedValue\": 35", "\"extendedValue\": 0", "statutory.EU_PSD2.finalResponse.extendedValue")]
     [InlineData("\"timeZone\": \"America/New_York\"", "\"timeZone\": \"America/Gotham\"", "calendars.US_CFPB.timeZone")]
-    [InlineData("\"2025-04-18\", \"2025-04-21\", \"2025-05-01\"", "\"2025-04-18\", \"2025-04-31\", \"2025-05-01\"", "calendars.EU_PSD2.holidays[2]")]
+    [InlineData("\"name\": \"Labour Day\", \"month\": 5, \"day\": 1", "\"name\": \"Labour Day\", \"month\": 5, \"day\": 32", "calendars.EU_PSD2.rules[3].day")]
+    [InlineData("\"weekday\": \"Thursday\", \"nth\": 4", "\"weekday\": \"Thursday\", \"nth\": 5", "calendars.US_CFPB.rules[9].nth")]
+    [InlineData("\"month\": 1, \"day\": 26, \"weekend\": \"nextWorkday\"", "\"month\": 1, \"day\": 26, \"weekend\": \"sometimes\"", "calendars.AU_ASIC.rules[1].weekend")]
+    [InlineData("\"easterOffset\": -2 }", "\"easterOffset\": \"Friday\" }", "calendars.UK_FCA.rules[1].easterOffset")]
+    [InlineData("\"holidays\": [] },", "\"holidays\": [ \"2025-04-31\" ] },", "calendars.default.holidays[0]")]
     [InlineData("\"CRITICAL\": {", "\"URGENT\": {", "sla.bySeverity.URGENT")]
     [InlineData("\"resolve\": { \"unit\": \"businessDays\", \"value\": 40 }", "\"resolve\": null", "sla.default.resolve")]
     [InlineData("\"AU_ASIC\": {\n      \"acknowledge\"", "\"AU_NZ\": {\n      \"acknowledge\"", "statutory.AU_NZ")]
@@ -81,6 +89,25 @@ public sealed class ClockPolicyTests
 
         Assert.Contains(path, e.Message);
         Assert.Contains("statutory.UK_FCA.finalResponse.value: must be a positive whole number, not -8", e.Message);
+    }
+
+    [Fact]
+    public async Task AddCaseClocks_ListedHolidaysEndBeforeNextYear_ServiceFailsAtStartNamingTheCalendar()
+    {
+        using var folder = new TempFolder("clock-policies");
+        var path = folder.File("clocks.json");
+        // The UK calendar as dates only, through 2027, on 1 June 2027: a deadline may reach 2028, whose holidays are unknown.
+        var json = System.Text.RegularExpressions.Regex.Replace(Shipped(), "(\"UK_FCA\": \\{[^{]*?)\"rules\": \\[.*?\\],\\s*\"holidays\": \\[\\]",
+            "$1\"holidays\": [ \"2027-12-27\", \"2027-12-28\" ]", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.Contains("\"2027-12-27\", \"2027-12-28\"", json);
+        await File.WriteAllTextAsync(path, json);
+        await using var app = BuildApp(new() { [ClockPolicies.PathKey] = path, [ClockTimer.EnabledKey] = "false" },
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2027, 6, 1, 0, 0, 0, TimeSpan.Zero)));
+
+        var e = await Assert.ThrowsAsync<ClockPolicyException>(() => app.StartAsync());
+
+        Assert.Contains("calendars.UK_FCA lists public holidays through 2027 only", e.Message);
+        Assert.Contains("2028", e.Message);
     }
 
     [Fact]
@@ -112,13 +139,13 @@ public sealed class ClockPolicyTests
     }
 
     /// <summary>Only what <see cref="ClockExtensions.AddCaseClocks"/> needs; no configuration files, Kestrel on a free port.</summary>
-    private static WebApplication BuildApp(Dictionary<string, string?> settings)
+    private static WebApplication BuildApp(Dictionary<string, string?> settings, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(clock ?? TimeProvider.System);
         builder.Services.AddSingleton(new CaseText(SealedBox.NewKey()));
         builder.Services.AddSingleton<CaseJournal>();
         builder.AddCaseClocks();

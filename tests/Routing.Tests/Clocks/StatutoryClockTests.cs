@@ -149,6 +149,28 @@ public sealed class StatutoryClockTests
     }
 
     [Fact]
+    public async Task RestartOnReopenAsync_FirstResponseGiven_FirstResponseClockStartsAgainFromTheReopening()
+    {
+        using var h = new ClockHarness(Utc(2025, 3, 3, 10));
+        var c = await h.OpenCaseAsync(Jurisdiction.UkFca, Utc(2025, 3, 3, 10));
+        await h.ChangeAsync(c.ComplaintId, (db, x) => h.Clocks.StopAsync(db, x, ClockKind.SlaFirstResponse, Utc(2025, 3, 4, 9), CancellationToken.None));
+        await h.ChangeAsync(c.ComplaintId, (db, x) => h.Clocks.StopAllAsync(db, x, Utc(2025, 3, 20), CancellationToken.None));
+
+        // Reopened Tue 1 April 2025 09:00 UTC: 5 business days = Tue 8 April; end = 9 April 00:00 BST = 8 April 23:00 UTC.
+        await h.ChangeAsync(c.ComplaintId, (db, x) => h.Clocks.RestartOnReopenAsync(db, x, Utc(2025, 4, 1, 9), CancellationToken.None));
+
+        var firstResponse = await h.ClockAsync(c.ComplaintId, ClockKind.SlaFirstResponse);
+        Assert.Equal(Utc(2025, 4, 1, 9), firstResponse.StartedAt);
+        Assert.Equal(Utc(2025, 4, 8, 23), firstResponse.DueAt);
+        Assert.Null(firstResponse.StoppedAt);
+        Assert.Equal(0, firstResponse.LastPercentFired);
+        var saved = await h.CaseAsync(c.ComplaintId);
+        Assert.Equal(firstResponse.DueAt, saved.FirstResponseBy);
+        Assert.Equal(firstResponse.DueAt, saved.NextDeadline);
+        Assert.NotNull((await h.ClockAsync(c.ComplaintId, ClockKind.SlaAcknowledge)).StoppedAt);
+    }
+
+    [Fact]
     public async Task RestartOnReopenAsync_UsCfpb_StatutoryClockNotRestarted()
     {
         using var h = new ClockHarness(Utc(2025, 7, 1, 14));

@@ -364,6 +364,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.Property<byte[]>("WrappedKey")
                         .IsRequired()
                         .HasColumnType("varbinary(max)");

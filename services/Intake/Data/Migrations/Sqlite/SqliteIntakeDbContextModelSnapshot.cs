@@ -355,6 +355,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<byte[]>("WrappedKey")
                         .IsRequired()
                         .HasColumnType("BLOB");

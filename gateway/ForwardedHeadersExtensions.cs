@@ -1,0 +1,57 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace Complaints.Gateway;
+
+/// <summary>
+/// The client's address from <c>X-Forwarded-For</c>, only on connections from trusted proxies:
+/// <c>ForwardedHeaders:KnownProxies</c> (addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR, e.g. the Ingress
+/// controller's pod network). Nothing is trusted by default, not even loopback (ASP.NET Core's own default): without
+/// either list the header is ignored and the client is the connection's address. Only the last entry counts (the
+/// address the trusted proxy saw), never what the client wrote before it.
+/// </summary>
+public static class ForwardedHeadersExtensions
+{
+    public const string ProxiesKey = "ForwardedHeaders:KnownProxies";
+    public const string NetworksKey = "ForwardedHeaders:KnownNetworks";
+
+    public static WebApplicationBuilder AddGatewayForwardedHeaders(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            o.ForwardLimit = 1;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var (value, i) in Values(configuration, ProxiesKey))
+            {
+                o.KnownProxies.Add(IPAddress.TryParse(value, out var address)
+                    ? address
+                    : throw new InvalidOperationException($"{ProxiesKey}:{i}: '{value}' is not an IP address."));
+            }
+            foreach (var (value, i) in Values(configuration, NetworksKey))
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(value, out var network)
+                    ? network
+                    : throw new InvalidOperationException($"{NetworksKey}:{i}: '{value}' is not a network in CIDR notation (e.g. 10.0.0.0/8)."));
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Before anything that uses the client's address (the rate limiter); a no-op when no proxy is trusted.</summary>
+    public static WebApplication UseGatewayForwardedHeaders(this WebApplication app)
+    {
+        // Read (and validated) now: a bad address stops the gateway at start, naming the key.
+        var options = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        if (options.KnownProxies.Count > 0 || options.KnownIPNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+        return app;
+    }
+
+    private static IEnumerable<(string Value, int Index)> Values(IConfiguration configuration, string key) =>
+        (configuration.GetSection(key).Get<string[]>() ?? []).Select((v, i) => (v.Trim(), i));
+}

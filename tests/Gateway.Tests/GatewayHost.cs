@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Complaints.Gateway.Tests;
+
+/// <summary>
+/// The gateway's own Program on a real Kestrel, both listeners on free loopback ports (the rate limiter only limits
+/// connections accepted on the REST listener). Its service clusters point at a dead address: nothing is proxied here.
+/// </summary>
+public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public GatewayHost(Dictionary<string, string?> settings)
+    {
+        RestPort = TestKeys.FreePort();
+        _settings = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{RestPort}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{TestKeys.FreePort()}",
+            ["Services:Intake"] = TestKeys.DeadAddress(),
+            ["Services:Routing"] = TestKeys.DeadAddress(),
+            ["Services:Notifications"] = TestKeys.DeadAddress(),
+            ["Services:Insights"] = TestKeys.DeadAddress(),
+            // One window for the whole test: no budget is replenished while it runs.
+            ["RateLimiting:Window"] = "01:00:00",
+        };
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+        UseKestrel();
+        StartServer();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RestPort}") };
+    }
+
+    public int RestPort { get; }
+
+    /// <summary>A client of the REST listener over a real socket from 127.0.0.1.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>GET / (the web page) as if a proxy had forwarded it for <paramref name="forwardedFor"/>.</summary>
+    public async Task<System.Net.HttpStatusCode> GetAsync(string? forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        if (forwardedFor is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        }
+        using var response = await Http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Http.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
