@@ -30,7 +30,7 @@ public sealed class CountReceived() : FeedEventHandler<InsightsDbContext, Compla
     protected override async Task HandleAsync(ComplaintReceived e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct)
     {
         await db.IncrementAsync(Dimensions.Totals, "received", ct);
-        await db.IncrementAsync(Dimensions.Category, e.Category, ct);
+        await db.IncrementAsync(Dimensions.Category, FactReceived.Clip(e.Category), ct);
         await db.IncrementAsync(Dimensions.Channel, ProtoEnums.Name(e.Channel), ct);
     }
 }
