@@ -43,7 +43,7 @@ public static class InsightsExtensions
         builder.Services.AddSingleton<Detector>();
         builder.Services.AddSingleton<Surveys>();
         builder.Services.AddSingleton<InsightsKeys>();
-        builder.Services.AddHostedService<InsightsKeysCheck>();
+        builder.Services.AddHostedService<InsightsStartupCheck>();
         builder.Services.AddSingleton<TermLinks>();
         builder.Services.AddSingleton(sp => FcaCalendar.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddScoped<Suggestions>();

@@ -47,12 +47,16 @@ public sealed class InsightsKeys(IConfiguration configuration)
         System.Security.Cryptography.HashAlgorithmName.SHA256, Master, 32, info: Encoding.ASCII.GetBytes("complaints/insights/term-links/v1"));
 }
 
-/// <summary>Reads the keys at start, so a production instance without its key fails before taking traffic.</summary>
-public sealed class InsightsKeysCheck(InsightsKeys keys) : IHostedService
+/// <summary>
+/// Reads the keys and the FCA calendar at start, so an instance without its key or with an unreadable calendar fails
+/// before taking traffic rather than stalling its feeds.
+/// </summary>
+public sealed class InsightsStartupCheck(InsightsKeys keys, IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _ = keys.TermLinkKey;
+        _ = services.GetService<FcaCalendar>();
         return Task.CompletedTask;
     }
 
