@@ -186,6 +186,36 @@ public sealed class RebuildDeterminismTests : IDisposable
         Assert.False(await DbLease.TryTakeAsync(b, "rebuild", "replica-b", ttl, clock, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task LeaseRenewal_WhileHeld_ExpiryMovesOnAndAnotherReplicaStaysOut()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
+        var ttl = TimeSpan.FromMinutes(9);
+        var services = new ServiceCollection();
+        services.AddScoped(_ => _p.Db.Open());
+        var scopes = services.BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
+        await using var b = _p.Db.Open();
+        var firstExpiry = clock.GetUtcNow() + ttl;
+        Assert.True(await _p.QueryAsync(db => DbLease.TryTakeAsync(db, "rebuild", "replica-a", ttl, clock, CancellationToken.None)));
+
+        await using (new LeaseRenewal(scopes, "rebuild", "replica-a", ttl, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
+        {
+            // Each step is a third of the TTL, so the renewal loop's wait elapses whenever it is registered.
+            await Complaints.TestSupport.Eventually.Get(async () =>
+            {
+                clock.Advance(ttl / 3);
+                return await _p.QueryAsync(db => db.Leases.Select(l => l.ExpiresAt).SingleAsync());
+            }, expiry => expiry > firstExpiry, "the lease renewed");
+            // Past the expiry it had when taken: without the renewal, free for the taking.
+            if (clock.GetUtcNow() < firstExpiry)
+            {
+                clock.SetUtcNow(firstExpiry);
+            }
+
+            Assert.False(await DbLease.TryTakeAsync(b, "rebuild", "replica-b", ttl, clock, CancellationToken.None));
+        }
+    }
+
     private RebuildOnStart Replica(string rebuildId)
     {
         var services = new ServiceCollection();

@@ -77,6 +77,8 @@ public sealed class RebuildOnStart(IServiceScopeFactory scopes, IOptions<Insight
         }
         try
         {
+            // A reset of millions of rows can outlast the lease: keep it while working.
+            await using var renewal = new LeaseRenewal(scopes, LeaseName, Holder, o.RebuildLease, clock, logger);
             var lease = await db.Leases.AsNoTracking().SingleAsync(l => l.Name == LeaseName, cancellationToken);
             if (o.RebuildId.Length > 0 && lease.LastRebuildId == o.RebuildId)
             {
@@ -127,4 +129,46 @@ public static class DbLease
 
     public static Task ReleaseAsync(InsightsDbContext db, string name, string holder, CancellationToken ct) =>
         db.Leases.Where(l => l.Name == name && l.Holder == holder).ExecuteUpdateAsync(u => u.SetProperty(l => l.Holder, string.Empty), ct);
+}
+
+/// <summary>Renews a held <see cref="DbLease"/> every third of its TTL until disposed.</summary>
+public sealed class LeaseRenewal : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public LeaseRenewal(IServiceScopeFactory scopes, string name, string holder, TimeSpan ttl, TimeProvider clock, ILogger logger) =>
+        _loop = Task.Run(() => RenewAsync(scopes, name, holder, ttl, clock, logger));
+
+    private async Task RenewAsync(IServiceScopeFactory scopes, string name, string holder, TimeSpan ttl, TimeProvider clock, ILogger logger)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(ttl / 3, clock, _stop.Token);
+                await using var scope = scopes.CreateAsyncScope();
+                if (!await DbLease.TryTakeAsync(scope.ServiceProvider.GetRequiredService<InsightsDbContext>(), name, holder, ttl, clock, _stop.Token))
+                {
+                    logger.LogWarning("Lease {Lease} was taken over by another replica", name);
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The next round tries again; the lease still has two thirds of its TTL.
+                logger.LogWarning(e, "Could not renew lease {Lease}", name);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
 }
