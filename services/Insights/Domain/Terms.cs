@@ -147,6 +147,11 @@ public sealed class ForgetComplainant(TermLinks links, TimeProvider clock) : Fee
 {
     protected override async Task HandleAsync(ComplainantErased e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct)
     {
+        // The survey first: its row lock orders this against an answer being submitted, so an answer either fails as
+        // withdrawn or has committed its comment's record before the records are read below.
+        var now = clock.GetUtcNow();
+        await db.Surveys.Where(s => s.ComplaintId == e.ComplaintId && s.WithdrawnAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.WithdrawnAt, now), ct);
         await links.ForgetAsync(db, e.ComplaintId, ct);
         if (e.Reference.Length > 0)
         {
@@ -159,8 +164,5 @@ public sealed class ForgetComplainant(TermLinks links, TimeProvider clock) : Fee
         {
             fact.Erased = true;
         }
-        var now = clock.GetUtcNow();
-        await db.Surveys.Where(s => s.ComplaintId == e.ComplaintId && s.WithdrawnAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.WithdrawnAt, now), ct);
     }
 }
