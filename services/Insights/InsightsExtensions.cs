@@ -42,7 +42,10 @@ public static class InsightsExtensions
         builder.Services.AddScoped<IComplaintTextSource, IntakeComplaintTexts>();
         builder.Services.AddSingleton<Detector>();
         builder.Services.AddSingleton<Surveys>();
-        builder.Services.AddSingleton<SuggestionKeys>();
+        builder.Services.AddSingleton<InsightsKeys>();
+        builder.Services.AddHostedService<InsightsStartupCheck>();
+        builder.Services.AddSingleton<TermLinks>();
+        builder.Services.AddSingleton(sp => FcaCalendar.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddScoped<Suggestions>();
         builder.Services.AddScoped<CountQueries>();
         builder.Services.AddScoped<MetricQueries>();

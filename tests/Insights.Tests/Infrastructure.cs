@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Insights.Tests;
@@ -75,13 +76,16 @@ public sealed class Pipeline : IDisposable
     public Pipeline(DetectorOptions? detector = null)
     {
         Detector = new Detector(Options.Create(detector ?? new DetectorOptions()), Clock);
-        Surveys = new Surveys(Options.Create(new InsightsOptions { PublicBaseUrl = "https://complaints.example.org/" }), Clock, Detector);
+        Keys = new InsightsKeys(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [InsightsKeys.Setting] = TestKeys.NewKey() }).Build());
+        Links = new TermLinks(Keys);
+        Surveys = new Surveys(Options.Create(new InsightsOptions { PublicBaseUrl = "https://complaints.example.org/" }), Clock, Detector, Links);
         Handlers =
         [
             new CountReceived(), new CountOpened(), new CountAcknowledged(), new CountDelivered(),
-            new FactReceived(), new CountComplaintTerms(Texts, Detector), new ForgetComplainant(),
+            new FactReceived(), new CountComplaintTerms(Texts, Detector, Links), new ForgetComplainant(Links, Clock),
             new FactOpened(), new FactAssigned(), new FactAcknowledged(), new FactEscalated(), new FactReopened(),
-            new FactFinalResponse(Surveys), new FactClosed(),
+            new FactFinalResponse(Surveys), new FactClosed(FcaCalendar.From(new ConfigurationBuilder().Build())),
         ];
     }
 
@@ -89,11 +93,23 @@ public sealed class Pipeline : IDisposable
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
     public FakeTexts Texts { get; } = new();
     public Detector Detector { get; }
+    public InsightsKeys Keys { get; }
+    public TermLinks Links { get; }
     public Surveys Surveys { get; }
     public IReadOnlyList<IEventHandler<InsightsDbContext>> Handlers { get; }
 
     /// <summary>Every envelope fed so far, in order, for a replay.</summary>
     public List<EventEnvelope> Fed { get; } = [];
+
+    private readonly Dictionary<string, long> _sequences = [];
+
+    /// <summary>An envelope with the next sequence number of its feed, as the producer numbers them.</summary>
+    private EventEnvelope Next(IMessage e, string source)
+    {
+        var envelope = Envelopes.For(e, source);
+        envelope.Sequence = _sequences[source] = _sequences.GetValueOrDefault(source) + 1;
+        return envelope;
+    }
 
     public async Task FeedAsync(params IMessage[] events)
     {
@@ -101,7 +117,7 @@ public sealed class Pipeline : IDisposable
         {
             var handlers = Handlers.Where(h => h.EventType == e.Descriptor.FullName).ToList();
             Assert.NotEmpty(handlers);
-            var envelope = Envelopes.For(e, handlers[0].Source);
+            var envelope = Next(e, handlers[0].Source);
             await ApplyAsync(envelope);
             Fed.Add(envelope);
         }
@@ -115,8 +131,24 @@ public sealed class Pipeline : IDisposable
         {
             await handler.HandleAsync(envelope, db, CancellationToken.None);
         }
+        await CheckpointAsync(db, envelope);
         await db.SaveChangesAsync();
         await tx.CommitAsync();
+    }
+
+    /// <summary>The feed's checkpoint, moved as the subscriber moves it.</summary>
+    private static async Task CheckpointAsync(InsightsDbContext db, EventEnvelope envelope)
+    {
+        var checkpoint = db.FeedCheckpoints.Local.FirstOrDefault(c => c.Source == envelope.Source)
+            ?? await db.FeedCheckpoints.FirstOrDefaultAsync(c => c.Source == envelope.Source);
+        if (checkpoint is null)
+        {
+            db.FeedCheckpoints.Add(new FeedCheckpoint { Source = envelope.Source, Sequence = envelope.Sequence, UpdatedAt = DateTimeOffset.UtcNow });
+        }
+        else if (envelope.Sequence > checkpoint.Sequence)
+        {
+            checkpoint.Sequence = envelope.Sequence;
+        }
     }
 
     /// <summary>Events that arrived together, applied in one context and transaction, as the subscriber does.</summary>
@@ -127,11 +159,12 @@ public sealed class Pipeline : IDisposable
         foreach (var e in events)
         {
             var handlers = Handlers.Where(h => h.EventType == e.Descriptor.FullName).ToList();
-            var envelope = Envelopes.For(e, handlers[0].Source);
+            var envelope = Next(e, handlers[0].Source);
             foreach (var handler in handlers)
             {
                 await handler.HandleAsync(envelope, db, CancellationToken.None);
             }
+            await CheckpointAsync(db, envelope);
             Fed.Add(envelope);
         }
         await db.SaveChangesAsync();

@@ -31,10 +31,10 @@ public sealed class ReturnsTests : IDisposable
         Assert.Equal((1L, 0L, 0L), (insurance.Opened, insurance.Closed, insurance.Outstanding));
         Assert.Equal((3L, 2L, 1L, 2L), (fca.Total.Opened, fca.Total.Closed, fca.Total.Upheld, fca.Total.ClosedWithin8Weeks));
         Assert.Equal(
-            "Product group,Opened,Closed,Closed within 3 days,Closed within 8 weeks,Upheld,Upheld %,Redress paid,Outstanding\n"
-            + "Banking,2,2,0,2,1,50,100.50 GBP,0\n"
-            + "Insurance,1,0,0,0,0,0,,0\n"
-            + "Total,3,2,0,2,1,50,100.50 GBP,0\n", fca.Csv);
+            "Product group,Outstanding at start,Opened,Closed,Closed within 3 days,Closed within 8 weeks,Upheld,Upheld %,Redress paid,Outstanding\n"
+            + "Banking,0,2,2,0,2,1,50,100.50 GBP,0\n"
+            + "Insurance,0,1,0,0,0,0,0,,0\n"
+            + "Total,0,3,2,0,2,1,50,100.50 GBP,0\n", fca.Csv);
     }
 
     [Fact]

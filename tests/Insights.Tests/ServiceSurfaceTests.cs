@@ -93,6 +93,18 @@ public sealed class ServiceSurfaceTests : IDisposable
     }
 
     [Fact]
+    public async Task GetRootCausesRest_ByQueue_OneParetoPerKey()
+    {
+        await _factory.FeedAsync(MetricsTests.Scenario());
+
+        var (status, body) = await SendAsync(Rest(HttpMethod.Get, $"/api/v1/insights/root-causes?from={Date(0)}&to={Date(31)}&dimension=queue", _factory.Token("ana", "analyst")));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["q1", "q2"], body.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("key").GetString()));
+        Assert.Equal("process", body.GetProperty("groups")[0].GetProperty("entries")[0].GetProperty("rootCause").GetString());
+    }
+
+    [Fact]
     public async Task GetCfpbExportRest_Supervisor_CsvOfClosedComplaints()
     {
         await _factory.FeedAsync(MetricsTests.Scenario());

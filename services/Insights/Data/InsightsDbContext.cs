@@ -38,7 +38,10 @@ public sealed class CaseFact
     public string Subcategory { get; set; } = string.Empty;
     public string Channel { get; set; } = string.Empty;
     public string Jurisdiction { get; set; } = string.Empty;
+    /// <summary>The queue the case is in now: event figures go to the queue at the time of the event.</summary>
     public string Queue { get; set; } = string.Empty;
+    /// <summary>The case's first queue: cohort figures (counted on the received day) go there.</summary>
+    public string FirstQueue { get; set; } = string.Empty;
     public string FcaProductGroup { get; set; } = string.Empty;
     public string CfpbProduct { get; set; } = string.Empty;
     public string Language { get; set; } = string.Empty;
@@ -52,6 +55,12 @@ public sealed class CaseFact
     public bool WithinStatutory { get; set; }
     public bool MonetaryRelief { get; set; }
     public bool Erased { get; set; }
+    /// <summary>The day the case was first closed (not merged): it counts closed once, there (docs/insights.md).</summary>
+    public int? ClosedDay { get; set; }
+    /// <summary>The queue at that first close, where a later re-close corrects the outcome.</summary>
+    public string ClosedQueue { get; set; } = string.Empty;
+    public bool ClosedUpheld { get; set; }
+    public string ClosedCfpbKey { get; set; } = string.Empty;
 }
 
 /// <summary>Documents (complaints, survey comments, suggestions) that used a term on a day. Counts, never texts.</summary>
@@ -67,12 +76,32 @@ public sealed class TermCount
     public long Count { get; set; }
 }
 
-/// <summary>Which term counts a complaint added to: kept only so an erasure can subtract them (docs/insights.md).</summary>
+/// <summary>
+/// Which term counts one document of a complaint (its text, its survey comment) added to, kept only so an erasure can
+/// subtract them: the bucket (source, category, language, day) and a keyed hash per term, never the words. The hash
+/// is HMAC(key derived from Insights:MasterKey, complaint id, term), so without the key the record cannot be matched
+/// to term texts, and two complaints' records cannot be compared (docs/insights.md).
+/// </summary>
 public sealed class ComplaintTerm
 {
     public required string ComplaintId { get; set; }
-    public long TermCountId { get; set; }
-    public TermCount? TermCount { get; set; }
+    public required string Source { get; set; }
+    public string Category { get; set; } = string.Empty;
+    public string Language { get; set; } = string.Empty;
+    public int Day { get; set; }
+    /// <summary><see cref="Domain.TermLinks.HashSize"/> bytes per term, concatenated.</summary>
+    public required byte[] Hashes { get; set; }
+}
+
+/// <summary>A lease in the database: one holder at a time until it expires (e.g. one replica rebuilding).</summary>
+public sealed class Lease
+{
+    public required string Name { get; set; }
+    public string Holder { get; set; } = string.Empty;
+    public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>The last rebuild id completed under this lease (<c>Insights:RebuildId</c>).</summary>
+    public string LastRebuildId { get; set; } = string.Empty;
+    public long Rebuilds { get; set; }
 }
 
 /// <summary>A category or term above its baseline.</summary>
@@ -107,6 +136,8 @@ public sealed class Survey
     public bool? Resolved { get; set; }
     public int? Satisfaction { get; set; }
     public int? Effort { get; set; }
+    /// <summary>Set when the complainant was erased: the survey can no longer be answered or linked.</summary>
+    public DateTimeOffset? WithdrawnAt { get; set; }
 }
 
 /// <summary>SHA-256 of one single-use link token. Any of a survey's tokens answers it once.</summary>
@@ -150,6 +181,7 @@ public class InsightsDbContext(DbContextOptions options) : DbContext(options), I
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
+    public DbSet<Lease> Leases => Set<Lease>();
 
     // Sortable and comparable on both providers (SQLite cannot order DateTimeOffset).
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -181,10 +213,11 @@ public class InsightsDbContext(DbContextOptions options) : DbContext(options), I
             e.Property(x => x.ComplaintId).HasMaxLength(64);
             e.Property(x => x.Reference).HasMaxLength(64);
             foreach (var name in new[] { nameof(CaseFact.Category), nameof(CaseFact.Subcategory), nameof(CaseFact.Channel), nameof(CaseFact.Jurisdiction),
-                nameof(CaseFact.Queue), nameof(CaseFact.FcaProductGroup), nameof(CaseFact.CfpbProduct), nameof(CaseFact.Language) })
+                nameof(CaseFact.Queue), nameof(CaseFact.FirstQueue), nameof(CaseFact.ClosedQueue), nameof(CaseFact.FcaProductGroup), nameof(CaseFact.CfpbProduct), nameof(CaseFact.Language) })
             {
                 e.Property(name).HasMaxLength(128);
             }
+            e.Property(x => x.ClosedCfpbKey).HasMaxLength(256);
         });
         modelBuilder.Entity<TermCount>(e =>
         {
@@ -200,9 +233,19 @@ public class InsightsDbContext(DbContextOptions options) : DbContext(options), I
         modelBuilder.Entity<ComplaintTerm>(e =>
         {
             e.ToTable("complaint_term");
-            e.HasKey(x => new { x.ComplaintId, x.TermCountId });
-            e.HasOne(x => x.TermCount).WithMany().HasForeignKey(x => x.TermCountId).OnDelete(DeleteBehavior.Cascade);
+            e.HasKey(x => new { x.ComplaintId, x.Source });
             e.Property(x => x.ComplaintId).HasMaxLength(64);
+            e.Property(x => x.Source).HasMaxLength(16);
+            e.Property(x => x.Category).HasMaxLength(128);
+            e.Property(x => x.Language).HasMaxLength(16);
+        });
+        modelBuilder.Entity<Lease>(e =>
+        {
+            e.ToTable("lease");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.Property(x => x.Holder).HasMaxLength(200);
+            e.Property(x => x.LastRebuildId).HasMaxLength(100);
         });
         modelBuilder.Entity<Signal>(e =>
         {

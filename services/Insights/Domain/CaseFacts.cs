@@ -27,8 +27,9 @@ public static class CaseFactExtensions
         (timestamp ?? envelope.OccurredAt).ToDateTimeOffset();
 
     /// <summary>
-    /// The case's first queue: its received volume and backlog are attributed there (on the received day);
-    /// a later move carries the backlog to the new queue on the day of the move.
+    /// The case's first queue: its received volume and backlog are attributed there (on the received day), like every
+    /// cohort figure; a later move carries the backlog to the new queue on the day of the move, and event figures go
+    /// to the queue the case is in when they happen.
     /// </summary>
     public static async Task SetQueueAsync(this InsightsDbContext db, CaseFact fact, string queue, int day, CancellationToken ct)
     {
@@ -38,6 +39,7 @@ public static class CaseFactExtensions
         }
         if (fact.Queue.Length == 0)
         {
+            fact.FirstQueue = queue;
             var received = Days.Of(fact.ReceivedAt);
             await db.AddAsync(received, Metric.Queue, queue, Metric.Received, 1, ct);
             await db.AddAsync(received, Metric.Queue, queue, Metric.Backlog, 1, ct);
@@ -90,7 +92,9 @@ public sealed class FactReceived() : FeedEventHandler<InsightsDbContext, Complai
             fact.Open = false;
             await db.AddAsync(fact, day, Metric.Closed, 1, ct);
             await db.AddAsync(fact, day, Metric.Backlog, -1, ct);
-            await db.AddAsync(day, Metric.Cfpb, Returns.CfpbKey(fact, e.Outcome, timely: string.Empty), Metric.Closed, 1, ct);
+            fact.ClosedDay = day;
+            fact.ClosedCfpbKey = Returns.CfpbKey(fact, e.Outcome, timely: string.Empty);
+            await db.AddAsync(day, Metric.Cfpb, fact.ClosedCfpbKey, Metric.Closed, 1, ct);
         }
     }
 }
@@ -132,7 +136,7 @@ public sealed class FactEscalated() : FeedEventHandler<InsightsDbContext, CaseEs
         if (!fact.Escalated)
         {
             fact.Escalated = true;
-            await db.AddAsync(fact, Days.Of(fact.ReceivedAt), Metric.EscalatedCohort, 1, ct);
+            await db.AddCohortAsync(fact, Metric.EscalatedCohort, 1, ct);
         }
     }
 }
@@ -145,7 +149,7 @@ public sealed class FactReopened() : FeedEventHandler<InsightsDbContext, CaseReo
         if (!fact.Reopened)
         {
             fact.Reopened = true;
-            await db.AddAsync(fact, Days.Of(fact.ReceivedAt), Metric.ReopenedCohort, 1, ct);
+            await db.AddCohortAsync(fact, Metric.ReopenedCohort, 1, ct);
         }
         if (!fact.Open)
         {
@@ -195,13 +199,18 @@ public sealed class FactFinalResponse(Surveys surveys) : FeedEventHandler<Insigh
         if (!fact.Resolved)
         {
             fact.Resolved = true;
-            await db.AddAsync(fact, Days.Of(fact.ReceivedAt), Metric.ResolvedCohort, 1, ct);
+            await db.AddCohortAsync(fact, Metric.ResolvedCohort, 1, ct);
         }
         await surveys.RequestAsync(db, fact, ct);
     }
 }
 
-public sealed class FactClosed() : FeedEventHandler<InsightsDbContext, CaseClosed>(Sources.Routing)
+/// <summary>
+/// A case counts closed once, on the day it was first closed (with its 3-business-day and 8-week measures). A re-close
+/// after a reopening changes no count of closed cases: its outcome replaces the one recorded at the first close
+/// (upheld, and the CFPB company response), in that first close's day and queue (docs/insights.md).
+/// </summary>
+public sealed class FactClosed(FcaCalendar calendar) : FeedEventHandler<InsightsDbContext, CaseClosed>(Sources.Routing)
 {
     protected override async Task HandleAsync(CaseClosed e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct)
     {
@@ -220,22 +229,47 @@ public sealed class FactClosed() : FeedEventHandler<InsightsDbContext, CaseClose
             await db.AddAsync(fact, day, Metric.Merged, 1, ct);
             return;
         }
+        var upheld = e.Outcome is Outcome.Upheld or Outcome.PartlyUpheld;
+        var response = Returns.CompanyResponse(e.Outcome, e.Withdrawn, fact.MonetaryRelief);
+        if (fact.ClosedDay is { } firstDay)
+        {
+            await ReviseOutcomeAsync(db, fact, firstDay, upheld, response, ct);
+            return;
+        }
         await db.AddAsync(fact, day, Metric.Closed, 1, ct);
-        var age = at - fact.ReceivedAt;
-        if (age <= TimeSpan.FromDays(3))
+        if (calendar.WithinThreeBusinessDays(fact.ReceivedAt, at))
         {
             await db.AddAsync(fact, day, Metric.ClosedWithin3Days, 1, ct);
         }
-        if (age <= TimeSpan.FromDays(56))
+        if (calendar.WithinEightWeeks(fact.ReceivedAt, at))
         {
             await db.AddAsync(fact, day, Metric.ClosedWithin8Weeks, 1, ct);
         }
-        if (e.Outcome is Outcome.Upheld or Outcome.PartlyUpheld)
+        if (upheld)
         {
             await db.AddAsync(fact, day, Metric.Upheld, 1, ct);
         }
-        var timely = fact.Resolved && fact.HasStatutoryDeadline ? fact.WithinStatutory : age <= TimeSpan.FromDays(15);
-        await db.AddAsync(day, Metric.Cfpb, Returns.CfpbKey(fact, Returns.CompanyResponse(e.Outcome, e.Withdrawn, fact.MonetaryRelief), timely ? "Yes" : "No"), Metric.Closed, 1, ct);
+        var timely = fact.Resolved && fact.HasStatutoryDeadline ? fact.WithinStatutory : at - fact.ReceivedAt <= TimeSpan.FromDays(15);
+        (fact.ClosedDay, fact.ClosedQueue, fact.ClosedUpheld) = (day, fact.Queue, upheld);
+        fact.ClosedCfpbKey = Returns.CfpbKey(fact, response, timely ? "Yes" : "No");
+        await db.AddAsync(day, Metric.Cfpb, fact.ClosedCfpbKey, Metric.Closed, 1, ct);
+    }
+
+    /// <summary>The timely answer stays the first close's: it judged the response the complainant first got.</summary>
+    private static async Task ReviseOutcomeAsync(InsightsDbContext db, CaseFact fact, int firstDay, bool upheld, string response, CancellationToken ct)
+    {
+        if (upheld != fact.ClosedUpheld)
+        {
+            await db.AddAsync(Metric.DimensionsOf(fact, fact.ClosedQueue), firstDay, Metric.Upheld, upheld ? 1 : -1, ct);
+            fact.ClosedUpheld = upheld;
+        }
+        var key = Returns.CfpbKey(fact, response, Returns.CfpbTimely(fact.ClosedCfpbKey));
+        if (key != fact.ClosedCfpbKey)
+        {
+            await db.AddAsync(firstDay, Metric.Cfpb, fact.ClosedCfpbKey, Metric.Closed, -1, ct);
+            await db.AddAsync(firstDay, Metric.Cfpb, key, Metric.Closed, 1, ct);
+            fact.ClosedCfpbKey = key;
+        }
     }
 }
 

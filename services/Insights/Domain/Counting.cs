@@ -20,20 +20,9 @@ public static class Dimensions
 
 public static class CounterExtensions
 {
-    /// <summary>Adds to a counter inside the consumer's transaction (the inbox makes it count once).</summary>
-    public static async Task IncrementAsync(this InsightsDbContext db, string dimension, string key, CancellationToken ct)
-    {
-        var counter = db.Counters.Local.FirstOrDefault(c => c.Dimension == dimension && c.Key == key)
-            ?? await db.Counters.FirstOrDefaultAsync(c => c.Dimension == dimension && c.Key == key, ct);
-        if (counter is null)
-        {
-            db.Counters.Add(new Counter { Dimension = dimension, Key = key, Value = 1 });
-        }
-        else
-        {
-            counter.Value++;
-        }
-    }
+    /// <summary>Adds to a counter atomically, inside the consumer's transaction (the inbox makes it count once).</summary>
+    public static Task IncrementAsync(this InsightsDbContext db, string dimension, string key, CancellationToken ct) =>
+        db.UpsertAsync("counter", [nameof(Counter.Dimension), nameof(Counter.Key)], nameof(Counter.Value), Combine.Add, [[dimension, key, 1L]], ct);
 }
 
 public sealed class CountReceived() : FeedEventHandler<InsightsDbContext, ComplaintReceived>(Sources.Intake)
@@ -41,7 +30,7 @@ public sealed class CountReceived() : FeedEventHandler<InsightsDbContext, Compla
     protected override async Task HandleAsync(ComplaintReceived e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct)
     {
         await db.IncrementAsync(Dimensions.Totals, "received", ct);
-        await db.IncrementAsync(Dimensions.Category, e.Category, ct);
+        await db.IncrementAsync(Dimensions.Category, FactReceived.Clip(e.Category), ct);
         await db.IncrementAsync(Dimensions.Channel, ProtoEnums.Name(e.Channel), ct);
     }
 }

@@ -55,50 +55,43 @@ public sealed class Detector(IOptions<DetectorOptions> options, TimeProvider clo
     public async Task<int?> WarmAsync(InsightsDbContext db, string source, string category, int day, CancellationToken ct)
     {
         var dimension = "first_day/" + source;
-        var first = await db.Counters.FindAsync([dimension, category], ct);
-        if (first is null)
-        {
-            db.Counters.Add(new Counter { Dimension = dimension, Key = category, Value = day });
-            return null;
-        }
-        if (day < first.Value)
-        {
-            first.Value = day;
-        }
-        return day - first.Value >= O.WarmUpDays ? (int)first.Value : null;
+        await db.UpsertAsync("counter", [nameof(Counter.Dimension), nameof(Counter.Key)], nameof(Counter.Value), Combine.Min, [[dimension, category, (long)day]], ct);
+        var first = await db.Counters.AsNoTracking().Where(c => c.Dimension == dimension && c.Key == category).Select(c => c.Value).FirstAsync(ct);
+        return day - first >= O.WarmUpDays ? (int)first : null;
     }
 
-    /// <summary>The category's received volume on the day against its baseline.</summary>
-    public async Task CheckCategoryAsync(InsightsDbContext db, string category, int day, string reference, CancellationToken ct)
+    /// <summary>
+    /// A volume series of day aggregates (a category's complaints received, a suggestion topic's suggestions) on the day
+    /// against its baseline. Without <paramref name="record"/> (a rebuild's replay) it only warms up.
+    /// </summary>
+    public async Task CheckCategoryAsync(InsightsDbContext db, string source, string dimension, string key, string metric, int day, string reference,
+        bool record, CancellationToken ct)
     {
-        if (await WarmAsync(db, "complaint", category, day, ct) is not { } firstDay)
+        if (await WarmAsync(db, source, key, day, ct) is not { } firstDay || !record)
         {
             return;
         }
         var from = day - O.WindowDays;
-        var rows = await db.DailyMetrics
-            .Where(m => m.Dimension == Metric.Category && m.Key == category && m.Metric == Metric.Received && m.Day >= from && m.Day <= day)
-            .ToListAsync(ct);
-        // Rows added earlier in this batch are not in the database yet: take them from the context.
-        var byDay = rows.Concat(db.DailyMetrics.Local.Where(m => m.Dimension == Metric.Category && m.Key == category && m.Metric == Metric.Received && m.Day >= from && m.Day <= day))
-            .Distinct().ToDictionary(m => m.Day, m => m.Value);
-        await RecordAsync(db, CategoryKind, "complaint", category, string.Empty, day, firstDay, byDay, reference, ct);
+        // The unit of work's own increments are in the database already (upserts in its transaction).
+        var byDay = await db.DailyMetrics.AsNoTracking()
+            .Where(m => m.Dimension == dimension && m.Key == key && m.Metric == metric && m.Day >= from && m.Day <= day)
+            .ToDictionaryAsync(m => m.Day, m => m.Value, ct);
+        await RecordAsync(db, CategoryKind, source, key, string.Empty, day, firstDay, byDay, reference, ct);
     }
 
     /// <summary>Each term of a document on the day against the term's baseline in that source and category.</summary>
-    public async Task CheckTermsAsync(InsightsDbContext db, string source, string category, int day, IReadOnlyCollection<string> terms, string reference, CancellationToken ct)
+    public async Task CheckTermsAsync(InsightsDbContext db, string source, string category, int day, IReadOnlyCollection<string> terms, string reference,
+        bool record, CancellationToken ct)
     {
-        if (terms.Count == 0 || await WarmAsync(db, source, category, day, ct) is not { } firstDay)
+        if (terms.Count == 0 || await WarmAsync(db, source, category, day, ct) is not { } firstDay || !record)
         {
             return;
         }
         var from = day - O.WindowDays;
-        // Tracked query: rows changed earlier in this transaction keep their in-memory counts.
-        var stored = await db.TermCounts
+        var all = await db.TermCounts.AsNoTracking()
             .Where(t => t.Source == source && t.Category == category && terms.Contains(t.Term) && t.Day >= from && t.Day <= day)
+            .Select(t => new { t.Term, t.Day, t.Count })
             .ToListAsync(ct);
-        var added = db.TermCounts.Local.Where(t => t.Id == 0 && t.Source == source && t.Category == category && t.Day >= from && t.Day <= day && terms.Contains(t.Term));
-        var all = stored.Concat(added).Distinct().ToList();
         foreach (var term in terms)
         {
             var byDay = all.Where(t => t.Term == term).GroupBy(t => t.Day).ToDictionary(g => g.Key, g => g.Sum(t => t.Count));

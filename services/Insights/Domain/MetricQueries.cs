@@ -35,11 +35,7 @@ public sealed class MetricQueries(InsightsDbContext db)
             .GroupBy(m => new { m.Key, m.Metric })
             .Select(g => new { g.Key.Key, g.Key.Metric, Value = g.Sum(m => m.Value) })
             .ToListAsync(ct);
-        var backlog = await db.DailyMetrics.AsNoTracking()
-            .Where(m => m.Dimension == dimension && m.Metric == Metric.Backlog && m.Day <= period.To)
-            .GroupBy(m => m.Key)
-            .Select(g => new { g.Key, Value = g.Sum(m => m.Value) })
-            .ToDictionaryAsync(x => x.Key, x => x.Value, ct);
+        var backlog = await BacklogAsync(dimension, period.To, ct);
         var keys = rows.Select(r => r.Key).Union(backlog.Where(b => b.Value != 0).Select(b => b.Key)).Distinct();
         return keys.Select(key =>
         {
@@ -47,6 +43,14 @@ public sealed class MetricQueries(InsightsDbContext db)
             return Build(dimension, key, values, backlog.GetValueOrDefault(key));
         }).ToList();
     }
+
+    /// <summary>Open cases per key at the end of <paramref name="day"/>: the running sum of the backlog rows.</summary>
+    public Task<Dictionary<string, long>> BacklogAsync(string dimension, int day, CancellationToken ct) =>
+        db.DailyMetrics.AsNoTracking()
+            .Where(m => m.Dimension == dimension && m.Metric == Metric.Backlog && m.Day <= day)
+            .GroupBy(m => m.Key)
+            .Select(g => new { g.Key, Value = g.Sum(m => m.Value) })
+            .ToDictionaryAsync(x => x.Key, x => x.Value, ct);
 
     private static V1.Metrics Empty(string dimension, string key) => Build(dimension, key, new Dictionary<string, long>(), 0);
 
@@ -101,22 +105,72 @@ public sealed class MetricQueries(InsightsDbContext db)
         };
     }
 
+    /// <summary>
+    /// Root causes of the final responses sent in the period, largest first: overall, for one key of a dimension, or
+    /// one Pareto per key of a dimension (each final response goes to the queue the case was in when it was sent).
+    /// </summary>
     public async Task<GetRootCausesResponse> RootCausesAsync(GetRootCausesRequest request, CancellationToken ct)
     {
-        var period = Period.Parse(request.From, request.To, new Validator());
-        var (dimension, key) = request.Category.Length > 0 ? (Metric.Category, request.Category) : (Metric.All, string.Empty);
-        var counts = await db.DailyMetrics.AsNoTracking()
-            .Where(m => m.Dimension == dimension && m.Key == key && m.Day >= period.From && m.Day <= period.To && m.Metric.StartsWith(Metric.RootCausePrefix))
-            .GroupBy(m => m.Metric)
-            .Select(g => new { Metric = g.Key, Count = g.Sum(m => m.Value) })
+        var v = new Validator();
+        var dimension = request.Dimension.Trim();
+        var key = request.Key;
+        if (request.Category.Length > 0)
+        {
+            if (dimension.Length > 0 && dimension != Metric.Category)
+            {
+                v.Add("category", "cannot be combined with another dimension (use dimension and key)");
+            }
+            (dimension, key) = (Metric.Category, request.Category);
+        }
+        if (dimension.Length > 0 && !Metric.Queryable.Contains(dimension))
+        {
+            v.Add("dimension", "must be one of " + string.Join(", ", Metric.Queryable));
+        }
+        if (dimension.Length == 0 && key.Length > 0)
+        {
+            v.Add("key", "needs a dimension");
+        }
+        var period = Period.Parse(request.From, request.To, v);
+        var query = db.DailyMetrics.AsNoTracking()
+            .Where(m => m.Day >= period.From && m.Day <= period.To && m.Metric.StartsWith(Metric.RootCausePrefix));
+        query = dimension.Length == 0 ? query.Where(m => m.Dimension == Metric.All)
+            : key.Length > 0 ? query.Where(m => m.Dimension == dimension && m.Key == key)
+            : query.Where(m => m.Dimension == dimension || m.Dimension == Metric.All);
+        var counts = await query
+            .GroupBy(m => new { m.Dimension, m.Key, m.Metric })
+            .Select(g => new { g.Key.Dimension, g.Key.Key, g.Key.Metric, Count = g.Sum(m => m.Value) })
             .ToListAsync(ct);
-        var total = counts.Sum(c => c.Count);
-        var response = new GetRootCausesResponse { Total = total };
+        var overall = counts.Where(c => dimension.Length == 0 || key.Length > 0 || c.Dimension == Metric.All)
+            .Select(c => (c.Metric, c.Count)).ToList();
+        var response = new GetRootCausesResponse();
+        response.Entries.AddRange(Pareto(overall, out var total));
+        response.Total = total;
+        if (dimension.Length > 0 && key.Length == 0)
+        {
+            foreach (var group in counts.Where(c => c.Dimension == dimension).GroupBy(c => c.Key))
+            {
+                var entries = Pareto(group.Select(c => (c.Metric, c.Count)).ToList(), out var groupTotal);
+                if (groupTotal > 0)
+                {
+                    response.Groups.Add(new RootCauseGroup { Key = group.Key, Total = groupTotal, Entries = { entries } });
+                }
+            }
+            var ordered = response.Groups.OrderByDescending(g => g.Total).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+            response.Groups.Clear();
+            response.Groups.AddRange(ordered);
+        }
+        return response;
+    }
+
+    private static List<RootCauseEntry> Pareto(List<(string Metric, long Count)> counts, out long total)
+    {
+        total = counts.Sum(c => c.Count);
+        var entries = new List<RootCauseEntry>();
         long cumulative = 0;
         foreach (var c in counts.Where(c => c.Count > 0).OrderByDescending(c => c.Count).ThenBy(c => c.Metric, StringComparer.Ordinal))
         {
             cumulative += c.Count;
-            response.Entries.Add(new RootCauseEntry
+            entries.Add(new RootCauseEntry
             {
                 RootCause = c.Metric[Metric.RootCausePrefix.Length..],
                 Count = c.Count,
@@ -124,6 +178,6 @@ public sealed class MetricQueries(InsightsDbContext db)
                 CumulativePercent = Math.Round(100.0 * cumulative / total, 2),
             });
         }
-        return response;
+        return entries;
     }
 }

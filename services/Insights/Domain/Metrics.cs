@@ -12,6 +12,9 @@ public static class Metric
     public const string Queue = "queue";
     public const string Fca = "fca";
     public const string Cfpb = "cfpb";
+    /// <summary>Suggestions per topic and day (Insights' own records: a rebuild keeps them).</summary>
+    public const string SuggestionTopic = "suggestion_topic";
+    public const string Suggestions = "suggestions";
 
     public static readonly string[] Queryable = [Category, Channel, Jurisdiction, Queue];
 
@@ -43,16 +46,16 @@ public static class Metric
     /// <summary>Survey answers come from Insights' own data, not from a feed: a rebuild keeps them.</summary>
     public const string SurveyPrefix = "survey_";
 
-    /// <summary>The (dimension, key) pairs a case's figures are attributed to.</summary>
-    public static IEnumerable<(string Dimension, string Key)> DimensionsOf(CaseFact fact)
+    /// <summary>The (dimension, key) pairs a case's figures are attributed to, with <paramref name="queue"/> as its queue.</summary>
+    public static IEnumerable<(string Dimension, string Key)> DimensionsOf(CaseFact fact, string queue)
     {
         yield return (All, string.Empty);
         yield return (Category, fact.Category);
         yield return (Channel, fact.Channel);
         yield return (Jurisdiction, fact.Jurisdiction);
-        if (fact.Queue.Length > 0)
+        if (queue.Length > 0)
         {
-            yield return (Queue, fact.Queue);
+            yield return (Queue, queue);
         }
         if (fact.FcaProductGroup.Length > 0)
         {
@@ -109,26 +112,24 @@ public static class Histogram
 
 public static class MetricWriter
 {
-    /// <summary>Adds to one day's metric inside the consumer's transaction (the inbox makes it count once).</summary>
-    public static async Task AddAsync(this InsightsDbContext db, int day, string dimension, string key, string metric, long delta, CancellationToken ct)
-    {
-        var row = await db.DailyMetrics.FindAsync([dimension, day, key, metric], ct);
-        if (row is null)
-        {
-            db.DailyMetrics.Add(new DailyMetric { Day = day, Dimension = dimension, Key = key, Metric = metric, Value = delta });
-        }
-        else
-        {
-            row.Value += delta;
-        }
-    }
+    private static readonly string[] Keys = [nameof(DailyMetric.Dimension), nameof(DailyMetric.Day), nameof(DailyMetric.Key), nameof(DailyMetric.Metric)];
 
-    /// <summary>Adds to the metric for every dimension of the case.</summary>
-    public static async Task AddAsync(this InsightsDbContext db, CaseFact fact, int day, string metric, long delta, CancellationToken ct)
-    {
-        foreach (var (dimension, key) in Metric.DimensionsOf(fact))
-        {
-            await db.AddAsync(day, dimension, key, metric, delta, ct);
-        }
-    }
+    /// <summary>Adds to one day's metric atomically, inside the consumer's transaction (the inbox makes it count once).</summary>
+    public static Task AddAsync(this InsightsDbContext db, int day, string dimension, string key, string metric, long delta, CancellationToken ct) =>
+        db.UpsertAsync("daily_metric", Keys, nameof(DailyMetric.Value), Combine.Add, [[dimension, day, key, metric, delta]], ct);
+
+    /// <summary>Adds to the metric for every dimension of the case, on the queue it is in now (an event figure).</summary>
+    public static Task AddAsync(this InsightsDbContext db, CaseFact fact, int day, string metric, long delta, CancellationToken ct) =>
+        db.AddAsync(Metric.DimensionsOf(fact, fact.Queue), day, metric, delta, ct);
+
+    /// <summary>
+    /// Adds a cohort figure: on the case's received day and its first queue, like its "received", so a rate's
+    /// numerator and denominator are counted on the same day and queue.
+    /// </summary>
+    public static Task AddCohortAsync(this InsightsDbContext db, CaseFact fact, string metric, long delta, CancellationToken ct) =>
+        db.AddAsync(Metric.DimensionsOf(fact, fact.FirstQueue), Days.Of(fact.ReceivedAt), metric, delta, ct);
+
+    public static Task AddAsync(this InsightsDbContext db, IEnumerable<(string Dimension, string Key)> dimensions, int day, string metric, long delta, CancellationToken ct) =>
+        db.UpsertAsync("daily_metric", Keys, nameof(DailyMetric.Value), Combine.Add,
+            dimensions.Select(d => new object[] { d.Dimension, day, d.Key, metric, delta }).ToList(), ct);
 }

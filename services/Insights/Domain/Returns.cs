@@ -16,6 +16,9 @@ public sealed class Returns(InsightsDbContext db, MetricQueries metrics)
     public static string CfpbKey(CaseFact fact, string companyResponse, string timely) =>
         string.Join(Separator, Cut(Or(fact.CfpbProduct, fact.Category)), Cut(fact.Subcategory), SubmittedVia(fact.Channel), Cut(companyResponse, 40), timely);
 
+    /// <summary>The "timely response" part of a <see cref="CfpbKey"/>.</summary>
+    public static string CfpbTimely(string key) => key.Split(Separator)[^1];
+
     private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
 
     /// <summary>Keeps the key within its column (256) on every provider: a too-long value would stall the feed on SQL Server.</summary>
@@ -48,12 +51,20 @@ public sealed class Returns(InsightsDbContext db, MetricQueries metrics)
         var closed3 = await SumAsync(Metric.ClosedWithin3Days, period, ct);
         var closed8 = await SumAsync(Metric.ClosedWithin8Weeks, period, ct);
         var upheld = await SumAsync(Metric.Upheld, period, ct);
+        var atStart = await metrics.BacklogAsync(Metric.Fca, period.From - 1, ct);
+        foreach (var key in atStart.Where(b => b.Value != 0).Select(b => b.Key).Except(rows.Select(r => r.Key)).ToList())
+        {
+            // Open since before the period with nothing in it: still a row of the return.
+            rows.Add(MetricQueries.Build(Metric.Fca, key, new Dictionary<string, long>(), atStart[key]));
+        }
+        rows = [.. rows.OrderBy(r => r.Key, StringComparer.Ordinal)];
         var response = new GetFcaReturnResponse { From = request.From, To = request.To };
         foreach (var r in rows)
         {
             var row = new FcaReturnRow
             {
                 ProductGroup = r.Key,
+                OutstandingAtStart = atStart.GetValueOrDefault(r.Key),
                 Opened = r.Received,
                 Closed = r.Closed,
                 ClosedWithin3Days = closed3.GetValueOrDefault(r.Key),
@@ -68,6 +79,7 @@ public sealed class Returns(InsightsDbContext db, MetricQueries metrics)
         var total = new FcaReturnRow
         {
             ProductGroup = "Total",
+            OutstandingAtStart = response.Rows.Sum(r => r.OutstandingAtStart),
             Opened = response.Rows.Sum(r => r.Opened),
             Closed = response.Rows.Sum(r => r.Closed),
             ClosedWithin3Days = response.Rows.Sum(r => r.ClosedWithin3Days),
@@ -80,10 +92,10 @@ public sealed class Returns(InsightsDbContext db, MetricQueries metrics)
             .GroupBy(m => m.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new MoneyTotal { Currency = g.Key, Amount = g.Sum(m => decimal.Parse(m.Amount, System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         response.Total = total;
-        var csv = new StringBuilder("Product group,Opened,Closed,Closed within 3 days,Closed within 8 weeks,Upheld,Upheld %,Redress paid,Outstanding\n");
+        var csv = new StringBuilder("Product group,Outstanding at start,Opened,Closed,Closed within 3 days,Closed within 8 weeks,Upheld,Upheld %,Redress paid,Outstanding\n");
         foreach (var row in response.Rows.Append(total))
         {
-            csv.AppendJoin(',', Csv(row.ProductGroup), row.Opened, row.Closed, row.ClosedWithin3Days, row.ClosedWithin8Weeks, row.Upheld,
+            csv.AppendJoin(',', Csv(row.ProductGroup), row.OutstandingAtStart, row.Opened, row.Closed, row.ClosedWithin3Days, row.ClosedWithin8Weeks, row.Upheld,
                 row.UpheldPercent.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture),
                 Csv(string.Join("; ", row.RedressPaid.Select(m => m.Amount + " " + m.Currency))), row.Outstanding).Append('\n');
         }

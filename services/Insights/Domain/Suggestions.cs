@@ -11,18 +11,23 @@ using Db = Complaints.Insights.Data;
 namespace Complaints.Insights.Domain;
 
 /// <summary>
-/// Insights' master key (<c>Insights:MasterKey</c>, base64 of 32 bytes) wraps each suggestion's own key. Without the
-/// setting (one machine, development) a key file in DataDir is made once; production sets the key.
+/// Insights' master key (<c>Insights:MasterKey</c>, base64 of 32 bytes) wraps each suggestion's own key, and a key
+/// derived from it keys the per-complaint term hashes (<see cref="TermLinks"/>). Production sets it (a secret): with
+/// <c>Database:Provider=SqlServer</c> (replicas, each with a disk of its own) a missing key stops the service at start.
+/// Embedded (SQLite, one machine, the local launcher) falls back to a key file made once in DataDir.
 /// </summary>
-public sealed class SuggestionKeys(IConfiguration configuration)
+public sealed class InsightsKeys(IConfiguration configuration)
 {
+    public const string Setting = "Insights:MasterKey";
+    public const string KeyFile = "insights-master.key";
+
     private readonly Lazy<byte[]> _master = new(() =>
     {
-        if (configuration["Insights:MasterKey"] is { Length: > 0 })
+        if (configuration[Setting] is { Length: > 0 } || DatabaseProvider.From(configuration) == DatabaseProvider.SqlServer)
         {
-            return SealedBox.ReadKey(configuration, "Insights:MasterKey");
+            return SealedBox.ReadKey(configuration, Setting);
         }
-        var path = Path.Combine(configuration.DataDirectory(), "insights-master.key");
+        var path = Path.Combine(configuration.DataDirectory(), KeyFile);
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -36,10 +41,34 @@ public sealed class SuggestionKeys(IConfiguration configuration)
     });
 
     public byte[] Master => _master.Value;
+
+    /// <summary>For <see cref="TermLinks"/>: HKDF-SHA256 of the master key, its own purpose.</summary>
+    public byte[] TermLinkKey => field ??= System.Security.Cryptography.HKDF.DeriveKey(
+        System.Security.Cryptography.HashAlgorithmName.SHA256, Master, 32, info: Encoding.ASCII.GetBytes("complaints/insights/term-links/v1"));
 }
 
-/// <summary>The suggestion box: anyone submits, staff tag and respond; the words feed the term counts per topic.</summary>
-public sealed class Suggestions(Db.InsightsDbContext db, SuggestionKeys keys, TimeProvider clock, Detector detector)
+/// <summary>
+/// Reads the keys and the FCA calendar at start, so an instance without its key or with an unreadable calendar fails
+/// before taking traffic rather than stalling its feeds.
+/// </summary>
+public sealed class InsightsStartupCheck(InsightsKeys keys, IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = keys.TermLinkKey;
+        _ = services.GetService<FcaCalendar>();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// The suggestion box: anyone submits, staff tag and respond. Suggestions feed the same trend analysis as complaints,
+/// under their own source labels: the topic's daily volume (source "suggestion", a category series), the text's terms
+/// (source "suggestion", category = topic) and staff tags (source "suggestion_tag", counted on the suggestion's day).
+/// </summary>
+public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, TimeProvider clock, Detector detector)
 {
     public const int MaxText = 4000;
     public const int MaxTags = 10;
@@ -78,12 +107,17 @@ public sealed class Suggestions(Db.InsightsDbContext db, SuggestionKeys keys, Ti
             Language = language.Length > 0 ? language : "en",
             SubmittedAt = now,
         };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Suggestions.Add(suggestion);
         var day = Days.Of(now);
+        var example = id.ToString();
+        await db.AddAsync(day, Metric.SuggestionTopic, topic, Metric.Suggestions, 1, ct);
+        await detector.CheckCategoryAsync(db, TermSources.Suggestion, Metric.SuggestionTopic, topic, Metric.Suggestions, day, example, record: true, ct);
         var terms = Tokenizer.Terms(text);
-        await db.AddTermsAsync(TermSources.Suggestion, topic, TermCounting.LanguageOf(suggestion.Language), day, terms, owner: null, ct);
-        await detector.CheckTermsAsync(db, TermSources.Suggestion, topic, day, terms, reference: string.Empty, ct);
+        await db.AddTermsAsync(TermSources.Suggestion, topic, TermCounting.LanguageOf(suggestion.Language), day, terms, ct);
+        await detector.CheckTermsAsync(db, TermSources.Suggestion, topic, day, terms, example, record: true, ct);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return new SubmitSuggestionResponse { Id = id.ToString(), SubmittedAt = Timestamp.FromDateTimeOffset(now) };
     }
 
@@ -123,8 +157,26 @@ public sealed class Suggestions(Db.InsightsDbContext db, SuggestionKeys keys, Ti
             }
         }
         var suggestion = await FindAsync(request.Id, v, ct);
-        suggestion.Tags = string.Join(',', tags);
+        var before = suggestion.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var after = string.Join(',', tags);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Conditional on the tags read: two staff tagging at once cannot both count their difference.
+        if (await db.Suggestions.Where(s => s.Id == suggestion.Id && s.Tags == suggestion.Tags).ExecuteUpdateAsync(u => u.SetProperty(s => s.Tags, after), ct) == 0)
+        {
+            throw new ConflictException("The suggestion's tags changed meanwhile; read it again and retry.");
+        }
+        // Tags count on the suggestion's day under its topic, like its words.
+        var day = Days.Of(suggestion.SubmittedAt);
+        var language = TermCounting.LanguageOf(suggestion.Language);
+        var removed = before.Except(tags).ToList();
+        var added = tags.Except(before).ToList();
+        await db.AddTermsAsync(TermSources.SuggestionTag, suggestion.Topic, language, day, removed, ct, delta: -1);
+        await db.TermCounts.Where(t => t.Source == TermSources.SuggestionTag && t.Count <= 0).ExecuteDeleteAsync(ct);
+        await db.AddTermsAsync(TermSources.SuggestionTag, suggestion.Topic, language, day, added, ct);
+        await detector.CheckTermsAsync(db, TermSources.SuggestionTag, suggestion.Topic, day, added, suggestion.Id.ToString(), record: true, ct);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        suggestion.Tags = after;
         return ToProto(suggestion);
     }
 

@@ -19,13 +19,22 @@ public sealed class InsightsOptions
     public TimeSpan SurveyValidity { get; set; } = TimeSpan.FromDays(30);
     /// <summary>Drop the aggregates and read every feed again from sequence zero at start (then turn it off).</summary>
     public bool RebuildOnStart { get; set; }
+    /// <summary>
+    /// With several replicas: the rebuild runs once per id, by whichever replica takes the lease first; replicas that
+    /// start later with the same id skip it. Empty: every start with <see cref="RebuildOnStart"/> rebuilds.
+    /// </summary>
+    public string RebuildId { get; set; } = string.Empty;
+    /// <summary>How long a replica may hold the rebuild lease before another may take it.</summary>
+    public TimeSpan RebuildLease { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>How often a replica waiting for the rebuild lease tries again.</summary>
+    public TimeSpan RebuildLeaseRetry { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>
 /// The follow-up survey: requested when a case's final response is sent (once per case; none for an anonymous
 /// complaint, which has nowhere to send it), answered once through a single-use link whose token is kept hashed.
 /// </summary>
-public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider clock, Detector detector)
+public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider clock, Detector detector, TermLinks links)
 {
     public const int MaxComment = 2000;
 
@@ -109,7 +118,7 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // One answer: the conditional update lets exactly one of two concurrent submissions through.
-        var won = await db.Surveys.Where(s => s.SurveyId == survey.SurveyId && s.AnsweredAt == null)
+        var won = await db.Surveys.Where(s => s.SurveyId == survey.SurveyId && s.AnsweredAt == null && s.WithdrawnAt == null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.AnsweredAt, now)
                 .SetProperty(x => x.Resolved, request.Resolved)
@@ -117,6 +126,8 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
                 .SetProperty(x => x.Effort, request.Effort), ct);
         if (won == 0)
         {
+            // Answered or withdrawn meanwhile: say which.
+            EnsureOpen(await db.Surveys.AsNoTracking().SingleAsync(s => s.SurveyId == survey.SurveyId, ct));
             throw new ConflictException("This survey has already been answered.");
         }
         await db.SurveyTokens.Where(t => t.SurveyId == survey.SurveyId).ExecuteDeleteAsync(ct);
@@ -146,8 +157,10 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         }
         // The comment becomes term counts and is dropped.
         var terms = Tokenizer.Terms(comment);
-        await db.AddTermsAsync(TermSources.Survey, fact.Category, TermCounting.LanguageOf(survey.Language), day, terms, survey.ComplaintId, ct);
-        await detector.CheckTermsAsync(db, TermSources.Survey, fact.Category, day, terms, survey.Reference, ct);
+        var language = TermCounting.LanguageOf(survey.Language);
+        await db.AddTermsAsync(TermSources.Survey, fact.Category, language, day, terms, ct);
+        links.Record(db, survey.ComplaintId, TermSources.Survey, fact.Category, language, day, terms);
+        await detector.CheckTermsAsync(db, TermSources.Survey, fact.Category, day, terms, survey.Reference, record: true, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new SubmitSurveyResponse { AnsweredAt = Timestamp.FromDateTimeOffset(now) };
@@ -169,6 +182,10 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
 
     private void EnsureOpen(Survey survey)
     {
+        if (survey.WithdrawnAt is not null)
+        {
+            throw new PreconditionException("This survey has been withdrawn: the complainant's data was erased at their request.");
+        }
         if (survey.AnsweredAt is not null)
         {
             throw new ConflictException("This survey has already been answered.");

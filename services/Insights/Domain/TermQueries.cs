@@ -14,9 +14,9 @@ public sealed class TermQueries(InsightsDbContext db)
     public async Task<GetTopTermsResponse> TopTermsAsync(GetTopTermsRequest request, CancellationToken ct)
     {
         var v = new Validator();
-        if (request.Source.Length > 0 && request.Source is not (TermSources.Complaint or TermSources.Survey or TermSources.Suggestion))
+        if (request.Source.Length > 0 && !TermSources.All.Contains(request.Source))
         {
-            v.Add("source", "must be complaint, survey or suggestion");
+            v.Add("source", "must be one of " + string.Join(", ", TermSources.All));
         }
         if (request.Limit is < 0 or > 500)
         {

@@ -126,6 +126,22 @@ namespace Complaints.Insights.Data.Migrations.SqlServer
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<string>("ClosedCfpbKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<int?>("ClosedDay")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ClosedQueue")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<bool>("ClosedUpheld")
+                        .HasColumnType("bit");
+
                     b.Property<bool>("Erased")
                         .HasColumnType("bit");
 
@@ -133,6 +149,11 @@ namespace Complaints.Insights.Data.Migrations.SqlServer
                         .HasColumnType("bit");
 
                     b.Property<string>("FcaProductGroup")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("FirstQueue")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
@@ -197,12 +218,28 @@ namespace Complaints.Insights.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
-                    b.Property<long>("TermCountId")
-                        .HasColumnType("bigint");
+                    b.Property<string>("Source")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
 
-                    b.HasKey("ComplaintId", "TermCountId");
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
 
-                    b.HasIndex("TermCountId");
+                    b.Property<int>("Day")
+                        .HasColumnType("int");
+
+                    b.Property<byte[]>("Hashes")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.HasKey("ComplaintId", "Source");
 
                     b.ToTable("complaint_term", (string)null);
                 });
@@ -250,6 +287,33 @@ namespace Complaints.Insights.Data.Migrations.SqlServer
                     b.HasIndex("Dimension", "Metric", "Day");
 
                     b.ToTable("daily_metric", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("LastRebuildId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long>("Rebuilds")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("lease", (string)null);
                 });
 
             modelBuilder.Entity("Complaints.Insights.Data.Signal", b =>
@@ -413,6 +477,9 @@ namespace Complaints.Insights.Data.Migrations.SqlServer
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("int");
 
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("bigint");
+
                     b.HasKey("SurveyId");
 
                     b.HasIndex("ComplaintId")
@@ -482,17 +549,6 @@ namespace Complaints.Insights.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("term_count", (string)null);
-                });
-
-            modelBuilder.Entity("Complaints.Insights.Data.ComplaintTerm", b =>
-                {
-                    b.HasOne("Complaints.Insights.Data.TermCount", "TermCount")
-                        .WithMany()
-                        .HasForeignKey("TermCountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("TermCount");
                 });
 #pragma warning restore 612, 618
         }

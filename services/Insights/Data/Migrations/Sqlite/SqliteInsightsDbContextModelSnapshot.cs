@@ -119,6 +119,22 @@ namespace Complaints.Insights.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClosedCfpbKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ClosedDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClosedQueue")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ClosedUpheld")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Erased")
                         .HasColumnType("INTEGER");
 
@@ -126,6 +142,11 @@ namespace Complaints.Insights.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("FcaProductGroup")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstQueue")
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -190,12 +211,28 @@ namespace Complaints.Insights.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("TermCountId")
+                    b.Property<string>("Source")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("ComplaintId", "TermCountId");
+                    b.Property<byte[]>("Hashes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
-                    b.HasIndex("TermCountId");
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ComplaintId", "Source");
 
                     b.ToTable("complaint_term", (string)null);
                 });
@@ -243,6 +280,33 @@ namespace Complaints.Insights.Data.Migrations.Sqlite
                     b.HasIndex("Dimension", "Metric", "Day");
 
                     b.ToTable("daily_metric", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Insights.Data.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastRebuildId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Rebuilds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("lease", (string)null);
                 });
 
             modelBuilder.Entity("Complaints.Insights.Data.Signal", b =>
@@ -404,6 +468,9 @@ namespace Complaints.Insights.Data.Migrations.Sqlite
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("SurveyId");
 
                     b.HasIndex("ComplaintId")
@@ -471,17 +538,6 @@ namespace Complaints.Insights.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("term_count", (string)null);
-                });
-
-            modelBuilder.Entity("Complaints.Insights.Data.ComplaintTerm", b =>
-                {
-                    b.HasOne("Complaints.Insights.Data.TermCount", "TermCount")
-                        .WithMany()
-                        .HasForeignKey("TermCountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("TermCount");
                 });
 #pragma warning restore 612, 618
         }
