@@ -48,7 +48,11 @@ public sealed class KeysTests
     {
         using var data = new TempFolder("insights-calendar");
         var path = data.File("clocks.json");
-        File.WriteAllText(path, "// no UK calendar\n{ \"calendars\": { \"default\": { \"timeZone\": \"UTC\", \"weekend\": [], \"holidays\": [] } } }");
+        // Routing's policies without the UK calendar (UK statutory rules still there).
+        var policies = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Policies", "clocks.json")),
+            documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
+        policies["calendars"]!.AsObject().Remove("UK_FCA");
+        File.WriteAllText(path, policies.ToJsonString());
 
         var e = Assert.Throws<InvalidOperationException>(() => FcaCalendar.Load(path));
 

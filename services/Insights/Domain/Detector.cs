@@ -1,6 +1,7 @@
 using Complaints.Insights.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Insights.Domain;
 
@@ -110,7 +111,7 @@ public sealed class Detector(IOptions<DetectorOptions> options, TimeProvider clo
         {
             return;
         }
-        var signal = db.Signals.Local.FirstOrDefault(s => s.Kind == kind && s.Source == source && s.Category == category && s.Term == term && s.LastDay >= day - 1)
+        var signal = db.Signals.Tracked().FirstOrDefault(s => s.Kind == kind && s.Source == source && s.Category == category && s.Term == term && s.LastDay >= day - 1)
             ?? await db.Signals.Where(s => s.Kind == kind && s.Source == source && s.Category == category && s.Term == term && s.LastDay >= day - 1)
                 .OrderByDescending(s => s.LastDay).FirstOrDefaultAsync(ct);
         if (signal is null)

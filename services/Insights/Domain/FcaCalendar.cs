@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Complaints.Common.V1;
 using Complaints.Routing.Clocks;
 
 namespace Complaints.Insights.Domain;
@@ -28,25 +28,19 @@ public sealed class FcaCalendar(BusinessCalendar calendar)
     public static FcaCalendar From(IConfiguration configuration) =>
         Load(configuration[PathKey] is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "Policies", "clocks.json"));
 
+    /// <summary>Parsed by Routing's own policy reader, so holiday rules and one-off days mean the same in both.</summary>
     public static FcaCalendar Load(string path)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(path),
-            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        if (!document.RootElement.TryGetProperty("calendars", out var calendars) || !calendars.TryGetProperty(Entry, out var entry))
-        {
-            throw new InvalidOperationException($"{path}: calendars.{Entry} is required (the FCA return's business days).");
-        }
         try
         {
-            var zone = TimeZoneInfo.FindSystemTimeZoneById(entry.GetProperty("timeZone").GetString()!);
-            var weekend = entry.GetProperty("weekend").EnumerateArray().Select(d => Enum.Parse<DayOfWeek>(d.GetString()!, ignoreCase: true));
-            var holidays = entry.GetProperty("holidays").EnumerateArray()
-                .Select(d => DateOnly.ParseExact(d.GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            return new FcaCalendar(new BusinessCalendar(zone, weekend, holidays));
+            var policies = ClockPolicies.Load(path);
+            return policies.HasOwnCalendar(Jurisdiction.UkFca)
+                ? new FcaCalendar(policies.CalendarFor(Jurisdiction.UkFca))
+                : throw new InvalidOperationException($"{path}: calendars.{Entry} is required (the FCA return's business days).");
         }
-        catch (Exception e) when (e is KeyNotFoundException or FormatException or ArgumentException or TimeZoneNotFoundException or InvalidOperationException)
+        catch (ClockPolicyException e)
         {
-            throw new InvalidOperationException($"{path}: calendars.{Entry} is not a valid calendar ({e.Message}).", e);
+            throw new InvalidOperationException($"{path}: not a valid calendar for the FCA return ({e.Message}).", e);
         }
     }
 }

@@ -8,6 +8,7 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Survey = Complaints.Insights.Data.Survey;
+using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Insights.Domain;
 
@@ -41,7 +42,7 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
     public async Task RequestAsync(InsightsDbContext db, CaseFact fact, CancellationToken ct)
     {
         if (!fact.HasContact || fact.Erased
-            || db.Surveys.Local.Any(s => s.ComplaintId == fact.ComplaintId)
+            || db.Surveys.Tracked().Any(s => s.ComplaintId == fact.ComplaintId)
             || await db.Surveys.AnyAsync(s => s.ComplaintId == fact.ComplaintId, ct))
         {
             return;

@@ -4,6 +4,7 @@ using Complaints.Insights.Data;
 using Complaints.Intake.V1;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Insights.Domain;
 
@@ -125,7 +126,7 @@ public sealed class CountComplaintTerms(IComplaintTextSource texts, Detector det
         var live = !await Rebuild.IsReplayAsync(db, Sources.Intake, envelope.Sequence, ct);
         // The category's volume (FactReceived counted it earlier in this transaction).
         await detector.CheckCategoryAsync(db, TermSources.Complaint, Metric.Category, category, Metric.Received, day, e.Reference, live, ct);
-        if (db.ComplaintTerms.Local.Any(t => t.ComplaintId == e.ComplaintId && t.Source == TermSources.Complaint)
+        if (db.ComplaintTerms.Tracked().Any(t => t.ComplaintId == e.ComplaintId && t.Source == TermSources.Complaint)
             || await db.ComplaintTerms.AnyAsync(t => t.ComplaintId == e.ComplaintId && t.Source == TermSources.Complaint, ct))
         {
             return;

@@ -82,6 +82,9 @@ public sealed class ClockPolicies
 
     public BusinessCalendar FallbackCalendar { get; }
 
+    /// <summary>Whether the file gives the jurisdiction a calendar of its own (otherwise <see cref="FallbackCalendar"/> applies).</summary>
+    public bool HasOwnCalendar(Jurisdiction jurisdiction) => _calendars.ContainsKey(jurisdiction);
+
     public BusinessCalendar CalendarFor(Jurisdiction jurisdiction) =>
         _calendars.TryGetValue(jurisdiction, out var calendar) ? calendar : FallbackCalendar;
 
