@@ -89,4 +89,15 @@ public sealed class DeliveryWorkerTests(ScriptedWorkerFixture fixture) : IClassF
             release.TrySetResult();
         }
     }
+
+    [Fact]
+    public async Task Worker_IdleWithHourLongPoll_QueuedMessageSentWithoutWaitingForPoll()
+    {
+        // The fixture polls once an hour: only the feed handler's wake-up can get this message out in time.
+        var c = Complainant();
+
+        var queued = Assert.Single(await fixture.ApplyAsync(new CaseReopened { ComplaintId = c.Id.ToString(), Reference = c.Reference }));
+
+        Assert.Equal((int)DeliveryStatus.Delivered, (await fixture.SettledAsync(queued.Id)).Status);
+    }
 }

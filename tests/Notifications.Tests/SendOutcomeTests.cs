@@ -72,11 +72,11 @@ public sealed class SendOutcomeTests(ScriptedDeliveryFixture fixture) : IClassFi
     }
 
     [Fact]
-    public void EffectiveSendTimeout_LongerThanHalfTheClaim_CappedAtHalf()
+    public void EffectiveSendTimeout_LongerThanTheClaimAllows_CappedBelowTheClaim()
     {
-        var options = new NotificationOptions { ClaimFor = TimeSpan.FromSeconds(3), SendTimeout = TimeSpan.FromMinutes(1) };
+        var options = new NotificationOptions { ClaimFor = TimeSpan.FromSeconds(4), SendTimeout = TimeSpan.FromMinutes(1) };
 
-        Assert.Equal(TimeSpan.FromSeconds(1.5), options.EffectiveSendTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.EffectiveSendTimeout);
     }
 
     [Fact]

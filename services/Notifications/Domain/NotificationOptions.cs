@@ -28,7 +28,8 @@ public sealed class NotificationOptions
     public TimeSpan ClaimFor { get; set; } = TimeSpan.FromMinutes(2);
     /// <summary>
     /// The longest one send may take (recipient look-up, rendering, the provider) before it counts as a failed
-    /// attempt; never more than half of <see cref="ClaimFor"/>, so no send outlives its claim and runs twice.
+    /// attempt; never more than three quarters of <see cref="ClaimFor"/> (the rest is left for recording the
+    /// outcome), so no send outlives its claim and runs twice.
     /// </summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Sends in flight at once per channel: a slow webhook never holds up email, nor one slow send the rest.</summary>
@@ -39,8 +40,8 @@ public sealed class NotificationOptions
     /// <summary>Per partner (its token subject): endpoint and signing secret.</summary>
     public Dictionary<string, WebhookPartner> Webhooks { get; set; } = [];
 
-    /// <summary>The send bound actually applied: <see cref="SendTimeout"/>, at most half the claim.</summary>
-    public TimeSpan EffectiveSendTimeout => SendTimeout < ClaimFor / 2 ? SendTimeout : ClaimFor / 2;
+    /// <summary>The send bound actually applied: <see cref="SendTimeout"/>, at most three quarters of the claim.</summary>
+    public TimeSpan EffectiveSendTimeout => SendTimeout < ClaimFor * 0.75 ? SendTimeout : ClaimFor * 0.75;
 }
 
 /// <summary>Wakes the delivery worker when a new message was committed.</summary>
