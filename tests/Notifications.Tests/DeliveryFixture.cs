@@ -4,6 +4,7 @@ using Complaints.Notifications.Data;
 using Complaints.Notifications.Domain;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,8 +33,8 @@ public sealed class CapturedLogs : ILoggerProvider
     }
 }
 
-/// <summary>Notifications in-process with a log capture.</summary>
-public sealed class NotificationsFactory(IDictionary<string, string?> settings) : ServiceFactory<Program>(settings)
+/// <summary>Notifications in-process with a log capture; <paramref name="services"/> may replace parts (a channel, the clock).</summary>
+public sealed class NotificationsFactory(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : ServiceFactory<Program>(settings)
 {
     public CapturedLogs Logs { get; } = new();
 
@@ -41,6 +42,10 @@ public sealed class NotificationsFactory(IDictionary<string, string?> settings) 
     {
         base.ConfigureWebHost(builder);
         builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
     }
 }
 
@@ -59,6 +64,11 @@ public class DeliveryFixture : IAsyncLifetime
 
     protected virtual Task<IDictionary<string, string?>> SettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
 
+    /// <summary>Replaces services after the service's own registrations.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         Intake = await FakeIntakeServer.StartAsync();
@@ -74,7 +84,7 @@ public class DeliveryFixture : IAsyncLifetime
         {
             settings[k] = v;
         }
-        Notifications = new NotificationsFactory(settings);
+        Notifications = new NotificationsFactory(settings, ConfigureServices);
         _ = Notifications.Server;
     }
 

@@ -2,6 +2,7 @@ using Complaints.Common.V1;
 using Complaints.Notifications.Data;
 using Complaints.Notifications.Domain;
 using Complaints.Routing.V1;
+using Complaints.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -66,14 +67,108 @@ public sealed class FeedHandlerTests : IDisposable
         Assert.All(queued, m => Assert.Equal((int)MessageKind.StaffEscalation, m.Kind));
     }
 
+    /// <summary>One event of each staff alert kind, as Routing publishes it for the case (assignee empty when unassigned).</summary>
+    private async Task<List<Message>> AlertAsync(MessageKind kind, string assignee) => kind switch
+    {
+        MessageKind.StaffAssigned => await ApplyAsync(new OnCaseAssigned(_wakeup, _clock), new CaseAssigned
+        {
+            ComplaintId = _id.ToString(), Reference = _reference, QueueId = "q1", AssigneeId = assignee, PreviousAssigneeId = assignee.Length > 0 ? "h0" : "", SupervisorIds = { "s1", "s2" },
+        }),
+        MessageKind.StaffAnswerReceived => await ApplyAsync(new OnComplainantResponded(_wakeup, _clock), new ComplainantResponded
+        {
+            ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = assignee, Kind = "answer", At = Events.Stamp(Now),
+        }),
+        MessageKind.StaffSlaWarning => await ApplyAsync(new OnClockWarning(_wakeup, _clock), new ClockWarning
+        {
+            ComplaintId = _id.ToString(), Reference = _reference, Percent = 75, AssigneeId = assignee, QueueId = "q1", Clock = ClockKind.SlaResolve, DueAt = Events.Stamp(Now.AddDays(3)),
+        }),
+        MessageKind.StaffSlaBreach => await ApplyAsync(new OnClockBreached(_wakeup, _clock), new ClockBreached
+        {
+            ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = assignee, QueueId = "q1", Clock = ClockKind.SlaResolve, DueAt = Events.Stamp(Now),
+        }),
+        MessageKind.StaffEscalation => await ApplyAsync(new OnCaseEscalated(_wakeup, _clock), new CaseEscalated
+        {
+            ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = assignee, QueueId = "q1", Tier = 2, Clock = ClockKind.SlaResolve,
+        }),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static TheoryData<MessageKind> StaffKinds() =>
+        [MessageKind.StaffAssigned, MessageKind.StaffAnswerReceived, MessageKind.StaffSlaWarning, MessageKind.StaffSlaBreach, MessageKind.StaffEscalation];
+
+    [Theory]
+    [MemberData(nameof(StaffKinds))]
+    public async Task StaffAlert_AssignedCase_HandlerAndEveryQueueSupervisor(MessageKind kind)
+    {
+        await ApplyAsync(new OnCaseOpened(_wakeup, _clock), Events.Opened(_id, _reference, "en", Now));
+        await AssignAsync("h1", "", "s1", "s2");
+
+        var queued = (await AlertAsync(kind, "h1")).Where(m => m.Kind == (int)kind).ToList();
+
+        Assert.Equal(["h1", "s1", "s2"], queued.Select(m => m.Recipient).Order());
+        Assert.All(queued, m => Assert.Equal((int)Audience.Staff, m.Audience));
+        var forSupervisor = System.Text.Json.JsonSerializer.Deserialize<MessageData>(queued.Single(m => m.Recipient == "s1").TemplateData)!;
+        var forHandler = System.Text.Json.JsonSerializer.Deserialize<MessageData>(queued.Single(m => m.Recipient == "h1").TemplateData)!;
+        Assert.Equal("yes", forSupervisor.Values["toSupervisor"]);
+        Assert.Equal("h1", forSupervisor.Values["assigneeId"]);
+        Assert.False(forHandler.Values.ContainsKey("toSupervisor"));
+    }
+
+    [Theory]
+    [MemberData(nameof(StaffKinds))]
+    public async Task StaffAlert_UnassignedCase_GoesToQueueSupervisors(MessageKind kind)
+    {
+        // Routing's order for a new case nobody can take: CaseAssigned (no assignee) first, then CaseOpened.
+        await AssignAsync("", "", "s1", "s2");
+        var opened = Events.Opened(_id, _reference, "en", Now);
+        opened.QueueId = "q1";
+        await ApplyAsync(new OnCaseOpened(_wakeup, _clock), opened);
+
+        var queued = (await AlertAsync(kind, "")).Where(m => m.Kind == (int)kind).ToList();
+
+        Assert.Equal(["s1", "s2"], queued.Select(m => m.Recipient).Order());
+        Assert.All(queued, m => Assert.DoesNotContain("assigneeId", m.TemplateData));
+    }
+
     [Fact]
-    public async Task ClockWarning_HandlerOnly()
+    public async Task CaseAssigned_QueueSupervisorsChanged_LatestListUsed()
     {
         await AssignAsync("h1", "", "s1");
+        var other = Guid.NewGuid();
+        await ApplyAsync(new OnCaseAssigned(_wakeup, _clock), new CaseAssigned
+        {
+            ComplaintId = other.ToString(), Reference = Envelopes.NewReference(), QueueId = "q1", AssigneeId = "h2", SupervisorIds = { "s9" },
+        });
 
-        var queued = await ApplyAsync(new OnClockWarning(_wakeup, _clock), new ClockWarning { ComplaintId = _id.ToString(), Reference = _reference, Percent = 90, AssigneeId = "h1", Clock = ClockKind.SlaResolve });
+        var queued = await ApplyAsync(new OnClockBreached(_wakeup, _clock), new ClockBreached { ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = "h1", QueueId = "q1" });
 
-        Assert.Equal("h1", Assert.Single(queued).Recipient);
+        Assert.Equal(["h1", "s9"], queued.Select(m => m.Recipient).Order());
+    }
+
+    [Fact]
+    public async Task ComplainantResponded_EventWithoutQueue_UsesCasesQueue()
+    {
+        await AssignAsync("h1", "", "s1");
+        await ApplyAsync(new OnCaseAssigned(_wakeup, _clock), new CaseAssigned
+        {
+            ComplaintId = _id.ToString(), Reference = _reference, QueueId = "q2", AssigneeId = "h2", PreviousAssigneeId = "h1", SupervisorIds = { "s2" },
+        });
+
+        var queued = await ApplyAsync(new OnComplainantResponded(_wakeup, _clock), new ComplainantResponded { ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = "h2", Kind = "answer" });
+
+        Assert.Equal(["h2", "s2"], queued.Select(m => m.Recipient).Order());
+    }
+
+    [Fact]
+    public async Task CaseClosed_WithoutClosedAt_EventsOccurredTimeUsed()
+    {
+        var envelope = Envelopes.For(new CaseClosed { ComplaintId = _id.ToString(), Reference = _reference }, Sources.Routing, _id.ToString());
+
+        await _db.ApplyAsync(new OnCaseClosed(_wakeup, _clock), envelope);
+
+        var message = await _db.QueryAsync(db => db.Messages.SingleAsync(m => m.ComplaintId == _id && m.Kind == (int)MessageKind.CaseClosed));
+        var data = System.Text.Json.JsonSerializer.Deserialize<MessageData>(message.TemplateData)!;
+        Assert.Equal(envelope.OccurredAt.ToDateTimeOffset(), data.Dates["closedAt"]);
     }
 
     [Theory]
@@ -89,7 +184,7 @@ public sealed class FeedHandlerTests : IDisposable
     }
 
     [Fact]
-    public async Task ComplainantResponded_Unassigned_NothingQueued()
+    public async Task ComplainantResponded_UnassignedNoSupervisorKnown_NothingQueued()
     {
         var queued = await ApplyAsync(new OnComplainantResponded(_wakeup, _clock), new ComplainantResponded { ComplaintId = _id.ToString(), Reference = _reference, Kind = "answer" });
 
@@ -136,6 +231,8 @@ public sealed class FeedHandlerTests : IDisposable
 
         var messages = await _db.QueryAsync(db => db.Messages.Where(m => m.ComplaintId == _id).ToListAsync());
         Assert.All(messages, m => Assert.Null(m.Subject));
+        Assert.All(messages, m => Assert.True(m.Erased));
+        Assert.All(messages, m => Assert.True(m.Version > 0));
         Assert.Equal((int)DeliveryStatus.NotApplicable, messages.Single(m => m.Id == update.Id).Status);
         Assert.Equal(0, await _db.QueryAsync(db => db.Preferences.CountAsync(p => p.ComplaintId == _id)));
     }

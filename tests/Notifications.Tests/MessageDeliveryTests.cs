@@ -170,4 +170,48 @@ public sealed class MessageDeliveryTests(DeliveryFixture fixture) : IClassFixtur
         Assert.Equal((int)DeliveryStatus.NotApplicable, message.Status);
         Assert.False(File.Exists(Path.Combine(fixture.MailFolder, $"{queued.Id:N}.eml")));
     }
+
+    [Fact]
+    public async Task DeliverAsync_LanguageWithoutTemplates_DatesInTheFallbackLanguage()
+    {
+        var complaintId = Guid.NewGuid();
+        var reference = Envelopes.NewReference();
+        fixture.Intake.Book.Add(complaintId, Contact(reference, "fr-FR", $"fr-{complaintId:N}@example.com"));
+
+        var queued = await fixture.QueueAcknowledgementAsync(complaintId, reference, "fr-FR", ReceivedAt);
+        var message = await fixture.SettledAsync(queued.Id);
+
+        Assert.Equal("en", message.RenderedLanguage);
+        using var eml = await MimeMessage.LoadAsync(Path.Combine(fixture.MailFolder, $"{queued.Id:N}.eml"));
+        // English text, English dates: not "lundi 10 mars 2025" in an English sentence.
+        Assert.Contains("(received Monday, March 10, 2025", eml.TextBody);
+        Assert.DoesNotContain("mars", eml.TextBody);
+    }
+
+    [Fact]
+    public async Task ReplayAsync_ErasedComplainantsDeadLetter_RefusedNamingErasure()
+    {
+        var complaintId = Guid.NewGuid();
+        var reference = Envelopes.NewReference();
+        var id = Guid.NewGuid();
+        await fixture.WithDb(async db =>
+        {
+            db.Messages.Add(new Complaints.Notifications.Data.Message
+            {
+                Id = id, ComplaintId = complaintId, Reference = reference, Kind = (int)MessageKind.PublicUpdate, Channel = (int)DeliveryChannel.Email,
+                Status = (int)DeliveryStatus.Failed, Language = "en", TemplateData = "{}", CreatedAt = ReceivedAt, NextAttemptAt = ReceivedAt, Attempts = 12, DeliveredAt = ReceivedAt,
+            });
+            return await db.SaveChangesAsync();
+        });
+        await fixture.ApplyAsync(new ComplainantErased { ComplaintId = complaintId.ToString(), Reference = reference }, Complaints.Notifications.Sources.Intake);
+
+        await using var scope = fixture.Notifications.Services.CreateAsyncScope();
+        var error = await Assert.ThrowsAsync<Complaints.ServiceDefaults.Errors.PreconditionException>(() =>
+            scope.ServiceProvider.GetRequiredService<Complaints.Notifications.Domain.DeadLetters>().ReplayAsync(id.ToString(), "supervisor-1", CancellationToken.None));
+
+        Assert.Contains("erased", error.Message);
+        var stored = await fixture.WithDb(db => db.Messages.AsNoTracking().SingleAsync(m => m.Id == id));
+        Assert.Equal((int)DeliveryStatus.Failed, stored.Status);
+        Assert.Equal(0, stored.Replays);
+    }
 }

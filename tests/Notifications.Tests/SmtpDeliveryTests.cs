@@ -155,10 +155,13 @@ public sealed class SmtpDeliveryTests(ChannelFixture fixture) : IClassFixture<Ch
         Assert.Equal(2, breach.Count);
         Assert.All(breach, m => Assert.Equal((int)MessageKind.StaffSlaBreach, m.Kind));
         Assert.Single(fixture.Smtp.MessagesTo($"{handler}@staff.example.org"), m => m.Subject == $"Case {reference} assigned to you");
-        var toSupervisor = Assert.Single(fixture.Smtp.MessagesTo($"{supervisor}@staff.example.org"));
-        Assert.Equal($"Case {reference}: resolve deadline missed", toSupervisor.Subject);
+        var supervisorMail = fixture.Smtp.MessagesTo($"{supervisor}@staff.example.org");
+        // The supervisor is told of the assignment too, worded for a supervisor.
+        Assert.Single(supervisorMail, m => m.Subject == $"Case {reference} assigned to {handler}");
+        var toSupervisor = Assert.Single(supervisorMail, m => m.Subject == $"Case {reference}: resolve deadline missed");
         // 23:15 UTC is 01:15 the next day in Sofia.
         Assert.Contains("passed at Sunday, March 16, 2025 1:15 AM (Europe/Sofia)", Spaces(toSupervisor.TextBody));
+        Assert.Contains($"Handler: {handler}. You receive this alert as a supervisor of the queue billing.", toSupervisor.TextBody);
         // Staff alerts are not the complainant's messages.
         var history = await fixture.WithDb(db => new Domain.MessageHistory(db).ForComplaintAsync(id.ToString(), CancellationToken.None));
         Assert.DoesNotContain(history.Messages, r => r.Kind is MessageKind.StaffAssigned or MessageKind.StaffSlaBreach);

@@ -36,6 +36,13 @@ public sealed class Message
     public string? TraceState { get; set; }
     /// <summary>How often staff replayed it from the dead letters.</summary>
     public int Replays { get; set; }
+    /// <summary>The complainant was erased: the subject stays cleared and a dead letter cannot be replayed.</summary>
+    public bool Erased { get; set; }
+    /// <summary>
+    /// Concurrency token, raised by every change made while a send may be running (erasure, replay, the outcome):
+    /// a send that finishes after erasure re-reads the row instead of writing the subject back.
+    /// </summary>
+    public int Version { get; set; }
 }
 
 /// <summary>A complainant's channel choices, keyed by complaint (contact data lives in Intake only).</summary>
@@ -60,8 +67,20 @@ public sealed class CaseContext
     public bool HasContact { get; set; }
     public string? QueueId { get; set; }
     public string? AssigneeId { get; set; }
-    /// <summary>Comma-separated agent ids of the queue's supervisors, from the last assignment.</summary>
+}
+
+/// <summary>
+/// A queue's supervisors as Routing last published them (every CaseAssigned carries the queue's supervisor ids):
+/// they receive every staff alert of the queue's cases, and all of them while a case waits unassigned.
+/// </summary>
+public sealed class QueueSupervisors
+{
+    public required string QueueId { get; set; }
+    /// <summary>Comma-separated agent ids.</summary>
     public string SupervisorIds { get; set; } = "";
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public string[] Ids => SupervisorIds.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
 
 public sealed class DeliveryAttempt
@@ -80,6 +99,7 @@ public class NotificationsDbContext(DbContextOptions options) : DbContext(option
     public DbSet<DeliveryAttempt> Attempts => Set<DeliveryAttempt>();
     public DbSet<ChannelPreference> Preferences => Set<ChannelPreference>();
     public DbSet<CaseContext> Cases => Set<CaseContext>();
+    public DbSet<QueueSupervisors> QueueSupervisors => Set<QueueSupervisors>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
@@ -102,6 +122,7 @@ public class NotificationsDbContext(DbContextOptions options) : DbContext(option
             e.Property(x => x.Subject).HasMaxLength(400);
             e.Property(x => x.LastError).HasMaxLength(400);
             e.Property(x => x.Recipient).HasMaxLength(200);
+            e.Property(x => x.Version).IsConcurrencyToken();
         });
         modelBuilder.Entity<ChannelPreference>(e =>
         {
@@ -116,7 +137,14 @@ public class NotificationsDbContext(DbContextOptions options) : DbContext(option
             e.Property(x => x.Language).HasMaxLength(35);
             e.Property(x => x.QueueId).HasMaxLength(200);
             e.Property(x => x.AssigneeId).HasMaxLength(200);
+        });
+        modelBuilder.Entity<QueueSupervisors>(e =>
+        {
+            e.ToTable("queue_supervisors");
+            e.HasKey(x => x.QueueId);
+            e.Property(x => x.QueueId).HasMaxLength(200);
             e.Property(x => x.SupervisorIds).HasMaxLength(2000);
+            e.Ignore(x => x.Ids);
         });
         modelBuilder.Entity<DeliveryAttempt>(e =>
         {

@@ -74,7 +74,8 @@ public sealed class SmtpOptions
 
 /// <summary>
 /// SMTP with MailKit, one connection per message: simple, and an outage never leaves a broken pooled
-/// connection behind. A failure throws; the worker retries and the Message-Id lets receivers drop a duplicate.
+/// connection behind. A failure up to the server's acceptance of DATA throws; the worker retries and the
+/// Message-Id lets receivers drop a duplicate. After acceptance nothing fails the send.
 /// </summary>
 public sealed class SmtpEmailSender(IOptions<SmtpOptions> smtp, IOptions<NotificationOptions> options) : IMessageChannel
 {
@@ -90,7 +91,16 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> smtp, IOptions<Notific
             await client.AuthenticateAsync(o.UserName, o.Password, ct);
         }
         await client.SendAsync(Mime.Build(email, options.Value.From), ct);
-        await client.DisconnectAsync(true, ct);
+        // The server accepted DATA: the message is delivered. A failing QUIT (timeout, dropped connection, a
+        // cancelled token) must not turn that into a failure, or the retry would send the email a second time.
+        try
+        {
+            await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Whatever went wrong, the connection is dropped by Dispose and the message stays delivered.
+        }
     }
 }
 

@@ -50,12 +50,25 @@ public sealed class DeadLetters(NotificationsDbContext db, DeliveryWakeup wakeup
         {
             throw new PreconditionException("Only a dead letter (a FAILED message) can be replayed.");
         }
+        if (message.Erased && message.Audience == (int)Audience.Complainant)
+        {
+            throw new PreconditionException($"Message {message.Id} cannot be replayed: its complainant's personal data was erased, so nothing may be sent to them.");
+        }
         message.Status = (int)DeliveryStatus.Pending;
         message.Attempts = 0;
         message.Replays++;
         message.DeliveredAt = null;
         message.NextAttemptAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        // Guarded by the version: an erasure committed since the read makes this save fail instead of reviving the message.
+        message.Version++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new PreconditionException($"Message {message.Id} changed while it was being replayed (e.g. its complainant was erased); list the dead letters again.");
+        }
         logger.LogInformation("Dead letter {MessageId} replayed by {Actor}", message.Id, actor);
         wakeup.Signal.Notify();
         return new ReplayDeadLetterResponse { Status = DeliveryStatus.Pending };

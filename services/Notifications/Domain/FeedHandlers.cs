@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Complaints.Notifications.Domain;
 
 /// <summary>
-/// Turns one feed event into the messages it owes: to the complainant (per enabled channel), to staff (the handler,
-/// and the queue's supervisors for breaches and escalations) and to the partner CRM that submitted the complaint.
+/// Turns one feed event into the messages it owes: to the complainant (per enabled channel), to staff (the handler
+/// and the queue's supervisors) and to the partner CRM that submitted the complaint.
 /// Messages are queued in the consumer's transaction with ids derived from the event; the worker sends them.
 /// </summary>
 public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, TimeProvider clock)
@@ -20,6 +20,8 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
     where T : Google.Protobuf.IMessage<T>, new()
 {
     private bool _queued;
+
+    protected DateTimeOffset Now => clock.GetUtcNow();
 
     public override void AfterCommit()
     {
@@ -64,13 +66,42 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
         }
     }
 
+    /// <summary>
+    /// A staff alert to the case's handler (when it has one) and to every supervisor of its queue, so an
+    /// unassigned case's alerts still reach someone. The queue is the event's, else the one last seen for the case.
+    /// </summary>
     protected async Task ToStaffAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference,
-        MessageKind kind, IEnumerable<string?> agentIds, MessageData data, CancellationToken ct)
+        MessageKind kind, string? assigneeId, string? queueId, MessageData data, CancellationToken ct)
     {
-        foreach (var agent in agentIds.Where(a => !string.IsNullOrEmpty(a)).Distinct())
+        var queue = string.IsNullOrEmpty(queueId) ? (await CaseAsync(db, complaintId, ct))?.QueueId : queueId;
+        if (!string.IsNullOrEmpty(queue))
         {
-            await QueueAsync(db, envelope, complaintId, reference, null, kind, Audience.Staff, DeliveryChannel.Email, agent, data, ct);
+            data.Values["queueId"] = queue;
         }
+        var handler = string.IsNullOrEmpty(assigneeId) ? null : assigneeId;
+        if (handler is not null)
+        {
+            data.Values["assigneeId"] = handler;
+            await QueueAsync(db, envelope, complaintId, reference, null, kind, Audience.Staff, DeliveryChannel.Email, handler, data, ct);
+        }
+        // The same alert, worded for a supervisor ("assigned to h1", "waits unassigned"); a supervisor who is
+        // also the handler gets the handler's.
+        data.Values["toSupervisor"] = "yes";
+        foreach (var supervisor in (await SupervisorsAsync(db, queue, ct)).Where(s => s != handler).Distinct())
+        {
+            await QueueAsync(db, envelope, complaintId, reference, null, kind, Audience.Staff, DeliveryChannel.Email, supervisor, data, ct);
+        }
+    }
+
+    private static async Task<string[]> SupervisorsAsync(NotificationsDbContext db, string? queueId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(queueId))
+        {
+            return [];
+        }
+        var row = db.QueueSupervisors.Local.FirstOrDefault(q => q.QueueId == queueId)
+            ?? await db.QueueSupervisors.FirstOrDefaultAsync(q => q.QueueId == queueId, ct);
+        return row?.Ids ?? [];
     }
 
     /// <summary>A case event for the partner CRM that submitted the complaint (known from CaseOpened's channel).</summary>
@@ -117,6 +148,12 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
 
     protected static DateTimeOffset At(Timestamp? t, EventEnvelope e) => (t ?? e.OccurredAt)?.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch;
 
+    /// <summary>
+    /// When the event itself happened (received, closed, answered), else when it was recorded: the message still
+    /// goes if a producer left the time out. Deadlines have no such fallback; templates show them only when present.
+    /// </summary>
+    protected static Timestamp? OrOccurred(Timestamp? t, EventEnvelope e) => t ?? e.OccurredAt;
+
     protected static MessageData Dates(params (string Name, Timestamp? At)[] dates)
     {
         var data = new MessageData();
@@ -154,14 +191,17 @@ public sealed class OnCaseOpened(DeliveryWakeup w, TimeProvider clock) : Notifyi
         c.Channel = (int)e.Channel;
         c.Language = e.PreferredLanguage;
         c.HasContact = e.HasContact;
-        c.QueueId = e.QueueId;
+        if (e.QueueId.Length > 0)
+        {
+            c.QueueId = e.QueueId;
+        }
         if (e.ImportedClosed)
         {
             // A historical record imported closed: nobody is waiting for an acknowledgement.
             return;
         }
         await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, e.PreferredLanguage, MessageKind.Acknowledgement,
-            Dates(("receivedAt", e.ReceivedAt), ("acknowledgeBy", e.AcknowledgeBy), ("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ct);
+            Dates(("receivedAt", OrOccurred(e.ReceivedAt, envelope)), ("acknowledgeBy", e.AcknowledgeBy), ("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ct);
         await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.opened", At(e.OpenedAt, envelope),
             Dates(("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ct);
     }
@@ -171,24 +211,43 @@ public sealed class OnCaseAssigned(DeliveryWakeup w, TimeProvider clock) : Notif
 {
     protected override async Task HandleAsync(CaseAssigned e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        if (await CaseAsync(db, e.ComplaintId, ct) is { } c)
+        // Routing routes a new case before it appends CaseOpened: the first CaseAssigned comes first.
+        var c = await CaseAsync(db, e.ComplaintId, ct);
+        if (c is null)
         {
-            c.AssigneeId = e.AssigneeId;
-            c.QueueId = e.QueueId;
-            c.SupervisorIds = string.Join(',', e.SupervisorIds);
+            // Contact unknown until CaseOpened, right behind: assume one (delivery asks Intake anyway).
+            c = new CaseContext { ComplaintId = Guid.Parse(e.ComplaintId), Reference = e.Reference, Language = "", HasContact = true };
+            db.Cases.Add(c);
         }
-        if (string.IsNullOrEmpty(e.AssigneeId))
-        {
-            return;
-        }
+        c.AssigneeId = string.IsNullOrEmpty(e.AssigneeId) ? null : e.AssigneeId;
+        c.QueueId = e.QueueId;
+        await LearnSupervisorsAsync(db, e, ct);
         // The complainant hears of the first handler only; a reassignment is internal.
-        if (string.IsNullOrEmpty(e.PreviousAssigneeId))
+        if (!string.IsNullOrEmpty(e.AssigneeId) && string.IsNullOrEmpty(e.PreviousAssigneeId))
         {
             await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.Assignment, new MessageData(), ct);
             await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.assigned", At(e.At, envelope), new MessageData(), ct);
         }
-        var staff = new MessageData { Values = { ["queueId"] = e.QueueId } };
-        await ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAssigned, [e.AssigneeId], staff, ct);
+        // The new handler, and the queue's supervisors (for an unassigned case: "waits unassigned").
+        await ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAssigned, e.AssigneeId, e.QueueId, new MessageData(), ct);
+    }
+
+    /// <summary>Each CaseAssigned carries the queue's supervisors as Routing's directory has them now: the latest wins.</summary>
+    private async Task LearnSupervisorsAsync(NotificationsDbContext db, CaseAssigned e, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(e.QueueId))
+        {
+            return;
+        }
+        var row = db.QueueSupervisors.Local.FirstOrDefault(q => q.QueueId == e.QueueId)
+            ?? await db.QueueSupervisors.FirstOrDefaultAsync(q => q.QueueId == e.QueueId, ct);
+        if (row is null)
+        {
+            row = new QueueSupervisors { QueueId = e.QueueId };
+            db.QueueSupervisors.Add(row);
+        }
+        row.SupervisorIds = string.Join(',', e.SupervisorIds.Where(s => s.Length > 0).Distinct());
+        row.UpdatedAt = Now;
     }
 }
 
@@ -196,7 +255,7 @@ public sealed class OnPublicUpdatePosted(DeliveryWakeup w, TimeProvider clock) :
 {
     protected override async Task HandleAsync(PublicUpdatePosted e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        var data = Dates(("at", e.At));
+        var data = Dates(("at", OrOccurred(e.At, envelope)));
         data.EntryId = e.EntryId;
         await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.PublicUpdate, data, ct);
         await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.public_update", At(e.At, envelope), new MessageData { EntryId = e.EntryId }, ct);
@@ -251,7 +310,7 @@ public sealed class OnCaseClosed(DeliveryWakeup w, TimeProvider clock) : Notifyi
 {
     protected override async Task HandleAsync(CaseClosed e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.CaseClosed, Dates(("closedAt", e.ClosedAt)), ct);
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.CaseClosed, Dates(("closedAt", OrOccurred(e.ClosedAt, envelope))), ct);
         var partner = new MessageData();
         if (e.Withdrawn)
         {
@@ -274,10 +333,10 @@ public sealed class OnComplainantResponded(DeliveryWakeup w, TimeProvider clock)
 {
     protected override Task HandleAsync(ComplainantResponded e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        var data = Dates(("at", e.At));
+        var data = Dates(("at", OrOccurred(e.At, envelope)));
         data.Values["responseKind"] = e.Kind;
         data.Values["attachmentCount"] = e.AttachmentCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAnswerReceived, [e.AssigneeId], data, ct);
+        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAnswerReceived, e.AssigneeId, null, data, ct);
     }
 }
 
@@ -285,10 +344,10 @@ public sealed class OnReopenRequested(DeliveryWakeup w, TimeProvider clock) : No
 {
     protected override Task HandleAsync(ReopenRequested e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        var data = Dates(("at", e.At));
+        var data = Dates(("at", OrOccurred(e.At, envelope)));
         data.Values["responseKind"] = "reopen_request";
         data.Values["attachmentCount"] = "0";
-        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAnswerReceived, [e.AssigneeId], data, ct);
+        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAnswerReceived, e.AssigneeId, null, data, ct);
     }
 }
 
@@ -299,33 +358,28 @@ public sealed class OnClockWarning(DeliveryWakeup w, TimeProvider clock) : Notif
         var data = Dates(("dueAt", e.DueAt));
         data.Values["clock"] = ClockName(e.Clock);
         data.Values["percent"] = e.Percent.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        data.Values["queueId"] = e.QueueId;
-        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffSlaWarning, [e.AssigneeId], data, ct);
+        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffSlaWarning, e.AssigneeId, e.QueueId, data, ct);
     }
 }
 
 public sealed class OnClockBreached(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<ClockBreached>(Sources.Routing, w, clock)
 {
-    protected override async Task HandleAsync(ClockBreached e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    protected override Task HandleAsync(ClockBreached e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
         var data = Dates(("dueAt", e.DueAt));
         data.Values["clock"] = ClockName(e.Clock);
-        data.Values["queueId"] = e.QueueId;
-        var supervisors = (await CaseAsync(db, e.ComplaintId, ct))?.SupervisorIds.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        await ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffSlaBreach, [e.AssigneeId, .. supervisors], data, ct);
+        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffSlaBreach, e.AssigneeId, e.QueueId, data, ct);
     }
 }
 
 public sealed class OnCaseEscalated(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<CaseEscalated>(Sources.Routing, w, clock)
 {
-    protected override async Task HandleAsync(CaseEscalated e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    protected override Task HandleAsync(CaseEscalated e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
         var data = new MessageData();
         data.Values["tier"] = e.Tier.ToString(System.Globalization.CultureInfo.InvariantCulture);
         data.Values["clock"] = ClockName(e.Clock);
-        data.Values["queueId"] = e.QueueId;
-        var supervisors = (await CaseAsync(db, e.ComplaintId, ct))?.SupervisorIds.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        await ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffEscalation, [e.AssigneeId, .. supervisors], data, ct);
+        return ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffEscalation, e.AssigneeId, e.QueueId, data, ct);
     }
 }
 
@@ -342,16 +396,22 @@ public sealed class OnSurveyRequested(DeliveryWakeup w, TimeProvider clock) : No
 /// <summary>
 /// Erasure (GDPR Art. 17): rendered subjects can hold staff-written words about the complainant, so they go;
 /// pending complainant messages are dropped as NOT_APPLICABLE (Intake no longer has an address) and the
-/// preferences row is removed. Ids, kinds, channels, statuses and times stay for the statistics.
+/// preferences row is removed. Each message is marked erased with its version raised, so a send running now
+/// cannot write its subject back and a dead letter cannot be replayed. Ids, kinds, channels, statuses and
+/// times stay for the statistics.
 /// </summary>
 public sealed class OnComplainantErased(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<Complaints.Intake.V1.ComplainantErased>(Sources.Intake, w, clock)
 {
     protected override async Task HandleAsync(Complaints.Intake.V1.ComplainantErased e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
         var id = Guid.Parse(e.ComplaintId);
-        foreach (var m in await db.Messages.Where(m => m.ComplaintId == id).ToListAsync(ct))
+        var stored = await db.Messages.Where(m => m.ComplaintId == id).ToListAsync(ct);
+        // Also those queued earlier in the same batch, not saved yet.
+        foreach (var m in stored.Union(db.Messages.Local.Where(m => m.ComplaintId == id)))
         {
             m.Subject = null;
+            m.Erased = true;
+            m.Version++;
             if (m.Status == (int)DeliveryStatus.Pending && m.Audience == (int)Audience.Complainant && m.Kind != (int)MessageKind.Acknowledgement)
             {
                 m.Status = (int)DeliveryStatus.NotApplicable;

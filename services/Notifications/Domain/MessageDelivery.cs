@@ -40,30 +40,39 @@ public sealed class MessageDelivery(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<IReadOnlyList<Guid>> DueAsync(int max, CancellationToken ct)
+    /// <summary>The earliest due messages of one channel, leaving out those this process is sending already.</summary>
+    public async Task<IReadOnlyList<Guid>> DueAsync(DeliveryChannel channel, int max, IReadOnlyCollection<Guid> sending, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         return await db.Messages.AsNoTracking()
-            .Where(m => m.Status == (int)DeliveryStatus.Pending && m.NextAttemptAt <= now)
+            .Where(m => m.Status == (int)DeliveryStatus.Pending && m.Channel == (int)channel && m.NextAttemptAt <= now && !sending.Contains(m.Id))
             .OrderBy(m => m.NextAttemptAt)
             .Select(m => m.Id)
             .Take(max)
             .ToListAsync(ct);
     }
 
-    /// <summary>When the next pending message falls due, so the worker sleeps exactly until then.</summary>
-    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct) =>
-        (await db.Messages.AsNoTracking().Where(m => m.Status == (int)DeliveryStatus.Pending)
+    /// <summary>When the next pending message of these channels falls due (not counting those being sent), so the worker sleeps exactly until then.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(IReadOnlyCollection<DeliveryChannel> channels, IReadOnlyCollection<Guid> sending, CancellationToken ct)
+    {
+        var ids = channels.Select(c => (int)c).ToList();
+        return (await db.Messages.AsNoTracking()
+            .Where(m => m.Status == (int)DeliveryStatus.Pending && ids.Contains(m.Channel) && !sending.Contains(m.Id))
             .OrderBy(m => m.NextAttemptAt).Select(m => new { m.NextAttemptAt }).FirstOrDefaultAsync(ct))?.NextAttemptAt;
+    }
+
+    /// <summary>What one send came to, recorded after it whatever happens to the host meanwhile.</summary>
+    private sealed record Outcome(DeliveryStatus? Status, RenderedMessage? Rendered, string? Error, bool DeadNow);
 
     public async Task DeliverAsync(Guid messageId, CancellationToken ct)
     {
         // Claim first, in one conditional UPDATE: of two workers (replicas) that picked the same due message, one
         // moves its next-attempt time into the future and sends; the other updates nothing and leaves it.
+        var o = options.Value;
         var claimedAt = clock.GetUtcNow();
         var claimed = await db.Messages
             .Where(m => m.Id == messageId && m.Status == (int)DeliveryStatus.Pending && m.NextAttemptAt <= claimedAt)
-            .ExecuteUpdateAsync(u => u.SetProperty(m => m.NextAttemptAt, claimedAt + options.Value.ClaimFor), ct);
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.NextAttemptAt, claimedAt + o.ClaimFor), ct);
         if (claimed == 0)
         {
             return;
@@ -76,60 +85,130 @@ public sealed class MessageDelivery(
         activity?.SetTag("complaints.message.kind", kind.ToString());
         activity?.SetTag("complaints.message.channel", ((DeliveryChannel)message.Channel).ToString());
         var now = clock.GetUtcNow();
+        Outcome outcome;
+        // Bounded well inside the claim: a send still running when the claim expires would be sent again by another worker.
+        using (var timeout = new CancellationTokenSource(o.EffectiveSendTimeout, clock))
+        using (var send = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token))
+        {
+            try
+            {
+                var (status, rendered) = (Audience)message.Audience switch
+                {
+                    Audience.Staff => await ToStaffAsync(message, send.Token),
+                    Audience.Partner => await ToPartnerAsync(message, send.Token),
+                    _ => await ToComplainantAsync(message, send.Token),
+                };
+                outcome = new Outcome(status, rendered, null, false);
+                activity?.SetTag("complaints.delivery.status", status.ToString());
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Only the error's kind is kept: provider messages can echo addresses.
+                var error = ex switch
+                {
+                    OperationCanceledException when timeout.IsCancellationRequested => "Timeout",
+                    RpcException { StatusCode: StatusCode.Cancelled } when timeout.IsCancellationRequested => "Timeout",
+                    RpcException rpc => $"RpcException {rpc.StatusCode}",
+                    WebhookRejectedException w => $"HTTP {w.Status}",
+                    _ => ex.GetType().Name,
+                };
+                // A template that cannot be rendered will not render on a retry either: dead-letter it at once for staff.
+                outcome = new Outcome(null, null, error, ex is MissingPlaceholderException);
+                activity?.SetStatus(ActivityStatusCode.Error, error);
+            }
+        }
+        // The provider has the message (or refused it): record that even if the host is stopping now, or the
+        // message would be sent again when its claim expires.
+        await RecordAsync(message, outcome, now);
+    }
+
+    /// <summary>
+    /// Records the attempt and its outcome. The row's version guards it: when erasure (or a replay) changed the
+    /// message while it was being sent, the stored row is read again and the outcome applied to it, so an
+    /// erased message never gets its subject back.
+    /// </summary>
+    private async Task RecordAsync(Message message, Outcome outcome, DateTimeOffset at)
+    {
+        var settledAt = clock.GetUtcNow();
+        db.Attempts.Add(new DeliveryAttempt { MessageId = message.Id, At = at, Succeeded = outcome.Error is null, Error = outcome.Error });
+        if (outcome.Status is { } status)
+        {
+            Announce(message, status, settledAt, outcome.Rendered?.Language ?? message.RenderedLanguage ?? message.Language);
+        }
+        for (var tries = 1; ; tries++)
+        {
+            Apply(message, outcome, at, settledAt);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (tries < 5)
+            {
+                await db.Entry(message).ReloadAsync(CancellationToken.None);
+            }
+        }
+        if (outcome.Error is null)
+        {
+            return;
+        }
+        if (message.Status == (int)DeliveryStatus.Failed)
+        {
+            logger.LogError("Message {MessageId} failed after {Attempts} attempts ({Error}); dead-lettered", message.Id, message.Attempts, outcome.Error);
+        }
+        else
+        {
+            logger.LogWarning("Message {MessageId} attempt {Attempts} failed ({Error}); retrying at {NextAttempt}", message.Id, message.Attempts, outcome.Error, message.NextAttemptAt);
+        }
+    }
+
+    private void Apply(Message message, Outcome outcome, DateTimeOffset at, DateTimeOffset settledAt)
+    {
         message.Attempts++;
-        try
+        message.Version++;
+        if (outcome.Status is { } status)
         {
-            var status = (Audience)message.Audience switch
+            message.RenderedLanguage = outcome.Rendered?.Language ?? message.RenderedLanguage;
+            if (outcome.Rendered is { } rendered && !message.Erased)
             {
-                Audience.Staff => await ToStaffAsync(message, ct),
-                Audience.Partner => await ToPartnerAsync(message, ct),
-                _ => await ToComplainantAsync(message, ct),
-            };
-            Complete(message, status, clock.GetUtcNow());
-            db.Attempts.Add(new DeliveryAttempt { MessageId = message.Id, At = now, Succeeded = true });
-            activity?.SetTag("complaints.delivery.status", status.ToString());
+                message.Subject = rendered.Subject.Length > 400 ? rendered.Subject[..400] : rendered.Subject;
+            }
+            // Sent is sent, even when erasure dropped the message meanwhile: the record says what happened.
+            message.Status = (int)status;
+            message.DeliveredAt = settledAt;
+            message.LastError = null;
+            return;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        message.LastError = outcome.Error;
+        if (message.Status != (int)DeliveryStatus.Pending)
         {
-            // Only the error's kind is kept: provider messages can echo addresses.
-            var error = ex switch
-            {
-                RpcException rpc => $"RpcException {rpc.StatusCode}",
-                WebhookRejectedException w => $"HTTP {w.Status}",
-                _ => ex.GetType().Name,
-            };
-            message.LastError = error;
-            db.Attempts.Add(new DeliveryAttempt { MessageId = message.Id, At = now, Succeeded = false, Error = error });
-            // A template that cannot be rendered will not render on a retry either: dead-letter it at once for staff.
-            if (ex is MissingPlaceholderException || GivesUp(message.Attempts, now - message.CreatedAt, options.Value))
-            {
-                // A dead letter: listed for staff, who can replay it once the cause is fixed.
-                message.Status = (int)DeliveryStatus.Failed;
-                message.DeliveredAt = now;
-                logger.LogError("Message {MessageId} failed after {Attempts} attempts ({Error}); dead-lettered", message.Id, message.Attempts, error);
-            }
-            else
-            {
-                message.NextAttemptAt = now + Backoff(message.Attempts, options.Value);
-                logger.LogWarning("Message {MessageId} attempt {Attempts} failed ({Error}); retrying at {NextAttempt}", message.Id, message.Attempts, error, message.NextAttemptAt);
-            }
-            activity?.SetStatus(ActivityStatusCode.Error, error);
+            // Erasure dropped it while it was being sent: it stays dropped.
+            return;
         }
-        await db.SaveChangesAsync(ct);
+        if (outcome.DeadNow || GivesUp(message.Attempts, at - message.CreatedAt, options.Value))
+        {
+            // A dead letter: listed for staff, who can replay it once the cause is fixed.
+            message.Status = (int)DeliveryStatus.Failed;
+            message.DeliveredAt = at;
+        }
+        else
+        {
+            message.NextAttemptAt = at + Backoff(message.Attempts, options.Value);
+        }
     }
 
     /// <summary>Dead letter after <see cref="NotificationOptions.MaxAttempts"/> attempts and <see cref="NotificationOptions.GiveUpAfter"/> since queued.</summary>
     public static bool GivesUp(int attempts, TimeSpan age, NotificationOptions options) =>
         attempts >= options.MaxAttempts && age >= options.GiveUpAfter;
 
-    private async Task<DeliveryStatus> ToComplainantAsync(Message message, CancellationToken ct)
+    private async Task<(DeliveryStatus, RenderedMessage?)> ToComplainantAsync(Message message, CancellationToken ct)
     {
         var kind = (MessageKind)message.Kind;
         var channel = (DeliveryChannel)message.Channel;
         var contact = await Contact(message, ct);
         if (!contact.HasContact)
         {
-            return DeliveryStatus.NotApplicable;
+            return (DeliveryStatus.NotApplicable, null);
         }
         var statutory = TemplateKinds.IsStatutory(kind);
         var pref = await preferences.ForAsync(message.ComplaintId, ct);
@@ -143,7 +222,7 @@ public sealed class MessageDelivery(
         // What is owed (acknowledgement, information request, holding reply, final response) still goes by email.
         if (!(statutory && channel == DeliveryChannel.Email) && (pref?.OptedOut == true || !channelOn))
         {
-            return DeliveryStatus.Suppressed;
+            return (DeliveryStatus.Suppressed, null);
         }
         var address = channel switch
         {
@@ -155,11 +234,14 @@ public sealed class MessageDelivery(
         };
         if (string.IsNullOrEmpty(address))
         {
-            return DeliveryStatus.NotApplicable;
+            return (DeliveryStatus.NotApplicable, null);
         }
         var data = Data(message);
-        var language = contact.PreferredLanguage is { Length: > 0 } l ? l : message.Language;
-        var culture = TemplateStore.CultureFor(language);
+        var template = TemplateKinds.Of(kind).Name;
+        var requested = contact.PreferredLanguage is { Length: > 0 } l ? l : message.Language;
+        // Values are formatted for the language the template is actually in, after any fallback.
+        var language = templates.LanguageFor(template, requested, options.Value.DefaultLanguage);
+        var culture = TemplateStore.CultureFor(requested, language);
         var zone = Formatting.Zone(contact.TimeZone);
         var values = Values(data, culture, zone);
         values["reference"] = message.Reference;
@@ -170,32 +252,33 @@ public sealed class MessageDelivery(
             values["unsubscribeUrl"] = unsubscribe;
         }
         await AddFetchedAsync(message, data, values, culture, zone, ct);
-        await SendAsync(message, channel, address, contact.Name, language, TemplateKinds.Of(kind).Name, values, unsubscribe, ct);
-        return DeliveryStatus.Delivered;
+        var rendered = await SendAsync(message, channel, address, contact.Name, language, template, values, unsubscribe, ct);
+        return (DeliveryStatus.Delivered, rendered);
     }
 
-    private async Task<DeliveryStatus> ToStaffAsync(Message message, CancellationToken ct)
+    private async Task<(DeliveryStatus, RenderedMessage?)> ToStaffAsync(Message message, CancellationToken ct)
     {
         var address = (await staff.GetStaffContactAsync(new GetStaffContactRequest { AgentId = message.Recipient ?? "" },
             deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct)).Email;
         if (string.IsNullOrEmpty(address))
         {
-            return DeliveryStatus.NotApplicable;
+            return (DeliveryStatus.NotApplicable, null);
         }
         var o = options.Value;
-        var language = o.StaffLanguage is { Length: > 0 } s ? s : o.DefaultLanguage;
-        var values = Values(Data(message), TemplateStore.CultureFor(language), Formatting.Zone(o.StaffTimeZone));
+        var template = TemplateKinds.Of((MessageKind)message.Kind).Name;
+        var requested = o.StaffLanguage is { Length: > 0 } s ? s : o.DefaultLanguage;
+        var language = templates.LanguageFor(template, requested, o.DefaultLanguage);
+        var values = Values(Data(message), TemplateStore.CultureFor(requested, language), Formatting.Zone(o.StaffTimeZone));
         values["reference"] = message.Reference;
-        await SendAsync(message, DeliveryChannel.Email, address, null, language, TemplateKinds.Of((MessageKind)message.Kind).Name, values, null, ct);
-        return DeliveryStatus.Delivered;
+        return (DeliveryStatus.Delivered, await SendAsync(message, DeliveryChannel.Email, address, null, language, template, values, null, ct));
     }
 
-    private async Task<DeliveryStatus> ToPartnerAsync(Message message, CancellationToken ct)
+    private async Task<(DeliveryStatus, RenderedMessage?)> ToPartnerAsync(Message message, CancellationToken ct)
     {
         var contact = await Contact(message, ct);
         if (webhooks.For(contact.PartnerId) is not { } partner)
         {
-            return DeliveryStatus.NotApplicable;
+            return (DeliveryStatus.NotApplicable, null);
         }
         var data = Data(message);
         var payload = new Dictionary<string, object?>
@@ -226,18 +309,17 @@ public sealed class MessageDelivery(
             payload["entry"] = new { id = entryId, title = entry.Title, text = entry.Detail, at = entry.At?.ToDateTimeOffset() };
         }
         await webhooks.SendAsync(partner, message.Id, JsonSerializer.Serialize(payload, Json), clock.GetUtcNow(), ct);
-        return DeliveryStatus.Delivered;
+        return (DeliveryStatus.Delivered, null);
     }
 
-    private async Task SendAsync(Message message, DeliveryChannel channel, string address, string? name, string language, string template,
+    private async Task<RenderedMessage> SendAsync(Message message, DeliveryChannel channel, string address, string? name, string language, string template,
         Dictionary<string, string> values, string? unsubscribe, CancellationToken ct)
     {
         var rendered = templates.Render(template, language, options.Value.DefaultLanguage, values);
         var sender = channels.FirstOrDefault(c => c.Channel == channel)
             ?? throw new InvalidOperationException($"No {channel} channel is registered.");
         await sender.SendAsync(new OutgoingMessage(message.Id, channel, address, name, rendered.Subject, rendered.Text, rendered.Html, unsubscribe), ct);
-        message.Subject = rendered.Subject.Length > 400 ? rendered.Subject[..400] : rendered.Subject;
-        message.RenderedLanguage = rendered.Language;
+        return rendered;
     }
 
     private Task<GetContactForDeliveryResponse> Contact(Message message, CancellationToken ct) =>
@@ -290,11 +372,8 @@ public sealed class MessageDelivery(
         return values;
     }
 
-    private void Complete(Message message, DeliveryStatus status, DateTimeOffset at)
+    private void Announce(Message message, DeliveryStatus status, DateTimeOffset at, string language)
     {
-        message.Status = (int)status;
-        message.DeliveredAt = at;
-        message.LastError = null;
         db.AppendEvent(new NotificationDelivered
         {
             MessageId = message.Id.ToString(),
@@ -303,7 +382,7 @@ public sealed class MessageDelivery(
             Channel = (DeliveryChannel)message.Channel,
             Status = status,
             DeliveredAt = Timestamp.FromDateTimeOffset(at),
-            Language = message.RenderedLanguage ?? message.Language,
+            Language = language,
         }, message.ComplaintId.ToString(), clock);
     }
 

@@ -12,7 +12,7 @@ public sealed class NotificationOptions
     public string TemplatesFolder { get; set; } = "";
     /// <summary>The public address of the gateway, for links in messages (unsubscribe).</summary>
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:8080";
-    /// <summary>How often the delivery worker looks for due messages when nothing woke it.</summary>
+    /// <summary>How often the delivery worker looks for due messages when nothing woke it (a fallback: it wakes when a message is queued or a retry falls due).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>After this many failed attempts a message is parked as FAILED (a dead letter) until staff replay it.</summary>
     public int MaxAttempts { get; set; } = 12;
@@ -26,11 +26,22 @@ public sealed class NotificationOptions
     /// when the claim expires (at least once, never twice at the same time).
     /// </summary>
     public TimeSpan ClaimFor { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// The longest one send may take (recipient look-up, rendering, the provider) before it counts as a failed
+    /// attempt; never more than three quarters of <see cref="ClaimFor"/> (the rest is left for recording the
+    /// outcome), so no send outlives its claim and runs twice.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Sends in flight at once per channel: a slow webhook never holds up email, nor one slow send the rest.</summary>
+    public int SendsPerChannel { get; set; } = 4;
     /// <summary>Retry n waits RetryBaseDelay * 2^(n-1), capped at RetryMaxDelay, plus up to 25 % jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Per partner (its token subject): endpoint and signing secret.</summary>
     public Dictionary<string, WebhookPartner> Webhooks { get; set; } = [];
+
+    /// <summary>The send bound actually applied: <see cref="SendTimeout"/>, at most three quarters of the claim.</summary>
+    public TimeSpan EffectiveSendTimeout => SendTimeout < ClaimFor * 0.75 ? SendTimeout : ClaimFor * 0.75;
 }
 
 /// <summary>Wakes the delivery worker when a new message was committed.</summary>

@@ -10,46 +10,54 @@ public enum Audience
 }
 
 /// <summary>
-/// Each message kind: its template name, who receives it, whether it is owed regardless of opt-outs, and the
-/// values its templates may use (optional ones only inside sections). The list is the templates' contract.
+/// Each message kind: its template name, who receives it, whether it is owed regardless of opt-outs, the values
+/// its templates may use, and the ones every message of the kind has (<see cref="KindInfo.Required"/>). A value
+/// that may be absent (a deadline the event left out, a refund) can only be used inside its own section
+/// (<c>{{#dueBy}}...{{/dueBy}}</c>), which the template check enforces at start. The list is the templates' contract.
 /// </summary>
 public static class TemplateKinds
 {
-    public sealed record KindInfo(MessageKind Kind, string Name, Audience Audience, bool Statutory, IReadOnlySet<string> Values);
+    public sealed record KindInfo(MessageKind Kind, string Name, Audience Audience, bool Statutory, IReadOnlySet<string> Values, IReadOnlySet<string> Required);
 
+    /// <summary>Given for every complainant message ("name" may be empty: use it in a section).</summary>
     private static readonly string[] Complainant = ["reference", "name"];
-    private static readonly string[] Optional = ["unsubscribeUrl"];
-    private static readonly string[] Staff = ["reference"];
+    /// <summary>Staff alerts: the queue and handler when known; "toSupervisor" when the recipient is a supervisor of the queue, not the handler.</summary>
+    private static readonly string[] StaffOptional = ["queueId", "assigneeId", "toSupervisor"];
 
     public static readonly IReadOnlyList<KindInfo> All =
     [
         // Owed regardless of opt-outs: the acknowledgement and final response (statutory), a request for
         // information (the case waits on it) and the holding reply (statutory where a deadline is extended).
-        new(MessageKind.Acknowledgement, "acknowledgement", Audience.Complainant, true, Set(Complainant, "receivedAt", "resolveBy", "finalResponseDue")),
-        new(MessageKind.InformationRequest, "informationRequest", Audience.Complainant, true, Set(Complainant, "detail", "dueBy")),
-        new(MessageKind.HoldingReply, "holdingReply", Audience.Complainant, true, Set(Complainant, "detail", "previousDue", "finalResponseDue")),
-        new(MessageKind.FinalResponse, "finalResponse", Audience.Complainant, true, Set(Complainant, "detail", "refund", "compensation")),
-        new(MessageKind.Assignment, "assignment", Audience.Complainant, false, Set([.. Complainant, .. Optional])),
-        new(MessageKind.PublicUpdate, "publicUpdate", Audience.Complainant, false, Set([.. Complainant, .. Optional], "title", "detail", "at")),
-        new(MessageKind.CaseClosed, "caseClosed", Audience.Complainant, false, Set([.. Complainant, .. Optional], "closedAt")),
-        new(MessageKind.SurveyInvitation, "surveyInvitation", Audience.Complainant, false, Set([.. Complainant, .. Optional], "surveyUrl", "expiresAt")),
-        new(MessageKind.Reopened, "reopened", Audience.Complainant, false, Set([.. Complainant, .. Optional], "resolveBy")),
-        new(MessageKind.StaffAssigned, "staffAssigned", Audience.Staff, false, Set(Staff, "queueId")),
-        new(MessageKind.StaffAnswerReceived, "staffAnswerReceived", Audience.Staff, false, Set(Staff, "responseKind", "attachmentCount", "at")),
-        new(MessageKind.StaffSlaWarning, "staffSlaWarning", Audience.Staff, false, Set(Staff, "clock", "percent", "dueAt")),
-        new(MessageKind.StaffSlaBreach, "staffSlaBreach", Audience.Staff, false, Set(Staff, "clock", "dueAt", "queueId")),
-        new(MessageKind.StaffEscalation, "staffEscalation", Audience.Staff, false, Set(Staff, "tier", "clock", "queueId")),
+        Kind(MessageKind.Acknowledgement, "acknowledgement", Audience.Complainant, true, [.. Complainant, "receivedAt"], ["resolveBy", "finalResponseDue"]),
+        Kind(MessageKind.InformationRequest, "informationRequest", Audience.Complainant, true, [.. Complainant, "detail"], ["dueBy"]),
+        Kind(MessageKind.HoldingReply, "holdingReply", Audience.Complainant, true, [.. Complainant, "detail"], ["previousDue", "finalResponseDue"]),
+        Kind(MessageKind.FinalResponse, "finalResponse", Audience.Complainant, true, [.. Complainant, "detail"], ["refund", "compensation"]),
+        Kind(MessageKind.Assignment, "assignment", Audience.Complainant, false, [.. Complainant], ["unsubscribeUrl"]),
+        Kind(MessageKind.PublicUpdate, "publicUpdate", Audience.Complainant, false, [.. Complainant, "title", "detail", "at"], ["unsubscribeUrl"]),
+        Kind(MessageKind.CaseClosed, "caseClosed", Audience.Complainant, false, [.. Complainant, "closedAt"], ["unsubscribeUrl"]),
+        Kind(MessageKind.SurveyInvitation, "surveyInvitation", Audience.Complainant, false, [.. Complainant, "surveyUrl"], ["unsubscribeUrl", "expiresAt"]),
+        Kind(MessageKind.Reopened, "reopened", Audience.Complainant, false, [.. Complainant], ["unsubscribeUrl", "resolveBy"]),
+        Kind(MessageKind.StaffAssigned, "staffAssigned", Audience.Staff, false, ["reference"], StaffOptional),
+        Kind(MessageKind.StaffAnswerReceived, "staffAnswerReceived", Audience.Staff, false, ["reference", "responseKind", "attachmentCount", "at"], StaffOptional),
+        Kind(MessageKind.StaffSlaWarning, "staffSlaWarning", Audience.Staff, false, ["reference", "clock", "percent"], [.. StaffOptional, "dueAt"]),
+        Kind(MessageKind.StaffSlaBreach, "staffSlaBreach", Audience.Staff, false, ["reference", "clock"], [.. StaffOptional, "dueAt"]),
+        Kind(MessageKind.StaffEscalation, "staffEscalation", Audience.Staff, false, ["reference", "tier", "clock"], StaffOptional),
     ];
 
     public static readonly IReadOnlyDictionary<string, IReadOnlySet<string>> Values = All.ToDictionary(k => k.Name, k => k.Values);
 
     private static readonly Dictionary<MessageKind, KindInfo> ByKind = All.ToDictionary(k => k.Kind);
 
+    private static readonly Dictionary<string, KindInfo> ByName = All.ToDictionary(k => k.Name);
+
     public static KindInfo Of(MessageKind kind) => ByKind.TryGetValue(kind, out var info)
         ? info
         : throw new ArgumentOutOfRangeException(nameof(kind), kind, "No template for this kind.");
 
+    public static KindInfo? Named(string name) => ByName.GetValueOrDefault(name);
+
     public static bool IsStatutory(MessageKind kind) => ByKind.TryGetValue(kind, out var info) && info.Statutory;
 
-    private static HashSet<string> Set(string[] common, params string[] more) => [.. common, .. more];
+    private static KindInfo Kind(MessageKind kind, string name, Audience audience, bool statutory, string[] required, string[] optional) =>
+        new(kind, name, audience, statutory, new HashSet<string>([.. required, .. optional]), new HashSet<string>(required));
 }

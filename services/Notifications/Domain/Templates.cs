@@ -32,6 +32,17 @@ public static partial class TemplateEngine
         public string Name { get; }
         internal IReadOnlyList<Node> Nodes { get; }
 
+        /// <summary>Values inserted outside a section of their own name, so they must always be given.</summary>
+        public IReadOnlySet<string> Unguarded
+        {
+            get
+            {
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                CollectUnguarded(Nodes, new HashSet<string>(), names);
+                return names;
+            }
+        }
+
         /// <summary>Every value name the template refers to (in values and sections).</summary>
         public IReadOnlySet<string> Names
         {
@@ -123,6 +134,25 @@ public static partial class TemplateEngine
         }
     }
 
+    private static void CollectUnguarded(IReadOnlyList<Node> nodes, IReadOnlySet<string> guarded, HashSet<string> names)
+    {
+        foreach (var node in nodes)
+        {
+            switch (node)
+            {
+                case Value v when !guarded.Contains(v.Name):
+                    names.Add(v.Name);
+                    break;
+                case Section { Inverted: false } s:
+                    CollectUnguarded(s.Body, new HashSet<string>(guarded) { s.Name }, names);
+                    break;
+                case Section s:
+                    CollectUnguarded(s.Body, guarded, names);
+                    break;
+            }
+        }
+    }
+
     private static void Collect(IReadOnlyList<Node> nodes, HashSet<string> names)
     {
         foreach (var node in nodes)
@@ -201,11 +231,27 @@ public sealed class TemplateStore
 
     public IEnumerable<(string Kind, string Language)> Keys => _templates.Keys;
 
-    /// <summary>Renders in the requested language, else its primary language ("ko-KR" -> "ko"), else the default.</summary>
+    /// <summary>The template language used for a request: the requested one, else its primary language ("ko-KR" -> "ko"), else the default.</summary>
+    public string LanguageFor(string kind, string? requestedLanguage, string defaultLanguage) =>
+        Candidates(requestedLanguage, defaultLanguage).FirstOrDefault(l => _templates.ContainsKey((kind, l)))
+            ?? throw new InvalidOperationException($"No template for {kind} in {requestedLanguage} or {defaultLanguage}.");
+
+    /// <summary>
+    /// How values are formatted for a message rendered in <paramref name="renderedLanguage"/>: the requested culture
+    /// when it is that language ("en-GB" for an English template keeps British dates), else the rendered language's
+    /// own, so a fallback never mixes an English text with French dates.
+    /// </summary>
+    public static CultureInfo CultureFor(string? requestedLanguage, string renderedLanguage)
+    {
+        var requested = (requestedLanguage ?? string.Empty).ToLowerInvariant();
+        var dash = requested.IndexOf('-');
+        return (dash > 0 ? requested[..dash] : requested) == renderedLanguage ? CultureFor(requested) : CultureFor(renderedLanguage);
+    }
+
+    /// <summary>Renders in <see cref="LanguageFor"/>'s language.</summary>
     public RenderedMessage Render(string kind, string? requestedLanguage, string defaultLanguage, IReadOnlyDictionary<string, string> values)
     {
-        var language = Candidates(requestedLanguage, defaultLanguage).FirstOrDefault(l => _templates.ContainsKey((kind, l)))
-            ?? throw new InvalidOperationException($"No template for {kind} in {requestedLanguage} or {defaultLanguage}.");
+        var language = LanguageFor(kind, requestedLanguage, defaultLanguage);
         var t = _templates[(kind, language)];
         // A value never breaks the subject header onto a second line.
         var subject = TemplateEngine.Render(t.Subject, values, s => s, v => v.ReplaceLineEndings(" "));
@@ -228,15 +274,22 @@ public sealed class TemplateStore
 
     private static void Check(string kind, string file, Template t)
     {
-        if (!TemplateKinds.Values.TryGetValue(kind, out var allowed))
+        if (TemplateKinds.Named(kind) is not { } info)
         {
             throw new FormatException($"Template {file}: no message kind '{kind}' (known: {string.Join(", ", TemplateKinds.Values.Keys)}).");
         }
-        var unknown = t.Subject.Names.Concat(t.Text.Names).Concat(t.Html?.Names ?? new HashSet<string>())
-            .Where(n => !allowed.Contains(n)).ToList();
+        var parts = new[] { t.Subject, t.Text, t.Html }.OfType<TemplateEngine.Parsed>().ToList();
+        var unknown = parts.SelectMany(p => p.Names).Where(n => !info.Values.Contains(n)).Distinct().ToList();
         if (unknown.Count > 0)
         {
             throw new FormatException($"Template {file} uses values its kind does not have: {string.Join(", ", unknown)}.");
+        }
+        // A value that may be absent outside its own section would fail the send: refuse it now.
+        var unguarded = parts.SelectMany(p => p.Unguarded).Where(n => !info.Required.Contains(n)).Distinct().ToList();
+        if (unguarded.Count > 0)
+        {
+            throw new FormatException($"Template {file} uses {string.Join(", ", unguarded.Select(n => $"{{{{{n}}}}}"))} outside "
+                + $"{{{{#{unguarded[0]}}}}}...{{{{/{unguarded[0]}}}}}: it may be absent, so use it only inside its own section.");
         }
     }
 

@@ -135,11 +135,6 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
-                    b.Property<string>("SupervisorIds")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
-
                     b.HasKey("ComplaintId");
 
                     b.ToTable("case_context", (string)null);
@@ -223,6 +218,9 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("Erased")
+                        .HasColumnType("bit");
+
                     b.Property<int>("Kind")
                         .HasColumnType("int");
 
@@ -271,6 +269,10 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                     b.Property<string>("TraceState")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ComplaintId");
@@ -278,6 +280,25 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("message", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Notifications.Data.QueueSupervisors", b =>
+                {
+                    b.Property<string>("QueueId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("SupervisorIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("QueueId");
+
+                    b.ToTable("queue_supervisors", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -128,11 +128,6 @@ namespace Complaints.Notifications.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("SupervisorIds")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
                     b.HasKey("ComplaintId");
 
                     b.ToTable("case_context", (string)null);
@@ -214,6 +209,9 @@ namespace Complaints.Notifications.Data.Migrations.Sqlite
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Erased")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
@@ -262,6 +260,10 @@ namespace Complaints.Notifications.Data.Migrations.Sqlite
                     b.Property<string>("TraceState")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ComplaintId");
@@ -269,6 +271,25 @@ namespace Complaints.Notifications.Data.Migrations.Sqlite
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("message", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Notifications.Data.QueueSupervisors", b =>
+                {
+                    b.Property<string>("QueueId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SupervisorIds")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("QueueId");
+
+                    b.ToTable("queue_supervisors", (string)null);
                 });
 #pragma warning restore 612, 618
         }
