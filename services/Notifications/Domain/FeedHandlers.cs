@@ -5,6 +5,7 @@ using Complaints.Eventing.V1;
 using Complaints.Insights.V1;
 using Complaints.Notifications.Data;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Data;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,7 +35,7 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
     protected static async Task<CaseContext?> CaseAsync(NotificationsDbContext db, string complaintId, CancellationToken ct)
     {
         var id = Guid.Parse(complaintId);
-        return db.Cases.Local.FirstOrDefault(c => c.ComplaintId == id) ?? await db.Cases.FirstOrDefaultAsync(c => c.ComplaintId == id, ct);
+        return db.Cases.Tracked().FirstOrDefault(c => c.ComplaintId == id) ?? await db.Cases.FirstOrDefaultAsync(c => c.ComplaintId == id, ct);
     }
 
     protected async Task ToComplainantAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference,
@@ -52,7 +53,7 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
             return;
         }
         var id = Guid.Parse(complaintId);
-        var pref = db.Preferences.Local.FirstOrDefault(p => p.ComplaintId == id) ?? await db.Preferences.AsNoTracking().FirstOrDefaultAsync(p => p.ComplaintId == id, ct);
+        var pref = db.Preferences.Tracked().FirstOrDefault(p => p.ComplaintId == id) ?? await db.Preferences.AsNoTracking().FirstOrDefaultAsync(p => p.ComplaintId == id, ct);
         // Email is the default channel; SMS and push only when the complainant chose them. Opt-outs are applied at
         // send time, so a message queued before an opt-out still respects it.
         await QueueAsync(db, envelope, complaintId, reference, language ?? c?.Language, kind, Audience.Complainant, DeliveryChannel.Email, null, data, ct);
@@ -99,7 +100,7 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
         {
             return [];
         }
-        var row = db.QueueSupervisors.Local.FirstOrDefault(q => q.QueueId == queueId)
+        var row = db.QueueSupervisors.Tracked().FirstOrDefault(q => q.QueueId == queueId)
             ?? await db.QueueSupervisors.FirstOrDefaultAsync(q => q.QueueId == queueId, ct);
         return row?.Ids ?? [];
     }
@@ -121,7 +122,7 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
         MessageKind kind, Audience audience, DeliveryChannel channel, string? recipient, MessageData data, CancellationToken ct)
     {
         var id = MessageIds.From(envelope.EventId, kind, channel, recipient);
-        if (db.Messages.Local.Any(m => m.Id == id) || await db.Messages.AnyAsync(m => m.Id == id, ct))
+        if (db.Messages.Tracked().Any(m => m.Id == id) || await db.Messages.AnyAsync(m => m.Id == id, ct))
         {
             return;
         }
@@ -239,7 +240,7 @@ public sealed class OnCaseAssigned(DeliveryWakeup w, TimeProvider clock) : Notif
         {
             return;
         }
-        var row = db.QueueSupervisors.Local.FirstOrDefault(q => q.QueueId == e.QueueId)
+        var row = db.QueueSupervisors.Tracked().FirstOrDefault(q => q.QueueId == e.QueueId)
             ?? await db.QueueSupervisors.FirstOrDefaultAsync(q => q.QueueId == e.QueueId, ct);
         if (row is null)
         {
@@ -407,7 +408,7 @@ public sealed class OnComplainantErased(DeliveryWakeup w, TimeProvider clock) : 
         var id = Guid.Parse(e.ComplaintId);
         var stored = await db.Messages.Where(m => m.ComplaintId == id).ToListAsync(ct);
         // Also those queued earlier in the same batch, not saved yet.
-        foreach (var m in stored.Union(db.Messages.Local.Where(m => m.ComplaintId == id)))
+        foreach (var m in stored.Union(db.Messages.Tracked().Where(m => m.ComplaintId == id)))
         {
             m.Subject = null;
             m.Erased = true;
