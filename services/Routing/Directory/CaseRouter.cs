@@ -16,8 +16,9 @@ public sealed class CaseRouter(CaseJournal journal, TimeProvider clock, ILogger<
     /// <summary>
     /// Sets QueueId, DesignatedContactId and (when one is available) AssigneeId on the case and records the
     /// assignment entry and the CaseAssigned event. Callers save the context.
+    /// <paramref name="beforeRecord"/> appends what must precede the assignment on the feed, once the queue is known.
     /// </summary>
-    public async Task RouteAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct)
+    public async Task RouteAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct, Action? beforeRecord = null)
     {
         var directory = new StaffDirectory(db, clock);
         var rules = await directory.RulesAsync(ct);
@@ -30,6 +31,7 @@ public sealed class CaseRouter(CaseJournal journal, TimeProvider clock, ILogger<
         var assignee = await PickAgentAsync(db, c, queue.Id, at, ct);
         c.AssigneeId = assignee;
         var why = rule is null ? "no routing rule matched: default queue" : $"routing rule \"{rule.Name}\"";
+        beforeRecord?.Invoke();
         Record(db, c, queue, previous: null, CaseJournal.System, at,
             assignee is null ? $"No agent of queue {queue.Id} is available; the case waits in the queue unassigned ({why})." : $"Routed by {why}.",
             reason: null);

@@ -72,9 +72,18 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
             await clocks.StartAsync(db, c, ct);
             journal.Record(db, c, EntryKinds.System, "Case opened", CaseJournal.System,
                 $"Your complaint is registered under {e.Reference}. We aim to resolve it by {c.ResolveBy:yyyy-MM-dd}.", isPublic: true, at: now);
-            await router.RouteAsync(db, c, now, ct);
+            // CaseOpened goes on the feed before CaseAssigned: consumers learn the case (its channel, its partner)
+            // before its first assignment, or a partner would miss the first case.assigned webhook.
+            await router.RouteAsync(db, c, now, ct, beforeRecord: () => journal.Append(db, c, Opened()));
         }
-        journal.Append(db, c, new CaseOpened
+        if (e.ImportedClosed)
+        {
+            journal.Append(db, c, Opened());
+        }
+        logger.LogInformation("Case {Reference} opened", e.Reference);
+        return;
+
+        CaseOpened Opened() => new CaseOpened
         {
             ComplaintId = e.ComplaintId,
             Reference = e.Reference,
@@ -94,8 +103,7 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
             ImportedClosed = e.ImportedClosed,
             Severity = (Severity)c.Severity,
             QueueId = c.QueueId ?? "",
-        });
-        logger.LogInformation("Case {Reference} opened", e.Reference);
+        };
     }
 }
 

@@ -48,6 +48,22 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
     }
 
     [Fact]
+    public async Task HandleComplaintReceived_NewCase_CaseOpenedPrecedesCaseAssignedOnTheFeed()
+    {
+        var e = await host.OpenCaseAsync();
+
+        // Consumers learn the case (channel, partner) before its first assignment: Notifications sends the
+        // partner's case.assigned webhook only for a case it knows came from that partner.
+        var types = await host.QueryAsync(db => db.Events.AsNoTracking().Where(x => x.AggregateId == e.ComplaintId)
+            .OrderBy(x => x.Sequence).Select(x => x.Type).ToListAsync());
+        var opened = types.IndexOf(CaseOpened.Descriptor.FullName);
+        var assigned = types.IndexOf(CaseAssigned.Descriptor.FullName);
+        Assert.True(opened >= 0 && assigned >= 0, string.Join(", ", types));
+        Assert.True(opened < assigned, string.Join(", ", types));
+        Assert.Equal((await host.EventsAsync<CaseAssigned>(e.ComplaintId)).Single().QueueId, (await host.EventsAsync<CaseOpened>(e.ComplaintId)).Single().QueueId);
+    }
+
+    [Fact]
     public async Task SendFinalResponse_FullLifecycle_ResolvedThenClosedWithOutcomeOnTheFeed()
     {
         var e = await ProposedAsync(refund: "49.99");
