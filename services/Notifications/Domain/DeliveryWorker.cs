@@ -86,33 +86,34 @@ public sealed class DeliveryWorker(
         }
     }
 
-    /// <summary>Starts the earliest due messages of each channel with free slots; else says when the next one falls due.</summary>
+    /// <summary>
+    /// Starts the earliest due messages of the channels with free slots, in one query (a query per channel per pass
+    /// was most of the worker's cost in a burst); else says when the next one falls due. A full channel is left out
+    /// of the query, so its backlog never hides the others' due messages.
+    /// </summary>
     private async Task<(int Started, DateTimeOffset? NextDue)> StartDueAsync(List<Task> running, CancellationToken ct)
     {
         var perChannel = Math.Max(1, options.Value.SendsPerChannel);
+        var free = Channels.ToDictionary(c => c, c => perChannel - _sending.Values.Count(x => x == c));
+        var open = free.Where(f => f.Value > 0).Select(f => f.Key).ToList();
+        if (open.Count == 0)
+        {
+            // Every channel is full: wait for a slot (the finished signal), not for a time.
+            return (0, null);
+        }
         await using var scope = scopes.CreateAsyncScope();
         var delivery = scope.ServiceProvider.GetRequiredService<MessageDelivery>();
         var started = 0;
-        var open = new List<DeliveryChannel>();
-        foreach (var channel in Channels)
+        foreach (var (id, channel) in await delivery.DueAsync(open, open.Sum(c => free[c]), [.. _sending.Keys], ct))
         {
-            var free = perChannel - _sending.Values.Count(c => c == channel);
-            if (free <= 0)
+            if (free[channel] > 0 && _sending.TryAdd(id, channel))
             {
-                continue;
-            }
-            open.Add(channel);
-            foreach (var id in await delivery.DueAsync(channel, free, [.. _sending.Keys], ct))
-            {
-                if (_sending.TryAdd(id, channel))
-                {
-                    running.Add(SendAsync(id, ct));
-                    started++;
-                }
+                free[channel]--;
+                running.Add(SendAsync(id, ct));
+                started++;
             }
         }
-        // A full channel's due messages wait for a slot (the finished signal), not for a time.
-        return (started, started > 0 || open.Count == 0 ? null : await delivery.NextDueAsync(open, [.. _sending.Keys], ct));
+        return (started, started > 0 ? null : await delivery.NextDueAsync(open, [.. _sending.Keys], ct));
     }
 
     private async Task SendAsync(Guid id, CancellationToken ct)

@@ -41,15 +41,19 @@ public sealed class MessageDelivery(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The earliest due messages of one channel, leaving out those this process is sending already.</summary>
-    public async Task<IReadOnlyList<Guid>> DueAsync(DeliveryChannel channel, int max, IReadOnlyCollection<Guid> sending, CancellationToken ct)
+    public async Task<IReadOnlyList<(Guid Id, DeliveryChannel Channel)>> DueAsync(IReadOnlyCollection<DeliveryChannel> channels, int max,
+        IReadOnlyCollection<Guid> sending, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        return await db.Messages.AsNoTracking()
-            .Where(m => m.Status == (int)DeliveryStatus.Pending && m.Channel == (int)channel && m.NextAttemptAt <= now && !sending.Contains(m.Id))
-            .OrderBy(m => m.NextAttemptAt)
-            .Select(m => m.Id)
-            .Take(max)
-            .ToListAsync(ct);
+        var ids = channels.Select(c => (int)c).ToList();
+        return (await db.Messages.AsNoTracking()
+                .Where(m => m.Status == (int)DeliveryStatus.Pending && ids.Contains(m.Channel) && m.NextAttemptAt <= now && !sending.Contains(m.Id))
+                .OrderBy(m => m.NextAttemptAt)
+                .Select(m => new { m.Id, m.Channel })
+                .Take(max)
+                .ToListAsync(ct))
+            .Select(m => (m.Id, (DeliveryChannel)m.Channel))
+            .ToList();
     }
 
     /// <summary>When the next pending message of these channels falls due (not counting those being sent), so the worker sleeps exactly until then.</summary>
