@@ -97,7 +97,7 @@ public sealed class ComplaintSubmission(
             try
             {
                 await db.SaveChangesAsync(ct);
-                logger.LogInformation("Complaint {Reference} received on {Channel}", record.Reference, valid.Channel);
+                logger.LogDebug("Complaint {Reference} received on {Channel}", record.Reference, valid.Channel);
                 return (record, true);
             }
             catch (DbUpdateException)

@@ -35,7 +35,7 @@ public sealed class CaseRouter(CaseJournal journal, TimeProvider clock, ILogger<
         Record(db, c, queue, previous: null, CaseJournal.System, at,
             assignee is null ? $"No agent of queue {queue.Id} is available; the case waits in the queue unassigned ({why})." : $"Routed by {why}.",
             reason: null);
-        logger.LogInformation("Case {Reference} routed to {Queue}, assignee {Assignee}", c.Reference, queue.Id, assignee ?? "(none)");
+        logger.LogDebug("Case {Reference} routed to {Queue}, assignee {Assignee}", c.Reference, queue.Id, assignee ?? "(none)");
     }
 
     /// <summary>

@@ -80,7 +80,7 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
         {
             journal.Append(db, c, Opened());
         }
-        logger.LogInformation("Case {Reference} opened", e.Reference);
+        logger.LogDebug("Case {Reference} opened", e.Reference);
         return;
 
         CaseOpened Opened() => new CaseOpened
@@ -147,6 +147,6 @@ public sealed class AcknowledgeOnNotificationDelivered(CaseJournal journal, Case
             AcknowledgedAt = e.DeliveredAt,
             ReceivedAt = Timestamp.FromDateTimeOffset(c.ReceivedAt),
         });
-        logger.LogInformation("Case {Reference} acknowledged", c.Reference);
+        logger.LogDebug("Case {Reference} acknowledged", c.Reference);
     }
 }
