@@ -43,7 +43,7 @@ public sealed class EventFeedService<TContext>(
         var ct = linked.Token;
         try
         {
-            await StreamAsync(Math.Max(0, request.AfterSequence), responseStream, ct);
+            await StreamAsync(Math.Max(0, request.AfterSequence), request.EventTypes.Count == 0 ? null : request.EventTypes.ToHashSet(StringComparer.Ordinal), responseStream, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -51,7 +51,7 @@ public sealed class EventFeedService<TContext>(
         }
     }
 
-    private async Task StreamAsync(long after, IServerStreamWriter<EventEnvelope> responseStream, CancellationToken ct)
+    private async Task StreamAsync(long after, HashSet<string>? types, IServerStreamWriter<EventEnvelope> responseStream, CancellationToken ct)
     {
         var settings = options.Value;
         (long Expected, DateTimeOffset Since)? gap = null;
@@ -72,7 +72,11 @@ public sealed class EventFeedService<TContext>(
             }
             foreach (var stored in batch)
             {
-                await responseStream.WriteAsync(stored.ToEnvelope(identity.Name), ct);
+                // Filtered after the gap check: a gap is about sequences, whatever their types.
+                if (types is null || types.Contains(stored.Type))
+                {
+                    await responseStream.WriteAsync(stored.ToEnvelope(identity.Name), ct);
+                }
                 after = stored.Sequence;
             }
             if (gapAt is null && rows.Count == settings.BatchSize)

@@ -84,7 +84,11 @@ public sealed class EventSubscriber<TContext>(
             {
                 var after = await ReadCheckpointAsync(stoppingToken);
                 using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                using var call = client.Subscribe(new SubscribeRequest { AfterSequence = after }, cancellationToken: streamCts.Token);
+                // Only the types this service handles: the others would each cost a transaction (inbox row and
+                // checkpoint) and change nothing.
+                var request = new SubscribeRequest { AfterSequence = after };
+                request.EventTypes.AddRange(await HandledTypesAsync());
+                using var call = client.Subscribe(request, cancellationToken: streamCts.Token);
                 var buffer = Channel.CreateBounded<EventEnvelope>(new BoundedChannelOptions(MaxBatch * 2) { SingleReader = true, SingleWriter = true });
                 var pump = PumpAsync(call.ResponseStream, buffer.Writer, streamCts.Token);
                 try
@@ -171,6 +175,12 @@ public sealed class EventSubscriber<TContext>(
     }
 
     private Dictionary<string, Type[]>? _handlerTypes;
+
+    private async Task<IReadOnlyCollection<string>> HandledTypesAsync()
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return HandlerTypes(scope.ServiceProvider).Keys;
+    }
 
     /// <summary>
     /// The handler types of this feed by event type, learnt once by building every registered handler: building

@@ -5,6 +5,7 @@ using Complaints.TestSupport;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Complaints.Eventing.Tests;
@@ -46,6 +47,45 @@ public sealed class EventFeedTests(ITestOutputHelper output) : IDisposable
         var next = Assert.Single(await ReadAsync(call.ResponseStream, 1, timeout.Token));
         Assert.Equal(live.Sequence, next.Sequence);
         Assert.Equal(appended[^1].Sequence + 1, next.Sequence);
+    }
+
+    [Fact]
+    public async Task Subscribe_EventTypes_StreamsOnlyThoseTypesInOrder()
+    {
+        await using var producer = await ProducerHost.StartAsync(_env);
+        var received = await producer.AppendAsync(3);
+        List<StoredEvent> merged;
+        await using (var scope = producer.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ProducerDb>();
+            merged = [.. Enumerable.Range(0, 2).Select(i => db.AppendEvent(new ComplaintMerged { ComplaintId = $"m-{i}" }, $"m-{i}", TimeProvider.System))];
+            await db.SaveChangesAsync();
+        }
+        var later = await producer.AppendAsync(2);
+
+        using var channel = GrpcChannel.ForAddress(producer.Address);
+        var client = new EventFeed.EventFeedClient(channel);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+        var request = new SubscribeRequest { EventTypes = { ComplaintMerged.Descriptor.FullName } };
+        using var call = client.Subscribe(request, Bearer(_env.IssueToken("service")), cancellationToken: timeout.Token);
+
+        // Only the merges, though ComplaintReceived events come before and after them.
+        var streamed = await ReadAsync(call.ResponseStream, 2, timeout.Token);
+        Assert.Equal(merged.Select(e => e.Sequence), streamed.Select(e => e.Sequence));
+        Assert.All(streamed, e => Assert.Equal(ComplaintMerged.Descriptor.FullName, e.Type));
+
+        // Live: a ComplaintReceived is passed over, the next merge arrives.
+        await producer.AppendAsync(1);
+        await using (var scope = producer.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ProducerDb>();
+            db.AppendEvent(new ComplaintMerged { ComplaintId = "m-live" }, "m-live", TimeProvider.System);
+            await db.SaveChangesAsync();
+        }
+        var next = Assert.Single(await ReadAsync(call.ResponseStream, 1, timeout.Token));
+        Assert.Equal("m-live", next.AggregateId);
+        Assert.True(next.Sequence > later[^1].Sequence + 1);
+        Assert.NotEmpty(received);
     }
 
     [Fact]

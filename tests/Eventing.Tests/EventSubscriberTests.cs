@@ -1,6 +1,7 @@
 using Complaints.Eventing.Tests.Infrastructure;
 using Complaints.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -132,6 +133,27 @@ public sealed class EventSubscriberTests(ITestOutputHelper output) : IDisposable
     }
 
     public void Dispose() => _env.Dispose();
+
+    [Fact]
+    public async Task Subscriber_EventsOfUnhandledTypes_NeitherSentNorRecorded()
+    {
+        await using var producer = await ProducerHost.StartAsync(_env);
+        var handled = await producer.AppendAsync(3, "before");
+        await using (var scope = producer.App.Services.CreateAsyncScope())
+        {
+            // A type the consumer has no handler for, between handled ones.
+            var db = scope.ServiceProvider.GetRequiredService<ProducerDb>();
+            db.AppendEvent(new Complaints.Intake.V1.ComplaintMerged { ComplaintId = "m-1" }, "m-1", TimeProvider.System);
+            await db.SaveChangesAsync();
+        }
+        handled.AddRange(await producer.AppendAsync(2, "after"));
+        await using var consumer = await ConsumerHost.StartAsync(_env, producer.Address);
+
+        await WaitUntilAppliedAsync(handled);
+
+        // No inbox row and no transaction for the merge: only the handled events were sent.
+        AssertAppliedExactlyOnce(handled, await _env.ReadConsumerAsync());
+    }
 
     private Task WaitUntilAppliedAsync(IReadOnlyCollection<StoredEvent> appended) =>
         Eventually.Get(
