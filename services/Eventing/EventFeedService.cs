@@ -70,14 +70,21 @@ public sealed class EventFeedService<TContext>(
                     (batch, gapAt, gap) = (rows, null, null);
                 }
             }
+            var sent = false;
             foreach (var stored in batch)
             {
                 // Filtered after the gap check: a gap is about sequences, whatever their types.
                 if (types is null || types.Contains(stored.Type))
                 {
                     await responseStream.WriteAsync(stored.ToEnvelope(identity.Name), ct);
+                    sent = true;
                 }
                 after = stored.Sequence;
+            }
+            if (!sent && batch.Count > 0)
+            {
+                // Nothing of the consumer's types: tell it the position, so its checkpoint can move past these.
+                await responseStream.WriteAsync(EventLog.Position(after, identity.Name), ct);
             }
             if (gapAt is null && rows.Count == settings.BatchSize)
             {

@@ -27,6 +27,11 @@ public static class EventLog
         return stored;
     }
 
+    /// <summary>A position-only envelope (no id, no type, no payload): the feed has passed <paramref name="sequence"/>.</summary>
+    public static V1.EventEnvelope Position(long sequence, string source) => new() { Sequence = sequence, Source = source };
+
+    public static bool IsPosition(this V1.EventEnvelope e) => e.EventId.Length == 0;
+
     public static V1.EventEnvelope ToEnvelope(this StoredEvent e, string source) => new()
     {
         Sequence = e.Sequence,

@@ -83,6 +83,7 @@ public sealed class EventSubscriber<TContext>(
             try
             {
                 var after = await ReadCheckpointAsync(stoppingToken);
+                (_stored, _position) = (after, after);
                 using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 // Only the types this service handles: the others would each cost a transaction (inbox row and
                 // checkpoint) and change nothing.
@@ -193,8 +194,25 @@ public sealed class EventSubscriber<TContext>(
             .GroupBy(x => x.Handler.EventType, x => x.HandlerType)
             .ToDictionary(g => g.Key, g => g.Distinct().ToArray());
 
+    /// <summary>The checkpoint as stored, and the position the feed has told of past it (events of other types).</summary>
+    private long _stored;
+    private long _position;
+
+    /// <summary>
+    /// How far the feed's position may run ahead of the stored checkpoint before a save of the checkpoint alone: a
+    /// consumer of rare types then rereads at most this many skipped events after a restart, not weeks of them
+    /// (and, on SQL Server, waits out each old sequence gap again).
+    /// </summary>
+    public const long PositionStride = 1000;
+
     private async Task ApplyAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
     {
+        _position = Math.Max(_position, batch.Max(e => e.Sequence));
+        batch = [.. batch.Where(e => !e.IsPosition())];
+        if (batch.Count == 0 && _position - _stored < PositionStride)
+        {
+            return;
+        }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var handlerTypes = HandlerTypes(scope.ServiceProvider);
@@ -227,7 +245,7 @@ public sealed class EventSubscriber<TContext>(
             db.ProcessedEvents.Add(new ProcessedEvent { EventId = eventId, Source = source, Sequence = envelope.Sequence, ProcessedAt = clock.GetUtcNow() });
         }
 
-        var last = batch.Max(e => e.Sequence);
+        var last = _position;
         var checkpoint = await db.FeedCheckpoints.FirstOrDefaultAsync(c => c.Source == source, ct);
         if (checkpoint is null)
         {
@@ -240,6 +258,7 @@ public sealed class EventSubscriber<TContext>(
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        _stored = Math.Max(_stored, last);
         foreach (var handler in applied.Distinct())
         {
             handler.AfterCommit();

@@ -155,6 +155,30 @@ public sealed class EventSubscriberTests(ITestOutputHelper output) : IDisposable
         AssertAppliedExactlyOnce(handled, await _env.ReadConsumerAsync());
     }
 
+    [Fact]
+    public async Task Subscriber_ManyEventsOfUnhandledTypes_CheckpointMovesPastThemWithoutInboxRows()
+    {
+        await using var producer = await ProducerHost.StartAsync(_env);
+        var handled = await producer.AppendAsync(2, "handled");
+        long lastSkipped;
+        await using (var scope = producer.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ProducerDb>();
+            var skipped = Enumerable.Range(0, (int)EventSubscriber<ConsumerDb>.PositionStride + 10)
+                .Select(i => db.AppendEvent(new Complaints.Intake.V1.ComplaintMerged { ComplaintId = $"m-{i}" }, $"m-{i}", TimeProvider.System))
+                .ToList();
+            await db.SaveChangesAsync();
+            lastSkipped = skipped[^1].Sequence;
+        }
+        await using var consumer = await ConsumerHost.StartAsync(_env, producer.Address);
+
+        // The feed tells the position; past the stride the consumer stores it, so a restart does not reread them.
+        var state = await Eventually.Get(_env.ReadConsumerAsync, s => s.Checkpoint == lastSkipped,
+            $"the checkpoint to reach {lastSkipped}", describe: s => s.ToString());
+        Assert.Equal(handled.Select(e => e.EventId).Order(), state.Applied.Select(a => a.EventId).Order());
+        Assert.Equal(2, state.Processed);
+    }
+
     private Task WaitUntilAppliedAsync(IReadOnlyCollection<StoredEvent> appended) =>
         Eventually.Get(
             _env.ReadConsumerAsync,

@@ -2,6 +2,7 @@ using Complaints.Intake.Data;
 using Complaints.ServiceDefaults.Data;
 using Complaints.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Complaints.Intake.Tests;
 
@@ -91,6 +92,36 @@ public class SqliteWriteGateTests : IDisposable
         await next.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(["CMP-KEPT-0002"], await next.Complaints.Select(c => c.Reference).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AddServiceDatabase_TransactionAbandonedInAScope_NextScopeCanWrite()
+    {
+        // Through the service's own registration, scopes and all, not a hand-built context.
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.Configuration["DataDir"] = _folder.Path;
+        builder.AddServiceDatabase<IntakeDbContext, SqliteIntakeDbContext, SqlServerIntakeDbContext>("gate-registered");
+        await using var services = builder.Services.BuildServiceProvider();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IntakeDbContext>().Database.EnsureCreatedAsync();
+        }
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var abandoned = scope.ServiceProvider.GetRequiredService<IntakeDbContext>();
+            var tx = await abandoned.Database.BeginTransactionAsync();
+            abandoned.Complaints.Add(Row("CMP-GONE-0003"));
+            await abandoned.SaveChangesAsync();
+            // Neither committed nor rolled back: the scope ends with the transaction open.
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var next = scope.ServiceProvider.GetRequiredService<IntakeDbContext>();
+            next.Complaints.Add(Row("CMP-KEPT-0004"));
+            await next.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(["CMP-KEPT-0004"], await next.Complaints.Select(c => c.Reference).ToListAsync());
+        }
     }
 
     public void Dispose()

@@ -156,7 +156,9 @@ public sealed class ForgetComplainant(TermLinks links, TimeProvider clock) : Fee
         await links.ForgetAsync(db, e.ComplaintId, ct);
         if (e.Reference.Length > 0)
         {
-            foreach (var signal in await db.Signals.Where(s => s.Examples.Contains(e.Reference)).ToListAsync(ct))
+            // Saved signals, and those an earlier event of this batch added or changed (not saved yet).
+            var saved = await db.Signals.Where(s => s.Examples.Contains(e.Reference)).ToListAsync(ct);
+            foreach (var signal in saved.Union(db.Signals.Tracked().Where(s => s.Examples.Split(',').Contains(e.Reference))))
             {
                 signal.Examples = string.Join(',', signal.Examples.Split(',').Where(r => r != e.Reference));
             }

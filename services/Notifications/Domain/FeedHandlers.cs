@@ -212,11 +212,12 @@ public sealed class OnCaseAssigned(DeliveryWakeup w, TimeProvider clock) : Notif
 {
     protected override async Task HandleAsync(CaseAssigned e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        // Routing routes a new case before it appends CaseOpened: the first CaseAssigned comes first.
+        // Routing appends CaseOpened before a new case's first CaseAssigned; a feed written before that order
+        // (or replayed from it) can still bring the assignment first.
         var c = await CaseAsync(db, e.ComplaintId, ct);
         if (c is null)
         {
-            // Contact unknown until CaseOpened, right behind: assume one (delivery asks Intake anyway).
+            // Contact unknown until CaseOpened: assume one (delivery asks Intake anyway).
             c = new CaseContext { ComplaintId = Guid.Parse(e.ComplaintId), Reference = e.Reference, Language = "", HasContact = true };
             db.Cases.Add(c);
         }

@@ -29,19 +29,20 @@ public static class DatabaseExtensions
         where TSqlite : TContext
         where TSqlServer : TContext
     {
-        // Configuration is read when a context is first built, so test hosts' settings apply. Contexts are pooled:
-        // a feed read or an event batch builds one, and building a context (its internal services) was the largest
-        // cost of a feed read in a profile. The contexts keep no state of their own, and the interceptors key theirs
-        // by context and forget it at commit, rollback or connection close.
+        // Configuration is read when a context is first built, so test hosts' settings apply. Options are built once
+        // (singleton), not per context. SQL Server contexts are pooled: building a context was the largest cost of a
+        // feed read in a profile. SQLite contexts are not: after a failed BEGIN the write gate's only release is the
+        // connection's disposal with its context, which a pooled context never does (its connection is kept and
+        // closed on return without an interceptor event), so the gate would stay shut.
         var writeGate = new SqliteWriteGate();
-        builder.Services.AddDbContextPool<TSqlite>((sp, o) =>
+        builder.Services.AddDbContext<TSqlite>((sp, o) =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
             o.UseSqlite(configuration.GetConnectionString(name)
                 ?? $"Data Source={Path.Combine(configuration.DataDirectory(), name + ".db")};Pooling=True");
             o.AddInterceptors(sp.GetServices<IInterceptor>());
             o.AddInterceptors(writeGate);
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddDbContextPool<TSqlServer>((sp, o) =>
         {
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(name);
