@@ -195,6 +195,18 @@ public sealed class EmergingIssueTests : IDisposable
     }
 
     [Fact]
+    public async Task ComplainantErased_InTheSameBatchAsItsComplaint_ReferenceNotKeptAsExample()
+    {
+        // The spike and the erasure of its latest complaint arrive together: the signal that names it as an example
+        // is not saved yet when the erasure is applied.
+        await _p.FeedBatchAsync([.. SpikeEvents(_p.Texts), new ComplainantErased { ComplaintId = "spike8", Reference = Reference("spike8") }]);
+
+        var issues = await IssuesAsync();
+        Assert.NotEmpty(issues.Issues);
+        Assert.All(issues.Issues, i => Assert.DoesNotContain(Reference("spike8"), i.ExampleReferences));
+    }
+
+    [Fact]
     public async Task ComplainantErased_ExampleComplaint_ReferenceAndTermsDropped()
     {
         await SpikeAsync();
