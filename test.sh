@@ -31,6 +31,14 @@ if ! dotnet build Complaints.sln -c "$configuration" -nologo -clp:ErrorsOnly; th
 fi
 
 rm -rf "$results" && mkdir -p "$results"
+
+# The style the .editorconfig declares (the build enforces its warnings; this adds whitespace and imports).
+style_failed=0
+if ! dotnet format Complaints.sln --verify-no-changes --no-restore >"$results/format.log" 2>&1; then
+  echo "dotnet format --verify-no-changes found code that is not formatted (run 'dotnet format Complaints.sln'):"
+  head -n 20 "$results/format.log"
+  style_failed=1
+fi
 log="$results/dotnet-test.log"
 # Test assemblies run in parallel (one per core); each starts its own servers on free ports.
 dotnet test Complaints.sln -c "$configuration" --no-build -nologo --logger "trx" --results-directory "$results" 2>&1 | tee "$log"
@@ -51,5 +59,6 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+failed=$((failed + style_failed))
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -39,7 +39,9 @@ public class CaseHandlingJourneyTests(PlatformFixture fixture)
         using var watchCancel = new CancellationTokenSource(Timeout);
         using var watch = new IntakeService.IntakeServiceClient(grpc).WatchComplaint(new WatchComplaintRequest
         {
-            Reference = reference, TrackingToken = complaint.TrackingToken, ResumeToken = acknowledged.GetProperty("resumeToken").GetString(),
+            Reference = reference,
+            TrackingToken = complaint.TrackingToken,
+            ResumeToken = acknowledged.GetProperty("resumeToken").GetString(),
         }, cancellationToken: watchCancel.Token);
         using var answer = await fixture.Rest.PostAsJsonAsync($"/api/v1/complaints/{reference}/answers",
             new { trackingToken = complaint.TrackingToken, text = "Statement: two charges of 42.00 on 3 May.", idempotencyKey = Guid.NewGuid().ToString() });
@@ -57,7 +59,10 @@ public class CaseHandlingJourneyTests(PlatformFixture fixture)
         await work.RecordFindingsAsync(new RecordFindingsRequest { Reference = reference, Findings = "Duplicate capture confirmed.", RootCause = "system_error" }, agent);
         var proposed = await work.ProposeResolutionAsync(new ProposeResolutionRequest
         {
-            Reference = reference, Outcome = Outcome.Upheld, Summary = "Refund the duplicate.", Remedy = new Remedy { Apology = true, Refund = new Money { Amount = "42.00", Currency = "GBP" } },
+            Reference = reference,
+            Outcome = Outcome.Upheld,
+            Summary = "Refund the duplicate.",
+            Remedy = new Remedy { Apology = true, Refund = new Money { Amount = "42.00", Currency = "GBP" } },
         }, agent);
         if (proposed.AwaitingApproval)
         {

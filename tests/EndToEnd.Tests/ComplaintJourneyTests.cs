@@ -165,7 +165,8 @@ public class ComplaintJourneyTests(PlatformFixture fixture)
                 // Server streaming: the status arrives with the first read.
                 using var feed = new EventFeed.EventFeedClient(grpc).Subscribe(new SubscribeRequest { AfterSequence = 0 }, options);
                 await feed.ResponseStream.MoveNext(CancellationToken.None);
-            },
+            }
+            ,
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, "no call for this method"),
         };
 

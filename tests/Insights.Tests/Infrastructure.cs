@@ -10,8 +10,8 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Complaints.Insights.Tests;
@@ -187,19 +187,19 @@ public static class Events
 
     public static ComplaintReceived Received(string id, string category, Channel channel = Channel.Web, Jurisdiction jurisdiction = Jurisdiction.UkFca,
         int day = 0, double hours = 9, string fca = "", string cfpb = "", string subcategory = "", bool hasContact = true, string language = "en") => new()
-    {
-        ComplaintId = id,
-        Reference = "CMP-" + id.ToUpperInvariant(),
-        Category = category,
-        Channel = channel,
-        Jurisdiction = jurisdiction,
-        ReceivedAt = At(day, hours),
-        FcaProductGroup = fca,
-        CfpbProduct = cfpb,
-        Subcategory = subcategory,
-        HasContact = hasContact,
-        PreferredLanguage = language,
-    };
+        {
+            ComplaintId = id,
+            Reference = "CMP-" + id.ToUpperInvariant(),
+            Category = category,
+            Channel = channel,
+            Jurisdiction = jurisdiction,
+            ReceivedAt = At(day, hours),
+            FcaProductGroup = fca,
+            CfpbProduct = cfpb,
+            Subcategory = subcategory,
+            HasContact = hasContact,
+            PreferredLanguage = language,
+        };
 
     public static string Reference(string id) => "CMP-" + id.ToUpperInvariant();
 }

@@ -1,9 +1,9 @@
 using Complaints.Insights.Domain;
 using Complaints.Insights.V1;
+using Complaints.Intake.V1;
 using Google.Protobuf;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Complaints.Intake.V1;
 using static Complaints.Insights.Tests.Events;
 
 namespace Complaints.Insights.Tests;

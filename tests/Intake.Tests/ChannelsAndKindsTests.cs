@@ -89,7 +89,10 @@ public class ChannelsAndKindsTests
         r.Channel = Channel.Representative;
         r.Representative = new Representative
         {
-            Name = "Jane Roe", Organisation = "Members' committee", Email = "committee@example.org", Authority = "Committee resolution 12/2026",
+            Name = "Jane Roe",
+            Organisation = "Members' committee",
+            Email = "committee@example.org",
+            Authority = "Committee resolution 12/2026",
         };
 
         var rep = Assert.IsType<ValidRepresentative>(Valid(r).Representative);

@@ -205,7 +205,10 @@ public class ComplainantActionRoutingDownTests(IntakeFixture fixture) : IClassFi
 
         var error = await Assert.ThrowsAsync<RpcException>(() => intake.Public().WithdrawComplaintAsync(new ComplainantActionRequest
         {
-            Reference = submitted.Reference, TrackingToken = submitted.TrackingToken, Text = "no longer needed", IdempotencyKey = "w-1",
+            Reference = submitted.Reference,
+            TrackingToken = submitted.TrackingToken,
+            Text = "no longer needed",
+            IdempotencyKey = "w-1",
         }).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Complaints.Intake.V1;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Complaints.Intake.Tests;
 

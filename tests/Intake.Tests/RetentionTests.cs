@@ -22,7 +22,11 @@ public class RetentionTests(CfpbIntakeFixture fixture) : IClassFixture<CfpbIntak
             Outcome = "Closed with explanation",
             Complaint = new SubmitComplaintRequest
             {
-                Channel = Channel.Web, Category = "Mortgage", Subject = "Escrow", Description = "Historical narrative.", Jurisdiction = Jurisdiction.UsCfpb,
+                Channel = Channel.Web,
+                Category = "Mortgage",
+                Subject = "Escrow",
+                Description = "Historical narrative.",
+                Jurisdiction = Jurisdiction.UsCfpb,
             },
         });
         await call.RequestStream.CompleteAsync();

@@ -158,7 +158,10 @@ public class ClosingDateTests(FakeClockIntakeFixture fixture) : IClassFixture<Fa
 
         await RoutingEvents.ApplyAsync(_intake, new CaseReopened
         {
-            ComplaintId = submitted.ComplaintId, Reference = submitted.Reference, At = Timestamp.FromDateTimeOffset(_clock.GetUtcNow()), Actor = "agent-hana",
+            ComplaintId = submitted.ComplaintId,
+            Reference = submitted.Reference,
+            At = Timestamp.FromDateTimeOffset(_clock.GetUtcNow()),
+            Actor = "agent-hana",
         });
 
         Assert.Null((await StoredAsync(submitted)).ClosedAt);

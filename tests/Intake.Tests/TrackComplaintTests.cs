@@ -1,10 +1,10 @@
-using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Complaints.Common.V1;
 using Complaints.Intake.V1;
 using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
 
 namespace Complaints.Intake.Tests;
 

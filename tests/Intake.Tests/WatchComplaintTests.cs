@@ -31,7 +31,9 @@ public class WatchComplaintTests(FakeRoutingFixture fixture) : IClassFixture<Fak
         using var cts = new CancellationTokenSource(Eventually.DefaultTimeout);
         using var call = _intake.Public().WatchComplaint(new WatchComplaintRequest
         {
-            Reference = submitted.Reference, TrackingToken = submitted.TrackingToken, ResumeToken = "2",
+            Reference = submitted.Reference,
+            TrackingToken = submitted.TrackingToken,
+            ResumeToken = "2",
         }, cancellationToken: cts.Token);
 
         Assert.True(await call.ResponseStream.MoveNext(cts.Token));
@@ -71,7 +73,9 @@ public class WatchComplaintTests(FakeRoutingFixture fixture) : IClassFixture<Fak
 
         using var call = _intake.Public().WatchComplaint(new WatchComplaintRequest
         {
-            Reference = submitted.Reference, TrackingToken = submitted.TrackingToken, ResumeToken = "yesterday",
+            Reference = submitted.Reference,
+            TrackingToken = submitted.TrackingToken,
+            ResumeToken = "yesterday",
         });
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 

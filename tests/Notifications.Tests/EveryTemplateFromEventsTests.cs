@@ -95,7 +95,12 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
         var book = fixture.Intake.Book;
         book.Add(id, new GetContactForDeliveryResponse
         {
-            Reference = reference, HasContact = true, Name = "Alex Doe", Email = $"c-{id:N}@example.com", PreferredLanguage = language, TimeZone = "Europe/Sofia",
+            Reference = reference,
+            HasContact = true,
+            Name = "Alex Doe",
+            Email = $"c-{id:N}@example.com",
+            PreferredLanguage = language,
+            TimeZone = "Europe/Sofia",
         });
         book.StaffEmails["h1"] = "h1@staff.example.org";
         book.StaffEmails["s1"] = "s1@staff.example.org";
@@ -160,7 +165,10 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
             MessageKind.HoldingReply => new StatutoryDeadlineExtended { ComplaintId = c, Reference = reference, PreviousDue = When(At.AddDays(15)), FinalResponseDue = When(At.AddDays(35)), At = When(At) },
             MessageKind.FinalResponse => new FinalResponseSent
             {
-                ComplaintId = c, Reference = reference, EntryId = 3, At = When(At),
+                ComplaintId = c,
+                Reference = reference,
+                EntryId = 3,
+                At = When(At),
                 Remedy = sparse ? null : new Remedy { Refund = new Money { Amount = "1234.5", Currency = "BGN" }, Compensation = new Money { Amount = "50", Currency = "EUR" } },
             },
             MessageKind.CaseClosed => new CaseClosed { ComplaintId = c, Reference = reference, ClosedAt = When(At) },

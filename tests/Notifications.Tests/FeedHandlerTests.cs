@@ -1,8 +1,8 @@
 using Complaints.Common.V1;
+using Complaints.Notifications;
 using Complaints.Notifications.Data;
 using Complaints.Notifications.Domain;
 using Complaints.Routing.V1;
-using Complaints.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -30,7 +30,12 @@ public sealed class FeedHandlerTests : IDisposable
     private async Task AssignAsync(string assignee, string previous = "", params string[] supervisors) =>
         await ApplyAsync(new OnCaseAssigned(_wakeup, _clock), new CaseAssigned
         {
-            ComplaintId = _id.ToString(), Reference = _reference, QueueId = "q1", AssigneeId = assignee, PreviousAssigneeId = previous, SupervisorIds = { supervisors },
+            ComplaintId = _id.ToString(),
+            Reference = _reference,
+            QueueId = "q1",
+            AssigneeId = assignee,
+            PreviousAssigneeId = previous,
+            SupervisorIds = { supervisors },
         });
 
     [Fact]
@@ -72,23 +77,48 @@ public sealed class FeedHandlerTests : IDisposable
     {
         MessageKind.StaffAssigned => await ApplyAsync(new OnCaseAssigned(_wakeup, _clock), new CaseAssigned
         {
-            ComplaintId = _id.ToString(), Reference = _reference, QueueId = "q1", AssigneeId = assignee, PreviousAssigneeId = assignee.Length > 0 ? "h0" : "", SupervisorIds = { "s1", "s2" },
+            ComplaintId = _id.ToString(),
+            Reference = _reference,
+            QueueId = "q1",
+            AssigneeId = assignee,
+            PreviousAssigneeId = assignee.Length > 0 ? "h0" : "",
+            SupervisorIds = { "s1", "s2" },
         }),
         MessageKind.StaffAnswerReceived => await ApplyAsync(new OnComplainantResponded(_wakeup, _clock), new ComplainantResponded
         {
-            ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = assignee, Kind = "answer", At = Events.Stamp(Now),
+            ComplaintId = _id.ToString(),
+            Reference = _reference,
+            AssigneeId = assignee,
+            Kind = "answer",
+            At = Events.Stamp(Now),
         }),
         MessageKind.StaffSlaWarning => await ApplyAsync(new OnClockWarning(_wakeup, _clock), new ClockWarning
         {
-            ComplaintId = _id.ToString(), Reference = _reference, Percent = 75, AssigneeId = assignee, QueueId = "q1", Clock = ClockKind.SlaResolve, DueAt = Events.Stamp(Now.AddDays(3)),
+            ComplaintId = _id.ToString(),
+            Reference = _reference,
+            Percent = 75,
+            AssigneeId = assignee,
+            QueueId = "q1",
+            Clock = ClockKind.SlaResolve,
+            DueAt = Events.Stamp(Now.AddDays(3)),
         }),
         MessageKind.StaffSlaBreach => await ApplyAsync(new OnClockBreached(_wakeup, _clock), new ClockBreached
         {
-            ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = assignee, QueueId = "q1", Clock = ClockKind.SlaResolve, DueAt = Events.Stamp(Now),
+            ComplaintId = _id.ToString(),
+            Reference = _reference,
+            AssigneeId = assignee,
+            QueueId = "q1",
+            Clock = ClockKind.SlaResolve,
+            DueAt = Events.Stamp(Now),
         }),
         MessageKind.StaffEscalation => await ApplyAsync(new OnCaseEscalated(_wakeup, _clock), new CaseEscalated
         {
-            ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = assignee, QueueId = "q1", Tier = 2, Clock = ClockKind.SlaResolve,
+            ComplaintId = _id.ToString(),
+            Reference = _reference,
+            AssigneeId = assignee,
+            QueueId = "q1",
+            Tier = 2,
+            Clock = ClockKind.SlaResolve,
         }),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
@@ -137,7 +167,11 @@ public sealed class FeedHandlerTests : IDisposable
         var other = Guid.NewGuid();
         await ApplyAsync(new OnCaseAssigned(_wakeup, _clock), new CaseAssigned
         {
-            ComplaintId = other.ToString(), Reference = Envelopes.NewReference(), QueueId = "q1", AssigneeId = "h2", SupervisorIds = { "s9" },
+            ComplaintId = other.ToString(),
+            Reference = Envelopes.NewReference(),
+            QueueId = "q1",
+            AssigneeId = "h2",
+            SupervisorIds = { "s9" },
         });
 
         var queued = await ApplyAsync(new OnClockBreached(_wakeup, _clock), new ClockBreached { ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = "h1", QueueId = "q1" });
@@ -151,7 +185,12 @@ public sealed class FeedHandlerTests : IDisposable
         await AssignAsync("h1", "", "s1");
         await ApplyAsync(new OnCaseAssigned(_wakeup, _clock), new CaseAssigned
         {
-            ComplaintId = _id.ToString(), Reference = _reference, QueueId = "q2", AssigneeId = "h2", PreviousAssigneeId = "h1", SupervisorIds = { "s2" },
+            ComplaintId = _id.ToString(),
+            Reference = _reference,
+            QueueId = "q2",
+            AssigneeId = "h2",
+            PreviousAssigneeId = "h1",
+            SupervisorIds = { "s2" },
         });
 
         var queued = await ApplyAsync(new OnComplainantResponded(_wakeup, _clock), new ComplainantResponded { ComplaintId = _id.ToString(), Reference = _reference, AssigneeId = "h2", Kind = "answer" });

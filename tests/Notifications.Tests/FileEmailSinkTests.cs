@@ -1,7 +1,7 @@
 using Complaints.Common.V1;
 using Complaints.Notifications.Domain;
-using Microsoft.Extensions.Options;
 using Complaints.TestSupport;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Complaints.Notifications.Tests;

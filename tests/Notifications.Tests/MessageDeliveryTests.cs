@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Complaints.Common.V1;
 using Complaints.Intake.V1;
 using Complaints.Notifications.V1;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace Complaints.Notifications.Tests;
@@ -198,8 +198,18 @@ public sealed class MessageDeliveryTests(DeliveryFixture fixture) : IClassFixtur
         {
             db.Messages.Add(new Complaints.Notifications.Data.Message
             {
-                Id = id, ComplaintId = complaintId, Reference = reference, Kind = (int)MessageKind.PublicUpdate, Channel = (int)DeliveryChannel.Email,
-                Status = (int)DeliveryStatus.Failed, Language = "en", TemplateData = "{}", CreatedAt = ReceivedAt, NextAttemptAt = ReceivedAt, Attempts = 12, DeliveredAt = ReceivedAt,
+                Id = id,
+                ComplaintId = complaintId,
+                Reference = reference,
+                Kind = (int)MessageKind.PublicUpdate,
+                Channel = (int)DeliveryChannel.Email,
+                Status = (int)DeliveryStatus.Failed,
+                Language = "en",
+                TemplateData = "{}",
+                CreatedAt = ReceivedAt,
+                NextAttemptAt = ReceivedAt,
+                Attempts = 12,
+                DeliveredAt = ReceivedAt,
             });
             return await db.SaveChangesAsync();
         });

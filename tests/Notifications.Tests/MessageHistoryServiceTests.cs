@@ -17,7 +17,12 @@ public sealed class MessageHistoryServiceTests(DeliveryFixture fixture) : IClass
         var email = $"private-{complaintId:N}@example.com";
         fixture.Intake.Book.Add(complaintId, new GetContactForDeliveryResponse
         {
-            Reference = reference, HasContact = true, Name = "Ivan Petrov", Email = email, Phone = "+359888123456", PreferredLanguage = "bg",
+            Reference = reference,
+            HasContact = true,
+            Name = "Ivan Petrov",
+            Email = email,
+            Phone = "+359888123456",
+            PreferredLanguage = "bg",
         });
         var queued = await fixture.QueueAcknowledgementAsync(complaintId, reference, "en", DateTimeOffset.UtcNow);
         await fixture.AttemptedAsync(queued.Id);

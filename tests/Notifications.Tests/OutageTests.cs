@@ -30,7 +30,12 @@ public sealed class OutageTests(OutageFixture fixture) : IClassFixture<OutageFix
             var reference = Envelopes.NewReference();
             fixture.Intake.Book.Add(id, new GetContactForDeliveryResponse
             {
-                Reference = reference, HasContact = true, Name = "N", Email = $"o-{id:N}@example.com", PreferredLanguage = "en", PartnerId = "partner-a",
+                Reference = reference,
+                HasContact = true,
+                Name = "N",
+                Email = $"o-{id:N}@example.com",
+                PreferredLanguage = "en",
+                PartnerId = "partner-a",
             });
             return (Id: id, Reference: reference, Email: $"o-{id:N}@example.com");
         }).ToList();

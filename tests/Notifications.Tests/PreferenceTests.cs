@@ -20,7 +20,12 @@ public sealed class PreferenceTests(ChannelFixture fixture) : IClassFixture<Chan
         var email = $"p-{id:N}@example.com";
         fixture.Intake.Book.Add(id, new GetContactForDeliveryResponse
         {
-            Reference = reference, HasContact = true, Name = "Pat", Email = email, Phone = "+359888777666", PreferredLanguage = "en",
+            Reference = reference,
+            HasContact = true,
+            Name = "Pat",
+            Email = email,
+            Phone = "+359888777666",
+            PreferredLanguage = "en",
         });
         return (id, reference, email);
     }

@@ -18,7 +18,13 @@ public sealed class SmtpDeliveryTests(ChannelFixture fixture) : IClassFixture<Ch
         var email = $"c-{id:N}@example.com";
         fixture.Intake.Book.Add(id, new GetContactForDeliveryResponse
         {
-            Reference = reference, HasContact = true, Name = name, Email = email, Phone = "+359888000111", PreferredLanguage = language, TimeZone = timeZone,
+            Reference = reference,
+            HasContact = true,
+            Name = name,
+            Email = email,
+            Phone = "+359888000111",
+            PreferredLanguage = language,
+            TimeZone = timeZone,
         });
         return (id, reference, email);
     }
@@ -75,7 +81,10 @@ public sealed class SmtpDeliveryTests(ChannelFixture fixture) : IClassFixture<Ch
 
         var queued = Assert.Single(await fixture.ApplyAsync(new FinalResponseSent
         {
-            ComplaintId = id.ToString(), Reference = reference, EntryId = 7, At = Events.Stamp(ReceivedAt.AddDays(20)),
+            ComplaintId = id.ToString(),
+            Reference = reference,
+            EntryId = 7,
+            At = Events.Stamp(ReceivedAt.AddDays(20)),
             Remedy = new Remedy { Refund = new Money { Amount = "1234.5", Currency = "BGN" } },
         }));
         await fixture.SettledAsync(queued.Id);
@@ -95,8 +104,11 @@ public sealed class SmtpDeliveryTests(ChannelFixture fixture) : IClassFixture<Ch
 
         var queued = Assert.Single(await fixture.ApplyAsync(new StatutoryDeadlineExtended
         {
-            ComplaintId = id.ToString(), Reference = reference, PreviousDue = Events.Stamp(new DateTimeOffset(2025, 4, 1, 12, 0, 0, TimeSpan.Zero)),
-            FinalResponseDue = Events.Stamp(new DateTimeOffset(2025, 5, 20, 12, 0, 0, TimeSpan.Zero)), At = Events.Stamp(ReceivedAt),
+            ComplaintId = id.ToString(),
+            Reference = reference,
+            PreviousDue = Events.Stamp(new DateTimeOffset(2025, 4, 1, 12, 0, 0, TimeSpan.Zero)),
+            FinalResponseDue = Events.Stamp(new DateTimeOffset(2025, 5, 20, 12, 0, 0, TimeSpan.Zero)),
+            At = Events.Stamp(ReceivedAt),
         }));
         await fixture.SettledAsync(queued.Id);
 
@@ -116,7 +128,11 @@ public sealed class SmtpDeliveryTests(ChannelFixture fixture) : IClassFixture<Ch
 
         var queued = Assert.Single(await fixture.ApplyAsync(new SurveyRequested
         {
-            SurveyId = surveyId, ComplaintId = id.ToString(), Reference = reference, Language = "en", ExpiresAt = Events.Stamp(ReceivedAt.AddDays(30)),
+            SurveyId = surveyId,
+            ComplaintId = id.ToString(),
+            Reference = reference,
+            Language = "en",
+            ExpiresAt = Events.Stamp(ReceivedAt.AddDays(30)),
         }, Sources.Insights));
         var message = await fixture.SettledAsync(queued.Id);
 
@@ -139,13 +155,23 @@ public sealed class SmtpDeliveryTests(ChannelFixture fixture) : IClassFixture<Ch
         await fixture.ApplyAsync(Events.Opened(id, reference, "en", ReceivedAt));
         var assigned = await fixture.ApplyAsync(new CaseAssigned
         {
-            ComplaintId = id.ToString(), Reference = reference, QueueId = "billing", AssigneeId = handler, SupervisorIds = { supervisor }, At = Events.Stamp(ReceivedAt),
+            ComplaintId = id.ToString(),
+            Reference = reference,
+            QueueId = "billing",
+            AssigneeId = handler,
+            SupervisorIds = { supervisor },
+            At = Events.Stamp(ReceivedAt),
         });
 
         var breach = await fixture.ApplyAsync(new ClockBreached
         {
-            ComplaintId = id.ToString(), Reference = reference, Clock = ClockKind.SlaResolve, DueAt = Events.Stamp(ReceivedAt.AddDays(5)),
-            At = Events.Stamp(ReceivedAt.AddDays(5)), AssigneeId = handler, QueueId = "billing",
+            ComplaintId = id.ToString(),
+            Reference = reference,
+            Clock = ClockKind.SlaResolve,
+            DueAt = Events.Stamp(ReceivedAt.AddDays(5)),
+            At = Events.Stamp(ReceivedAt.AddDays(5)),
+            AssigneeId = handler,
+            QueueId = "billing",
         });
         foreach (var m in assigned.Concat(breach))
         {
@@ -175,8 +201,13 @@ public sealed class SmtpDeliveryTests(ChannelFixture fixture) : IClassFixture<Ch
 
         var queued = Assert.Single(await fixture.ApplyAsync(new ClockWarning
         {
-            ComplaintId = id.ToString(), Reference = reference, Clock = ClockKind.SlaResolve, Percent = 75,
-            DueAt = Events.Stamp(ReceivedAt.AddDays(5)), At = Events.Stamp(ReceivedAt), AssigneeId = $"nobody-{id:N}",
+            ComplaintId = id.ToString(),
+            Reference = reference,
+            Clock = ClockKind.SlaResolve,
+            Percent = 75,
+            DueAt = Events.Stamp(ReceivedAt.AddDays(5)),
+            At = Events.Stamp(ReceivedAt),
+            AssigneeId = $"nobody-{id:N}",
         }));
         var message = await fixture.SettledAsync(queued.Id);
 

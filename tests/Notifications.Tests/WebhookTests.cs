@@ -21,7 +21,12 @@ public sealed class WebhookTests(ChannelFixture fixture) : IClassFixture<Channel
         var reference = Envelopes.NewReference();
         fixture.Intake.Book.Add(id, new GetContactForDeliveryResponse
         {
-            Reference = reference, HasContact = true, Name = "Member", Email = $"m-{id:N}@example.com", PreferredLanguage = "en", PartnerId = partner,
+            Reference = reference,
+            HasContact = true,
+            Name = "Member",
+            Email = $"m-{id:N}@example.com",
+            PreferredLanguage = "en",
+            PartnerId = partner,
         });
         return (id, reference);
     }

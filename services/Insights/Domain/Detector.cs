@@ -1,7 +1,7 @@
 using Complaints.Insights.Data;
+using Complaints.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Insights.Domain;
 

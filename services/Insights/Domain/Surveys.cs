@@ -3,12 +3,12 @@ using System.Text;
 using Complaints.Eventing;
 using Complaints.Insights.Data;
 using Complaints.Insights.V1;
+using Complaints.ServiceDefaults.Data;
 using Complaints.ServiceDefaults.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Survey = Complaints.Insights.Data.Survey;
-using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Insights.Domain;
 

@@ -2,9 +2,9 @@ using Complaints.Eventing;
 using Complaints.Eventing.V1;
 using Complaints.Insights.Data;
 using Complaints.Intake.V1;
+using Complaints.ServiceDefaults.Data;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
-using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Insights.Domain;
 

@@ -2,10 +2,10 @@ using System.Buffers;
 using System.Data;
 using System.Data.Common;
 using Complaints.Intake.Data;
+using Complaints.ServiceDefaults.Data;
 using Complaints.ServiceDefaults.Errors;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Intake.Domain;
 

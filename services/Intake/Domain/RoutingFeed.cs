@@ -2,8 +2,8 @@ using Complaints.Eventing;
 using Complaints.Eventing.V1;
 using Complaints.Intake.Data;
 using Complaints.Routing.V1;
-using Microsoft.EntityFrameworkCore;
 using Complaints.ServiceDefaults.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Complaints.Intake
 {

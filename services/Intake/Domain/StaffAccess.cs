@@ -107,8 +107,11 @@ public sealed class StaffAccess(
         {
             response.Representative = new Representative
             {
-                Name = rep.Name, Organisation = rep.Organisation ?? string.Empty, Email = rep.Email ?? string.Empty,
-                Phone = rep.Phone ?? string.Empty, Authority = rep.Authority,
+                Name = rep.Name,
+                Organisation = rep.Organisation ?? string.Empty,
+                Email = rep.Email ?? string.Empty,
+                Phone = rep.Phone ?? string.Empty,
+                Authority = rep.Authority,
             };
         }
         db.AccessAudit.Add(AccessAudit.By(user, "read-contact", c.Id, why, clock.GetUtcNow()));

@@ -3,9 +3,9 @@ using Complaints.Common.V1;
 using Complaints.Routing.Data;
 using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Data;
 using Complaints.ServiceDefaults.Errors;
 using Microsoft.EntityFrameworkCore;
-using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Routing.Clocks;
 

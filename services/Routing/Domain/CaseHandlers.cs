@@ -8,9 +8,9 @@ using Complaints.Routing.Data;
 using Complaints.Routing.Directory;
 using Complaints.Routing.V1;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Data;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
-using Complaints.ServiceDefaults.Data;
 
 namespace Complaints.Routing.Domain;
 

@@ -73,7 +73,10 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         await FirstResponseAsync(c, ct);
         journal.Append(db, c, new PublicUpdatePosted
         {
-            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, EntryId = entry.Seq, At = Stamp(entry.At),
+            ComplaintId = c.ComplaintId.ToString(),
+            Reference = c.Reference,
+            EntryId = entry.Seq,
+            At = Stamp(entry.At),
         });
         return await SaveAsync(c, ct);
     }
@@ -99,8 +102,11 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         await FirstResponseAsync(c, ct);
         journal.Append(db, c, new InformationRequested
         {
-            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, EntryId = entry.Seq,
-            DueBy = Stamp(c.InformationDueAt), At = Stamp(now),
+            ComplaintId = c.ComplaintId.ToString(),
+            Reference = c.Reference,
+            EntryId = entry.Seq,
+            DueBy = Stamp(c.InformationDueAt),
+            At = Stamp(now),
         });
         return await SaveAsync(c, ct);
     }
@@ -305,7 +311,11 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         await clocks.RestartOnReopenAsync(db, c, now, ct);
         journal.Append(db, c, new CaseReopened
         {
-            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, At = Stamp(now), Actor = actor, ResolveBy = Stamp(c.ResolveBy),
+            ComplaintId = c.ComplaintId.ToString(),
+            Reference = c.Reference,
+            At = Stamp(now),
+            Actor = actor,
+            ResolveBy = Stamp(c.ResolveBy),
         });
         return await SaveAsync(c, ct);
     }
@@ -326,8 +336,13 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         journal.Record(db, c, EntryKinds.Escalation, $"Escalated to tier {tier}", actor, reason: reason);
         journal.Append(db, c, new CaseEscalated
         {
-            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, Tier = tier, Actor = actor, At = Stamp(Now),
-            QueueId = c.QueueId ?? "", AssigneeId = c.AssigneeId ?? "",
+            ComplaintId = c.ComplaintId.ToString(),
+            Reference = c.Reference,
+            Tier = tier,
+            Actor = actor,
+            At = Stamp(Now),
+            QueueId = c.QueueId ?? "",
+            AssigneeId = c.AssigneeId ?? "",
         });
         return await SaveAsync(c, ct);
     }
@@ -359,7 +374,12 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         journal.Record(db, c, EntryKinds.Severity, $"Severity {ProtoEnums.Name(previous)} → {ProtoEnums.Name(request.Severity)}", actor, reason: reason);
         journal.Append(db, c, new SeverityAssessed
         {
-            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, Severity = request.Severity, Override = true, Actor = actor, At = Stamp(Now),
+            ComplaintId = c.ComplaintId.ToString(),
+            Reference = c.Reference,
+            Severity = request.Severity,
+            Override = true,
+            Actor = actor,
+            At = Stamp(Now),
         });
         return await SaveAsync(c, ct);
     }
@@ -381,8 +401,12 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
             isPublic: true, reason: reason);
         journal.Append(db, c, new StatutoryDeadlineExtended
         {
-            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, Jurisdiction = (Jurisdiction)c.Jurisdiction,
-            PreviousDue = Stamp(previous), FinalResponseDue = Stamp(due), At = Stamp(now),
+            ComplaintId = c.ComplaintId.ToString(),
+            Reference = c.Reference,
+            Jurisdiction = (Jurisdiction)c.Jurisdiction,
+            PreviousDue = Stamp(previous),
+            FinalResponseDue = Stamp(due),
+            At = Stamp(now),
         });
         return await SaveAsync(c, ct);
     }

@@ -63,7 +63,10 @@ public sealed class ComplainantActions(RoutingDbContext db, CaseJournal journal,
                 isPublic: true, at: at, commandId: request.CommandId);
             journal.Append(db, c, new ReopenRequested
             {
-                ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, AssigneeId = c.AssigneeId ?? "", At = Stamp(at),
+                ComplaintId = c.ComplaintId.ToString(),
+                Reference = c.Reference,
+                AssigneeId = c.AssigneeId ?? "",
+                At = Stamp(at),
             });
             return Task.CompletedTask;
         }, ct);
@@ -122,8 +125,12 @@ public sealed class ComplainantActions(RoutingDbContext db, CaseJournal journal,
     private void Responded(Case c, string kind, ComplainantActionRequest request, DateTimeOffset at) =>
         journal.Append(db, c, new ComplainantResponded
         {
-            ComplaintId = c.ComplaintId.ToString(), Reference = c.Reference, AssigneeId = c.AssigneeId ?? "", Kind = kind,
-            AttachmentCount = request.AttachmentIds.Count, At = Stamp(at),
+            ComplaintId = c.ComplaintId.ToString(),
+            Reference = c.Reference,
+            AssigneeId = c.AssigneeId ?? "",
+            Kind = kind,
+            AttachmentCount = request.AttachmentIds.Count,
+            At = Stamp(at),
         });
 
     private static string? Describe(string? text, int attachments) => attachments switch

@@ -2,8 +2,8 @@ using Complaints.Eventing;
 using Complaints.Eventing.V1;
 using Complaints.Intake.V1;
 using Complaints.Routing.Data;
-using Microsoft.EntityFrameworkCore;
 using Complaints.ServiceDefaults.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Complaints.Routing.Domain;
 

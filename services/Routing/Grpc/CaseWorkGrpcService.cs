@@ -1,7 +1,7 @@
 using Complaints.Routing.Directory;
 using Complaints.Routing.Domain;
-using Complaints.Routing.Watch;
 using Complaints.Routing.V1;
+using Complaints.Routing.Watch;
 using Complaints.ServiceDefaults.Auth;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;

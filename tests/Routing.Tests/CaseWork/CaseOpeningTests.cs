@@ -152,8 +152,13 @@ public sealed class CaseOpeningTests(RoutingHost host) : IClassFixture<RoutingHo
     {
         var e = new ComplaintReceived
         {
-            ComplaintId = Guid.NewGuid().ToString(), Reference = Envelopes.NewReference(), Channel = Channel.Web, Category = "billing",
-            Jurisdiction = Jurisdiction.UkFca, PreferredLanguage = "en", HasContact = true,
+            ComplaintId = Guid.NewGuid().ToString(),
+            Reference = Envelopes.NewReference(),
+            Channel = Channel.Web,
+            Category = "billing",
+            Jurisdiction = Jurisdiction.UkFca,
+            PreferredLanguage = "en",
+            HasContact = true,
             ReceivedAt = Timestamp.FromDateTimeOffset(host.Clock.GetUtcNow()),
         };
 

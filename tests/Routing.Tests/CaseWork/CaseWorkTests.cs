@@ -1,12 +1,12 @@
 using Complaints.Common.V1;
 using Complaints.Intake.V1;
-using ComplainantActionRequest = Complaints.Routing.V1.ComplainantActionRequest;
 using Complaints.Routing.Data;
 using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
 using Complaints.ServiceDefaults.Auth;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using ComplainantActionRequest = Complaints.Routing.V1.ComplainantActionRequest;
 
 namespace Complaints.Routing.Tests.CaseWork;
 
@@ -127,7 +127,8 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
 
         var resolved = await host.Work().SendFinalResponseAsync(new SendFinalResponseRequest
         {
-            Reference = e.Reference, Text = "Resolved today. You may refer this to the Financial Ombudsman Service.",
+            Reference = e.Reference,
+            Text = "Resolved today. You may refer this to the Financial Ombudsman Service.",
         });
 
         Assert.True(requirements.SummaryResolutionAvailable);
@@ -208,7 +209,9 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Work().ProposeResolutionAsync(new ProposeResolutionRequest
         {
-            Reference = e.Reference, Outcome = Outcome.Upheld, Summary = "Yes.",
+            Reference = e.Reference,
+            Outcome = Outcome.Upheld,
+            Summary = "Yes.",
         }).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
@@ -242,7 +245,9 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Work().RecordFindingsAsync(new RecordFindingsRequest
         {
-            Reference = e.Reference, Findings = "x", RootCause = "gremlins",
+            Reference = e.Reference,
+            Findings = "x",
+            RootCause = "gremlins",
         }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
@@ -261,7 +266,10 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
         host.Clock.Advance(TimeSpan.FromDays(3));
         var answered = await host.Actions().AnswerInformationRequestAsync(new ComplainantActionRequest
         {
-            ComplaintId = e.ComplaintId, CommandId = Guid.NewGuid().ToString(), Text = "Statement attached.", AttachmentIds = { Guid.NewGuid().ToString() },
+            ComplaintId = e.ComplaintId,
+            CommandId = Guid.NewGuid().ToString(),
+            Text = "Statement attached.",
+            AttachmentIds = { Guid.NewGuid().ToString() },
         });
         var after = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
 
@@ -302,7 +310,9 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Actions().AnswerInformationRequestAsync(new ComplainantActionRequest
         {
-            ComplaintId = e.ComplaintId, CommandId = Guid.NewGuid().ToString(), Text = "Here you go.",
+            ComplaintId = e.ComplaintId,
+            CommandId = Guid.NewGuid().ToString(),
+            Text = "Here you go.",
         }).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
@@ -379,7 +389,9 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Actions().RequestReopenAsync(new ComplainantActionRequest
         {
-            ComplaintId = e.ComplaintId, CommandId = Guid.NewGuid().ToString(), Text = "Reopen please",
+            ComplaintId = e.ComplaintId,
+            CommandId = Guid.NewGuid().ToString(),
+            Text = "Reopen please",
         }).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);

@@ -1,7 +1,7 @@
 using Complaints.Common.V1;
 using Complaints.Routing.Clocks;
-using Complaints.Routing.V1;
 using Complaints.Routing.Domain;
+using Complaints.Routing.V1;
 using Complaints.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

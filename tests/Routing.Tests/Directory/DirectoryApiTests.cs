@@ -21,7 +21,12 @@ public sealed class DirectoryApiTests(DirectoryFixture fixture) : IClassFixture<
 
     private static Agent AgentOf(string id, params string[] queues) => new()
     {
-        Id = id, DisplayName = "Agent " + id, Languages = { "en", "ko-KR" }, Capacity = 10, Active = true, QueueIds = { queues },
+        Id = id,
+        DisplayName = "Agent " + id,
+        Languages = { "en", "ko-KR" },
+        Capacity = 10,
+        Active = true,
+        QueueIds = { queues },
     };
 
     private static List<string> FieldsOf(RpcException error)
@@ -128,7 +133,10 @@ public sealed class DirectoryApiTests(DirectoryFixture fixture) : IClassFixture<
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Admin.UpsertQueueAsync(new Queue
         {
-            Id = "Upper Case", Name = "x", DesignatedContactId = "ghost", SupervisorIds = { "ghost-2" },
+            Id = "Upper Case",
+            Name = "x",
+            DesignatedContactId = "ghost",
+            SupervisorIds = { "ghost-2" },
         }).ResponseAsync);
 
         Assert.Equal(["id", "designatedContactId", "supervisorIds[0]"], FieldsOf(error));

@@ -64,24 +64,24 @@ public sealed class DirectoryTestKit : IDisposable
         Channel channel = Channel.Web, Jurisdiction jurisdiction = Jurisdiction.UkFca, ComplainantKind kind = ComplainantKind.Customer,
         bool confidential = false, CaseStatus status = CaseStatus.Received, string? queue = null, string? assignee = null,
         DateTimeOffset? receivedAt = null, DateTimeOffset? nextDeadline = null) => new()
-    {
-        ComplaintId = Guid.NewGuid(),
-        Reference = Envelopes.NewReference(),
-        Status = (int)status,
-        Category = category,
-        Channel = (int)channel,
-        Jurisdiction = (int)jurisdiction,
-        ComplainantKind = (int)kind,
-        PreferredLanguage = language,
-        Confidential = confidential,
-        HasContact = true,
-        Severity = (int)severity,
-        QueueId = queue,
-        AssigneeId = assignee,
-        ReceivedAt = receivedAt ?? Now.AddDays(-1),
-        OpenedAt = receivedAt ?? Now.AddDays(-1),
-        NextDeadline = nextDeadline,
-    };
+        {
+            ComplaintId = Guid.NewGuid(),
+            Reference = Envelopes.NewReference(),
+            Status = (int)status,
+            Category = category,
+            Channel = (int)channel,
+            Jurisdiction = (int)jurisdiction,
+            ComplainantKind = (int)kind,
+            PreferredLanguage = language,
+            Confidential = confidential,
+            HasContact = true,
+            Severity = (int)severity,
+            QueueId = queue,
+            AssigneeId = assignee,
+            ReceivedAt = receivedAt ?? Now.AddDays(-1),
+            OpenedAt = receivedAt ?? Now.AddDays(-1),
+            NextDeadline = nextDeadline,
+        };
 
     /// <summary>Stores cases as they are (no routing).</summary>
     public async Task SeedAsync(params Case[] cases)

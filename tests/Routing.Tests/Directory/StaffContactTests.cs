@@ -15,7 +15,12 @@ public sealed class StaffContactTests(DirectoryFixture fixture) : IClassFixture<
 
     private static Agent AgentOf(string id, string email, bool active = true) => new()
     {
-        Id = id, DisplayName = "Agent " + id, Languages = { "en" }, Capacity = 5, Active = active, Email = email,
+        Id = id,
+        DisplayName = "Agent " + id,
+        Languages = { "en" },
+        Capacity = 5,
+        Active = active,
+        Email = email,
     };
 
     [Fact]
