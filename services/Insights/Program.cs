@@ -8,7 +8,7 @@ builder.AddInsights();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapInsights();
-app.Run();
+app.RunService();
 
 /// <summary>Marker for test hosts.</summary>
 public partial class Program;

@@ -8,7 +8,7 @@ builder.AddIntake();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapIntake();
-app.Run();
+app.RunService();
 
 /// <summary>Marker for test hosts.</summary>
 public partial class Program;

@@ -8,7 +8,7 @@ builder.AddNotifications();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapNotifications();
-app.Run();
+app.RunService();
 
 /// <summary>Marker for test hosts.</summary>
 public partial class Program;

@@ -8,7 +8,7 @@ builder.AddRouting();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapRouting();
-app.Run();
+app.RunService();
 
 /// <summary>Marker for test hosts.</summary>
 public partial class Program;

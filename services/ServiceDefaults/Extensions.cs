@@ -57,6 +57,24 @@ public static class Extensions
         app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
+
+    /// <summary>
+    /// Runs the service; with <c>Database:Migrations=ApplyAndExit</c> applies its migrations and returns without
+    /// serving (a non-zero exit code on failure, from the exception).
+    /// </summary>
+    public static void RunService(this WebApplication app)
+    {
+        if (MigrationMode.From(app.Configuration) != MigrationMode.ApplyAndExit)
+        {
+            app.Run();
+            return;
+        }
+        // A stop mid-way ends the process: the migration's transaction rolls back and the file lock is released.
+        foreach (var migrator in app.Services.GetServices<IDatabaseMigrator>())
+        {
+            migrator.ApplyAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+    }
 }
 
 /// <summary>The running service's short name ("intake", "routing", ...).</summary>

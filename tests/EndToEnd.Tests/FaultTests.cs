@@ -11,7 +11,7 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task SubmitComplaint_RoutingDownThenStarted_TrackSaysWhatIsMissingThenCaseAcknowledged()
     {
         using var data = new TempFolder("complaints-e2e-fault");
-        var (withoutRouting, layout) = await StartOnFreeLayoutAsync(data.Path, ["intake", "notifications", "insights", "gateway"]);
+        var withoutRouting = await StartAsync(data.Path, ["intake", "notifications", "insights", "gateway"]);
         await using var _ = withoutRouting;
         using var rest = new HttpClient { BaseAddress = withoutRouting.GatewayRestUrl };
 
@@ -24,9 +24,7 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
 
         await using var routing = PlatformFixture.Start(data.Path, null, o =>
         {
-            o.UseFreePorts = false;
-            o.BasePort = layout.BasePort;
-            o.GatewayPort = layout.GatewayPort;
+            o.Layout = withoutRouting.AllComponents;
             o.Components = ["routing"];
         });
         await routing.StartAsync();
@@ -40,7 +38,7 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task SubmitComplaints_NotificationsKilledMidDeliveryThenRestarted_EachAcknowledgedExactlyOnce()
     {
         using var data = new TempFolder("complaints-e2e-kill");
-        var (platform, layout) = await StartOnFreeLayoutAsync(data.Path, ["intake", "routing", "notifications", "insights", "gateway"]);
+        var platform = await StartAsync(data.Path, ["intake", "routing", "notifications", "insights", "gateway"]);
         await using var _ = platform;
         using var rest = new HttpClient { BaseAddress = platform.GatewayRestUrl };
 
@@ -54,9 +52,7 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
 
         await using var restarted = PlatformFixture.Start(data.Path, null, o =>
         {
-            o.UseFreePorts = false;
-            o.BasePort = layout.BasePort;
-            o.GatewayPort = layout.GatewayPort;
+            o.Layout = platform.AllComponents;
             o.Components = ["notifications"];
             o.Environment["Notifications__ClaimFor"] = ShortClaim;
         });
@@ -78,29 +74,16 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
     /// </summary>
     private const string ShortClaim = "00:00:03";
 
-    /// <summary>A fixed layout (needed to start a component later at a known address) on ports that are free now.</summary>
-    private static async Task<(PlatformProcesses Platform, (int BasePort, int GatewayPort) Layout)> StartOnFreeLayoutAsync(string data, string[] components)
+    /// <summary>Some components on reserved free ports; the others start later on the same layout (<see cref="PlatformOptions.Layout"/>).</summary>
+    private static async Task<PlatformProcesses> StartAsync(string data, string[] components)
     {
-        for (var attempt = 0; ; attempt++)
+        var platform = PlatformFixture.Start(data, null, o =>
         {
-            var layout = (BasePort: Random.Shared.Next(20_000, 40_000), GatewayPort: Random.Shared.Next(40_000, 60_000));
-            var platform = PlatformFixture.Start(data, null, o =>
-            {
-                o.UseFreePorts = false;
-                o.BasePort = layout.BasePort;
-                o.GatewayPort = layout.GatewayPort;
-                o.Components = components;
-                o.Environment["Notifications__ClaimFor"] = ShortClaim;
-            });
-            try
-            {
-                await platform.StartAsync();
-                return (platform, layout);
-            }
-            catch (PlatformStartException) when (attempt < 3)
-            {
-                await platform.DisposeAsync();
-            }
-        }
+            o.Components = components;
+            o.Environment["Notifications__ClaimFor"] = ShortClaim;
+        });
+        // On failure StartAsync has stopped whatever it started.
+        await platform.StartAsync();
+        return platform;
     }
 }

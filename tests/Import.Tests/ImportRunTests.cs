@@ -118,7 +118,10 @@ public sealed class ImportRunTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task RunAsync_NothingListening_ExitsTwo()
     {
-        var code = await Run(new ImportOptions(SampleData.Path, new Uri($"http://127.0.0.1:{UnusedPort()}"), "t", false, 100, false));
+        // Bound but not listening: connections are refused, and no other process can take the port meanwhile.
+        using var bound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        bound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var code = await Run(new ImportOptions(SampleData.Path, new Uri($"http://127.0.0.1:{((IPEndPoint)bound.LocalEndPoint!).Port}"), "t", false, 100, false));
 
         Assert.Equal(ExitCodes.UsageOrConnection, code);
         Assert.Contains("error: the import call failed: Unavailable", _err.ToString());
@@ -152,11 +155,4 @@ public sealed class ImportRunTests : IAsyncLifetime, IDisposable
     private Task<int> Run(ImportOptions options) => ImportRun.RunAsync(options, _out, _err, CancellationToken.None);
 
     private static string Lines(params string[] lines) => string.Concat(lines.Select(l => l + Environment.NewLine));
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

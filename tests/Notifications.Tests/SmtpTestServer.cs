@@ -45,7 +45,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     public static async Task<SmtpTestServer> StartNewAsync()
     {
-        var server = new SmtpTestServer(FreePort());
+        var server = new SmtpTestServer(TestKeys.FreePort());
         await server.StartAsync();
         return server;
     }
@@ -119,14 +119,6 @@ public sealed class SmtpTestServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    internal static int NewFreePort() => FreePort();
 
     public async ValueTask DisposeAsync()
     {

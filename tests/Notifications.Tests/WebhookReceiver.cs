@@ -35,7 +35,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartNewAsync()
     {
-        var receiver = new WebhookReceiver(SmtpTestServer.NewFreePort());
+        var receiver = new WebhookReceiver(TestKeys.FreePort());
         await receiver.StartAsync();
         return receiver;
     }

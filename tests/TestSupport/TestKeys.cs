@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using Complaints.Launcher;
 using Complaints.ServiceDefaults.Auth;
 
 namespace Complaints.TestSupport;
@@ -13,13 +12,8 @@ public static class TestKeys
     public static string Token(string signingKey, string subject, params string[] roles) =>
         new LocalTokenIssuer(new AuthSettings { SigningKey = signingKey }, TimeProvider.System).Issue(subject, roles, TimeSpan.FromHours(1));
 
-    /// <summary>A loopback port that was free a moment ago.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A free loopback port reserved for this test process (<see cref="LoopbackPorts"/>).</summary>
+    public static int FreePort() => LoopbackPorts.Reserve();
 
     /// <summary>An address where nothing listens: a dependency that is down.</summary>
     public static string DeadAddress() => $"http://127.0.0.1:{FreePort()}";

@@ -69,6 +69,17 @@ public static class PlatformComponents
         return list;
     }
 
+    /// <summary>Every component on loopback ports reserved for this process (<see cref="LoopbackPorts"/>).</summary>
+    public static IReadOnlyList<PlatformComponent> FreeLayout()
+    {
+        var ports = Enumerable.Range(0, 2 * All.Count).Select(_ => LoopbackPorts.Reserve()).ToList();
+        var list = Services
+            .Select((s, i) => Service(s.Name, s.ConfigName, s.Folder, ports[2 * i], ports[2 * i + 1]))
+            .ToList();
+        list.Add(GatewayAt(ports[^2], ports[^1]));
+        return list;
+    }
+
     internal static PlatformComponent Service(string name, string configName, string folder, int grpcPort, int httpPort) =>
         new(name, configName, "Complaints." + configName, folder, "Http", grpcPort, httpPort);
 

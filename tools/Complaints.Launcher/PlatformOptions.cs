@@ -18,8 +18,14 @@ public sealed class PlatformOptions
     /// <summary>Gateway REST port; its gRPC port is the next one. Ignored with <see cref="UseFreePorts"/>.</summary>
     public int GatewayPort { get; set; } = PlatformComponents.DefaultGatewayPort;
 
-    /// <summary>Let the operating system choose free loopback ports for every endpoint (tests).</summary>
+    /// <summary>Free loopback ports for every endpoint, reserved by <see cref="LoopbackPorts"/> (tests).</summary>
     public bool UseFreePorts { get; set; }
+
+    /// <summary>
+    /// Every component's ports, e.g. another instance's <see cref="PlatformProcesses.AllComponents"/>, to start a component
+    /// later where its peers expect it; overrides the other port settings.
+    /// </summary>
+    public IReadOnlyList<PlatformComponent>? Layout { get; set; }
 
     /// <summary>Which components to start (names from <see cref="PlatformComponents"/>); all when null.</summary>
     public IReadOnlyCollection<string>? Components { get; set; }

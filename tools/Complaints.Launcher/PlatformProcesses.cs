@@ -43,7 +43,8 @@ public sealed class PlatformProcesses : IAsyncDisposable
         {
             throw new ArgumentException($"Unknown component(s): {string.Join(", ", unknown)}; known: {string.Join(", ", PlatformComponents.All)}.");
         }
-        AllComponents = options.UseFreePorts ? FreePortLayout() : PlatformComponents.Layout(options.BasePort, options.GatewayPort);
+        AllComponents = options.Layout
+            ?? (options.UseFreePorts ? PlatformComponents.FreeLayout() : PlatformComponents.Layout(options.BasePort, options.GatewayPort));
         Components = AllComponents.Where(c => wanted.Contains(c.Name)).ToList();
     }
 
@@ -420,25 +421,6 @@ public sealed class PlatformProcesses : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static IReadOnlyList<PlatformComponent> FreePortLayout()
-    {
-        // Hold every listener until all are chosen so the ports differ.
-        var listeners = Enumerable.Range(0, 2 * PlatformComponents.All.Count).Select(_ =>
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            return l;
-        }).ToList();
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
-        listeners.ForEach(l => l.Stop());
-
-        var list = PlatformComponents.Services
-            .Select((s, i) => PlatformComponents.Service(s.Name, s.ConfigName, s.Folder, ports[2 * i], ports[2 * i + 1]))
-            .ToList();
-        list.Add(PlatformComponents.GatewayAt(ports[^2], ports[^1]));
-        return list;
     }
 }
 

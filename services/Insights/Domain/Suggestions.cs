@@ -27,17 +27,7 @@ public sealed class InsightsKeys(IConfiguration configuration)
         {
             return SealedBox.ReadKey(configuration, Setting);
         }
-        var path = Path.Combine(configuration.DataDirectory(), KeyFile);
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, Convert.ToBase64String(SealedBox.NewKey()));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-        }
-        return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        return SealedBox.ReadOrCreateKeyFile(Path.Combine(configuration.DataDirectory(), KeyFile));
     });
 
     public byte[] Master => _master.Value;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Complaints.Notifications.Data;
 using Complaints.ServiceDefaults.Data;
 using Complaints.ServiceDefaults.Errors;
+using Complaints.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -23,22 +24,7 @@ public sealed class LinkTokens
             _key = Convert.FromBase64String(configured);
             return;
         }
-        var path = Path.Combine(configuration.DataDirectory(), "notifications-link.key");
-        if (!File.Exists(path))
-        {
-            var temp = path + "." + Guid.NewGuid().ToString("N");
-            File.WriteAllText(temp, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            try
-            {
-                File.Move(temp, path);
-            }
-            catch (IOException)
-            {
-                // Another replica or host wrote it first: use theirs.
-                File.Delete(temp);
-            }
-        }
-        _key = Convert.FromBase64String(File.ReadAllText(path).Trim());
+        _key = SealedBox.ReadOrCreateKeyFile(Path.Combine(configuration.DataDirectory(), "notifications-link.key"));
     }
 
     public string For(Guid complaintId)

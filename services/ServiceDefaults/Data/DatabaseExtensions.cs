@@ -22,7 +22,7 @@ public static class DatabaseExtensions
     /// The service's own database: <c>Database:Provider</c> = Sqlite (default, a file <c>{DataDir}/{name}.db</c>)
     /// or SqlServer (with <c>ConnectionStrings:{name}</c>). Each provider has its own context subclass with its
     /// own committed migrations; <typeparamref name="TContext"/> resolves to the configured one. Migrations are
-    /// applied at start.
+    /// applied at start unless <c>Database:Migrations</c> says otherwise (<see cref="MigrationMode"/>).
     /// </summary>
     public static WebApplicationBuilder AddServiceDatabase<TContext, TSqlite, TSqlServer>(this WebApplicationBuilder builder, string name)
         where TContext : DbContext
@@ -60,6 +60,7 @@ public static class DatabaseExtensions
                 ? sp.GetRequiredService<TSqlServer>()
                 : sp.GetRequiredService<TSqlite>());
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [Extensions.ReadyTag]);
+        builder.Services.AddSingleton<IDatabaseMigrator, DatabaseMigrator<TContext>>();
         builder.Services.AddHostedService<DatabaseInitializer<TContext>>();
         return builder;
     }
@@ -78,26 +79,4 @@ public static class DatabaseProviderExtensions
         public static DatabaseProvider From(IConfiguration configuration) =>
             Enum.TryParse<DatabaseProvider>(configuration["Database:Provider"], ignoreCase: true, out var p) ? p : DatabaseProvider.Sqlite;
     }
-}
-
-/// <summary>Applies the committed migrations before the service takes traffic.</summary>
-internal sealed class DatabaseInitializer<TContext>(IServiceProvider services, ILogger<DatabaseInitializer<TContext>> logger) : IHostedService
-    where TContext : DbContext
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        if (db.Database.IsSqlite())
-        {
-            // WAL before the first write: readers never block the writer.
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            await db.Database.CloseConnectionAsync();
-        }
-        await db.Database.MigrateAsync(cancellationToken);
-        logger.LogInformation("Database for {Context} ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

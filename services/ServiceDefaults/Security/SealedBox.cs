@@ -51,4 +51,39 @@ public static class SealedBox
         }
         return bytes;
     }
+
+    /// <summary>
+    /// The 32-byte key in <paramref name="path"/>, made on first use. Written to a temporary file and moved into place,
+    /// so a process stopped mid-write leaves no empty or partial key behind (which would fail every later start), and
+    /// two processes racing to make it agree on the first one moved in.
+    /// </summary>
+    public static byte[] ReadOrCreateKeyFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+            using (var stream = new FileStream(temp, options))
+            using (var writer = new StreamWriter(stream))
+            {
+                writer.Write(Convert.ToBase64String(NewKey()));
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temp);
+            }
+        }
+        return Convert.FromBase64String(File.ReadAllText(path).Trim());
+    }
 }

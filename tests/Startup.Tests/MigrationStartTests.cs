@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Complaints.Launcher;
+using Complaints.TestSupport;
+using Microsoft.Data.Sqlite;
+
+namespace Complaints.Startup.Tests;
+
+/// <summary>How a service applies its migrations at start, in each <c>Database:Migrations</c> mode.</summary>
+public sealed class MigrationStartTests : IDisposable
+{
+    private readonly TempFolder _data = new("migration-start");
+    private readonly IReadOnlyList<PlatformComponent> _layout = PlatformComponents.FreeLayout();
+
+    public static TheoryData<string> Services() => [.. Platform.Services];
+
+    /// <summary>What a process stopped right after it took SQLite's migration lock leaves (EF Core issue 38958).</summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Start_LockRowLeftByADeadProcess_ClearsItAndBecomesReady(string service)
+    {
+        var file = _data.File(service + ".db");
+        await ExecuteAsync(file,
+            """
+            CREATE TABLE "__EFMigrationsLock" ("Id" INTEGER NOT NULL CONSTRAINT "PK___EFMigrationsLock" PRIMARY KEY, "Timestamp" TEXT NOT NULL);
+            INSERT INTO "__EFMigrationsLock" ("Id", "Timestamp") VALUES (1, '2026-12-07 05:00:00.0000000+00:00');
+            """);
+
+        await using (var platform = Platform.Create(service, _data.Path, _layout))
+        {
+            await platform.StartAsync();
+        }
+
+        // The service's own file: migrated, and the lock gone.
+        Assert.Equal(0L, await ScalarAsync(file, """SELECT count(*) FROM "__EFMigrationsLock" """));
+        Assert.True(await ScalarAsync(file, """SELECT count(*) FROM "__EFMigrationsHistory" """) > 0);
+    }
+
+    [Fact]
+    public async Task RunService_ApplyAndExit_MigratesAndExitsZeroThenAVerifyingStartIsReady()
+    {
+        var routing = _layout.Single(c => c.Name == PlatformComponents.Routing);
+        var root = RepositoryLocator.FindRoot();
+        var start = new ProcessStartInfo(DotnetHost.Find())
+        {
+            WorkingDirectory = routing.OutputFolder(root, Platform.Configuration),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(routing.AssemblyPath(root, Platform.Configuration));
+        start.ArgumentList.Add("--Database:Migrations=ApplyAndExit");
+        start.Environment["DataDir"] = _data.Path;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(Platform.RestartTimeout);
+
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}: {await stdout}{await stderr}");
+        Assert.Contains("Applying", await stdout);
+        await using var verifying = Platform.Create(PlatformComponents.Routing, _data.Path, _layout,
+            o => o.Environment["Database__Migrations"] = "Verify");
+        await verifying.StartAsync();
+    }
+
+    [Fact]
+    public async Task Start_VerifyWithMigrationsPending_FailsNamingTheMigrationStep()
+    {
+        await using var verifying = Platform.Create(PlatformComponents.Routing, _data.Path, _layout,
+            o => o.Environment["Database__Migrations"] = "Verify");
+
+        var failure = await Assert.ThrowsAsync<PlatformStartException>(() => verifying.StartAsync());
+
+        Assert.Contains("pending migration", failure.Message);
+        Assert.Contains("Database:Migrations=ApplyAndExit", failure.Message);
+        Assert.Equal(0L, await ScalarAsync(_data.File("routing.db"),
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"));
+    }
+
+    public void Dispose() => _data.Dispose();
+
+    private static async Task ExecuteAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
