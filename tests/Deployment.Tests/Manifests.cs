@@ -111,6 +111,10 @@ public static class Manifests
     public static IEnumerable<YamlMappingNode> Containers(this ManifestDocument deployment) =>
         deployment.Root.Path("spec", "template", "spec").Seq("containers").OfType<YamlMappingNode>();
 
+    /// <summary>The pod template's init containers.</summary>
+    public static IEnumerable<YamlMappingNode> InitContainers(this ManifestDocument deployment) =>
+        deployment.Root.Path("spec", "template", "spec").Seq("initContainers").OfType<YamlMappingNode>();
+
     public static YamlMappingNode Container(this ManifestDocument deployment) =>
         deployment.Containers().Single(c => c.Str("name") == deployment.Name);
 

@@ -11,6 +11,34 @@ public class RenderAndImageTests
 
     [KubectlTheory]
     [MemberData(nameof(Overlays))]
+    public async Task KubectlKustomize_Overlay_EachServiceMigratesInAnInitStepAndOnlyVerifiesAtStart(string overlay)
+    {
+        var deployments = Manifests.Parse(await Kubectl.KustomizeAsync($"k8s/overlays/{overlay}"), $"<render of {overlay}>")
+            .Where(d => d.Kind == "Deployment").ToList();
+
+        foreach (var service in Manifests.Services)
+        {
+            var deployment = deployments.Single(d => d.Name == service);
+            var container = deployment.Container();
+            var migrate = Assert.Single(deployment.InitContainers(), c => c.Str("name") == "migrate");
+
+            Assert.Equal(container.Str("image"), migrate.Str("image"));
+            Assert.Equal(["--Database:Migrations=ApplyAndExit"], migrate.Seq("args").OfType<YamlScalarNode>().Select(a => a.Value));
+            Assert.Equal("Verify", container.Env()["Database__Migrations"].Str("value"));
+            // The step reaches the database the service uses: the same data volume, the same connection string.
+            var mounts = (YamlMappingNode c) => c.Seq("volumeMounts").OfType<YamlMappingNode>().Select(m => (m.Str("name"), m.Str("mountPath")));
+            Assert.Contains(mounts(container).Single(m => m.Item2 == "/data"), mounts(migrate));
+            Assert.Equal(
+                container.Seq("envFrom").Select(e => e.Map("configMapRef").Str("name")).OfType<string>(),
+                migrate.Seq("envFrom").Select(e => e.Map("configMapRef").Str("name")).OfType<string>());
+            var connection = $"ConnectionStrings__{service}";
+            Assert.Equal(container.Env().ContainsKey(connection), migrate.Env().ContainsKey(connection));
+            Assert.Equal(overlay == "production", migrate.Env().ContainsKey(connection));
+        }
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(Overlays))]
     public async Task KubectlKustomize_Overlay_RendersEveryDeployment(string overlay)
     {
         var output = await Kubectl.KustomizeAsync($"k8s/overlays/{overlay}");

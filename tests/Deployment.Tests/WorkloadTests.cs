@@ -67,11 +67,14 @@ public class WorkloadTests
             Assert.Equal("RuntimeDefault", pod.Str("securityContext", "seccompProfile", "type"));
             Assert.Equal("false", pod.Str("automountServiceAccountToken"));
 
-            foreach (var container in deployment.Containers())
+            foreach (var container in deployment.Containers().Concat(deployment.InitContainers()))
             {
                 var where = $"{deployment}, container {container.Str("name")}";
-                Assert.True(container.Get("livenessProbe") is not null, $"{where}: no livenessProbe.");
-                Assert.True(container.Get("readinessProbe") is not null, $"{where}: no readinessProbe.");
+                if (!deployment.InitContainers().Contains(container))
+                {
+                    Assert.True(container.Get("livenessProbe") is not null, $"{where}: no livenessProbe.");
+                    Assert.True(container.Get("readinessProbe") is not null, $"{where}: no readinessProbe.");
+                }
                 foreach (var (kind, resource) in new[] { ("requests", "cpu"), ("requests", "memory"), ("limits", "memory") })
                 {
                     Assert.True(container.Str("resources", kind, resource) is not null, $"{where}: no resources.{kind}.{resource}.");
