@@ -24,6 +24,7 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY protos/Complaints.Contracts.csproj protos/
 COPY services/ServiceDefaults/ServiceDefaults.csproj services/ServiceDefaults/
 COPY services/Eventing/Eventing.csproj services/Eventing/
+COPY services/Calendars/Calendars.csproj services/Calendars/
 COPY services/Intake/Intake.csproj services/Intake/
 COPY services/Routing/Routing.csproj services/Routing/
 COPY services/Notifications/Notifications.csproj services/Notifications/

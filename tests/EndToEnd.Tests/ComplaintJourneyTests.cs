@@ -29,8 +29,9 @@ public class ComplaintJourneyTests(PlatformFixture fixture)
 
         Assert.Equal(complaint.Reference, view.GetProperty("reference").GetString());
         var receivedAt = view.GetProperty("receivedAt").GetDateTimeOffset();
-        // The default policy counts business days in the jurisdiction's calendar (Policies/clocks.json): acknowledge within
-        // one business day, resolve within 40; UK FCA's statutory final response is due 8 weeks after receipt.
+        // The default policy (Policies/clocks.json) counts business days in the jurisdiction's calendar
+        // (Policies/calendars.json): acknowledge within one business day, resolve within 40; UK FCA's statutory final
+        // response is due 8 weeks after receipt.
         var acknowledgeBy = view.GetProperty("acknowledgeBy").GetDateTimeOffset();
         Assert.InRange(acknowledgeBy, receivedAt.AddHours(1), receivedAt.AddDays(5));
         Assert.InRange(view.GetProperty("resolveBy").GetDateTimeOffset(), receivedAt.AddDays(54), receivedAt.AddDays(64));

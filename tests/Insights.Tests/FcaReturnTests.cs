@@ -10,7 +10,7 @@ namespace Complaints.Insights.Tests;
 
 /// <summary>
 /// DISP 1 Annex 1's "closed by the end of the third business day after receipt" on the England and Wales calendar
-/// (Routing's Policies/clocks.json, Europe/London) and "outstanding at the start of the period", worked out by hand.
+/// (the Calendars library's Policies/calendars.json, Europe/London, as Routing's clocks count it) and "outstanding at the start of the period", worked out by hand.
 /// </summary>
 public sealed class FcaReturnTests : IDisposable
 {

@@ -1,3 +1,4 @@
+using Complaints.Calendars;
 using Complaints.Insights.Domain;
 using Complaints.TestSupport;
 using Microsoft.Extensions.Configuration;
@@ -47,12 +48,12 @@ public sealed class KeysTests
     public void FcaCalendar_FileWithoutUkEntry_ClearErrorNamingTheEntry()
     {
         using var data = new TempFolder("insights-calendar");
-        var path = data.File("clocks.json");
-        // Routing's policies without the UK calendar (UK statutory rules still there).
-        var policies = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Policies", "clocks.json")),
+        var path = data.File("calendars.json");
+        // The shipped calendars without the UK's.
+        var calendars = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ShippedCalendars),
             documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
-        policies["calendars"]!.AsObject().Remove("UK_FCA");
-        File.WriteAllText(path, policies.ToJsonString());
+        calendars["calendars"]!.AsObject().Remove("UK_FCA");
+        File.WriteAllText(path, calendars.ToJsonString());
 
         var e = Assert.Throws<InvalidOperationException>(() => FcaCalendar.Load(path));
 
@@ -60,14 +61,37 @@ public sealed class KeysTests
     }
 
     [Fact]
-    public void FcaCalendar_RoutingPolicies_UkBankHolidayIsNoBusinessDay()
+    public void FcaCalendar_ShippedCalendars_UkBankHolidayIsNoBusinessDay()
     {
         var calendar = FcaCalendar.From(new ConfigurationBuilder().Build()).Calendar;
 
-        // Routing's own file, linked into the build: Spring bank holiday 2026 and a Saturday; an ordinary Tuesday.
+        // The Calendars library's file, the one Routing's clocks count on: Spring bank holiday 2026 and a Saturday; an ordinary Tuesday.
         Assert.False(calendar.IsBusinessDay(new DateOnly(2026, 5, 25)));
         Assert.False(calendar.IsBusinessDay(new DateOnly(2026, 5, 23)));
         Assert.True(calendar.IsBusinessDay(new DateOnly(2026, 5, 26)));
         Assert.Equal("Europe/London", calendar.Zone.Id);
     }
+
+    [Theory]
+    [InlineData(FcaCalendar.PathKey)]
+    [InlineData(JurisdictionCalendars.PathKey)]
+    public void FcaCalendar_PathToAClockPolicyFileOfBefore_ReadsItsUkCalendar(string setting)
+    {
+        using var data = new TempFolder("insights-calendar");
+        var path = data.File("clocks.json");
+        // Insights:CalendarPath used to name a copy of Routing's clocks.json: its calendars section still reads (the rest is
+        // not Insights' business). Here the UK calendar of that copy has an extra day off, Tuesday 26 May 2026.
+        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ShippedCalendars),
+            documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
+        file["calendars"]!["UK_FCA"]!["holidays"] = new System.Text.Json.Nodes.JsonArray("2026-05-26");
+        file.Insert(0, "sla", new System.Text.Json.Nodes.JsonObject { ["default"] = "Routing's" });
+        File.WriteAllText(path, file.ToJsonString());
+
+        var calendar = FcaCalendar.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [setting] = path }).Build()).Calendar;
+
+        Assert.False(calendar.IsBusinessDay(new DateOnly(2026, 5, 26)));
+        Assert.True(calendar.IsBusinessDay(new DateOnly(2026, 5, 27)));
+    }
+
+    private static string ShippedCalendars => Path.Combine(AppContext.BaseDirectory, "Policies", "calendars.json");
 }

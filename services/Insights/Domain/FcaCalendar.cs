@@ -1,13 +1,13 @@
+using Complaints.Calendars;
 using Complaints.Common.V1;
-using Complaints.Routing.Clocks;
 
 namespace Complaints.Insights.Domain;
 
 /// <summary>
-/// The UK working calendar for DISP's "by close of the third business day after receipt": Routing's
-/// <see cref="BusinessCalendar"/> (the same source file, compiled in) over the <c>calendars.UK_FCA</c> entry of
-/// Routing's <c>Policies/clocks.json</c> (the same data file, copied to the output), so Insights and Routing's
-/// summary-resolution clock agree on every day. <c>Insights:CalendarPath</c> points at another copy.
+/// The UK working calendar for DISP's "by close of the third business day after receipt": the Calendars library's
+/// <see cref="BusinessCalendar"/> over the <c>calendars.UK_FCA</c> entry of its <c>Policies/calendars.json</c>, the
+/// calendar Routing's summary-resolution clock counts on, so both agree on every day. <c>Insights:CalendarPath</c>
+/// (for Insights alone) or <c>Calendars:Path</c> points at another file.
 /// </summary>
 public sealed class FcaCalendar(BusinessCalendar calendar)
 {
@@ -26,19 +26,19 @@ public sealed class FcaCalendar(BusinessCalendar calendar)
         closed <= Calendar.EndOfCalendarDaysAfter(received, 56);
 
     public static FcaCalendar From(IConfiguration configuration) =>
-        Load(configuration[PathKey] is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "Policies", "clocks.json"));
+        Load(configuration[PathKey] is { Length: > 0 } path ? path : JurisdictionCalendars.ResolvePath(configuration));
 
-    /// <summary>Parsed by Routing's own policy reader, so holiday rules and one-off days mean the same in both.</summary>
+    /// <summary>Read by the reader Routing uses, so holiday rules and one-off days mean the same in both.</summary>
     public static FcaCalendar Load(string path)
     {
         try
         {
-            var policies = ClockPolicies.Load(path);
-            return policies.HasOwnCalendar(Jurisdiction.UkFca)
-                ? new FcaCalendar(policies.CalendarFor(Jurisdiction.UkFca))
+            var calendars = JurisdictionCalendars.Load(path);
+            return calendars.Has(Jurisdiction.UkFca)
+                ? new FcaCalendar(calendars.For(Jurisdiction.UkFca))
                 : throw new InvalidOperationException($"{path}: calendars.{Entry} is required (the FCA return's business days).");
         }
-        catch (ClockPolicyException e)
+        catch (CalendarException e)
         {
             throw new InvalidOperationException($"{path}: not a valid calendar for the FCA return ({e.Message}).", e);
         }

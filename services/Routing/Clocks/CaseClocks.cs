@@ -1,4 +1,5 @@
 using System.Globalization;
+using Complaints.Calendars;
 using Complaints.Common.V1;
 using Complaints.Routing.Data;
 using Complaints.Routing.Domain;

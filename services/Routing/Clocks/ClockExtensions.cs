@@ -1,3 +1,4 @@
+using Complaints.Calendars;
 using StackExchange.Redis;
 
 namespace Complaints.Routing.Clocks;
@@ -5,14 +6,17 @@ namespace Complaints.Routing.Clocks;
 public static class ClockExtensions
 {
     /// <summary>
-    /// The clock policies (Policies/clocks.json or <c>Routing:ClockPoliciesPath</c>, validated at start),
+    /// The business calendars (the Calendars library's Policies/calendars.json or <c>Calendars:Path</c>) and the clock
+    /// policies (Policies/clocks.json or <c>Routing:ClockPoliciesPath</c>), both validated at start,
     /// <see cref="CaseClocks"/> and the <see cref="ClockTimer"/> (off when <c>Routing:ClockTimer:Enabled</c> is false),
     /// leased through Redis when an <see cref="IConnectionMultiplexer"/> is registered, in-process otherwise.
     /// </summary>
     public static WebApplicationBuilder AddCaseClocks(this WebApplicationBuilder builder)
     {
         // Read from the built provider's configuration, so test hosts' settings apply.
-        builder.Services.AddSingleton(sp => ClockPolicies.Load(ClockPolicies.ResolvePath(sp.GetRequiredService<IConfiguration>())));
+        builder.Services.AddSingleton(sp => JurisdictionCalendars.Load(JurisdictionCalendars.ResolvePath(sp.GetRequiredService<IConfiguration>())));
+        builder.Services.AddSingleton(sp => ClockPolicies.Load(
+            ClockPolicies.ResolvePath(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<JurisdictionCalendars>()));
         builder.Services.AddSingleton<CaseClocks>();
         builder.Services.AddSingleton<IClockTimerLease>(sp =>
         {
@@ -33,8 +37,8 @@ public static class ClockExtensions
 }
 
 /// <summary>
-/// Loads the policies when the service starts: a bad file, or a calendar whose holidays end before next year is
-/// over, stops it with the field named, not at the first case.
+/// Loads the calendars and policies when the service starts: a bad file, or a calendar whose holidays end before next
+/// year is over, stops it with the field named, not at the first case.
 /// </summary>
 internal sealed class ClockPoliciesCheck(IServiceProvider services, TimeProvider clock, ILogger<ClockPoliciesCheck> logger) : IHostedService
 {
@@ -42,7 +46,7 @@ internal sealed class ClockPoliciesCheck(IServiceProvider services, TimeProvider
     {
         var policies = services.GetRequiredService<ClockPolicies>();
         policies.EnsureCoveredThrough(clock.GetUtcNow().Year + 1);
-        logger.LogInformation("Clock policies loaded: default SLA {Sla}", policies.DefaultSla);
+        logger.LogInformation("Clock policies loaded: default SLA {Sla}; calendars from {Calendars}", policies.DefaultSla, policies.Calendars.Source);
         return Task.CompletedTask;
     }
 

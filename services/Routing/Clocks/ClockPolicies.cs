@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Complaints.Calendars;
 using Complaints.Common.V1;
 using Complaints.Routing.V1;
 
@@ -54,39 +55,34 @@ public sealed class ClockPolicyException(string message) : Exception(message);
 
 /// <summary>
 /// Routing's clock policies, loaded from <c>Policies/clocks.json</c> (or <c>Routing:ClockPoliciesPath</c>) at start:
-/// SLA durations (default, per jurisdiction, per severity), statutory rules and business calendars per jurisdiction.
-/// Policies are data: changing a deadline is an edit of the file, not of code.
+/// SLA durations (default, per jurisdiction, per severity) and statutory rules per jurisdiction, counted on the shared
+/// business calendars (<see cref="JurisdictionCalendars"/>, the Calendars library's own file). Policies are data:
+/// changing a deadline is an edit of the file, not of code.
 /// </summary>
 public sealed class ClockPolicies
 {
     public const string PathKey = "Routing:ClockPoliciesPath";
-    private const string DefaultCalendar = "default";
 
     private readonly Dictionary<string, SlaOverride> _slaByJurisdiction;
     private readonly Dictionary<string, SlaOverride> _slaBySeverity;
     private readonly Dictionary<Jurisdiction, StatutoryRule> _statutory;
-    private readonly Dictionary<Jurisdiction, BusinessCalendar> _calendars;
 
     private ClockPolicies(SlaPolicy sla, Dictionary<string, SlaOverride> byJurisdiction, Dictionary<string, SlaOverride> bySeverity,
-        Dictionary<Jurisdiction, StatutoryRule> statutory, Dictionary<Jurisdiction, BusinessCalendar> calendars, BusinessCalendar fallback)
+        Dictionary<Jurisdiction, StatutoryRule> statutory, JurisdictionCalendars calendars)
     {
         DefaultSla = sla;
         _slaByJurisdiction = byJurisdiction;
         _slaBySeverity = bySeverity;
         _statutory = statutory;
-        _calendars = calendars;
-        FallbackCalendar = fallback;
+        Calendars = calendars;
     }
 
     public SlaPolicy DefaultSla { get; }
 
-    public BusinessCalendar FallbackCalendar { get; }
+    /// <summary>The calendars the clocks count on: the same ones Insights' FCA return counts on.</summary>
+    public JurisdictionCalendars Calendars { get; }
 
-    /// <summary>Whether the file gives the jurisdiction a calendar of its own (otherwise <see cref="FallbackCalendar"/> applies).</summary>
-    public bool HasOwnCalendar(Jurisdiction jurisdiction) => _calendars.ContainsKey(jurisdiction);
-
-    public BusinessCalendar CalendarFor(Jurisdiction jurisdiction) =>
-        _calendars.TryGetValue(jurisdiction, out var calendar) ? calendar : FallbackCalendar;
+    public BusinessCalendar CalendarFor(Jurisdiction jurisdiction) => Calendars.For(jurisdiction);
 
     /// <summary>Null when the jurisdiction has no statutory clock (JURISDICTION_UNSPECIFIED).</summary>
     public StatutoryRule? StatutoryFor(Jurisdiction jurisdiction) => _statutory.GetValueOrDefault(jurisdiction);
@@ -106,17 +102,8 @@ public sealed class ClockPolicies
         return sla;
     }
 
-    /// <summary>
-    /// Fails (naming the calendar) when a calendar's holidays end before <paramref name="year"/>: checked at start
-    /// for the year after the current one, so no deadline counted in that time meets an unknown year.
-    /// </summary>
-    public void EnsureCoveredThrough(int year)
-    {
-        foreach (var calendar in _calendars.Values.Append(FallbackCalendar))
-        {
-            calendar.EnsureCovered(year);
-        }
-    }
+    /// <summary>See <see cref="JurisdictionCalendars.EnsureCoveredThrough"/>: checked at start for the year after the current one.</summary>
+    public void EnsureCoveredThrough(int year) => Calendars.EnsureCoveredThrough(year);
 
     /// <summary><c>Routing:ClockPoliciesPath</c> (relative to the application folder), default Policies/clocks.json.</summary>
     public static string ResolvePath(IConfiguration configuration)
@@ -126,16 +113,16 @@ public sealed class ClockPolicies
         return Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
     }
 
-    public static ClockPolicies Load(string path)
+    public static ClockPolicies Load(string path, JurisdictionCalendars calendars)
     {
         if (!File.Exists(path))
         {
             throw new ClockPolicyException($"Clock policies: file {path} not found (set {PathKey}).");
         }
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllText(path), calendars, path);
     }
 
-    public static ClockPolicies Parse(string json, string source = "clocks.json")
+    public static ClockPolicies Parse(string json, JurisdictionCalendars calendars, string source = "clocks.json")
     {
         JsonDocument document;
         try
@@ -150,7 +137,7 @@ public sealed class ClockPolicies
         {
             try
             {
-                return Read(document.RootElement);
+                return Read(document.RootElement, calendars);
             }
             catch (PolicyFieldException e)
             {
@@ -159,8 +146,14 @@ public sealed class ClockPolicies
         }
     }
 
-    private static ClockPolicies Read(JsonElement root)
+    private static ClockPolicies Read(JsonElement root, JurisdictionCalendars calendars)
     {
+        // Calendars here would count this service's clocks on other days than Insights' FCA return counts on.
+        if (Optional(root, JurisdictionCalendars.Section) is not null)
+        {
+            throw new PolicyFieldException(JurisdictionCalendars.Section,
+                $"business calendars are no longer read from the clock policies: move them to the calendar file ({JurisdictionCalendars.PathKey}, default Policies/calendars.json)");
+        }
         var sla = Object(root, "sla", "sla");
         var defaults = Object(sla, "default", "sla.default");
         var defaultSla = new SlaPolicy(
@@ -192,30 +185,12 @@ public sealed class ClockPolicies
             statutory[jurisdiction] = new StatutoryRule(acknowledge, final, extension, summary, restart);
         }
 
-        var calendars = new Dictionary<Jurisdiction, BusinessCalendar>();
-        BusinessCalendar? fallback = null;
-        foreach (var entry in Object(root, "calendars", "calendars").EnumerateObject())
+        foreach (var jurisdiction in statutory.Keys.Where(j => !calendars.Has(j)))
         {
-            var path = "calendars." + entry.Name;
-            var calendar = Calendar(entry.Value, path);
-            if (entry.Name == DefaultCalendar)
-            {
-                fallback = calendar;
-                continue;
-            }
-            var jurisdiction = Enum<Jurisdiction>("JURISDICTION_", entry.Name)
-                ?? throw new PolicyFieldException(path, "unknown jurisdiction (expected default, UK_FCA, EU_PSD2, US_CFPB or AU_ASIC)");
-            calendars[jurisdiction] = calendar;
+            throw new PolicyFieldException("statutory." + ShortName(jurisdiction),
+                $"has no business calendar: {calendars.Source} needs {JurisdictionCalendars.Section}.{ShortName(jurisdiction)}");
         }
-        if (fallback is null)
-        {
-            throw new PolicyFieldException("calendars.default", "is required (used where no jurisdiction's calendar applies)");
-        }
-        foreach (var jurisdiction in statutory.Keys.Where(j => !calendars.ContainsKey(j)))
-        {
-            throw new PolicyFieldException("calendars." + ShortName(jurisdiction), "is required: the jurisdiction has statutory rules");
-        }
-        return new ClockPolicies(defaultSla, byJurisdiction, bySeverity, statutory, calendars, fallback);
+        return new ClockPolicies(defaultSla, byJurisdiction, bySeverity, statutory, calendars);
     }
 
     private static Dictionary<string, SlaOverride> Overrides<T>(JsonElement sla, string name, Func<string, T?> parse) where T : struct, System.Enum
@@ -247,155 +222,6 @@ public sealed class ClockPolicies
                 Optional(entry.Value, "resolve") is { } r ? Duration(r, path + ".resolve") : null);
         }
         return result;
-    }
-
-    private static BusinessCalendar Calendar(JsonElement e, string path)
-    {
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            throw new PolicyFieldException(path, "must be an object");
-        }
-        var zoneId = Text(Required(e, "timeZone", path), path + ".timeZone");
-        TimeZoneInfo zone;
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            throw new PolicyFieldException(path + ".timeZone", $"unknown time zone '{zoneId}'");
-        }
-        var weekend = new List<DayOfWeek>();
-        var weekendElement = Required(e, "weekend", path);
-        if (weekendElement.ValueKind != JsonValueKind.Array)
-        {
-            throw new PolicyFieldException(path + ".weekend", "must be an array of day names");
-        }
-        var i = 0;
-        foreach (var day in weekendElement.EnumerateArray())
-        {
-            var dayPath = $"{path}.weekend[{i++}]";
-            if (day.ValueKind != JsonValueKind.String || !System.Enum.TryParse<DayOfWeek>(day.GetString(), ignoreCase: true, out var d) || int.TryParse(day.GetString(), out _))
-            {
-                throw new PolicyFieldException(dayPath, $"'{day}' is not a day name (Monday..Sunday)");
-            }
-            weekend.Add(d);
-        }
-        if (weekend.Distinct().Count() >= 7)
-        {
-            throw new PolicyFieldException(path + ".weekend", "leaves no working day");
-        }
-        var holidays = Dates(e, "holidays", path);
-        var notHolidays = Dates(e, "notHolidays", path);
-        var rules = new List<HolidayRule>();
-        if (Optional(e, "rules") is { } ruleList)
-        {
-            if (ruleList.ValueKind != JsonValueKind.Array)
-            {
-                throw new PolicyFieldException(path + ".rules", "must be an array of holiday rules");
-            }
-            i = 0;
-            foreach (var rule in ruleList.EnumerateArray())
-            {
-                rules.Add(Rule(rule, $"{path}.rules[{i++}]"));
-            }
-        }
-        int? through = null;
-        if (Optional(e, "holidaysThrough") is { } t)
-        {
-            if (rules.Count > 0)
-            {
-                throw new PolicyFieldException(path + ".holidaysThrough", "is only for a calendar without rules (rules cover every year)");
-            }
-            through = Positive(t, path + ".holidaysThrough");
-        }
-        return new BusinessCalendar(zone, weekend, holidays, rules, notHolidays, through, path);
-    }
-
-    private static List<DateOnly> Dates(JsonElement e, string name, string path)
-    {
-        var dates = new List<DateOnly>();
-        if (Optional(e, name) is not { } list)
-        {
-            return dates;
-        }
-        if (list.ValueKind != JsonValueKind.Array)
-        {
-            throw new PolicyFieldException($"{path}.{name}", "must be an array of yyyy-MM-dd dates");
-        }
-        var i = 0;
-        foreach (var day in list.EnumerateArray())
-        {
-            var dayPath = $"{path}.{name}[{i++}]";
-            if (day.ValueKind != JsonValueKind.String
-                || !DateOnly.TryParseExact(day.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            {
-                throw new PolicyFieldException(dayPath, $"'{day}' is not a yyyy-MM-dd date");
-            }
-            dates.Add(date);
-        }
-        return dates;
-    }
-
-    /// <summary>
-    /// One of: <c>{"month", "day"}</c> (a fixed date), <c>{"month", "weekday", "nth"}</c> (nth 1-4, or -1 for the
-    /// last), <c>{"easterOffset"}</c> (days from Western Easter Sunday); each with an optional <c>name</c> and
-    /// <c>weekend</c> (none, nextWorkday or nearestWeekday; default none).
-    /// </summary>
-    private static HolidayRule Rule(JsonElement e, string path)
-    {
-        if (e.ValueKind != JsonValueKind.Object)
-        {
-            throw new PolicyFieldException(path, "must be an object");
-        }
-        var name = Optional(e, "name") is { } n ? Text(n, path + ".name") : path;
-        var weekendText = Optional(e, "weekend") is { } w ? Text(w, path + ".weekend") : nameof(WeekendRule.None);
-        if (!System.Enum.TryParse<WeekendRule>(weekendText, ignoreCase: true, out var weekend) || int.TryParse(weekendText, out _))
-        {
-            throw new PolicyFieldException(path + ".weekend", $"unknown '{weekendText}' (expected none, nextWorkday or nearestWeekday)");
-        }
-        if (Optional(e, "easterOffset") is { } offset)
-        {
-            if (Optional(e, "month") is not null || Optional(e, "day") is not null || Optional(e, "weekday") is not null)
-            {
-                throw new PolicyFieldException(path, "an Easter rule takes easterOffset alone (no month, day or weekday)");
-            }
-            if (offset.ValueKind != JsonValueKind.Number || !offset.TryGetInt32(out var days) || Math.Abs(days) > 100)
-            {
-                throw new PolicyFieldException(path + ".easterOffset", $"must be a whole number of days from Easter Sunday (-100..100), not {offset.GetRawText()}");
-            }
-            return new HolidayRule(name, null, null, null, null, days, weekend);
-        }
-        var month = Positive(Required(e, "month", path), path + ".month");
-        if (month > 12)
-        {
-            throw new PolicyFieldException(path + ".month", $"must be 1-12, not {month}");
-        }
-        if (Optional(e, "weekday") is { } wd)
-        {
-            var dayText = Text(wd, path + ".weekday");
-            if (!System.Enum.TryParse<DayOfWeek>(dayText, ignoreCase: true, out var weekday) || int.TryParse(dayText, out _))
-            {
-                throw new PolicyFieldException(path + ".weekday", $"'{dayText}' is not a day name (Monday..Sunday)");
-            }
-            var nthElement = Required(e, "nth", path);
-            // A fifth weekday is not in every month: -1 names the last.
-            if (nthElement.ValueKind != JsonValueKind.Number || !nthElement.TryGetInt32(out var nth) || nth is 0 or < -1 or > 4)
-            {
-                throw new PolicyFieldException(path + ".nth", $"must be 1-4 or -1 (the last), not {nthElement.GetRawText()}");
-            }
-            if (Optional(e, "day") is not null)
-            {
-                throw new PolicyFieldException(path + ".day", "a weekday rule takes nth, not day");
-            }
-            return new HolidayRule(name, month, null, weekday, nth, null, weekend);
-        }
-        var day = Positive(Required(e, "day", path), path + ".day");
-        if (day > DateTime.DaysInMonth(2023, month))
-        {
-            throw new PolicyFieldException(path + ".day", $"month {month} has no day {day} every year");
-        }
-        return new HolidayRule(name, month, day, null, null, null, weekend);
     }
 
     private static ClockDuration Duration(JsonElement e, string path, bool allowExtension = false)

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Complaints.Routing.Tests.Clocks;
 
 /// <summary>
-/// Routing's clocks on a real SQLite file (schema by EnsureCreated), the shipped policy file, a fake clock and
+/// Routing's clocks on a real SQLite file (schema by EnsureCreated), the shipped policy and calendar files, a fake clock and
 /// timers built directly (no host): each unit of work uses a fresh context, as the service does.
 /// </summary>
 public sealed class ClockHarness : IDisposable
@@ -24,7 +24,7 @@ public sealed class ClockHarness : IDisposable
     public ClockHarness(DateTimeOffset now)
     {
         Time = new FakeTimeProvider(now);
-        Policies = ClockPolicies.Load(Path.Combine(AppContext.BaseDirectory, "Policies", "clocks.json"));
+        Policies = ClockPolicyTests.LoadShipped();
         Journal = new CaseJournal(new CaseText(SealedBox.NewKey()), Time);
         Clocks = new CaseClocks(Policies, Journal);
         var services = new ServiceCollection();

@@ -1,3 +1,4 @@
+using Complaints.Calendars;
 using Complaints.Common.V1;
 using Complaints.Routing.Clocks;
 using Complaints.Routing.Domain;
@@ -11,17 +12,27 @@ using Microsoft.Extensions.Hosting;
 
 namespace Complaints.Routing.Tests.Clocks;
 
-/// <summary>The policy file: the shipped one loads, and a bad one fails at start naming the field.</summary>
+/// <summary>The policy file: the shipped one loads on the shipped calendars, and a bad one fails at start naming the field.</summary>
 public sealed class ClockPolicyTests
 {
     private static readonly string ShippedPath = Path.Combine(AppContext.BaseDirectory, "Policies", "clocks.json");
 
+    /// <summary>The Calendars library's file, copied next to Routing's policies by the project reference.</summary>
+    private static readonly string CalendarsPath = Path.Combine(AppContext.BaseDirectory, "Policies", "calendars.json");
+
     private static string Shipped() => File.ReadAllText(ShippedPath);
 
+    private static JurisdictionCalendars ShippedCalendars() => JurisdictionCalendars.Load(CalendarsPath);
+
+    /// <summary>The policies and calendars the service ships with, as it loads them.</summary>
+    public static ClockPolicies LoadShipped() => ClockPolicies.Load(ShippedPath, ShippedCalendars());
+
+    private static DateTimeOffset Utc(int y, int m, int d, int h = 0) => new(y, m, d, h, 0, 0, TimeSpan.Zero);
+
     [Fact]
-    public void Load_ShippedFile_HasEveryRegimeAndCalendar()
+    public void Load_ShippedFile_HasEveryRegimeOnItsCalendar()
     {
-        var policies = ClockPolicies.Load(ShippedPath);
+        var policies = LoadShipped();
 
         Assert.Equal(new ClockDuration(DurationUnit.Weeks, 8), policies.StatutoryFor(Jurisdiction.UkFca)!.FinalResponse);
         Assert.Equal(new ClockDuration(DurationUnit.BusinessDays, 15, 35), policies.StatutoryFor(Jurisdiction.EuPsd2)!.FinalResponse);
@@ -29,22 +40,28 @@ public sealed class ClockPolicyTests
         Assert.Equal(new ClockDuration(DurationUnit.Hours, 24), policies.StatutoryFor(Jurisdiction.AuAsic)!.Acknowledge);
         Assert.Null(policies.StatutoryFor(Jurisdiction.Unspecified));
         Assert.Equal("Europe/London", policies.CalendarFor(Jurisdiction.UkFca).Zone.Id);
-        Assert.Equal("America/New_York", policies.CalendarFor(Jurisdiction.UsCfpb).Zone.Id);
-        Assert.Equal("Europe/Brussels", policies.CalendarFor(Jurisdiction.EuPsd2).Zone.Id);
         Assert.Equal("Australia/Sydney", policies.CalendarFor(Jurisdiction.AuAsic).Zone.Id);
-        // Observed US federal holidays, e.g. Independence Day 2026 observed on Friday 3 July.
-        Assert.Contains(new DateOnly(2026, 7, 3), policies.CalendarFor(Jurisdiction.UsCfpb).HolidaysIn(2026));
-        Assert.Contains(new DateOnly(2027, 12, 28), policies.CalendarFor(Jurisdiction.UkFca).HolidaysIn(2027));
-        // Every calendar is rule-based: none runs out.
-        Assert.All(new[] { Jurisdiction.Unspecified, Jurisdiction.UkFca, Jurisdiction.EuPsd2, Jurisdiction.UsCfpb, Jurisdiction.AuAsic },
-            j => Assert.Null(policies.CalendarFor(j).CoveredThrough));
+        Assert.Equal("UTC", policies.CalendarFor(Jurisdiction.Unspecified).Zone.Id);
+        Assert.Equal(CalendarsPath, policies.Calendars.Source);
         policies.EnsureCoveredThrough(2100);
+    }
+
+    [Fact]
+    public void DueFrom_BusinessHoursOverAHoliday_SkipsTheHoliday()
+    {
+        var policies = LoadShipped();
+        var uk = policies.CalendarFor(Jurisdiction.UkFca);
+        // Critical severity acknowledges within 4 business hours. Thu 24 Dec 2025 22:00 UTC (= GMT) + 4 h: 2 h on the 24th,
+        // then 25 and 26 December are bank holidays and 27-28 a weekend: 2 h on Mon 29 December.
+        var duration = policies.SlaFor(Jurisdiction.UkFca, Severity.Critical).Acknowledge;
+        Assert.Equal(new ClockDuration(DurationUnit.BusinessHours, 4), duration);
+        Assert.Equal(Utc(2025, 12, 29, 2), duration.DueFrom(Utc(2025, 12, 24, 22), uk));
     }
 
     [Fact]
     public void SlaFor_JurisdictionAndSeverityOverrides_MostSpecificWinsPerClock()
     {
-        var policies = ClockPolicies.Load(ShippedPath);
+        var policies = LoadShipped();
 
         var eu = policies.SlaFor(Jurisdiction.EuPsd2, Severity.Medium);
         Assert.Equal(new ClockDuration(DurationUnit.BusinessDays, 10), eu.Resolve);
@@ -57,12 +74,6 @@ public sealed class ClockPolicyTests
     [Theory]
     [InlineData("\"unit\": \"weeks\"", "\"unit\": \"fortnights\"", "statutory.UK_FCA.finalResponse.unit")]
     [InlineData("\"extendedValue\": 35", "\"extendedValue\": 0", "statutory.EU_PSD2.finalResponse.extendedValue")]
-    [InlineData("\"timeZone\": \"America/New_York\"", "\"timeZone\": \"America/Gotham\"", "calendars.US_CFPB.timeZone")]
-    [InlineData("\"name\": \"Labour Day\", \"month\": 5, \"day\": 1", "\"name\": \"Labour Day\", \"month\": 5, \"day\": 32", "calendars.EU_PSD2.rules[3].day")]
-    [InlineData("\"weekday\": \"Thursday\", \"nth\": 4", "\"weekday\": \"Thursday\", \"nth\": 5", "calendars.US_CFPB.rules[9].nth")]
-    [InlineData("\"month\": 1, \"day\": 26, \"weekend\": \"nextWorkday\"", "\"month\": 1, \"day\": 26, \"weekend\": \"sometimes\"", "calendars.AU_ASIC.rules[1].weekend")]
-    [InlineData("\"easterOffset\": -2 }", "\"easterOffset\": \"Friday\" }", "calendars.UK_FCA.rules[1].easterOffset")]
-    [InlineData("\"holidays\": [] },", "\"holidays\": [ \"2025-04-31\" ] },", "calendars.default.holidays[0]")]
     [InlineData("\"CRITICAL\": {", "\"URGENT\": {", "sla.bySeverity.URGENT")]
     [InlineData("\"resolve\": { \"unit\": \"businessDays\", \"value\": 40 }", "\"resolve\": null", "sla.default.resolve")]
     [InlineData("\"AU_ASIC\": {\n      \"acknowledge\"", "\"AU_NZ\": {\n      \"acknowledge\"", "statutory.AU_NZ")]
@@ -71,10 +82,37 @@ public sealed class ClockPolicyTests
         var json = Shipped();
         Assert.Contains(find, json);
 
-        var e = Assert.Throws<ClockPolicyException>(() => ClockPolicies.Parse(json.Replace(find, replace, StringComparison.Ordinal), "test.json"));
+        var e = Assert.Throws<ClockPolicyException>(() => ClockPolicies.Parse(json.Replace(find, replace, StringComparison.Ordinal), ShippedCalendars(), "test.json"));
 
         Assert.Contains("test.json", e.Message);
         Assert.Contains(field + ":", e.Message);
+    }
+
+    [Fact]
+    public void Parse_FileWithCalendars_ErrorSaysWhereTheyAreRead()
+    {
+        // A policy file from before the calendars moved: its calendars would no longer be the ones counted on.
+        var json = Shipped().Replace("\"statutory\": {", "\"calendars\": { \"default\": {} },\n  \"statutory\": {", StringComparison.Ordinal);
+
+        var e = Assert.Throws<ClockPolicyException>(() => ClockPolicies.Parse(json, ShippedCalendars(), "old.json"));
+
+        Assert.Contains("old.json: calendars:", e.Message);
+        Assert.Contains(JurisdictionCalendars.PathKey, e.Message);
+    }
+
+    [Fact]
+    public void Parse_StatutoryJurisdictionWithoutCalendar_ErrorNamesTheRegimeAndTheCalendarFile()
+    {
+        // The shipped calendars without Australia's: the AU ASIC clocks would have no business days to count on.
+        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(CalendarsPath),
+            documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
+        file["calendars"]!.AsObject().Remove("AU_ASIC");
+        var calendars = JurisdictionCalendars.Parse(file.ToJsonString(), "cal.json");
+
+        var e = Assert.Throws<ClockPolicyException>(() => ClockPolicies.Parse(Shipped(), calendars, "test.json"));
+
+        Assert.Contains("test.json: statutory.AU_ASIC:", e.Message);
+        Assert.Contains("cal.json needs calendars.AU_ASIC", e.Message);
     }
 
     [Fact]
@@ -95,16 +133,16 @@ public sealed class ClockPolicyTests
     public async Task AddCaseClocks_ListedHolidaysEndBeforeNextYear_ServiceFailsAtStartNamingTheCalendar()
     {
         using var folder = new TempFolder("clock-policies");
-        var path = folder.File("clocks.json");
+        var path = folder.File("calendars.json");
         // The UK calendar as dates only, through 2027, on 1 June 2027: a deadline may reach 2028, whose holidays are unknown.
-        var json = System.Text.RegularExpressions.Regex.Replace(Shipped(), "(\"UK_FCA\": \\{[^{]*?)\"rules\": \\[.*?\\],\\s*\"holidays\": \\[\\]",
+        var json = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(CalendarsPath), "(\"UK_FCA\": \\{[^{]*?)\"rules\": \\[.*?\\],\\s*\"holidays\": \\[\\]",
             "$1\"holidays\": [ \"2027-12-27\", \"2027-12-28\" ]", System.Text.RegularExpressions.RegexOptions.Singleline);
         Assert.Contains("\"2027-12-27\", \"2027-12-28\"", json);
         await File.WriteAllTextAsync(path, json);
-        await using var app = BuildApp(new() { [ClockPolicies.PathKey] = path, [ClockTimer.EnabledKey] = "false" },
+        await using var app = BuildApp(new() { [JurisdictionCalendars.PathKey] = path, [ClockTimer.EnabledKey] = "false" },
             new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2027, 6, 1, 0, 0, 0, TimeSpan.Zero)));
 
-        var e = await Assert.ThrowsAsync<ClockPolicyException>(() => app.StartAsync());
+        var e = await Assert.ThrowsAsync<CalendarException>(() => app.StartAsync());
 
         Assert.Contains("calendars.UK_FCA lists public holidays through 2027 only", e.Message);
         Assert.Contains("2028", e.Message);

@@ -1,4 +1,4 @@
-namespace Complaints.Routing.Clocks;
+namespace Complaints.Calendars;
 
 /// <summary>
 /// A jurisdiction's working calendar: weekend days and public holidays, counted in its own time zone.
@@ -48,7 +48,7 @@ public sealed class BusinessCalendar
 
     public TimeZoneInfo Zone { get; }
 
-    /// <summary>The calendar's name in the policy file (calendars.UK_FCA), for messages.</summary>
+    /// <summary>The calendar's name in the calendar file (calendars.UK_FCA), for messages.</summary>
     public string Name { get; }
 
     /// <summary>The last year whose public holidays are known; null when they are known for every year.</summary>
@@ -93,8 +93,8 @@ public sealed class BusinessCalendar
     {
         if (CoveredThrough is { } last && year > last)
         {
-            throw new ClockPolicyException(
-                $"Clock policies: {Name} lists public holidays through {last} only, and a deadline reaches {year}. "
+            throw new CalendarException(
+                $"Calendars: {Name} lists public holidays through {last} only, and a deadline reaches {year}. "
                 + $"Add holiday rules (or the dates of {year}) to the calendar.");
         }
     }

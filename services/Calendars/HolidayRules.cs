@@ -1,4 +1,4 @@
-namespace Complaints.Routing.Clocks;
+namespace Complaints.Calendars;
 
 /// <summary>What happens to a holiday that falls on a weekend day.</summary>
 public enum WeekendRule

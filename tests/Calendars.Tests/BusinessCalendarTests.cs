@@ -1,19 +1,18 @@
 using Complaints.Common.V1;
-using Complaints.Routing.Clocks;
 
-namespace Complaints.Routing.Tests.Clocks;
+namespace Complaints.Calendars.Tests;
 
 /// <summary>Business days on the shipped calendars; every expected instant is worked out by hand in the comment.</summary>
 public sealed class BusinessCalendarTests
 {
-    private static readonly ClockPolicies Policies = ClockPolicies.Load(Path.Combine(AppContext.BaseDirectory, "Policies", "clocks.json"));
+    private static readonly JurisdictionCalendars Shipped = JurisdictionCalendars.Load(Path.Combine(AppContext.BaseDirectory, "Policies", "calendars.json"));
 
     private static DateTimeOffset Utc(int y, int m, int d, int h = 0, int min = 0, int s = 0) => new(y, m, d, h, min, s, TimeSpan.Zero);
 
     [Fact]
     public void EndOfBusinessDaysAfter_FridayReceipt_SkipsWeekend()
     {
-        var uk = Policies.CalendarFor(Jurisdiction.UkFca);
+        var uk = Shipped.For(Jurisdiction.UkFca);
         // Fri 6 June 2025 10:00 BST; 3 business days after: Mon 9, Tue 10, Wed 11; end of Wed = Thu 00:00 BST = Wed 23:00 UTC.
         Assert.Equal(Utc(2025, 6, 11, 23), uk.EndOfBusinessDaysAfter(Utc(2025, 6, 6, 9), 3));
     }
@@ -23,26 +22,26 @@ public sealed class BusinessCalendarTests
     {
         // Thu 17 April 2025, one business day after.
         // UK: Good Friday 18 and Easter Monday 21 are bank holidays: Tue 22; end = Wed 23 00:00 BST = Tue 22 23:00 UTC.
-        Assert.Equal(Utc(2025, 4, 22, 23), Policies.CalendarFor(Jurisdiction.UkFca).EndOfBusinessDaysAfter(Utc(2025, 4, 17, 12), 1));
+        Assert.Equal(Utc(2025, 4, 22, 23), Shipped.For(Jurisdiction.UkFca).EndOfBusinessDaysAfter(Utc(2025, 4, 17, 12), 1));
         // US: Good Friday is not a federal holiday: Fri 18; end = Sat 19 00:00 EDT = Sat 19 04:00 UTC.
-        Assert.Equal(Utc(2025, 4, 19, 4), Policies.CalendarFor(Jurisdiction.UsCfpb).EndOfBusinessDaysAfter(Utc(2025, 4, 17, 12), 1));
+        Assert.Equal(Utc(2025, 4, 19, 4), Shipped.For(Jurisdiction.UsCfpb).EndOfBusinessDaysAfter(Utc(2025, 4, 17, 12), 1));
     }
 
     [Fact]
     public void EndOfBusinessDaysAfter_LateEveningUtc_CountsFromTheLocalDateOfReceipt()
     {
         // Mon 2 June 2025 23:30 UTC is already Tue 3 June 00:30 in London: next business day Wed 4; end = Wed 23:00 UTC.
-        Assert.Equal(Utc(2025, 6, 4, 23), Policies.CalendarFor(Jurisdiction.UkFca).EndOfBusinessDaysAfter(Utc(2025, 6, 2, 23, 30), 1));
+        Assert.Equal(Utc(2025, 6, 4, 23), Shipped.For(Jurisdiction.UkFca).EndOfBusinessDaysAfter(Utc(2025, 6, 2, 23, 30), 1));
         // Sun 1 June 2025 15:00 UTC is Mon 2 June 01:00 AEST in Sydney: next business day Tue 3; end = Wed 4 00:00 AEST = Tue 3 14:00 UTC.
-        Assert.Equal(Utc(2025, 6, 3, 14), Policies.CalendarFor(Jurisdiction.AuAsic).EndOfBusinessDaysAfter(Utc(2025, 6, 1, 15), 1));
+        Assert.Equal(Utc(2025, 6, 3, 14), Shipped.For(Jurisdiction.AuAsic).EndOfBusinessDaysAfter(Utc(2025, 6, 1, 15), 1));
         // Same instant in UTC (the default calendar): Sunday; next business day Mon 2; end = Tue 3 00:00 UTC.
-        Assert.Equal(Utc(2025, 6, 3), Policies.CalendarFor(Jurisdiction.Unspecified).EndOfBusinessDaysAfter(Utc(2025, 6, 1, 15), 1));
+        Assert.Equal(Utc(2025, 6, 3), Shipped.For(Jurisdiction.Unspecified).EndOfBusinessDaysAfter(Utc(2025, 6, 1, 15), 1));
     }
 
     [Fact]
     public void BusinessTimeBetween_FridayNoonToMondayNoon_CountsOnlyBusinessHours()
     {
-        var utc = Policies.CalendarFor(Jurisdiction.Unspecified);
+        var utc = Shipped.For(Jurisdiction.Unspecified);
         // Fri 7 March 2025 12:00 to Mon 10 March 12:00 UTC: 12 h Friday + 12 h Monday; the weekend does not count.
         Assert.Equal(TimeSpan.FromHours(24), utc.BusinessTimeBetween(Utc(2025, 3, 7, 12), Utc(2025, 3, 10, 12)));
         Assert.Equal(TimeSpan.Zero, utc.BusinessTimeBetween(Utc(2025, 3, 8), Utc(2025, 3, 10)));
@@ -51,20 +50,9 @@ public sealed class BusinessCalendarTests
     [Fact]
     public void AddBusinessTime_FridayEvening_ContinuesOnMonday()
     {
-        var utc = Policies.CalendarFor(Jurisdiction.Unspecified);
+        var utc = Shipped.For(Jurisdiction.Unspecified);
         // Fri 7 March 2025 20:00 + 6 business hours: 4 h on Friday, then 2 h on Monday 10 March.
         Assert.Equal(Utc(2025, 3, 10, 2), utc.AddBusinessTime(Utc(2025, 3, 7, 20), TimeSpan.FromHours(6)));
-    }
-
-    [Fact]
-    public void DueFrom_BusinessHoursOverAHoliday_SkipsTheHoliday()
-    {
-        var uk = Policies.CalendarFor(Jurisdiction.UkFca);
-        // Critical severity acknowledges within 4 business hours. Thu 24 Dec 2025 22:00 UTC (= GMT) + 4 h: 2 h on the 24th,
-        // then 25 and 26 December are bank holidays and 27-28 a weekend: 2 h on Mon 29 December.
-        var duration = Policies.SlaFor(Jurisdiction.UkFca, Routing.V1.Severity.Critical).Acknowledge;
-        Assert.Equal(new ClockDuration(DurationUnit.BusinessHours, 4), duration);
-        Assert.Equal(Utc(2025, 12, 29, 2), duration.DueFrom(Utc(2025, 12, 24, 22), uk));
     }
 
     [Fact]
@@ -72,9 +60,9 @@ public sealed class BusinessCalendarTests
     {
         // Easter Sunday 2029 is 1 April. UK, Thu 29 March 2029 12:00 BST: Fri 30 March and Mon 2 April are bank holidays,
         // so one business day after is Tue 3 April; end = Wed 4 April 00:00 BST = Tue 3 April 23:00 UTC.
-        Assert.Equal(Utc(2029, 4, 3, 23), Policies.CalendarFor(Jurisdiction.UkFca).EndOfBusinessDaysAfter(Utc(2029, 3, 29, 11), 1));
+        Assert.Equal(Utc(2029, 4, 3, 23), Shipped.For(Jurisdiction.UkFca).EndOfBusinessDaysAfter(Utc(2029, 3, 29, 11), 1));
         // US, Wed 22 November 2028: Thanksgiving Thu 23 is a federal holiday: Fri 24; end = Sat 25 00:00 EST = 05:00 UTC.
-        Assert.Equal(Utc(2028, 11, 25, 5), Policies.CalendarFor(Jurisdiction.UsCfpb).EndOfBusinessDaysAfter(Utc(2028, 11, 22, 15), 1));
+        Assert.Equal(Utc(2028, 11, 25, 5), Shipped.For(Jurisdiction.UsCfpb).EndOfBusinessDaysAfter(Utc(2028, 11, 22, 15), 1));
     }
 
     /// <summary>The business-day holidays the rules give; checked against the published calendars (gov.uk, OPM, NSW, ECB TARGET).</summary>
@@ -95,7 +83,7 @@ public sealed class BusinessCalendarTests
     [InlineData(Jurisdiction.AuAsic, 2030, "2030-01-01 2030-01-28 2030-04-19 2030-04-22 2030-04-25 2030-06-10 2030-10-07 2030-12-25 2030-12-26")]
     public void HolidaysIn_2028To2030_PublishedBusinessDayHolidays(Jurisdiction jurisdiction, int year, string expected)
     {
-        var calendar = Policies.CalendarFor(jurisdiction);
+        var calendar = Shipped.For(jurisdiction);
 
         var weekdays = calendar.HolidaysIn(year).Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).Order();
 
@@ -121,7 +109,7 @@ public sealed class BusinessCalendarTests
         + "2027-01-01 2027-01-26 2027-03-26 2027-03-29 2027-06-14 2027-10-04 2027-12-27 2027-12-28")]
     public void HolidaysIn_2025To2027_SameAsTheListedDates(Jurisdiction jurisdiction, string expected)
     {
-        var calendar = Policies.CalendarFor(jurisdiction);
+        var calendar = Shipped.For(jurisdiction);
 
         var weekdays = new[] { 2025, 2026, 2027 }.SelectMany(calendar.HolidaysIn)
             .Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).Order();
@@ -148,7 +136,7 @@ public sealed class BusinessCalendarTests
             [new DateOnly(2027, 12, 27), new DateOnly(2027, 12, 28)], name: "calendars.UK_FCA");
 
         Assert.Equal(Utc(2027, 12, 30), listed.EndOfBusinessDaysAfter(Utc(2027, 12, 24, 9), 1));
-        var e = Assert.Throws<ClockPolicyException>(() => listed.EndOfBusinessDaysAfter(Utc(2027, 12, 24, 9), 5));
+        var e = Assert.Throws<CalendarException>(() => listed.EndOfBusinessDaysAfter(Utc(2027, 12, 24, 9), 5));
         Assert.Contains("calendars.UK_FCA", e.Message);
         Assert.Contains("through 2027 only", e.Message);
         Assert.Contains("2028", e.Message);
