@@ -313,9 +313,11 @@ public class CfpbRowMapperTests
     }
 
     [Fact]
-    public void Map_OpenFlagOnCommandLine_ClosedRowIsOpen()
+    public async Task Map_OpenFlagOnCommandLine_ClosedRowIsOpen()
     {
-        var options = ImportOptions.Parse(["--file", SampleData.Path, "--dry-run", "--open"]);
+        ImportOptions? parsed = null;
+        await ImportCommandLine.InvokeAsync(["--file", SampleData.Path, "--dry-run", "--open"], o => Task.FromResult((parsed = o) is null ? 1 : 0), TextWriter.Null, TextWriter.Null);
+        var options = Assert.IsType<ImportOptions>(parsed);
         var row = SampleData.Row("3790251");
 
         Assert.True(options.OpenAll);

@@ -149,8 +149,9 @@ public sealed class ImportRunTests : IAsyncLifetime, IDisposable
         Assert.Empty(_server.Authorizations);
     }
 
+    // Through the command line, as the tool runs.
     private Task<int> RunAsync(string file, params string[] more) =>
-        Run(ImportOptions.Parse(["--file", file, "--target", _server.Url.ToString(), "--token", "test-token", .. more]));
+        ImportCommandLine.InvokeAsync(["--file", file, "--target", _server.Url.ToString(), "--token", "test-token", .. more], Run, _out, _err);
 
     private Task<int> Run(ImportOptions options) => ImportRun.RunAsync(options, _out, _err, CancellationToken.None);
 

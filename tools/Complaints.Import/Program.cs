@@ -1,27 +1,14 @@
 using Complaints.Import;
 
-if (ImportOptions.IsHelp(args))
-{
-    Console.Out.WriteLine(ImportOptions.Usage);
-    return ExitCodes.Ok;
-}
+return await ImportCommandLine.InvokeAsync(args, RunAsync, Console.Out, Console.Error);
 
-ImportOptions options;
-try
+static async Task<int> RunAsync(ImportOptions options)
 {
-    options = ImportOptions.Parse(args);
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    };
+    return await ImportRun.RunAsync(options, Console.Out, Console.Error, cancel.Token);
 }
-catch (UsageException ex)
-{
-    Console.Error.WriteLine($"error: {ex.Message}");
-    Console.Error.WriteLine(ImportOptions.Usage);
-    return ExitCodes.UsageOrConnection;
-}
-
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
-return await ImportRun.RunAsync(options, Console.Out, Console.Error, cancel.Token);

@@ -1,11 +1,10 @@
 using Complaints.LoadGen;
 
-var options = LoadOptions.Parse(args);
-if (options is null)
+return await LoadGenCommandLine.InvokeAsync(args, RunAsync, Console.Out, Console.Error);
+
+static async Task<int> RunAsync(LoadOptions options)
 {
-    Console.Error.WriteLine(LoadOptions.Usage);
-    return 2;
+    var result = await LoadRun.RunAsync(options);
+    Console.WriteLine(result.Summary());
+    return result.Errors == 0 && result.Unacknowledged == 0 ? 0 : 1;
 }
-var result = await LoadRun.RunAsync(options);
-Console.WriteLine(result.Summary());
-return result.Errors == 0 && result.Unacknowledged == 0 ? 0 : 1;

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Complaints.ServiceDefaults.Auth;
+using Complaints.Tools;
+
+namespace Complaints.Launcher;
+
+internal sealed record RunArguments(
+    bool NoBuild,
+    string? DataDirectory,
+    string Configuration,
+    int BasePort,
+    int GatewayPort,
+    IReadOnlyCollection<string>? Only,
+    TimeSpan ReadyTimeout);
+
+internal sealed record TokenArguments(string Subject, IReadOnlyList<string> Roles, TimeSpan Lifetime, string? DataDirectory);
+
+/// <summary>The launcher's command line: run the platform (the root command) or <c>token</c>.</summary>
+internal static class LauncherCommandLine
+{
+    public static Task<int> InvokeAsync(
+        IReadOnlyList<string> args, Func<RunArguments, Task<int>> run, Func<TokenArguments, int> token, TextWriter output, TextWriter error) =>
+        ToolCommandLine.InvokeAsync(Create(run, token), args, output, error);
+
+    private static RootCommand Create(Func<RunArguments, Task<int>> run, Func<TokenArguments, int> token)
+    {
+        var noBuild = new Option<bool>("--no-build") { Description = "do not run `dotnet build Complaints.sln -c Release` first" };
+        var data = new Option<string?>("--data")
+        {
+            Description = "data folder: databases, mail sink, logs/, local-secrets.json (default <repo>/.data)",
+            HelpName = "dir",
+            CustomParser = ToolCommandLine.Text,
+        };
+        var basePort = new Option<int>("--base-port")
+        {
+            Description = "service ports: gRPC n+1..n+4, HTTP n+11..n+14",
+            HelpName = "n",
+            DefaultValueFactory = _ => PlatformComponents.DefaultBasePort,
+            CustomParser = ToolCommandLine.WholeNumber(1, 65535 - 14),
+        };
+        var gatewayPort = new Option<int>("--gateway-port")
+        {
+            Description = "gateway REST/gRPC-Web port; its gRPC (h2c) port is n+1",
+            HelpName = "n",
+            DefaultValueFactory = _ => PlatformComponents.DefaultGatewayPort,
+            CustomParser = ToolCommandLine.WholeNumber(1, 65534),
+        };
+        var only = new Option<IReadOnlyList<string>?>("--only")
+        {
+            Description = $"start only these: {string.Join(", ", PlatformComponents.All)}",
+            HelpName = "a,b",
+            CustomParser = r => Known(r, PlatformComponents.All, unknown => $"--only: unknown component(s) {unknown}."),
+        };
+        var timeout = new Option<int>("--timeout")
+        {
+            Description = "how long the processes get to become ready",
+            HelpName = "seconds",
+            DefaultValueFactory = _ => 60,
+            CustomParser = ToolCommandLine.WholeNumber(1, 3600),
+        };
+        var configuration = new Option<string>("--configuration", "-c")
+        {
+            Description = "build configuration to build and run",
+            HelpName = "c",
+            DefaultValueFactory = _ => "Release",
+            CustomParser = ToolCommandLine.Text,
+        };
+
+        var root = new RootCommand("""
+            Runs the complaint platform locally: builds the solution, starts the four services and the gateway,
+            waits until each is ready, and stops them all on Ctrl+C.
+            From the repository: dotnet run --project tools/Complaints.Launcher -- [options]
+            """)
+        {
+            noBuild, data, basePort, gatewayPort, only, timeout, configuration, CreateToken(token),
+        };
+        root.SetAction(r => run(new RunArguments(
+            r.GetValue(noBuild),
+            r.GetValue(data),
+            r.GetRequiredValue(configuration),
+            r.GetValue(basePort),
+            r.GetValue(gatewayPort),
+            r.GetValue(only),
+            TimeSpan.FromSeconds(r.GetValue(timeout)))));
+        return root;
+    }
+
+    private static Command CreateToken(Func<TokenArguments, int> action)
+    {
+        var sub = new Option<string>("--sub") { Description = "the user (the token's subject)", HelpName = "user", Required = true, CustomParser = ToolCommandLine.Text };
+        var roles = new Option<IReadOnlyList<string>>("--roles")
+        {
+            Description = $"comma-separated roles: {string.Join(", ", Roles.All.Where(r => r != Roles.Service))}",
+            HelpName = "r1,r2",
+            Required = true,
+            CustomParser = r => Known(r, Roles.All, unknown => $"--roles: unknown role(s) {unknown}; known: {string.Join(", ", Roles.All)}."),
+        };
+        var hours = new Option<int>("--hours")
+        {
+            Description = "how long the token is valid",
+            HelpName = "hours",
+            DefaultValueFactory = _ => 8,
+            CustomParser = ToolCommandLine.WholeNumber(1, 24 * 30),
+        };
+        var data = new Option<string?>("--data")
+        {
+            Description = "data folder holding local-secrets.json (default <repo>/.data)",
+            HelpName = "dir",
+            CustomParser = ToolCommandLine.Text,
+        };
+        var token = new Command("token", "Prints a JWT signed with the local SigningKey of <data>/local-secrets.json, for staff APIs.")
+        {
+            sub, roles, hours, data,
+        };
+        // Options of the run command before 'token' would be ignored (the hand-written parser read 'token' only first).
+        token.AddCheck(r =>
+        {
+            if (r.Parent is CommandResult run && run.Children.OfType<OptionResult>().FirstOrDefault(o => !o.Implicit) is { } misplaced)
+            {
+                r.AddError($"{misplaced.Option.Name} is not an option of token; put 'token' first.");
+            }
+        });
+        token.SetAction(r => action(new TokenArguments(
+            r.GetRequiredValue(sub), r.GetRequiredValue(roles), TimeSpan.FromHours(r.GetValue(hours)), r.GetValue(data))));
+        return token;
+    }
+
+    /// <summary>A comma-separated list (lower-cased, without duplicates) of known names.</summary>
+    private static IReadOnlyList<string> Known(ArgumentResult result, IReadOnlyCollection<string> known, Func<string, string> unknownMessage)
+    {
+        if (ToolCommandLine.LastValue(result) is not { } text)
+        {
+            return [];
+        }
+        var list = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => s.ToLowerInvariant())
+            .Distinct()
+            .ToList();
+        var unknown = list.Except(known).ToList();
+        if (list.Count == 0)
+        {
+            result.AddError($"{ToolCommandLine.OptionName(result)} needs a value.");
+        }
+        else if (unknown.Count > 0)
+        {
+            result.AddError(unknownMessage(string.Join(", ", unknown)));
+        }
+        return list;
+    }
+}
