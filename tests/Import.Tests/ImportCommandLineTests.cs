@@ -32,6 +32,12 @@ public class ImportCommandLineTests
     }
 
     [Fact]
+    public async Task Parse_FileNameStartingWithAt_TakenAsAFileNameNotAResponseFile()
+    {
+        Assert.Equal("@export.csv", (await ParseAsync("--file", "@export.csv", "--dry-run")).File);
+    }
+
+    [Fact]
     public async Task Parse_DryRun_NeedsNoTargetOrToken()
     {
         var o = await ParseAsync("--file", "a.csv", "--dry-run");

@@ -6,14 +6,14 @@ using System.Globalization;
 namespace Complaints.Tools;
 
 /// <summary>
-/// What the tools add to System.CommandLine (this file is linked into each): the documented exit code 2 for a bad
+/// What the tools add to System.CommandLine: the documented exit code 2 for a bad
 /// command line, and value parsers that reject what the earlier hand-written parsers rejected.
 /// </summary>
 /// <remarks>
 /// Values are checked in <c>CustomParser</c>s rather than option validators: System.CommandLine 3.0 runs validators
 /// before it converts the value, so one that reads an unparsable value throws instead of reporting it.
 /// </remarks>
-internal static class ToolCommandLine
+public static class ToolCommandLine
 {
     /// <summary>System.CommandLine's own is 1, which Import and LoadGen use for rejected rows and failed submits.</summary>
     public const int UsageError = 2;
@@ -22,7 +22,8 @@ internal static class ToolCommandLine
     public static async Task<int> InvokeAsync(RootCommand command, IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         LetLastValueWin(command);
-        var result = command.Parse(args);
+        // No response files: an argument starting with @ (a file name, say) is taken as it is.
+        var result = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var usageError = result.Action is ParseErrorAction;
         var configuration = new InvocationConfiguration
         {
