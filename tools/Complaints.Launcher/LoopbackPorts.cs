@@ -60,7 +60,8 @@ public static class LoopbackPorts
         }
     }
 
-    private static bool IsFree(int port)
+    /// <summary>Nothing listens on the loopback port now.</summary>
+    public static bool IsFree(int port)
     {
         try
         {

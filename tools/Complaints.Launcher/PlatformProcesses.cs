@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Complaints.Launcher;
 
@@ -399,27 +398,12 @@ public sealed class PlatformProcesses : IAsyncDisposable
         {
             foreach (var (port, what) in new[] { (component.GrpcPort, "gRPC"), (component.HttpPort, component.HttpEndpointName) })
             {
-                if (!IsPortFree(port))
+                if (!LoopbackPorts.IsFree(port))
                 {
                     throw new PlatformStartException(component.Name,
                         $"port {port} ({what}) on {PlatformComponent.Host} is already in use; another run may still be going (choose other ports)", []);
                 }
             }
-        }
-    }
-
-    private static bool IsPortFree(int port)
-    {
-        try
-        {
-            var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }
