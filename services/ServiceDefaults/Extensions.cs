@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Complaints.ServiceDefaults;
 
@@ -60,7 +61,7 @@ public static class Extensions
 
     /// <summary>
     /// Runs the service; with <c>Database:Migrations=ApplyAndExit</c> applies its migrations and returns without
-    /// serving (a non-zero exit code on failure, from the exception).
+    /// serving, with exit code 1 (and the error logged) when that fails.
     /// </summary>
     public static void RunService(this WebApplication app)
     {
@@ -70,9 +71,22 @@ public static class Extensions
             return;
         }
         // A stop mid-way ends the process: the migration's transaction rolls back and the file lock is released.
-        foreach (var migrator in app.Services.GetServices<IDatabaseMigrator>())
+        try
         {
-            migrator.ApplyAsync(CancellationToken.None).GetAwaiter().GetResult();
+            foreach (var migrator in app.Services.GetServices<IDatabaseMigrator>())
+            {
+                migrator.ApplyAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception ex)
+        {
+            app.Logger.LogCritical(ex, "Applying the migrations failed");
+            Environment.ExitCode = 1;
+        }
+        finally
+        {
+            // Flushes the log and telemetry.
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 }

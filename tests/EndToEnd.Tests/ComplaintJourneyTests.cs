@@ -153,6 +153,12 @@ public class ComplaintJourneyTests(PlatformFixture fixture)
             new Metadata { { "Authorization", "Bearer " + fixture.Platform.IssueToken(caller, ["service"]) } },
             DateTime.UtcNow.Add(JourneyTimeout));
         var complaintId = Guid.NewGuid().ToString();
+        // Server streaming: the status arrives with the first read.
+        async Task FirstFeedRead()
+        {
+            using var feed = new EventFeed.EventFeedClient(grpc).Subscribe(new SubscribeRequest { AfterSequence = 0 }, options);
+            await feed.ResponseStream.MoveNext(CancellationToken.None);
+        }
         Func<Task> call = method switch
         {
             "ContactService.GetContactForDelivery" => () => new ContactService.ContactServiceClient(grpc)
@@ -161,13 +167,7 @@ public class ComplaintJourneyTests(PlatformFixture fixture)
                 .GetPublicCaseViewAsync(new GetPublicCaseViewRequest { ComplaintId = complaintId }, options).ResponseAsync,
             "MessageHistoryService.ListMessages" => () => new MessageHistoryService.MessageHistoryServiceClient(grpc)
                 .ListMessagesAsync(new ListMessagesRequest { ComplaintId = complaintId }, options).ResponseAsync,
-            "EventFeed.Subscribe" => async () =>
-            {
-                // Server streaming: the status arrives with the first read.
-                using var feed = new EventFeed.EventFeedClient(grpc).Subscribe(new SubscribeRequest { AfterSequence = 0 }, options);
-                await feed.ResponseStream.MoveNext(CancellationToken.None);
-            }
-            ,
+            "EventFeed.Subscribe" => FirstFeedRead,
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, "no call for this method"),
         };
 

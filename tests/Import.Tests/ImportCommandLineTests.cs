@@ -7,6 +7,9 @@ public class ImportCommandLineTests
     private readonly StringWriter _err = new();
     private ImportOptions? _parsed;
 
+    /// <summary>The environment the parser sees: none of the test process's own (a developer's COMPLAINTS_TOKEN).</summary>
+    private readonly Dictionary<string, string> _environment = [];
+
     [Fact]
     public async Task Parse_AllOptions_ReadsEach()
     {
@@ -35,6 +38,14 @@ public class ImportCommandLineTests
     public async Task Parse_FileNameStartingWithAt_TakenAsAFileNameNotAResponseFile()
     {
         Assert.Equal("@export.csv", (await ParseAsync("--file", "@export.csv", "--dry-run")).File);
+    }
+
+    [Fact]
+    public async Task Parse_TokenInEnvironmentOnly_TakenFromTheEnvironment()
+    {
+        _environment[ImportOptions.TokenVariable] = "Bearer env-jwt";
+
+        Assert.Equal("env-jwt", (await ParseAsync("--file", "a.csv", "--target", "http://h:1")).Token);
     }
 
     [Fact]
@@ -94,7 +105,7 @@ public class ImportCommandLineTests
         {
             _parsed = o;
             return Task.FromResult(ExitCodes.Ok);
-        }, _out, _err);
+        }, _out, _err, name => _environment.GetValueOrDefault(name));
 
     private async Task<ImportOptions> ParseAsync(params string[] args)
     {

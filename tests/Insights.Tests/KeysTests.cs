@@ -42,6 +42,22 @@ public sealed class KeysTests
         Assert.Equal(32, first.Length);
         Assert.Equal(first, second);
         Assert.True(File.Exists(Path.Combine(data.Path, InsightsKeys.KeyFile)));
+        Assert.Empty(Directory.EnumerateFiles(data.Path, "*.tmp"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("c2hvcnQ=")]
+    public void MasterKey_KeyFileNotA32ByteKey_FailsNamingTheFileAndKeepsIt(string content)
+    {
+        using var data = new TempFolder("insights-keys");
+        var path = Path.Combine(data.Path, InsightsKeys.KeyFile);
+        File.WriteAllText(path, content);
+
+        var e = Assert.Throws<InvalidOperationException>(() => Keys(new() { ["DataDir"] = data.Path }).Master);
+
+        Assert.Contains(path, e.Message);
+        Assert.Equal(content, File.ReadAllText(path));
     }
 
     [Fact]

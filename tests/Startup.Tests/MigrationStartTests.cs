@@ -52,7 +52,17 @@ public sealed class MigrationStartTests : IDisposable
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(Platform.RestartTimeout);
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(Platform.RestartTimeout);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
 
         Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}: {await stdout}{await stderr}");
         Assert.Contains("Applying", await stdout);

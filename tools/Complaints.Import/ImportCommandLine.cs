@@ -7,11 +7,16 @@ namespace Complaints.Import;
 /// <summary>The import CLI's command line; a usage error exits with <see cref="ExitCodes.UsageOrConnection"/>.</summary>
 public static class ImportCommandLine
 {
-    public static Task<int> InvokeAsync(IReadOnlyList<string> args, Func<ImportOptions, Task<int>> run, TextWriter output, TextWriter error) =>
-        ToolCommandLine.InvokeAsync(Create(run), args, output, error);
+    /// <param name="environment">Reads an environment variable (the token's default); the process's own when null.</param>
+    public static Task<int> InvokeAsync(IReadOnlyList<string> args, Func<ImportOptions, Task<int>> run, TextWriter output, TextWriter error,
+        Func<string, string?>? environment = null) =>
+        ToolCommandLine.InvokeAsync(Create(run, environment ?? Environment.GetEnvironmentVariable), args, output, error);
 
-    private static RootCommand Create(Func<ImportOptions, Task<int>> run)
+    private static RootCommand Create(Func<ImportOptions, Task<int>> run, Func<string, string?> environment)
     {
+        string? EnvironmentToken() =>
+            WithoutBearer(environment(ImportOptions.TokenVariable)) is { Length: > 0 } jwt ? jwt : null;
+
         var file = new Option<string>("--file")
         {
             Description = "a CFPB Consumer Complaint Database export (CSV, 18 columns, header line first)",
@@ -91,9 +96,6 @@ public static class ImportCommandLine
         }
         return jwt;
     }
-
-    private static string? EnvironmentToken() =>
-        WithoutBearer(Environment.GetEnvironmentVariable(ImportOptions.TokenVariable)) is { Length: > 0 } jwt ? jwt : null;
 
     private static string WithoutBearer(string? token)
     {

@@ -20,11 +20,11 @@ public static class LoopbackPorts
     /// <summary>A loopback port no other caller of this method, in any process, has been given, and free now.</summary>
     public static int Reserve()
     {
-        var highest = EphemeralStart() - 1;
-        Directory.CreateDirectory(Folder);
+        var (lowest, highest) = Range();
+        CreateSharedFolder();
         for (var attempt = 0; attempt < 1_000; attempt++)
         {
-            var port = Random.Shared.Next(Lowest, highest + 1);
+            var port = Random.Shared.Next(lowest, highest + 1);
             var reservation = TryLock(port);
             if (reservation is null)
             {
@@ -40,7 +40,7 @@ public static class LoopbackPorts
                 return port;
             }
         }
-        throw new InvalidOperationException($"No free loopback port between {Lowest} and {highest} after 1,000 tries.");
+        throw new InvalidOperationException($"No free loopback port between {lowest} and {highest} after 1,000 tries.");
     }
 
     private static FileStream? TryLock(int port)
@@ -49,13 +49,13 @@ public static class LoopbackPorts
         {
             return new FileStream(Path.Combine(Folder, port + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException)
+        catch (IOException ex) when (Complaints.ServiceDefaults.Data.FileLocks.HeldByAnother(ex))
         {
             return null;
         }
         catch (UnauthorizedAccessException)
         {
-            // Another user's lock file.
+            // Another user's lock file: theirs.
             return null;
         }
     }
@@ -76,17 +76,43 @@ public static class LoopbackPorts
         }
     }
 
-    /// <summary>The first port the kernel hands out on its own (Linux: ip_local_port_range; elsewhere IANA's 49152).</summary>
-    private static int EphemeralStart()
+    /// <summary>
+    /// Ports the kernel never hands out on its own: below its ephemeral range (Linux: ip_local_port_range; elsewhere
+    /// IANA's 49152 and up), or above it when it starts too low to leave room below.
+    /// </summary>
+    private static (int Lowest, int Highest) Range()
     {
+        var (start, end) = (49_152, 65_535);
         try
         {
             var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            return Math.Max(Lowest + 1_000, int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture));
+            (start, end) = (int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
-            return 49_152;
+            // Not Linux: IANA's range.
+        }
+        return start - Lowest >= 1_000 ? (Lowest, start - 1) : (end + 1, 65_535);
+    }
+
+    /// <summary>One folder for every user's test processes (world-writable, sticky like /tmp), so they all coordinate.</summary>
+    private static void CreateSharedFolder()
+    {
+        if (Directory.Exists(Folder))
+        {
+            return;
+        }
+        Directory.CreateDirectory(Folder);
+        if (!OperatingSystem.IsWindows())
+        {
+            try
+            {
+                File.SetUnixFileMode(Folder, (UnixFileMode)0b1_111_111_111);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Another user made it first.
+            }
         }
     }
 }

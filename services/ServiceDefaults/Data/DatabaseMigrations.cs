@@ -54,7 +54,6 @@ public interface IDatabaseMigrator
 /// </summary>
 internal sealed class DatabaseMigrator<TContext>(
     IServiceProvider services,
-    TimeProvider clock,
     ILogger<DatabaseMigrator<TContext>> logger) : IDatabaseMigrator
     where TContext : DbContext
 {
@@ -64,34 +63,28 @@ internal sealed class DatabaseMigrator<TContext>(
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        if (!db.Database.IsSqlite())
+        var file = await PrepareSqliteAsync(db, cancellationToken);
+        // Nothing pending, no lock taken: replicas that start together do not queue behind one another.
+        if (!await HasPendingAsync(db, cancellationToken))
         {
-            await MigratePendingAsync(db, cancellationToken);
+            logger.LogInformation("Database for {Context} ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
             return;
         }
-        var file = ((SqliteConnection)db.Database.GetDbConnection()).DataSource;
-        await using var fileLock = await MigrationFileLock.AcquireAsync(file, clock, logger, cancellationToken);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        await using var fileLock = file is null ? null : await MigrationFileLock.AcquireAsync(file, logger, cancellationToken);
+        if (fileLock is not null)
         {
-            // WAL before the first write: readers never block the writer.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            if (fileLock is not null)
-            {
-                await ClearStaleLockAsync(db, cancellationToken);
-            }
+            await ClearStaleLockAsync(db, cancellationToken);
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-        await MigratePendingAsync(db, cancellationToken);
+        // Another process may have migrated while this one waited for the file lock: EF looks again under its own lock.
+        await db.Database.MigrateAsync(cancellationToken);
+        logger.LogInformation("Database for {Context} ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
     }
 
     public async Task VerifyAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await PrepareSqliteAsync(db, cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
@@ -102,67 +95,97 @@ internal sealed class DatabaseMigrator<TContext>(
         logger.LogInformation("Database for {Context} is current ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
     }
 
-    private async Task MigratePendingAsync(TContext db, CancellationToken cancellationToken)
+    private async Task<bool> HasPendingAsync(TContext db, CancellationToken cancellationToken)
     {
-        // Nothing pending, no lock taken: replicas that start together do not queue behind one another.
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
             logger.LogInformation("Applying {Count} migration(s) to {Context}: {Migrations}", pending.Count, typeof(TContext).Name, string.Join(", ", pending));
-            await db.Database.MigrateAsync(cancellationToken);
         }
-        logger.LogInformation("Database for {Context} ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
+        return pending.Count > 0;
+    }
+
+    /// <summary>
+    /// SQLite only: WAL before the first write (readers never block the writer; a no-op once set), and the database's
+    /// full path as SQLite resolved it, to name the file lock (null for an in-memory database or another provider).
+    /// </summary>
+    private static async Task<string?> PrepareSqliteAsync(TContext db, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            return null;
+        }
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            // Open, DataSource is sqlite3_db_filename: absolute, and empty for an in-memory database.
+            return ((SqliteConnection)db.Database.GetDbConnection()).DataSource is { Length: > 0 } path ? path : null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private async Task ClearStaleLockAsync(TContext db, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{LockTable}'";
-        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            return;
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{LockTable}'";
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+            command.CommandText = $"DELETE FROM \"{LockTable}\"";
+            if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
+            {
+                logger.LogWarning("Cleared a migration lock of {Context} left by a process that stopped while migrating", typeof(TContext).Name);
+            }
         }
-        command.CommandText = $"DELETE FROM \"{LockTable}\"";
-        if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
+        finally
         {
-            logger.LogWarning("Cleared a migration lock of {Context} left by a process that stopped while migrating", typeof(TContext).Name);
+            await db.Database.CloseConnectionAsync();
         }
     }
 }
 
 /// <summary>
 /// An exclusive lock on <c>{database}.migrations.lock</c>. .NET takes it with flock(2) for <see cref="FileShare.None"/>
-/// on Unix, so it is released by the kernel when its holder dies, however it dies.
+/// on Unix, so it is released by the kernel when its holder dies, however it dies. The data folder must be on a file
+/// system that honours flock (a local disk or a block volume; not every network file system does).
 /// </summary>
 internal sealed class MigrationFileLock : IAsyncDisposable
 {
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(30);
     private readonly FileStream _stream;
 
     private MigrationFileLock(FileStream stream) => _stream = stream;
 
-    /// <summary>Waits until no other process holds the lock. Null for an in-memory database (no file, no other process).</summary>
-    public static async Task<MigrationFileLock?> AcquireAsync(string databaseFile, TimeProvider clock, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Waits until no other process (or host) holds the lock; any other file error is thrown.</summary>
+    public static async Task<MigrationFileLock> AcquireAsync(string databaseFile, ILogger logger, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(databaseFile) || databaseFile == ":memory:")
-        {
-            return null;
-        }
         var path = databaseFile + ".migrations.lock";
-        var waiting = false;
+        // The system clock, not the injected one: a test host's fake clock would never end the wait.
+        var clock = TimeProvider.System;
+        var since = clock.GetTimestamp();
+        var logged = TimeSpan.MinValue;
         while (true)
         {
             try
             {
                 return new MigrationFileLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (IOException) when (!cancellationToken.IsCancellationRequested)
+            catch (IOException ex) when (FileLocks.HeldByAnother(ex))
             {
-                if (!waiting)
+                var waited = clock.GetElapsedTime(since);
+                if (waited - logged >= LogEvery)
                 {
-                    logger.LogInformation("Another process is migrating {Database}; waiting for it", Path.GetFileName(databaseFile));
-                    waiting = true;
+                    logger.LogInformation("Another process is migrating {Database}; waiting for it ({Waited:0} s so far)", Path.GetFileName(databaseFile), waited.TotalSeconds);
+                    logged = waited;
                 }
                 await Task.Delay(Retry, clock, cancellationToken);
             }
@@ -170,6 +193,16 @@ internal sealed class MigrationFileLock : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _stream.DisposeAsync();
+}
+
+public static class FileLocks
+{
+    /// <summary>
+    /// The open failed because another open file holds the lock (.NET's FileShare.None), not for any other reason
+    /// (a read-only folder, a full disk): EWOULDBLOCK on Linux (11) and macOS (35), a sharing violation on Windows (32).
+    /// </summary>
+    public static bool HeldByAnother(IOException ex) =>
+        OperatingSystem.IsWindows() ? (ex.HResult & 0xFFFF) == 32 : ex.HResult is 11 or 35;
 }
 
 /// <summary>Applies (or, in <see cref="MigrationMode.Verify"/>, checks) the migrations before the service takes traffic.</summary>

@@ -84,6 +84,14 @@ public static class SealedBox
                 File.Delete(temp);
             }
         }
-        return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        var text = File.ReadAllText(path).Trim();
+        var key = new byte[32];
+        if (!Convert.TryFromBase64String(text, key, out var length) || length != key.Length)
+        {
+            // Not replaced: data may already be sealed with it. A file left empty by an interrupted write of before
+            // this code sealed nothing, and may be deleted.
+            throw new InvalidOperationException($"The key file {path} does not hold base64 of 32 bytes.");
+        }
+        return key;
     }
 }
