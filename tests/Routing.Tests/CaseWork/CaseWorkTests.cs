@@ -649,6 +649,39 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
     }
 
     [Fact]
+    public async Task RecordFindings_CaseAssignedToSomeoneElse_PermissionDeniedAndNothingChanged()
+    {
+        var e = await InvestigatingAsync();
+        var (handler, queue) = await NewAgentAsync();
+        await host.Work("sup-1", Roles.Supervisor).AssignCaseAsync(new AssignCaseRequest { Reference = e.Reference, QueueId = queue, AssigneeId = handler });
+        await host.Work(handler).RecordFindingsAsync(new RecordFindingsRequest { Reference = e.Reference, Findings = "The handler's findings.", RootCause = "system_error" });
+        var before = await host.QueryAsync(db => db.Cases.AsNoTracking().SingleAsync(c => c.Reference == e.Reference));
+
+        var other = await Assert.ThrowsAsync<RpcException>(() => host.Work("agent-1").RecordFindingsAsync(
+            new RecordFindingsRequest { Reference = e.Reference, Findings = "Someone else's findings.", RootCause = "staff_error" }).ResponseAsync);
+
+        var after = await host.QueryAsync(db => db.Cases.AsNoTracking().SingleAsync(c => c.Reference == e.Reference));
+        Assert.Equal(StatusCode.PermissionDenied, other.StatusCode);
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal("system_error", after.RootCause);
+    }
+
+    [Fact]
+    public async Task EscalateCase_CaseAssignedToSomeoneElse_PermissionDeniedAndNothingChanged()
+    {
+        var e = await InvestigatingAsync();
+        var (handler, queue) = await NewAgentAsync();
+        await host.Work("sup-1", Roles.Supervisor).AssignCaseAsync(new AssignCaseRequest { Reference = e.Reference, QueueId = queue, AssigneeId = handler });
+
+        var other = await Assert.ThrowsAsync<RpcException>(() => host.Work("agent-1").EscalateCaseAsync(
+            new EscalateCaseRequest { Reference = e.Reference, Reason = "Not mine, but I think it is urgent." }).ResponseAsync);
+
+        var after = await host.QueryAsync(db => db.Cases.AsNoTracking().SingleAsync(c => c.Reference == e.Reference));
+        Assert.Equal(StatusCode.PermissionDenied, other.StatusCode);
+        Assert.Equal(0, after.EscalationTier);
+    }
+
+    [Fact]
     public async Task Withdraw_AfterErasure_ClosesTheCase()
     {
         var e = await InvestigatingAsync();

@@ -29,16 +29,42 @@ public sealed class VisibilityTests(DirectoryFixture fixture) : IClassFixture<Di
 
     [Theory]
     [InlineData("handler-1", "agent")]
-    [InlineData("boss", "supervisor")]
+    [InlineData("team-lead", "supervisor")]
     [InlineData("root", "admin")]
     public async Task GetCase_ConfidentialAllowedViewer_Sees(string subject, string role)
     {
-        var c = await SeedAsync(true, "general", "handler-1");
+        var queue = "vis-" + Guid.NewGuid().ToString("N")[..8];
+        var c = await SeedAsync(true, queue, "handler-1", (queue, "team-lead"));
 
         var response = await Client(subject, role).GetCaseAsync(new GetCaseRequest { Reference = c.Reference });
 
         Assert.True(response.Confidential);
         Assert.Equal(c.Reference, response.Reference);
+    }
+
+    [Fact]
+    public async Task GetCase_ConfidentialSupervisorOfAnotherQueue_NotFound()
+    {
+        var queue = "vis-" + Guid.NewGuid().ToString("N")[..8];
+        var c = await SeedAsync(true, queue, "handler-1", (queue, "team-lead"));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client("boss", "supervisor").GetCaseAsync(new GetCaseRequest { Reference = c.Reference }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListCases_ConfidentialSupervisorOfAnotherQueue_Absent()
+    {
+        var queue = "vis-" + Guid.NewGuid().ToString("N")[..8];
+        var c = await SeedAsync(true, queue, "handler-1", (queue, "team-lead"));
+        var request = new ListCasesRequest { QueueId = queue, Confidential = ConfidentialFilter.Only };
+
+        var outsider = await new CaseWorkService.CaseWorkServiceClient(fixture.Factory.Channel(fixture.Factory.Token("boss", "supervisor"))).ListCasesAsync(request);
+        var lead = await new CaseWorkService.CaseWorkServiceClient(fixture.Factory.Channel(fixture.Factory.Token("team-lead", "supervisor"))).ListCasesAsync(request);
+
+        Assert.Empty(outsider.Cases);
+        Assert.Equal(c.Reference, Assert.Single(lead.Cases).Reference);
     }
 
     [Fact]
