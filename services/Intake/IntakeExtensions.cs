@@ -36,6 +36,7 @@ public static class IntakeExtensions
         builder.Services.AddSingleton<TrackingTokens>();
         builder.Services.AddSingleton<FieldProtector>();
         builder.Services.AddSingleton<BlindIndex>();
+        builder.Services.AddScoped<IntakeAccess>();
         builder.Services.AddScoped<StaffAccess>();
         builder.Services.AddScoped<ComplaintMerge>();
         builder.Services.AddScoped<DataRights>();
@@ -60,6 +61,7 @@ public static class IntakeExtensions
         // Routing's feed: the assigned handler (contact access) and closing dates (retention).
         builder.AddEventSubscription<IntakeDbContext>(Sources.Routing);
         builder.AddEventHandler<IntakeDbContext, RecordAssignedHandler>();
+        builder.AddEventHandler<IntakeDbContext, RecordQueueSupervisors>();
         builder.AddEventHandler<IntakeDbContext, RecordCaseClosed>();
         builder.AddEventHandler<IntakeDbContext, ClearClosedOnReopen>();
         builder.Services.AddInternalGrpcClient<MessageHistoryService.MessageHistoryServiceClient>("Notifications");

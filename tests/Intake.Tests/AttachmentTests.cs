@@ -183,7 +183,7 @@ public class AttachmentTests(SmallAttachmentsFixture fixture) : IClassFixture<Sm
     }
 
     [Fact]
-    public async Task DownloadAttachment_ConfidentialAsAgent_PermissionDenied()
+    public async Task DownloadAttachment_ConfidentialAsAgent_NotFound()
     {
         var submitted = await SubmitAsync(confidential: true);
         var uploaded = await UploadAsync(Client(), Header(submitted), Pdf("secret", 1_000));
@@ -191,7 +191,7 @@ public class AttachmentTests(SmallAttachmentsFixture fixture) : IClassFixture<Sm
         using var call = Client("agent").DownloadAttachment(new DownloadAttachmentRequest { AttachmentId = uploaded.Attachment.AttachmentId, Purpose = "curious" });
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 
-        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 
     [Fact]

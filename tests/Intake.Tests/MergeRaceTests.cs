@@ -2,10 +2,12 @@ using System.Security.Claims;
 using Complaints.Intake.Data;
 using Complaints.Intake.Domain;
 using Complaints.Intake.V1;
+using Complaints.ServiceDefaults.Auth;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Complaints.Intake.Tests;
 
@@ -52,7 +54,7 @@ public class MergeRaceTests(IntakeFixture fixture) : IClassFixture<IntakeFixture
             await using var db = new SqliteIntakeDbContext(options);
             try
             {
-                await new ComplaintMerge(db, TimeProvider.System, NullLogger<ComplaintMerge>.Instance).MergeAsync(
+                await new ComplaintMerge(db, new IntakeAccess(db, new NeedToKnow(Options.Create(new ConfidentialityOptions()))), TimeProvider.System, NullLogger<ComplaintMerge>.Instance).MergeAsync(
                     new MergeComplaintsRequest { PrimaryReference = primary, DuplicateReference = duplicate, Reason = "same matter" }, staff, CancellationToken.None);
                 return StatusCode.OK;
             }
@@ -89,9 +91,9 @@ public class MergeRaceTests(IntakeFixture fixture) : IClassFixture<IntakeFixture
         var after = await _intake.WithDb(async db =>
         {
             var record = await db.Complaints.SingleAsync(x => x.Id == id);
-            record.AssignedHandler = "agent-v";
+            record.AssigneeId = "agent-v";
             await db.SaveChangesAsync();
-            record.AssignedHandler = "agent-w";
+            record.AssigneeId = "agent-w";
             await db.SaveChangesAsync();
             return record.Version;
         });

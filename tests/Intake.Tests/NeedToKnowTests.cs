@@ -32,7 +32,7 @@ public class NeedToKnowTests(ComplianceIntakeFixture fixture) : IClassFixture<Co
     private DataRightsService.DataRightsServiceClient Rights(string subject, params string[] roles) => new(_intake.Channel(_intake.Token(subject, roles)));
 
     /// <summary>A confidential complaint by a new complainant, routed to the staff-conduct queue, handled by agent-hana, supervised by lead-li.</summary>
-    private async Task<(SubmitComplaintResponse Complaint, string Email)> ConfidentialAsync(bool confidential = true)
+    private async Task<(SubmitComplaintResponse Complaint, string Email)> ConfidentialAsync(bool confidential = true, string queue = Queue)
     {
         var email = $"c{Guid.NewGuid():N}@example.com";
         var request = ValidationTests.ValidRequest();
@@ -43,7 +43,7 @@ public class NeedToKnowTests(ComplianceIntakeFixture fixture) : IClassFixture<Co
         {
             ComplaintId = submitted.ComplaintId,
             Reference = submitted.Reference,
-            QueueId = Queue,
+            QueueId = queue,
             AssigneeId = "agent-hana",
             SupervisorIds = { "lead-li" },
             Confidential = confidential,
@@ -223,5 +223,18 @@ public class NeedToKnowTests(ComplianceIntakeFixture fixture) : IClassFixture<Co
         var held = await Rights("lead-li", "supervisor").SetLegalHoldAsync(new SetLegalHoldRequest { Reference = confidential.Reference, Hold = true, Reason = "litigation pending" });
 
         Assert.True(held.Hold);
+    }
+
+    [Fact]
+    public async Task GetComplaintContact_SupervisorAddedToTheQueueLater_ReadsAndRemovedOneNotFound()
+    {
+        var queue = "conduct-" + Guid.NewGuid().ToString("N")[..8];
+        var (confidential, email) = await ConfidentialAsync(queue: queue);
+
+        await RoutingEvents.ApplyAsync(_intake, new QueueUpdated { QueueId = queue, Name = "Conduct", SupervisorIds = { "lead-new" } });
+
+        Assert.Equal(email, (await ReadContactAsync(confidential.Reference, "lead-new", "agent")).Email);
+        var removed = await Assert.ThrowsAsync<RpcException>(() => ReadContactAsync(confidential.Reference, "lead-li", "agent"));
+        Assert.Equal(StatusCode.NotFound, removed.StatusCode);
     }
 }

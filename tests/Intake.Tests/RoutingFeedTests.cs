@@ -72,7 +72,7 @@ public class AssignedHandlerTests(IntakeFixture fixture) : IClassFixture<IntakeF
     };
 
     [Fact]
-    public async Task GetComplaintContact_ConfidentialAssignedHandler_ReadsAndOtherAgentDenied()
+    public async Task GetComplaintContact_ConfidentialAssignedHandler_ReadsAndOtherAgentNotFound()
     {
         var submitted = await SubmitConfidentialAsync();
 
@@ -81,11 +81,11 @@ public class AssignedHandlerTests(IntakeFixture fixture) : IClassFixture<IntakeF
         var contact = await ReadContactAsync("agent-hana", submitted.Reference);
         Assert.Equal("mina@example.com", contact.Email);
         var denied = await Assert.ThrowsAsync<RpcException>(() => ReadContactAsync("agent-bo", submitted.Reference));
-        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal(StatusCode.NotFound, denied.StatusCode);
     }
 
     [Fact]
-    public async Task GetComplaintContact_Reassigned_PreviousHandlerDenied()
+    public async Task GetComplaintContact_Reassigned_PreviousHandlerNotFound()
     {
         var submitted = await SubmitConfidentialAsync();
         await RoutingEvents.ApplyAsync(_intake, Assigned(submitted, "agent-hana"));
@@ -93,7 +93,7 @@ public class AssignedHandlerTests(IntakeFixture fixture) : IClassFixture<IntakeF
         await RoutingEvents.ApplyAsync(_intake, Assigned(submitted, "agent-jun", previous: "agent-hana"));
 
         var denied = await Assert.ThrowsAsync<RpcException>(() => ReadContactAsync("agent-hana", submitted.Reference));
-        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal(StatusCode.NotFound, denied.StatusCode);
         Assert.Equal("mina@example.com", (await ReadContactAsync("agent-jun", submitted.Reference)).Email);
     }
 

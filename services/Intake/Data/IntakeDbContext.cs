@@ -1,4 +1,5 @@
 using Complaints.Eventing;
+using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +9,7 @@ namespace Complaints.Intake.Data;
 /// A complaint as submitted. Contact data and complaint text are stored only as AES-GCM ciphertext
 /// under a per-complaint data key, itself wrapped by the master key (envelope encryption).
 /// </summary>
-public sealed class ComplaintRecord
+public sealed class ComplaintRecord : IConfidentialCase
 {
     public Guid Id { get; set; }
     public required string Reference { get; set; }
@@ -46,8 +47,10 @@ public sealed class ComplaintRecord
     /// <summary>When the complaint was closed, as far as Intake knows (imported closed records: the import); retention counts from here.</summary>
     public DateTimeOffset? ClosedAt { get; set; }
     public bool LegalHold { get; set; }
-    /// <summary>The case's current handler, from Routing's CaseAssigned: may read a confidential complaint's contact data.</summary>
-    public string? AssignedHandler { get; set; }
+    /// <summary>The case's current handler, from Routing's CaseAssigned (the need-to-know rule's handler).</summary>
+    public string? AssigneeId { get; set; }
+    /// <summary>The case's queue, from Routing's CaseAssigned: its supervisors (<see cref="RoutingQueue"/>) are in the confidential circle.</summary>
+    public string? QueueId { get; set; }
     public string? LegalHoldReason { get; set; }
     /// <summary>Set when staff merged this complaint (a duplicate) into another: the primary complaint's id. Never a chain.</summary>
     public Guid? MergedIntoId { get; set; }
@@ -74,6 +77,17 @@ public sealed class ComplaintRecord
 
 /// <summary>The model; <see cref="SqliteIntakeDbContext"/> and <see cref="SqlServerIntakeDbContext"/> carry each provider's migrations.</summary>
 /// <summary>A document attached to a complaint; its bytes are in the attachment store, encrypted under the complaint's key.</summary>
+/// <summary>Who supervises a queue of Routing's directory, as Routing's feed reports it (QueueUpdated, CaseAssigned).</summary>
+public sealed class RoutingQueue
+{
+    public required string Id { get; set; }
+
+    /// <summary>Staff ids, comma-separated (as Routing's directory stores them).</summary>
+    public required string SupervisorIds { get; set; }
+
+    public IReadOnlyList<string> Supervisors => SupervisorIds.Split(',', StringSplitOptions.RemoveEmptyEntries);
+}
+
 public sealed class AttachmentRecord
 {
     public Guid Id { get; set; }
@@ -130,6 +144,7 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
     public DbSet<AccessAudit> AccessAudit => Set<AccessAudit>();
     public DbSet<AttachmentRecord> Attachments => Set<AttachmentRecord>();
     public DbSet<AttachmentBlob> AttachmentBlobs => Set<AttachmentBlob>();
+    public DbSet<RoutingQueue> RoutingQueues => Set<RoutingQueue>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
@@ -184,7 +199,9 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.Category).HasMaxLength(128);
             e.Property(x => x.Outcome).HasMaxLength(200);
             e.Property(x => x.LegalHoldReason).HasMaxLength(500);
-            e.Property(x => x.AssignedHandler).HasMaxLength(200);
+            // Named for what it held first; the property follows the need-to-know rule's vocabulary.
+            e.Property(x => x.AssigneeId).HasColumnName("AssignedHandler").HasMaxLength(200);
+            e.Property(x => x.QueueId).HasMaxLength(100);
             // Erasure, legal holds and contact corrections must not overwrite each other's decision.
             e.Property(x => x.LegalHold).IsConcurrencyToken();
             e.Property(x => x.ErasedAt).IsConcurrencyToken();
@@ -211,6 +228,13 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
         {
             e.ToTable("attachment_blob");
             e.HasKey(x => x.AttachmentId);
+        });
+        modelBuilder.Entity<RoutingQueue>(e =>
+        {
+            e.ToTable("routing_queue");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(100);
+            e.Property(x => x.SupervisorIds).HasMaxLength(4000);
         });
         modelBuilder.Entity<AccessAudit>(e =>
         {

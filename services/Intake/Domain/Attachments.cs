@@ -16,6 +16,7 @@ namespace Complaints.Intake.Domain;
 /// <summary>Attachments: chunked upload (token or staff), sniffed type, encrypted under the complaint's key; staff-only, audited reads.</summary>
 public sealed class Attachments(
     IntakeDbContext db,
+    IntakeAccess access,
     IAttachmentStore store,
     TrackingTokens tokens,
     FieldProtector protector,
@@ -134,10 +135,13 @@ public sealed class Attachments(
             v.Add("attachmentId", "must be an attachment id (UUID)");
         }
         v.ThrowIfInvalid();
-        var attachment = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct)
-            ?? throw new NotFoundException("No attachment with this id.");
-        var complaint = await db.Complaints.AsNoTracking().SingleAsync(c => c.Id == attachment.ComplaintId, ct);
-        CheckStaffMayRead(complaint, user);
+        var attachment = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        var complaint = attachment is null ? null : await db.Complaints.AsNoTracking().SingleAsync(c => c.Id == attachment.ComplaintId, ct);
+        if (attachment is null || complaint is null || !(await access.ViewerAsync(user, ct)).MaySee(complaint))
+        {
+            throw new NotFoundException("No attachment with this id.");
+        }
+        EnsureNotErased(complaint);
 
         var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
         db.AccessAudit.Add(AccessAudit.By(user, "read-attachment", complaint.Id, why, clock.GetUtcNow()));
@@ -175,7 +179,10 @@ public sealed class Attachments(
     {
         var normalized = ReferenceGenerator.Normalize(header.Reference);
         var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == normalized, ct);
-        var allowed = complaint is not null && (IsStaff(user) || tokens.Verify(complaint.Id, header.TrackingToken?.Trim()));
+        // Staff add documents to complaints they may see (StaffOperations.UploadAttachment); complainants prove theirs with the token.
+        var allowed = complaint is not null && (IsStaff(user)
+            ? (await access.ViewerAsync(user, ct)).MaySee(complaint)
+            : tokens.Verify(complaint.Id, header.TrackingToken?.Trim()));
         if (!allowed)
         {
             throw new NotFoundException("No complaint matches this reference and tracking token.");
@@ -186,21 +193,17 @@ public sealed class Attachments(
     private async Task<ComplaintRecord> FindForStaffAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)
     {
         var normalized = ReferenceGenerator.Normalize(reference);
-        var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == normalized, ct)
-            ?? throw new NotFoundException($"No complaint with reference {normalized}.");
-        CheckStaffMayRead(complaint, user);
+        var complaint = IntakeAccess.Visible(await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == normalized, ct),
+            await access.ViewerAsync(user, ct), normalized);
+        EnsureNotErased(complaint);
         return complaint;
     }
 
-    private static void CheckStaffMayRead(ComplaintRecord complaint, ClaimsPrincipal user)
+    private static void EnsureNotErased(ComplaintRecord complaint)
     {
         if (complaint.ErasedAt is not null)
         {
             throw new PreconditionException("The complainant's data of this complaint was erased.");
-        }
-        if (!StaffAccess.MayReadConfidential(complaint, user))
-        {
-            throw new ForbiddenException("This complaint is confidential: its documents are for supervisors and the assigned handler.");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Complaints.Eventing;
 using Complaints.Intake.Data;
 using Complaints.Intake.V1;
+using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -14,7 +15,7 @@ namespace Complaints.Intake.Domain;
 /// points at the primary (<see cref="ComplaintRecord.MergedIntoId"/>); Routing closes its case on
 /// <see cref="ComplaintMerged"/>. Record, audit and event commit in one SaveChanges.
 /// </summary>
-public sealed class ComplaintMerge(IntakeDbContext db, TimeProvider clock, ILogger<ComplaintMerge> logger)
+public sealed class ComplaintMerge(IntakeDbContext db, IntakeAccess access, TimeProvider clock, ILogger<ComplaintMerge> logger)
 {
     public async Task<MergeComplaintsResponse> MergeAsync(MergeComplaintsRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -36,15 +37,16 @@ public sealed class ComplaintMerge(IntakeDbContext db, TimeProvider clock, ILogg
         }
         v.ThrowIfInvalid();
 
-        var duplicate = await FindAsync(duplicateReference, ct);
-        var primary = await FindAsync(primaryReference, ct);
-        foreach (var c in new[] { duplicate, primary })
+        var viewer = await access.ViewerAsync(user, ct);
+        var duplicate = IntakeAccess.Visible(await FindAsync(duplicateReference, ct), viewer, duplicateReference);
+        var primary = IntakeAccess.Visible(await FindAsync(primaryReference, ct), viewer, primaryReference);
+        // The duplicate's case closes: that is its handler's or a supervisor's call.
+        viewer.EnsureMayAct(StaffOperations.MergeComplaints, duplicate);
+        if (duplicate.Confidential != primary.Confidential)
         {
-            // Merging reveals that two complaints are the same person's: the confidential-contact rule applies.
-            if (!StaffAccess.MayReadConfidential(c, user))
-            {
-                throw new ForbiddenException($"{c.Reference} is confidential: merging it is for supervisors, admins and its assigned handler.");
-            }
+            // Each timeline names the other complaint: a confidential one would appear where its circle does not reach.
+            throw new PreconditionException(
+                $"{duplicate.Reference} and {primary.Reference} differ in confidentiality: a confidential complaint merges only with another confidential complaint.");
         }
         var answer = new MergeComplaintsResponse { PrimaryReference = primary.Reference, DuplicateReference = duplicate.Reference };
         if (duplicate.MergedIntoId == primary.Id)
@@ -118,9 +120,8 @@ public sealed class ComplaintMerge(IntakeDbContext db, TimeProvider clock, ILogg
         (a.EmailIndex is not null && b.EmailIndex is not null && a.EmailIndex.AsSpan().SequenceEqual(b.EmailIndex))
         || (a.PhoneIndex is not null && b.PhoneIndex is not null && a.PhoneIndex.AsSpan().SequenceEqual(b.PhoneIndex));
 
-    private async Task<ComplaintRecord> FindAsync(string reference, CancellationToken ct) =>
-        await db.Complaints.FirstOrDefaultAsync(c => c.Reference == reference, ct)
-            ?? throw new NotFoundException($"No complaint with reference {reference}.");
+    private Task<ComplaintRecord?> FindAsync(string reference, CancellationToken ct) =>
+        db.Complaints.FirstOrDefaultAsync(c => c.Reference == reference, ct);
 
     private async Task<string> ReferenceOfAsync(Guid id, CancellationToken ct) =>
         await db.Complaints.AsNoTracking().Where(c => c.Id == id).Select(c => c.Reference).SingleAsync(ct);

@@ -17,6 +17,7 @@ namespace Complaints.Intake.Domain;
 /// </summary>
 public sealed class DataRights(
     IntakeDbContext db,
+    IntakeAccess access,
     BlindIndex blindIndex,
     FieldProtector protector,
     TimeProvider clock,
@@ -111,8 +112,7 @@ public sealed class DataRights(
     {
         var why = hold ? RequireReason(reason) : reason?.Trim();
         var normalized = ReferenceGenerator.Normalize(reference);
-        var c = await db.Complaints.FirstOrDefaultAsync(x => x.Reference == normalized, ct)
-            ?? throw new NotFoundException($"No complaint with reference {normalized}.");
+        var c = IntakeAccess.Visible(await db.Complaints.FirstOrDefaultAsync(x => x.Reference == normalized, ct), await access.ViewerAsync(user, ct), normalized);
         c.LegalHold = hold;
         c.LegalHoldReason = hold ? why : null;
         db.AccessAudit.Add(AccessAudit.By(user, hold ? "legal-hold" : "legal-hold-released", c.Id, why, clock.GetUtcNow()));

@@ -24,18 +24,45 @@ namespace Complaints.Intake.Domain
             Guid.TryParse(complaintId, out var id)
                 ? db.Complaints.Tracked().FirstOrDefault(c => c.Id == id) ?? await db.Complaints.FirstOrDefaultAsync(c => c.Id == id, ct)
                 : null;
+
+        /// <summary>The queue's supervisors as the event says (the feed is in order: the latest event wins).</summary>
+        public static async Task SetSupervisorsAsync(IntakeDbContext db, string queueId, IEnumerable<string> supervisorIds, CancellationToken ct)
+        {
+            var joined = string.Join(',', supervisorIds.Where(s => !string.IsNullOrWhiteSpace(s)));
+            var queue = db.RoutingQueues.Tracked().FirstOrDefault(q => q.Id == queueId) ?? await db.RoutingQueues.FirstOrDefaultAsync(q => q.Id == queueId, ct);
+            if (queue is null)
+            {
+                db.RoutingQueues.Add(new RoutingQueue { Id = queueId, SupervisorIds = joined });
+            }
+            else
+            {
+                queue.SupervisorIds = joined;
+            }
+        }
     }
 
-    /// <summary>The case's current handler may read a confidential complaint's contact data (see <see cref="StaffAccess"/>).</summary>
+    /// <summary>The case's handler, queue and the queue's supervisors: the confidential circle (<see cref="IntakeAccess"/>).</summary>
     public sealed class RecordAssignedHandler() : FeedEventHandler<IntakeDbContext, CaseAssigned>(Sources.Routing)
     {
         protected override async Task HandleAsync(CaseAssigned e, EventEnvelope envelope, IntakeDbContext db, CancellationToken ct)
         {
             if (await RoutingFeed.FindAsync(db, e.ComplaintId, ct) is { } complaint)
             {
-                complaint.AssignedHandler = string.IsNullOrEmpty(e.AssigneeId) ? null : e.AssigneeId;
+                complaint.AssigneeId = string.IsNullOrEmpty(e.AssigneeId) ? null : e.AssigneeId;
+                complaint.QueueId = string.IsNullOrEmpty(e.QueueId) ? null : e.QueueId;
+            }
+            if (!string.IsNullOrEmpty(e.QueueId))
+            {
+                await RoutingFeed.SetSupervisorsAsync(db, e.QueueId, e.SupervisorIds, ct);
             }
         }
+    }
+
+    /// <summary>A queue's supervisors changed in Routing's directory: the circle of its confidential complaints follows.</summary>
+    public sealed class RecordQueueSupervisors() : FeedEventHandler<IntakeDbContext, QueueUpdated>(Sources.Routing)
+    {
+        protected override Task HandleAsync(QueueUpdated e, EventEnvelope envelope, IntakeDbContext db, CancellationToken ct) =>
+            string.IsNullOrEmpty(e.QueueId) ? Task.CompletedTask : RoutingFeed.SetSupervisorsAsync(db, e.QueueId, e.SupervisorIds, ct);
     }
 
     /// <summary>A closed case starts the complaint's retention period (<see cref="RetentionPurge"/>).</summary>

@@ -14,6 +14,7 @@ namespace Complaints.Intake.Domain;
 /// <summary>Staff search and contact reads, each recorded in the access audit with actor, time and purpose.</summary>
 public sealed class StaffAccess(
     IntakeDbContext db,
+    IntakeAccess access,
     BlindIndex blindIndex,
     FieldProtector protector,
     IOptions<IntakeOptions> options,
@@ -29,7 +30,10 @@ public sealed class StaffAccess(
         {
             throw new ValidationException("email", "give an email or a phone number to search for");
         }
+        var viewer = await access.ViewerAsync(user, ct);
+        // Confidential complaints outside the caller's circle are not found, so they are neither listed nor linked as duplicates.
         var found = await db.Complaints.AsNoTracking()
+            .VisibleTo(viewer)
             .Where(c => (emailIndex != null && c.EmailIndex == emailIndex) || (phoneIndex != null && c.PhoneIndex == phoneIndex))
             .OrderByDescending(c => c.ReceivedAt)
             .Take(MaxResults)
@@ -62,13 +66,6 @@ public sealed class StaffAccess(
         return response;
     }
 
-    /// <summary>A confidential complaint is for supervisors, admins and the case's current handler (from Routing's feed).</summary>
-    public static bool MayReadConfidential(ComplaintRecord c, ClaimsPrincipal user) =>
-        !c.Confidential
-        || user.IsInRole(Roles.Supervisor)
-        || user.IsInRole(Roles.Admin)
-        || (c.AssignedHandler is { } handler && user.FindFirst("sub")?.Value == handler);
-
     public async Task<GetComplaintContactResponse> ContactAsync(string? reference, string? purpose, ClaimsPrincipal user, CancellationToken ct)
     {
         var v = new Validator();
@@ -79,15 +76,11 @@ public sealed class StaffAccess(
         }
         v.ThrowIfInvalid();
         var normalized = ReferenceGenerator.Normalize(reference);
-        var c = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.Reference == normalized, ct)
-            ?? throw new NotFoundException($"No complaint with reference {normalized}.");
+        var c = IntakeAccess.Visible(await db.Complaints.AsNoTracking().FirstOrDefaultAsync(x => x.Reference == normalized, ct),
+            await access.ViewerAsync(user, ct), normalized);
         if (c.ErasedAt is { } erasedAt)
         {
             throw new PreconditionException($"The complainant's data of {c.Reference} was erased on {erasedAt:yyyy-MM-dd}.");
-        }
-        if (!MayReadConfidential(c, user))
-        {
-            throw new ForbiddenException("This complaint is confidential: its contact data is for supervisors and the assigned handler.");
         }
 
         var fields = protector.Open(c);

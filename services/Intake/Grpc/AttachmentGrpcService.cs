@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Complaints.Intake.Grpc;
 
+[Authorize(Policy = Policies.StaffTable)]
 public sealed class AttachmentGrpcService(Attachments attachments) : AttachmentService.AttachmentServiceBase
 {
     /// <summary>Complainants (with the tracking token) and staff.</summary>
@@ -13,11 +14,9 @@ public sealed class AttachmentGrpcService(Attachments attachments) : AttachmentS
     public override Task<UploadAttachmentResponse> UploadAttachment(IAsyncStreamReader<UploadAttachmentRequest> requestStream, ServerCallContext context) =>
         attachments.UploadAsync(requestStream, context.GetHttpContext().User, context.CancellationToken);
 
-    [Authorize(Policy = Policies.Staff)]
     public override Task<ListAttachmentsResponse> ListAttachments(ListAttachmentsRequest request, ServerCallContext context) =>
         attachments.ListAsync(request.Reference, context.GetHttpContext().User, context.CancellationToken);
 
-    [Authorize(Policy = Policies.Staff)]
     public override Task DownloadAttachment(DownloadAttachmentRequest request, IServerStreamWriter<DownloadAttachmentResponse> responseStream, ServerCallContext context) =>
         attachments.DownloadAsync(request.AttachmentId, request.Purpose, context.GetHttpContext().User, responseStream, context.CancellationToken);
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Complaints.Intake.Grpc;
 
-[Authorize(Policy = Policies.Staff)]
+[Authorize(Policy = Policies.StaffTable)]
 public sealed class StaffIntakeGrpcService(StaffAccess staff, ComplaintMerge merge) : StaffIntakeService.StaffIntakeServiceBase
 {
     public override Task<SearchComplaintsResponse> SearchComplaints(SearchComplaintsRequest request, ServerCallContext context) =>

@@ -1,4 +1,5 @@
 using Complaints.Eventing;
+using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ namespace Complaints.Routing.Data;
 /// wording, notes, the complainant's answers) is sealed with the case's own key (<see cref="WrappedKey"/>),
 /// which an erasure destroys.
 /// </summary>
-public sealed class Case
+public sealed class Case : IConfidentialCase
 {
     public Guid ComplaintId { get; set; }
     public required string Reference { get; set; }

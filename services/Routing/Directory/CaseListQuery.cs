@@ -5,6 +5,7 @@ using Complaints.Common.V1;
 using Complaints.Routing.Data;
 using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Errors;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,7 @@ namespace Complaints.Routing.Directory;
 /// without one last, oldest received first), then complaint id. The page token is the last row's key, so
 /// rows changing between pages neither repeat nor skip the rows around them.
 /// </summary>
-public sealed class CaseListQuery(RoutingDbContext db, TimeProvider clock)
+public sealed class CaseListQuery(RoutingDbContext db, CaseAccess access, TimeProvider clock)
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 200;
@@ -53,9 +54,9 @@ public sealed class CaseListQuery(RoutingDbContext db, TimeProvider clock)
         }
         v.ThrowIfInvalid();
 
-        var me = user.StaffId() ?? "";
-        var supervised = user.SupervisedQueues().Union(await new StaffDirectory(db, clock).QueuesSupervisedByAsync(me, ct)).ToList();
-        var cases = db.Cases.AsNoTracking().Visible(user, supervised);
+        var viewer = await access.ViewerAsync(user, ct);
+        var me = viewer.StaffId ?? "";
+        var cases = db.Cases.AsNoTracking().VisibleTo(viewer);
 
         if (request.Mine || request.QueueId == "mine")
         {

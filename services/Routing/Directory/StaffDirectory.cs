@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Complaints.Common.V1;
+using Complaints.Eventing;
 using Complaints.Routing.Data;
 using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
@@ -152,7 +153,7 @@ public sealed partial class StaffDirectory(RoutingDbContext db, TimeProvider clo
 
     // ---- Queues ----
 
-    public async Task<Queue> UpsertQueueAsync(Queue request, CancellationToken ct)
+    public async Task<Queue> UpsertQueueAsync(Queue request, string actor, CancellationToken ct)
     {
         var v = new Validator();
         var id = QueueId(v, "id", request.Id);
@@ -179,6 +180,16 @@ public sealed partial class StaffDirectory(RoutingDbContext db, TimeProvider clo
         queue.Name = name;
         queue.DesignatedContactId = request.DesignatedContactId is { Length: > 0 } d ? d : null;
         queue.SupervisorIds = Join(request.SupervisorIds);
+        // Intake reads the queue's supervisors from the feed: the confidential circle is the same in both contexts.
+        db.AppendEvent(new QueueUpdated
+        {
+            QueueId = queue.Id,
+            Name = queue.Name,
+            SupervisorIds = { Split(queue.SupervisorIds) },
+            DesignatedContactId = queue.DesignatedContactId ?? "",
+            At = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+            Actor = actor,
+        }, "queue/" + queue.Id, clock);
         await db.SaveChangesAsync(ct);
         return ToProto(queue);
     }

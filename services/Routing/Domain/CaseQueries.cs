@@ -4,6 +4,7 @@ using Complaints.Intake.V1;
 using Complaints.Routing.Data;
 using Complaints.Routing.Directory;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ using static Complaints.Routing.Domain.CaseJournal;
 
 namespace Complaints.Routing.Domain;
 
-public sealed class CaseQueries(RoutingDbContext db, CaseText text)
+public sealed class CaseQueries(RoutingDbContext db, CaseAccess access, CaseText text)
 {
     public async Task<GetPublicCaseViewResponse> PublicViewAsync(string complaintId, CancellationToken ct)
     {
@@ -54,7 +55,7 @@ public sealed class CaseQueries(RoutingDbContext db, CaseText text)
 
     public async Task<GetCaseResponse> ByReferenceAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)
     {
-        var c = await FindVisibleAsync(db.Cases.AsNoTracking().Include(x => x.Timeline), reference, user, ct);
+        var c = await FindVisibleAsync(db.Cases.AsNoTracking().Include(x => x.Timeline), reference, await access.ViewerAsync(user, ct), ct);
         var clocks = await db.Set<CaseClock>().AsNoTracking().Where(k => k.ComplaintId == c.ComplaintId).OrderBy(k => k.Kind).ToListAsync(ct);
         var fields = text.Open(c);
         var response = new GetCaseResponse
@@ -107,7 +108,7 @@ public sealed class CaseQueries(RoutingDbContext db, CaseText text)
     }
 
     /// <summary>The case by reference, if the caller may see it (a confidential case the caller may not see is NotFound, so its existence does not leak).</summary>
-    public static async Task<Case> FindVisibleAsync(IQueryable<Case> cases, string? reference, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<Case> FindVisibleAsync(IQueryable<Case> cases, string? reference, Viewer viewer, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(reference))
         {
@@ -115,7 +116,7 @@ public sealed class CaseQueries(RoutingDbContext db, CaseText text)
         }
         var normalized = reference.Trim().ToUpperInvariant();
         var c = await cases.FirstOrDefaultAsync(x => x.Reference == normalized, ct);
-        if (c is null || !CaseVisibility.CanSee(user, c))
+        if (c is null || !viewer.MaySee(c))
         {
             throw new NotFoundException($"No case with reference {normalized}.");
         }

@@ -18,7 +18,7 @@ namespace Complaints.Routing.Domain;
 /// changes the case, its clocks, its audit trail and its events, and saves them in one SaveChanges (the
 /// case's version makes a concurrent change fail with Aborted instead of being lost).
 /// </summary>
-public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClocks clocks, CaseRouter router,
+public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal journal, CaseClocks clocks, CaseRouter router,
     FinalResponsePolicy finalResponse, IOptions<ResolutionOptions> options)
 {
     public const int TextMax = 10_000;
@@ -28,22 +28,21 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> AssignAsync(AssignCaseRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, viewer) = await LoadAsync(request.Reference, user, null, ct);
         var v = new Validator();
         var reason = Optional(v, "reason", request.Reason, ReasonMax);
         v.ThrowIfInvalid();
         EnsureOpen(c, "assign");
-        await router.AssignAsync(db, c, Blank(request.QueueId), Blank(request.AssigneeId), actor, user, reason, Now, ct);
+        await router.AssignAsync(db, c, Blank(request.QueueId), Blank(request.AssigneeId), actor, viewer, reason, Now, ct);
         return await SaveAsync(c, ct);
     }
 
     public async Task<CaseSummary> StartInvestigationAsync(CaseActionRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.StartInvestigation, ct);
         var v = new Validator();
         var reason = Optional(v, "reason", request.Reason, ReasonMax);
         v.ThrowIfInvalid();
-        EnsureMayAct(user, c, actor);
         await MoveAsync(c, CaseStatus.InInvestigation, "start investigating", actor, "Investigation started",
             "We are looking into your complaint.", reason: reason, ct: ct);
         return await SaveAsync(c, ct);
@@ -51,7 +50,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> AddNoteAsync(AddNoteRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.AddNote, ct);
         var v = new Validator();
         var text = v.Text("text", request.Text, 1, TextMax);
         v.ThrowIfInvalid();
@@ -62,11 +61,10 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> PostPublicUpdateAsync(PostPublicUpdateRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.PostPublicUpdate, ct);
         var v = new Validator();
         var text = v.Text("text", request.Text, 1, TextMax);
         v.ThrowIfInvalid();
-        EnsureMayAct(user, c, actor);
         EnsureOpen(c, "post an update on");
         EnsureNotErased(c);
         var entry = journal.Record(db, c, EntryKinds.PublicUpdate, "Update from your handler", actor, text, isPublic: true);
@@ -83,7 +81,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> RequestInformationAsync(RequestInformationRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.RequestInformation, ct);
         var v = new Validator();
         var question = v.Text("question", request.Question, 1, TextMax);
         if (request.RespondWithinDays is < 0 or > 90)
@@ -91,7 +89,6 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
             v.Add("respondWithinDays", "must be between 1 and 90 (0: the default)");
         }
         v.ThrowIfInvalid();
-        EnsureMayAct(user, c, actor);
         EnsureNotErased(c);
         var now = Now;
         var entry = await MoveAsync(c, CaseStatus.AwaitingComplainant, "request information on", actor,
@@ -113,7 +110,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> RecordFindingsAsync(RecordFindingsRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.RecordFindings, ct);
         var v = new Validator();
         var findings = v.Text("findings", request.Findings, 1, TextMax);
         var rootCause = (request.RootCause ?? "").Trim();
@@ -140,7 +137,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> ProposeResolutionAsync(ProposeResolutionRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.ProposeResolution, ct);
         var v = new Validator();
         if (request.Outcome is not (Outcome.Upheld or Outcome.PartlyUpheld or Outcome.NotUpheld))
         {
@@ -156,7 +153,6 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
             v.Add("remedy", "a complaint not upheld carries no refund or compensation (record a goodwill payment as partly upheld)");
         }
         v.ThrowIfInvalid();
-        EnsureMayAct(user, c, actor);
         CaseStateMachine.Ensure((CaseStatus)c.Status, CaseStatus.ResolutionProposed, "propose a resolution for");
         if (c.RootCause is null)
         {
@@ -182,14 +178,10 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> DecideResolutionAsync(DecideResolutionRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.DecideResolution, ct);
         var v = new Validator();
         var comment = request.Approve ? Optional(v, "comment", request.Comment, ReasonMax) : v.Text("comment", request.Comment, 1, ReasonMax);
         v.ThrowIfInvalid();
-        if (!CaseVisibility.IsSupervisorOf(user, c))
-        {
-            throw new ForbiddenException("Only a supervisor (of this case's queue, or any supervisor or admin) can approve or reject a resolution.");
-        }
         if ((CaseStatus)c.Status != CaseStatus.ResolutionProposed || !c.AwaitingApproval)
         {
             throw new PreconditionException("There is no resolution awaiting approval on this case.");
@@ -214,7 +206,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<FinalResponseRequirements> RequirementsAsync(CaseRef request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, _) = await LoadAsync(request.Reference, user, ct);
+        var (c, _, _) = await LoadAsync(request.Reference, user, StaffOperations.GetFinalResponseRequirements, ct);
         var summary = IsSummary(c, Now);
         var response = new FinalResponseRequirements { Jurisdiction = (Jurisdiction)c.Jurisdiction, SummaryResolutionAvailable = summary };
         response.Statements.AddRange(finalResponse.Required((Jurisdiction)c.Jurisdiction, summary, c.PreferredLanguage));
@@ -223,11 +215,10 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> SendFinalResponseAsync(SendFinalResponseRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.SendFinalResponse, ct);
         var v = new Validator();
         var text = v.Text("text", request.Text, 1, TextMax);
         v.ThrowIfInvalid();
-        EnsureMayAct(user, c, actor);
         CaseStateMachine.Ensure((CaseStatus)c.Status, CaseStatus.Resolved, "send the final response for");
         if (c.AwaitingApproval || (NeedsApproval(c) && !c.ResolutionApproved))
         {
@@ -279,12 +270,11 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> CloseAsync(CaseActionRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.CloseCase, ct);
         var v = new Validator();
         var reason = Optional(v, "reason", request.Reason, ReasonMax);
         v.ThrowIfInvalid();
         // Staff close a resolved case; an open case ends only by the complainant's withdrawal.
-        EnsureMayAct(user, c, actor);
         CaseStateMachine.EnsureIn((CaseStatus)c.Status, "close", CaseStatus.Resolved);
         await CloseCaseAsync(c, actor, reason, withdrawn: false, commandId: null, ct);
         return await SaveAsync(c, ct);
@@ -292,11 +282,10 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> ReopenAsync(CaseActionRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.ReopenCase, ct);
         var v = new Validator();
         var reason = v.Text("reason", request.Reason, 1, ReasonMax);
         v.ThrowIfInvalid();
-        EnsureMayAct(user, c, actor);
         var now = Now;
         await MoveAsync(c, CaseStatus.Reopened, "reopen", actor, "Complaint reopened",
             "We have reopened your complaint and will review it again.", reason: reason, ct: ct);
@@ -322,7 +311,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> EscalateAsync(EscalateCaseRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.EscalateCase, ct);
         var v = new Validator();
         var reason = v.Text("reason", request.Reason, 1, ReasonMax);
         var tier = request.Tier == 0 ? c.EscalationTier + 1 : request.Tier;
@@ -349,7 +338,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> OverrideSeverityAsync(OverrideSeverityRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, viewer) = await LoadAsync(request.Reference, user, StaffOperations.OverrideSeverity, ct);
         var v = new Validator();
         if (request.Severity is not (Severity.Low or Severity.Medium or Severity.High or Severity.Critical))
         {
@@ -359,7 +348,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         v.ThrowIfInvalid();
         EnsureOpen(c, "change the severity of");
         var previous = (Severity)c.Severity;
-        if (request.Severity < previous && !CaseVisibility.IsSupervisorOf(user, c))
+        if (request.Severity < previous && !viewer.IsSupervisorOf(c))
         {
             throw new ForbiddenException("Only a supervisor can lower a case's severity.");
         }
@@ -386,11 +375,10 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
 
     public async Task<CaseSummary> ExtendStatutoryAsync(CaseActionRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (c, actor) = await LoadAsync(request.Reference, user, ct);
+        var (c, actor, _) = await LoadAsync(request.Reference, user, StaffOperations.ExtendStatutoryDeadline, ct);
         var v = new Validator();
         var reason = v.Text("reason", request.Reason, 1, ReasonMax);
         v.ThrowIfInvalid();
-        EnsureMayAct(user, c, actor);
         EnsureOpen(c, "extend the deadline of");
         var now = Now;
         var (previous, due) = await clocks.ExtendStatutoryAsync(db, c, now, ct);
@@ -486,25 +474,27 @@ public sealed class CaseWork(RoutingDbContext db, CaseJournal journal, CaseClock
         await clocks.StopAsync(db, c, ClockKind.SlaFirstResponse, Now, ct);
     }
 
-    private async Task<(Case Case, string Actor)> LoadAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>
+    /// The case, if the caller may see it (else NotFound), and the caller's right to <paramref name="operation"/> on it
+    /// (the authorisation table's case scope). Assignment passes null: the router applies its scope, under which an
+    /// agent may also take an unassigned case for themselves.
+    /// </summary>
+    private async Task<(Case Case, string Actor, Viewer Viewer)> LoadAsync(string? reference, ClaimsPrincipal user, StaffOperation? operation, CancellationToken ct)
     {
-        var c = await CaseQueries.FindVisibleAsync(db.Cases, reference, user, ct);
-        return (c, user.StaffId() ?? throw new ForbiddenException("The token has no subject."));
+        var viewer = await access.ViewerAsync(user, ct);
+        var c = await CaseQueries.FindVisibleAsync(db.Cases, reference, viewer, ct);
+        var actor = viewer.StaffId ?? throw new ForbiddenException("The token has no subject.");
+        if (operation is not null)
+        {
+            viewer.EnsureMayAct(operation, c);
+        }
+        return (c, actor, viewer);
     }
 
     private async Task<CaseSummary> SaveAsync(Case c, CancellationToken ct)
     {
         await db.SaveChangesAsync(ct);
         return CaseQueries.SummaryOf(c);
-    }
-
-    /// <summary>An assigned case is worked by its handler, or by a supervisor of it; an unassigned one by any staff member who can see it.</summary>
-    private static void EnsureMayAct(ClaimsPrincipal user, Case c, string actor)
-    {
-        if (c.AssigneeId is { } handler && handler != actor && !CaseVisibility.IsSupervisorOf(user, c))
-        {
-            throw new ForbiddenException($"This case is assigned to {handler}; ask a supervisor to reassign it.");
-        }
     }
 
     /// <summary>After an erasure nothing more is written about the person; the case can still be resolved and closed.</summary>

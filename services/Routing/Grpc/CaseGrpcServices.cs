@@ -21,7 +21,7 @@ public sealed class CaseViewGrpcService(CaseQueries cases, Watch.CaseWatch watch
 }
 
 /// <summary>Staff reads.</summary>
-[Authorize(Policy = Policies.Staff)]
+[Authorize(Policy = Policies.StaffTable)]
 public sealed class CaseGrpcService(CaseQueries cases) : CaseService.CaseServiceBase
 {
     public override Task<GetCaseResponse> GetCase(GetCaseRequest request, ServerCallContext context) =>

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace Complaints.Routing.Grpc;
 
 /// <summary>Staff operations on cases; the actor is the caller's token subject.</summary>
-[Authorize(Policy = Policies.Staff)]
+[Authorize(Policy = Policies.StaffTable)]
 public sealed class CaseWorkGrpcService(CaseWork work, CaseListQuery list, CaseWatch watch) : CaseWorkService.CaseWorkServiceBase
 {
     public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context) =>

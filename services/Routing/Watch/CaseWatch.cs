@@ -54,17 +54,19 @@ public sealed class CaseWatch(
     {
         var after = ParseResumeToken(resumeToken);
         Guid id;
+        ServiceDefaults.Auth.Viewer viewer;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
-            var c = await CaseQueries.FindVisibleAsync(db.Cases.AsNoTracking(), reference, user, ct);
+            viewer = await scope.ServiceProvider.GetRequiredService<Directory.CaseAccess>().ViewerAsync(user, ct);
+            var c = await CaseQueries.FindVisibleAsync(db.Cases.AsNoTracking(), reference, viewer, ct);
             EnsureWithin(c, after);
             id = c.ComplaintId;
         }
         // Checked again at each read: a confidential case reassigned away from the caller stops streaming to them.
         await StreamAllAsync(id, after, writer, ct, c =>
         {
-            if (!Directory.CaseVisibility.CanSee(user, c))
+            if (!viewer.MaySee(c))
             {
                 throw new NotFoundException($"No case with reference {c.Reference}.");
             }

@@ -87,7 +87,10 @@ public static class AuthExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.Analytics, p => p.RequireRole(Roles.Analyst, Roles.Supervisor, Roles.Admin))
-            .AddPolicy(Policies.Internal, p => p.RequireRole(Roles.Service));
+            .AddPolicy(Policies.Internal, p => p.RequireRole(Roles.Service))
+            .AddPolicy(Policies.StaffTable, p => p.RequireAuthenticatedUser().AddRequirements(new StaffTableRequirement()));
+        builder.Services.AddOptions<ConfidentialityOptions>().BindConfiguration(ConfidentialityOptions.Section);
+        builder.Services.AddSingleton<NeedToKnow>();
         return builder;
     }
 }

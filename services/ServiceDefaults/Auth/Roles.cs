@@ -21,4 +21,7 @@ public static class Policies
     public const string Staff = "staff";
     public const string Analytics = "analytics";
     public const string Internal = "internal";
+
+    /// <summary>The roles <see cref="StaffOperations"/> gives the called method.</summary>
+    public const string StaffTable = "staff-table";
 }

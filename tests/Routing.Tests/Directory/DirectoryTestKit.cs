@@ -6,8 +6,10 @@ using Complaints.Routing.Data;
 using Complaints.Routing.Directory;
 using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Complaints.Routing.Tests.Directory;
@@ -110,7 +112,8 @@ public sealed class DirectoryTestKit : IDisposable
     {
         await using var db = Db.Open();
         var tracked = await db.Cases.FirstAsync(x => x.ComplaintId == c.ComplaintId);
-        await Router.AssignAsync(db, tracked, queue, assignee, user.StaffId()!, user, "test", Clock.GetUtcNow(), CancellationToken.None);
+        var viewer = await Access(db).ViewerAsync(user, CancellationToken.None);
+        await Router.AssignAsync(db, tracked, queue, assignee, user.StaffId()!, viewer, "test", Clock.GetUtcNow(), CancellationToken.None);
         await db.SaveChangesAsync();
         return tracked;
     }
@@ -123,6 +126,9 @@ public sealed class DirectoryTestKit : IDisposable
 
     public Task<List<CaseHistoryEntry>> AssignmentEntriesAsync(Case c) => Db.QueryAsync(db =>
         db.Timeline.AsNoTracking().Where(t => t.ComplaintId == c.ComplaintId && t.Kind == EntryKinds.Assignment).OrderBy(t => t.Seq).ToListAsync());
+
+    /// <summary>The need-to-know rule as Routing applies it, with no configured reader roles.</summary>
+    public CaseAccess Access(RoutingDbContext db) => new(db, new NeedToKnow(Options.Create(new ConfidentialityOptions())), Clock);
 
     public static ClaimsPrincipal User(string id, params string[] roles) =>
         new(new ClaimsIdentity([new Claim("sub", id), .. roles.Select(r => new Claim("role", r))], "test", "sub", "role"));

@@ -2,8 +2,10 @@ using Complaints.Routing.Data;
 using Complaints.Routing.Directory;
 using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
+using Complaints.ServiceDefaults.Auth;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Complaints.Routing.Tests.Directory;
 
@@ -100,13 +102,19 @@ public sealed class VisibilityTests(DirectoryFixture fixture) : IClassFixture<Di
         Assert.False(response.Confidential);
     }
 
-    [Fact]
-    public void CanSee_ConfidentialUnassigned_OnlySupervisorsAndAdmins()
+    [Theory]
+    [InlineData("agent-1", false, "agent")]
+    [InlineData("boss", false, "supervisor")]
+    [InlineData("lead", true, "agent")]
+    [InlineData("root", true, "admin")]
+    [InlineData("auditor", true, "agent", "compliance")]
+    public void MaySee_ConfidentialUnassigned_QueueSupervisorsAdminsAndReaderRolesOnly(string subject, bool expected, params string[] roles)
     {
         var c = DirectoryTestKit.NewCase(confidential: true, queue: "general");
+        var rule = new NeedToKnow(Options.Create(new ConfidentialityOptions { ReaderRoles = ["compliance"] }));
 
-        Assert.False(CaseVisibility.CanSee(DirectoryTestKit.User("agent-1", "agent"), c));
-        Assert.True(CaseVisibility.CanSee(DirectoryTestKit.User("boss", "supervisor"), c));
-        Assert.True(CaseVisibility.CanSee(DirectoryTestKit.User("root", "admin"), c));
+        var viewer = rule.For(DirectoryTestKit.User(subject, roles), subject == "lead" ? ["general"] : []);
+
+        Assert.Equal(expected, viewer.MaySee(c));
     }
 }

@@ -222,9 +222,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasPrecision(18, 4)
                         .HasColumnType("decimal(18,4)");
 
-                    b.Property<string>("AssignedHandler")
+                    b.Property<string>("AssigneeId")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("AssignedHandler");
 
                     b.Property<string>("Category")
                         .IsRequired()
@@ -325,6 +326,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasMaxLength(35)
                         .HasColumnType("nvarchar(35)");
 
+                    b.Property<string>("QueueId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("bigint");
 
@@ -385,6 +390,22 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("complaint", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Intake.Data.RoutingQueue", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("SupervisorIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("routing_queue", (string)null);
                 });
 #pragma warning restore 612, 618
         }

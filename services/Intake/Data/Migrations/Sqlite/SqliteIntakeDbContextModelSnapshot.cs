@@ -213,9 +213,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("AssignedHandler")
+                    b.Property<string>("AssigneeId")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("AssignedHandler");
 
                     b.Property<string>("Category")
                         .IsRequired()
@@ -316,6 +317,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasMaxLength(35)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("QueueId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
@@ -376,6 +381,22 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("complaint", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Intake.Data.RoutingQueue", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SupervisorIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("routing_queue", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,124 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+
+namespace Complaints.ServiceDefaults.Auth;
+
+/// <summary>What an operation needs of the caller's relation to the case, once the caller may see it (<see cref="Viewer"/>).</summary>
+public enum CaseScope
+{
+    /// <summary>Not about one case (the directory; a search, whose results follow the need-to-know rule).</summary>
+    None,
+
+    /// <summary>Anyone with the role who may see the case.</summary>
+    Visible,
+
+    /// <summary>The assigned handler or a supervisor of the case; an unassigned case, anyone who may see it.</summary>
+    Handler,
+
+    /// <summary>A supervisor of the case: of its queue, or with the supervisor or admin role.</summary>
+    Supervisor,
+}
+
+/// <summary>One row of the authorisation table: a staff gRPC method, the roles that may call it and the cases it may touch.</summary>
+public sealed record StaffOperation(string Service, string Method, IReadOnlyList<string> Roles, CaseScope Scope, string Action, string? Note = null)
+{
+    /// <summary>The gRPC path, "/package.Service/Method".</summary>
+    public string Path => $"/{Service}/{Method}";
+
+    /// <summary>Complainants may call it too, proving the complaint with its tracking token instead of a role.</summary>
+    public bool Complainant { get; init; }
+}
+
+/// <summary>
+/// The authorisation table: every staff operation of Routing (case work, cases, directory) and Intake (staff intake,
+/// data rights, attachments). Roles are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before
+/// the operation runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/>, after the
+/// need-to-know rule. docs/security.md shows the same table; a test calls every row with every role.
+/// </summary>
+public static class StaffOperations
+{
+    private const string CaseWork = "complaints.routing.v1.CaseWorkService";
+    private const string Cases = "complaints.routing.v1.CaseService";
+    private const string Directory = "complaints.routing.v1.DirectoryService";
+    private const string StaffIntake = "complaints.intake.v1.StaffIntakeService";
+    private const string DataRights = "complaints.intake.v1.DataRightsService";
+    private const string Attachments = "complaints.intake.v1.AttachmentService";
+
+    private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
+    private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
+    private static readonly string[] Admins = [Auth.Roles.Admin];
+
+    public static readonly StaffOperation ListCases = new(CaseWork, "ListCases", Staff, CaseScope.None, "list cases", "confidential cases only for their circle");
+    public static readonly StaffOperation WatchCase = new(CaseWork, "WatchCase", Staff, CaseScope.Visible, "watch this case");
+    public static readonly StaffOperation GetCase = new(Cases, "GetCase", Staff, CaseScope.Visible, "read this case");
+    public static readonly StaffOperation AssignCase = new(CaseWork, "AssignCase", Staff, CaseScope.Supervisor, "assign or reassign this case",
+        "an agent may take an unassigned case of its queue for themselves");
+    public static readonly StaffOperation StartInvestigation = new(CaseWork, "StartInvestigation", Staff, CaseScope.Handler, "start investigating this case");
+    public static readonly StaffOperation AddNote = new(CaseWork, "AddNote", Staff, CaseScope.Visible, "add an internal note", "colleagues may add what they know");
+    public static readonly StaffOperation PostPublicUpdate = new(CaseWork, "PostPublicUpdate", Staff, CaseScope.Handler, "post an update to the complainant");
+    public static readonly StaffOperation RequestInformation = new(CaseWork, "RequestInformation", Staff, CaseScope.Handler, "request information from the complainant");
+    public static readonly StaffOperation RecordFindings = new(CaseWork, "RecordFindings", Staff, CaseScope.Handler, "record the findings");
+    public static readonly StaffOperation ProposeResolution = new(CaseWork, "ProposeResolution", Staff, CaseScope.Handler, "propose a resolution");
+    public static readonly StaffOperation DecideResolution = new(CaseWork, "DecideResolution", Staff, CaseScope.Supervisor, "approve or reject a resolution",
+        "never the person who proposed it");
+    public static readonly StaffOperation GetFinalResponseRequirements = new(CaseWork, "GetFinalResponseRequirements", Staff, CaseScope.Visible, "read the final response requirements");
+    public static readonly StaffOperation SendFinalResponse = new(CaseWork, "SendFinalResponse", Staff, CaseScope.Handler, "send the final response");
+    public static readonly StaffOperation CloseCase = new(CaseWork, "CloseCase", Staff, CaseScope.Handler, "close this case");
+    public static readonly StaffOperation ReopenCase = new(CaseWork, "ReopenCase", Staff, CaseScope.Handler, "reopen this case");
+    public static readonly StaffOperation EscalateCase = new(CaseWork, "EscalateCase", Staff, CaseScope.Handler, "escalate this case");
+    public static readonly StaffOperation OverrideSeverity = new(CaseWork, "OverrideSeverity", Staff, CaseScope.Handler, "change the severity",
+        "lowering it needs a supervisor of the case");
+    public static readonly StaffOperation ExtendStatutoryDeadline = new(CaseWork, "ExtendStatutoryDeadline", Staff, CaseScope.Handler, "extend the statutory deadline");
+
+    public static readonly StaffOperation UpsertAgent = new(Directory, "UpsertAgent", Admins, CaseScope.None, "change the directory");
+    public static readonly StaffOperation ListAgents = new(Directory, "ListAgents", Staff, CaseScope.None, "read the directory");
+    public static readonly StaffOperation UpsertQueue = new(Directory, "UpsertQueue", Admins, CaseScope.None, "change the directory");
+    public static readonly StaffOperation ListQueues = new(Directory, "ListQueues", Staff, CaseScope.None, "read the directory");
+    public static readonly StaffOperation GetRoutingRules = new(Directory, "GetRoutingRules", Staff, CaseScope.None, "read the routing rules");
+    public static readonly StaffOperation ReplaceRoutingRules = new(Directory, "ReplaceRoutingRules", Admins, CaseScope.None, "change the routing rules");
+
+    public static readonly StaffOperation SearchComplaints = new(StaffIntake, "SearchComplaints", Staff, CaseScope.None, "search complaints",
+        "confidential complaints (and duplicate links to them) only for their circle");
+    public static readonly StaffOperation GetComplaintContact = new(StaffIntake, "GetComplaintContact", Staff, CaseScope.Visible, "read the complainant's contact data");
+    public static readonly StaffOperation MergeComplaints = new(StaffIntake, "MergeComplaints", Staff, CaseScope.Handler, "merge this complaint",
+        "the handler scope applies to the duplicate, whose case closes; the primary must be visible; confidential only with confidential");
+
+    public static readonly StaffOperation EraseComplainant = new(DataRights, "EraseComplainant", Admins, CaseScope.None, "erase a complainant");
+    public static readonly StaffOperation ExportComplainantData = new(DataRights, "ExportComplainantData", Admins, CaseScope.None, "export a complainant's data");
+    public static readonly StaffOperation SetLegalHold = new(DataRights, "SetLegalHold", Supervisors, CaseScope.Visible, "set or release a legal hold");
+
+    public static readonly StaffOperation UploadAttachment = new(Attachments, "UploadAttachment", Staff, CaseScope.Visible, "add a document") { Complainant = true };
+    public static readonly StaffOperation ListAttachments = new(Attachments, "ListAttachments", Staff, CaseScope.Visible, "list the documents");
+    public static readonly StaffOperation DownloadAttachment = new(Attachments, "DownloadAttachment", Staff, CaseScope.Visible, "read a document");
+
+    public static readonly IReadOnlyList<StaffOperation> All =
+    [
+        ListCases, WatchCase, GetCase, AssignCase, StartInvestigation, AddNote, PostPublicUpdate, RequestInformation, RecordFindings,
+        ProposeResolution, DecideResolution, GetFinalResponseRequirements, SendFinalResponse, CloseCase, ReopenCase, EscalateCase,
+        OverrideSeverity, ExtendStatutoryDeadline,
+        UpsertAgent, ListAgents, UpsertQueue, ListQueues, GetRoutingRules, ReplaceRoutingRules,
+        SearchComplaints, GetComplaintContact, MergeComplaints,
+        EraseComplainant, ExportComplainantData, SetLegalHold,
+        UploadAttachment, ListAttachments, DownloadAttachment,
+    ];
+
+    private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);
+
+    public static StaffOperation? Find(string path) => ByPath.GetValueOrDefault(path);
+}
+
+/// <summary>The <see cref="Policies.StaffTable"/> requirement: the caller holds one of the roles the table gives the called method.</summary>
+public sealed class StaffTableRequirement : AuthorizationHandler<StaffTableRequirement>, IAuthorizationRequirement
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, StaffTableRequirement requirement)
+    {
+        var method = (context.Resource as HttpContext)?.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName;
+        // A method missing from the table is refused: a new staff operation is closed until it has a row.
+        if (method is not null && StaffOperations.Find(method) is { } row && row.Roles.Any(context.User.IsInRole))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
