@@ -19,8 +19,12 @@ namespace Complaints.Routing.Tests.CaseWork;
 /// Routing in-process with a fake clock (starting now) and the complaint's words
 /// served from memory instead of Intake. Cases are opened through the real ComplaintReceived handler.
 /// </summary>
-public sealed class RoutingHost() : ServiceFactory<Program>(new Dictionary<string, string?> { ["Routing:ClockTimer:Enabled"] = "false" })
+public class RoutingHost(IDictionary<string, string?> settings) : ServiceFactory<Program>(settings)
 {
+    public RoutingHost() : this(new Dictionary<string, string?> { ["Routing:ClockTimer:Enabled"] = "false" })
+    {
+    }
+
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public System.Collections.Concurrent.ConcurrentDictionary<Guid, string> Texts { get; } = new();
