@@ -210,4 +210,39 @@ public sealed class AuthorizationTableTests(ReaderRoleRoutingHost host) : IClass
         Assert.Equal(methods, rows);
         Assert.Equal(rows.Select(r => r[(r.LastIndexOf('/') + 1)..]).Order(), Scenarios.Keys.Order());
     }
+
+    [Fact]
+    public void SecurityDoc_AuthorisationTable_IsTheTableInCode()
+    {
+        static string Scope(CaseScope scope) => scope switch
+        {
+            CaseScope.None => "not one case",
+            CaseScope.Visible => "a case the caller may see",
+            CaseScope.Handler => "its handler or a supervisor of it (unassigned: anyone who may see it)",
+            _ => "a supervisor of it",
+        };
+        var expected = string.Join('\n', StaffOperations.All.Select(o =>
+            $"| `{o.Method}` | {o.Service[(o.Service.LastIndexOf('.') + 1)..]} | {string.Join(", ", o.Roles)}{(o.Complainant ? ", complainant (tracking token)" : "")} | {Scope(o.Scope)} | {o.Note ?? ""} |"));
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "security.md")).ReplaceLineEndings("\n");
+        const string Start = "<!-- authorisation-table:start -->\n| Operation | Service | Roles | Cases | Also |\n|---|---|---|---|---|\n";
+        const string End = "\n<!-- authorisation-table:end -->";
+
+        var from = doc.IndexOf(Start, StringComparison.Ordinal);
+        var to = doc.IndexOf(End, StringComparison.Ordinal);
+
+        Assert.True(from >= 0 && to > from, "docs/security.md lacks the authorisation table's markers");
+        Assert.Equal(expected, doc[(from + Start.Length)..to]);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Complaints.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No Complaints.sln above {AppContext.BaseDirectory}.");
+    }
 }
