@@ -121,6 +121,15 @@ public sealed class BusinessCalendar
     /// <summary>The end of the local day <paramref name="days"/> calendar days after the local date of <paramref name="at"/>.</summary>
     public DateTimeOffset EndOfCalendarDaysAfter(DateTimeOffset at, int days) => StartOfDay(LocalDate(at).AddDays(days + 1));
 
+    /// <summary>
+    /// The end of the local day that is <paramref name="count"/> business days before the day a deadline ends on (not
+    /// implemented yet: the tests come first).
+    /// </summary>
+    public DateTimeOffset EndOfBusinessDaysBefore(DateTimeOffset deadline, int count) => throw new NotImplementedException();
+
+    /// <summary>The end of the local day <paramref name="days"/> calendar days before the day a deadline ends on (not implemented yet).</summary>
+    public DateTimeOffset EndOfCalendarDaysBefore(DateTimeOffset deadline, int days) => throw new NotImplementedException();
+
     /// <summary>How much of [from, to) falls on business days.</summary>
     public TimeSpan BusinessTimeBetween(DateTimeOffset from, DateTimeOffset to)
     {
