@@ -11,6 +11,8 @@ namespace Complaints.Calendars;
 /// <item>Hour-based deadlines are exact instants; business hours count only time on business days (whole local days,
 /// 00:00-24:00: there are no office hours).</item>
 /// <item>Business time between two instants is the part of that span that falls on business days.</item>
+/// <item>Counting back from a deadline (a margin before it): N business days before a deadline is the end of the Nth
+/// business day before the local day the deadline falls on; a deadline at local midnight falls on the day it ends.</item>
 /// </list>
 /// </para>
 /// </summary>
@@ -120,6 +122,48 @@ public sealed class BusinessCalendar
 
     /// <summary>The end of the local day <paramref name="days"/> calendar days after the local date of <paramref name="at"/>.</summary>
     public DateTimeOffset EndOfCalendarDaysAfter(DateTimeOffset at, int days) => StartOfDay(LocalDate(at).AddDays(days + 1));
+
+    /// <summary>The <paramref name="count"/>th business day strictly before <paramref name="date"/>.</summary>
+    public DateOnly BusinessDayBefore(DateOnly date, int count)
+    {
+        var d = date;
+        for (var n = 0; n < count;)
+        {
+            d = d.AddDays(-1);
+            if (IsBusinessDay(d))
+            {
+                n++;
+            }
+        }
+        return d;
+    }
+
+    /// <summary>
+    /// The local day a deadline falls on: a deadline at local midnight (the end of a day-based deadline) belongs to the
+    /// day it ends, an exact instant to the day it is in.
+    /// </summary>
+    public DateOnly DeadlineDate(DateTimeOffset deadline) => LocalDate(deadline.AddTicks(-1));
+
+    /// <summary>
+    /// The end of the <paramref name="count"/>th business day before the day <paramref name="deadline"/> falls on
+    /// (<see cref="DeadlineDate"/>): 2 business days before the end of a Tuesday is the end of the Friday before it.
+    /// Zero is the deadline itself.
+    /// </summary>
+    public DateTimeOffset EndOfBusinessDaysBefore(DateTimeOffset deadline, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return count == 0 ? deadline : StartOfDay(BusinessDayBefore(DeadlineDate(deadline), count).AddDays(1));
+    }
+
+    /// <summary>
+    /// The end of the local day <paramref name="days"/> calendar days before the day <paramref name="deadline"/> falls
+    /// on (<see cref="DeadlineDate"/>). Zero is the deadline itself.
+    /// </summary>
+    public DateTimeOffset EndOfCalendarDaysBefore(DateTimeOffset deadline, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(days);
+        return days == 0 ? deadline : StartOfDay(DeadlineDate(deadline).AddDays(1 - days));
+    }
 
     /// <summary>How much of [from, to) falls on business days.</summary>
     public TimeSpan BusinessTimeBetween(DateTimeOffset from, DateTimeOffset to)

@@ -65,6 +65,63 @@ public sealed class BusinessCalendarTests
         Assert.Equal(Utc(2028, 11, 25, 5), Shipped.For(Jurisdiction.UsCfpb).EndOfBusinessDaysAfter(Utc(2028, 11, 22, 15), 1));
     }
 
+    [Fact]
+    public void EndOfBusinessDaysBefore_DeadlineAfterChristmasAndNewYear_SkipsHolidaysAndWeekends()
+    {
+        var uk = Shipped.For(Jurisdiction.UkFca);
+        // A deadline at the end of Mon 4 January 2027 (5 January 00:00 GMT). Fri 1 January is a bank holiday, 2-3 a
+        // weekend: one business day before is Thu 31 December, two is Wed 30; end of Wed 30 = 31 December 00:00 GMT.
+        Assert.Equal(Utc(2026, 12, 31), uk.EndOfBusinessDaysBefore(Utc(2027, 1, 5), 2));
+        // Five: Tue 29 (3); Mon 28 (Boxing Day's substitute), the weekend and Fri 25 (Christmas) are off; Thu 24 (4),
+        // Wed 23 (5); end = 24 December 00:00 GMT.
+        Assert.Equal(Utc(2026, 12, 24), uk.EndOfBusinessDaysBefore(Utc(2027, 1, 5), 5));
+    }
+
+    [Fact]
+    public void EndOfBusinessDaysBefore_AcrossEasterAndTheClockChange_EndsAtLocalMidnight()
+    {
+        // The end of Tue 30 March 2027 (31 March 00:00 BST = 30 March 23:00 UTC). Easter Sunday is 28 March, the day
+        // BST starts: Mon 29 (Easter Monday), the weekend and Fri 26 (Good Friday) are off: Thu 25 (1), Wed 24 (2);
+        // end of Wed 24 = Thu 25 00:00 GMT = 25 March 00:00 UTC.
+        Assert.Equal(Utc(2027, 3, 25), Shipped.For(Jurisdiction.UkFca).EndOfBusinessDaysBefore(Utc(2027, 3, 30, 23), 2));
+    }
+
+    [Fact]
+    public void EndOfBusinessDaysBefore_DeadlineOnASunday_CountsTheBusinessDaysBeforeIt()
+    {
+        // US CFPB's 15 calendar days can end on a weekend: the end of Sun 6 December 2026 (7 December 00:00 EST =
+        // 05:00 UTC). Two business days before: Fri 4 (1), Thu 3 (2); end of Thu 3 = Fri 4 00:00 EST = Fri 4 05:00 UTC.
+        Assert.Equal(Utc(2026, 12, 4, 5), Shipped.For(Jurisdiction.UsCfpb).EndOfBusinessDaysBefore(Utc(2026, 12, 7, 5), 2));
+        // Before Thanksgiving: the end of Fri 27 November 2026 (28 Nov 05:00 UTC). Thu 26 is Thanksgiving: Wed 25 (1),
+        // Tue 24 (2); end of Tue 24 = Wed 25 00:00 EST = Wed 25 05:00 UTC.
+        Assert.Equal(Utc(2026, 11, 25, 5), Shipped.For(Jurisdiction.UsCfpb).EndOfBusinessDaysBefore(Utc(2026, 11, 28, 5), 2));
+    }
+
+    [Fact]
+    public void EndOfBusinessDaysBefore_MidDayDeadline_CountsFromItsLocalDate()
+    {
+        var au = Shipped.For(Jurisdiction.AuAsic);
+        // AU ASIC's 24-hour acknowledgement: Tue 8 December 2026 12:00 AEDT (01:00 UTC). One business day before is
+        // Mon 7; end of Mon 7 = Tue 8 00:00 AEDT = Mon 7 13:00 UTC.
+        Assert.Equal(Utc(2026, 12, 7, 13), au.EndOfBusinessDaysBefore(Utc(2026, 12, 8, 1), 1));
+        // None before: the deadline itself.
+        Assert.Equal(Utc(2026, 12, 8, 1), au.EndOfBusinessDaysBefore(Utc(2026, 12, 8, 1), 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => au.EndOfBusinessDaysBefore(Utc(2026, 12, 8, 1), -1));
+    }
+
+    [Fact]
+    public void EndOfCalendarDaysBefore_DayBasedDeadline_EndOfTheDayThatManyDaysEarlier()
+    {
+        var uk = Shipped.For(Jurisdiction.UkFca);
+        // The end of Mon 1 February 2027 (2 February 00:00 GMT) less 3 calendar days: the end of Fri 29 January =
+        // 30 January 00:00 UTC (weekends and holidays count as days).
+        Assert.Equal(Utc(2027, 1, 30), uk.EndOfCalendarDaysBefore(Utc(2027, 2, 2), 3));
+        // The end of Tue 30 March 2027 (BST) less 3: the end of Sat 27 March (GMT) = 28 March 00:00 UTC.
+        Assert.Equal(Utc(2027, 3, 28), uk.EndOfCalendarDaysBefore(Utc(2027, 3, 30, 23), 3));
+        Assert.Equal(Utc(2027, 2, 2), uk.EndOfCalendarDaysBefore(Utc(2027, 2, 2), 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => uk.EndOfCalendarDaysBefore(Utc(2027, 2, 2), -1));
+    }
+
     /// <summary>The business-day holidays the rules give; checked against the published calendars (gov.uk, OPM, NSW, ECB TARGET).</summary>
     [Theory]
     [InlineData(Jurisdiction.UkFca, 2028, "2028-01-03 2028-04-14 2028-04-17 2028-05-01 2028-05-29 2028-08-28 2028-12-25 2028-12-26")]

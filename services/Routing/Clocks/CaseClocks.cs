@@ -24,6 +24,15 @@ namespace Complaints.Routing.Clocks;
 /// unique per due date); a threshold already announced and still passed under the new span is not announced again.
 /// A breached clock stays breached.
 /// </para>
+/// <para>
+/// Cap rule (issue 12, "no SLA promise past the law"): an SLA target is never later than its statutory deadline less
+/// the jurisdiction's margin (<see cref="ClockPolicies.StatutoryMarginFor"/>): SLA acknowledge against the statutory
+/// acknowledgement (where the regime has one), SLA first response and resolve against the statutory final response.
+/// It holds wherever an SLA due date is set or moved (start, resume, severity re-timing, reopening), against the
+/// statutory clock running then; a stopped statutory clock caps nothing. Where the margin would put the cap at or before
+/// the SLA clock's start or the moment the date is set, the cap is the statutory deadline itself: a margin is a
+/// buffer, never an instant breach. The journal's deadline entry says when a date was capped.
+/// </para>
 /// </summary>
 public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
 {
@@ -70,9 +79,11 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
         {
             return;
         }
+        // Capped once every statutory clock has started: they are the limits.
+        var notes = started.Where(x => x.Pausable).ToDictionary(x => x, x => CapAt(x, x.DueAt, clocks, jurisdiction, calendar, start));
         Mirror(db, c, clocks);
         journal.Record(db, c, EntryKinds.Deadline, "Deadlines set", CaseJournal.System,
-            Detail(c, string.Join("; ", started.Select(x => $"{Name(x.Kind)} by {Format(x.DueAt)}"))));
+            Detail(c, string.Join("; ", started.Select(x => $"{Name(x.Kind)} by {Format(x.DueAt)}{notes.GetValueOrDefault(x)}"))));
     }
 
     /// <summary>The case waits for the complainant: SLA clocks pause, statutory ones run on.</summary>
@@ -97,16 +108,20 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
     public async Task ResumeSlaAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct)
     {
         var clocks = await LoadAsync(db, c, ct);
-        var calendar = policies.CalendarFor((Jurisdiction)c.Jurisdiction);
+        var jurisdiction = (Jurisdiction)c.Jurisdiction;
+        var calendar = policies.CalendarFor(jurisdiction);
         var moved = new List<string>();
         foreach (var clock in clocks.Where(x => x.Pausable && x.StoppedAt is null && x.PausedAt is not null))
         {
             var paused = calendar.BusinessTimeBetween(clock.PausedAt!.Value, at);
             var previous = clock.DueAt;
-            clock.DueAt = calendar.AddBusinessTime(previous, paused);
+            // The statutory deadline did not pause: the moved date is capped again.
+            var note = CapAt(clock, calendar.AddBusinessTime(previous, paused), clocks, jurisdiction, calendar, at);
             clock.PausedAt = null;
             Rearm(clock, at);
-            moved.Add($"{Name(clock.Kind)} from {Format(previous)} to {Format(clock.DueAt)}");
+            moved.Add(clock.DueAt == previous
+                ? $"{Name(clock.Kind)} stays at {Format(previous)}{note}"
+                : $"{Name(clock.Kind)} from {Format(previous)} to {Format(clock.DueAt)}{note}");
         }
         if (moved.Count == 0)
         {
@@ -137,14 +152,17 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
                 ClockKind.SlaFirstResponse => (before.FirstResponse, after.FirstResponse),
                 _ => (before.Resolve, after.Resolve),
             };
+            // A capped date no longer shows how far pauses moved it: only the part below the cap counts (an earlier
+            // date, never a later one).
             var shiftedByPauses = calendar.BusinessTimeBetween(old.DueFrom(clock.StartedAt, calendar), clock.DueAt);
             var due = calendar.AddBusinessTime(now.DueFrom(clock.StartedAt, calendar), shiftedByPauses);
-            if (due == clock.DueAt)
+            var (capped, note) = Cap(clock, due, clocks, jurisdiction, calendar, at);
+            if (capped == clock.DueAt)
             {
                 continue;
             }
-            moved.Add($"{Name(clock.Kind)} from {Format(clock.DueAt)} to {Format(due)}");
-            clock.DueAt = due;
+            moved.Add($"{Name(clock.Kind)} from {Format(clock.DueAt)} to {Format(capped)}{note}");
+            clock.DueAt = capped;
             Rearm(clock, at);
         }
         if (moved.Count == 0)
@@ -189,7 +207,8 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
     /// resolve clocks start again from the moment of reopening (the staff's next message stops the first-response
     /// one). The acknowledgement clocks do not: the reopening message Notifications sends at once acknowledges it.
     /// A new statutory final-response clock starts where the regime treats a reopened complaint as a new one
-    /// (<see cref="StatutoryRule.RestartOnReopen"/>: data in the policy file); it may be extended again.
+    /// (<see cref="StatutoryRule.RestartOnReopen"/>: data in the policy file); it may be extended again. The restarted SLA
+    /// clocks are capped against the restarted statutory clock, or the one still running; a stopped one caps nothing.
     /// </summary>
     public async Task RestartOnReopenAsync(RoutingDbContext db, Case c, DateTimeOffset at, CancellationToken ct)
     {
@@ -206,6 +225,8 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
             final = Restart(db, c, clocks, ClockKind.StatutoryFinalResponse, duration, calendar, at, pausable: false);
             c.StatutoryExtended = false;
         }
+        var firstResponseNote = CapAt(firstResponse, firstResponse.DueAt, clocks, jurisdiction, calendar, at);
+        var resolveNote = CapAt(resolve, resolve.DueAt, clocks, jurisdiction, calendar, at);
         Mirror(db, c, clocks);
         if (final is not null)
         {
@@ -214,7 +235,7 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
                 Detail(c, $"Your complaint was reopened. We will send our final response by {Format(final.DueAt)}."), isPublic: true, at: at);
         }
         journal.Record(db, c, EntryKinds.Deadline, "SLA deadlines restarted", CaseJournal.System,
-            Detail(c, $"Reopened: first response by {Format(firstResponse.DueAt)}; resolve by {Format(resolve.DueAt)}."), at: at);
+            Detail(c, $"Reopened: first response by {Format(firstResponse.DueAt)}{firstResponseNote}; resolve by {Format(resolve.DueAt)}{resolveNote}."), at: at);
     }
 
     /// <summary>
@@ -310,6 +331,44 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
         ClockKind.StatutoryFinalResponse => "statutory final response",
         _ => "clock " + kind.ToString(CultureInfo.InvariantCulture),
     };
+
+    /// <summary>
+    /// <paramref name="due"/> for the SLA clock, capped at its running statutory counterpart's deadline less the
+    /// jurisdiction's margin (see the class remarks); the note says why for the journal ("" when not capped).
+    /// <paramref name="at"/> is when the date is set: a margin that ends by then (or by the clock's start) is dropped.
+    /// </summary>
+    private (DateTimeOffset Due, string Note) Cap(CaseClock sla, DateTimeOffset due, List<CaseClock> clocks, Jurisdiction jurisdiction,
+        BusinessCalendar calendar, DateTimeOffset at)
+    {
+        var kind = (ClockKind)sla.Kind == ClockKind.SlaAcknowledge ? ClockKind.StatutoryAcknowledge : ClockKind.StatutoryFinalResponse;
+        if (clocks.FirstOrDefault(x => x.Kind == (int)kind && x.StoppedAt is null) is not { } statutory)
+        {
+            return (due, "");
+        }
+        var cap = statutory.DueAt;
+        var why = $"capped at the {Name(statutory.Kind)}";
+        if (policies.StatutoryMarginFor(jurisdiction) is { Value: > 0 } margin)
+        {
+            var early = margin.Before(statutory.DueAt, calendar);
+            if (early > (sla.StartedAt > at ? sla.StartedAt : at))
+            {
+                cap = early;
+                why += ", less " + margin.Describe();
+            }
+            else
+            {
+                why += $" itself: a margin of {margin.Describe()} before it would leave no time";
+            }
+        }
+        return due <= cap ? (due, "") : (cap, $" ({why})");
+    }
+
+    /// <summary>Sets the SLA clock's due date to <paramref name="due"/>, capped (<see cref="Cap"/>); returns the journal note.</summary>
+    private string CapAt(CaseClock sla, DateTimeOffset due, List<CaseClock> clocks, Jurisdiction jurisdiction, BusinessCalendar calendar, DateTimeOffset at)
+    {
+        (sla.DueAt, var note) = Cap(sla, due, clocks, jurisdiction, calendar, at);
+        return note;
+    }
 
     private CaseClock Restart(RoutingDbContext db, Case c, List<CaseClock> clocks, ClockKind kind, ClockDuration duration,
         BusinessCalendar calendar, DateTimeOffset at, bool pausable)

@@ -46,7 +46,8 @@ internal sealed class ClockPoliciesCheck(IServiceProvider services, TimeProvider
     {
         var policies = services.GetRequiredService<ClockPolicies>();
         policies.EnsureCoveredThrough(clock.GetUtcNow().Year + 1);
-        logger.LogInformation("Clock policies loaded: default SLA {Sla}; calendars from {Calendars}", policies.DefaultSla, policies.Calendars.Source);
+        logger.LogInformation("Clock policies loaded: default SLA {Sla}; SLA capped {Margin} before the statutory deadlines; calendars from {Calendars}",
+            policies.DefaultSla, policies.DefaultStatutoryMargin?.Describe() ?? "0 business days", policies.Calendars.Source);
         return Task.CompletedTask;
     }
 

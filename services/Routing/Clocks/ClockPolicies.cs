@@ -33,6 +33,29 @@ public sealed record ClockDuration(DurationUnit Unit, int Value, int? ExtendedVa
         };
     }
 
+    /// <summary>
+    /// As a margin before a deadline (<see cref="ClockPolicies.StatutoryMarginFor"/>): the end of the local day
+    /// <see cref="Value"/> business or calendar days before the day the deadline falls on, or the deadline less
+    /// <see cref="Value"/> hours. Zero is the deadline itself.
+    /// </summary>
+    public DateTimeOffset Before(DateTimeOffset deadline, BusinessCalendar calendar) => Unit switch
+    {
+        DurationUnit.CalendarDays => calendar.EndOfCalendarDaysBefore(deadline, Value),
+        DurationUnit.BusinessDays => calendar.EndOfBusinessDaysBefore(deadline, Value),
+        DurationUnit.Hours => deadline.AddHours(-Value),
+        _ => throw new ArgumentOutOfRangeException(nameof(Unit), Unit, "a margin is counted in calendarDays, businessDays or hours"),
+    };
+
+    /// <summary>For people: "2 business days", "1 hour".</summary>
+    public string Describe() => Value.ToString(CultureInfo.InvariantCulture) + " " + Unit switch
+    {
+        DurationUnit.CalendarDays => "calendar day",
+        DurationUnit.BusinessDays => "business day",
+        DurationUnit.Hours => "hour",
+        DurationUnit.BusinessHours => "business hour",
+        _ => "week",
+    } + (Value == 1 ? "" : "s");
+
     public override string ToString() => $"{Value} {Unit}" + (ExtendedValue is { } e ? $" (extended: {e})" : "");
 }
 
@@ -55,7 +78,8 @@ public sealed class ClockPolicyException(string message) : Exception(message);
 
 /// <summary>
 /// Routing's clock policies, loaded from <c>Policies/clocks.json</c> (or <c>Routing:ClockPoliciesPath</c>) at start:
-/// SLA durations (default, per jurisdiction, per severity) and statutory rules per jurisdiction, counted on the shared
+/// SLA durations (default, per jurisdiction, per severity), the SLA's margin before the statutory deadlines (default,
+/// per jurisdiction) and statutory rules per jurisdiction, counted on the shared
 /// business calendars (<see cref="JurisdictionCalendars"/>, the Calendars library's own file). Policies are data:
 /// changing a deadline is an edit of the file, not of code.
 /// </summary>
@@ -67,10 +91,11 @@ public sealed class ClockPolicies
     private readonly Dictionary<string, SlaOverride> _slaBySeverity;
     private readonly Dictionary<Jurisdiction, StatutoryRule> _statutory;
 
-    private ClockPolicies(SlaPolicy sla, Dictionary<string, SlaOverride> byJurisdiction, Dictionary<string, SlaOverride> bySeverity,
+    private ClockPolicies(SlaPolicy sla, ClockDuration? margin, Dictionary<string, SlaOverride> byJurisdiction, Dictionary<string, SlaOverride> bySeverity,
         Dictionary<Jurisdiction, StatutoryRule> statutory, JurisdictionCalendars calendars)
     {
         DefaultSla = sla;
+        DefaultStatutoryMargin = margin;
         _slaByJurisdiction = byJurisdiction;
         _slaBySeverity = bySeverity;
         _statutory = statutory;
@@ -78,6 +103,9 @@ public sealed class ClockPolicies
     }
 
     public SlaPolicy DefaultSla { get; }
+
+    /// <summary><c>sla.statutoryMargin</c>: null when the file sets none (SLA targets are capped at the statutory deadlines themselves).</summary>
+    public ClockDuration? DefaultStatutoryMargin { get; }
 
     /// <summary>The calendars the clocks count on: the same ones Insights' FCA return counts on.</summary>
     public JurisdictionCalendars Calendars { get; }
@@ -101,6 +129,14 @@ public sealed class ClockPolicies
         }
         return sla;
     }
+
+    /// <summary>
+    /// How long before a statutory deadline the jurisdiction's SLA targets are capped: <c>sla.byJurisdiction.J.statutoryMargin</c>,
+    /// else <c>sla.statutoryMargin</c>; null (or a value of 0) caps at the statutory deadline itself. Units: calendarDays,
+    /// businessDays, hours (<see cref="ClockDuration.Before"/>).
+    /// </summary>
+    public ClockDuration? StatutoryMarginFor(Jurisdiction jurisdiction) =>
+        _slaByJurisdiction.TryGetValue(ShortName(jurisdiction), out var j) && j.StatutoryMargin is { } margin ? margin : DefaultStatutoryMargin;
 
     /// <summary>See <see cref="JurisdictionCalendars.EnsureCoveredThrough"/>: checked at start for the year after the current one.</summary>
     public void EnsureCoveredThrough(int year) => Calendars.EnsureCoveredThrough(year);
@@ -160,6 +196,7 @@ public sealed class ClockPolicies
             Duration(Required(defaults, "acknowledge", "sla.default"), "sla.default.acknowledge"),
             Duration(Required(defaults, "firstResponse", "sla.default"), "sla.default.firstResponse"),
             Duration(Required(defaults, "resolve", "sla.default"), "sla.default.resolve"));
+        var margin = Optional(sla, "statutoryMargin") is { } m ? Margin(m, "sla.statutoryMargin") : null;
         var byJurisdiction = Overrides(sla, "byJurisdiction", name => Enum<Jurisdiction>("JURISDICTION_", name));
         var bySeverity = Overrides(sla, "bySeverity", name => Enum<Severity>("SEVERITY_", name));
 
@@ -190,7 +227,7 @@ public sealed class ClockPolicies
             throw new PolicyFieldException("statutory." + ShortName(jurisdiction),
                 $"has no business calendar: {calendars.Source} needs {JurisdictionCalendars.Section}.{ShortName(jurisdiction)}");
         }
-        return new ClockPolicies(defaultSla, byJurisdiction, bySeverity, statutory, calendars);
+        return new ClockPolicies(defaultSla, margin, byJurisdiction, bySeverity, statutory, calendars);
     }
 
     private static Dictionary<string, SlaOverride> Overrides<T>(JsonElement sla, string name, Func<string, T?> parse) where T : struct, System.Enum
@@ -216,10 +253,20 @@ public sealed class ClockPolicies
             {
                 throw new PolicyFieldException(path, "must be an object");
             }
+            ClockDuration? margin = null;
+            if (Optional(entry.Value, "statutoryMargin") is { } m)
+            {
+                // The statutory deadlines are the jurisdiction's, whatever the severity.
+                margin = typeof(T) == typeof(Jurisdiction)
+                    ? Margin(m, path + ".statutoryMargin")
+                    : throw new PolicyFieldException(path + ".statutoryMargin",
+                        "the margin before the statutory deadlines is set in sla.statutoryMargin or per jurisdiction (sla.byJurisdiction.<J>.statutoryMargin), not per severity");
+            }
             result[ShortName(key)] = new SlaOverride(
                 Optional(entry.Value, "acknowledge") is { } a ? Duration(a, path + ".acknowledge") : null,
                 Optional(entry.Value, "firstResponse") is { } f ? Duration(f, path + ".firstResponse") : null,
-                Optional(entry.Value, "resolve") is { } r ? Duration(r, path + ".resolve") : null);
+                Optional(entry.Value, "resolve") is { } r ? Duration(r, path + ".resolve") : null,
+                margin);
         }
         return result;
     }
@@ -252,6 +299,27 @@ public sealed class ClockPolicies
         return new ClockDuration(unit, value, extended);
     }
 
+    /// <summary>A margin before a statutory deadline: calendarDays, businessDays or hours; 0 means none.</summary>
+    private static ClockDuration Margin(JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new PolicyFieldException(path, "must be an object with unit and value");
+        }
+        var unitText = Text(Required(e, "unit", path), path + ".unit");
+        if (!System.Enum.TryParse<DurationUnit>(unitText, ignoreCase: true, out var unit) || int.TryParse(unitText, out _)
+            || unit is not (DurationUnit.BusinessDays or DurationUnit.CalendarDays or DurationUnit.Hours))
+        {
+            throw new PolicyFieldException(path + ".unit", $"unit '{unitText}' cannot count a margin (expected businessDays, calendarDays or hours)");
+        }
+        var value = NotNegative(Required(e, "value", path), path + ".value");
+        if (Optional(e, "extendedValue") is not null)
+        {
+            throw new PolicyFieldException(path + ".extendedValue", "only a statutory finalResponse can be extended");
+        }
+        return new ClockDuration(unit, value);
+    }
+
     private static JsonElement Object(JsonElement parent, string name, string path)
     {
         var e = Required(parent, name, path[..Math.Max(0, path.LastIndexOf('.'))]);
@@ -272,6 +340,9 @@ public sealed class ClockPolicies
 
     private static int Positive(JsonElement e, string path) =>
         e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var v) && v > 0 ? v : throw new PolicyFieldException(path, $"must be a positive whole number, not {e.GetRawText()}");
+
+    private static int NotNegative(JsonElement e, string path) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var v) && v >= 0 ? v : throw new PolicyFieldException(path, $"must be a whole number, 0 or more, not {e.GetRawText()}");
 
     /// <summary>"UK_FCA" or "JURISDICTION_UK_FCA" (the proto names), case-insensitive.</summary>
     private static T? Enum<T>(string prefix, string name) where T : struct, System.Enum
@@ -294,7 +365,7 @@ public sealed class ClockPolicies
         (typeof(T) == typeof(Jurisdiction) ? Common.V1.TypesReflection.Descriptor : V1.ModelReflection.Descriptor)
             .EnumTypes.First(t => t.ClrType == typeof(T)).Values;
 
-    private sealed record SlaOverride(ClockDuration? Acknowledge, ClockDuration? FirstResponse, ClockDuration? Resolve)
+    private sealed record SlaOverride(ClockDuration? Acknowledge, ClockDuration? FirstResponse, ClockDuration? Resolve, ClockDuration? StatutoryMargin)
     {
         public SlaPolicy Apply(SlaPolicy sla) => new(Acknowledge ?? sla.Acknowledge, FirstResponse ?? sla.FirstResponse, Resolve ?? sla.Resolve);
     }

@@ -257,7 +257,9 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
     [Fact]
     public async Task RequestInformation_ThenAnswer_PausesAndResumesSlaButNotStatutory()
     {
-        var e = await InvestigatingAsync();
+        // EU PSD2: resolve in 10 business days, capped 2 before the statutory 15, so a pause of 3 days can move it.
+        // (A UK case's 40 business days are always capped at 8 weeks less the margin: a pause would not move them.)
+        var e = await InvestigatingAsync(Jurisdiction.EuPsd2);
         var before = await host.Cases().GetCaseAsync(new GetCaseRequest { Reference = e.Reference });
 
         var waiting = await host.Work().RequestInformationAsync(new RequestInformationRequest { Reference = e.Reference, Question = "Please send the bank statement.", RespondWithinDays = 10 });

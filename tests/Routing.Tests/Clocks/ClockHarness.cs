@@ -21,10 +21,11 @@ public sealed class ClockHarness : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public ClockHarness(DateTimeOffset now)
+    /// <param name="policies">The policies counted on; the shipped ones by default.</param>
+    public ClockHarness(DateTimeOffset now, ClockPolicies? policies = null)
     {
         Time = new FakeTimeProvider(now);
-        Policies = ClockPolicyTests.LoadShipped();
+        Policies = policies ?? ClockPolicyTests.LoadShipped();
         Journal = new CaseJournal(new CaseText(SealedBox.NewKey()), Time);
         Clocks = new CaseClocks(Policies, Journal);
         var services = new ServiceCollection();
@@ -116,6 +117,14 @@ public sealed class ClockHarness : IDisposable
 
     public Task<List<CaseHistoryEntry>> TimelineAsync(Guid id) =>
         Db.QueryAsync(db => db.Timeline.AsNoTracking().Where(t => t.ComplaintId == id).OrderBy(t => t.Seq).ToListAsync());
+
+    /// <summary>The words of the case's latest entry with this title (sealed with the case key), as staff read them.</summary>
+    public async Task<string?> DetailAsync(Guid id, string title)
+    {
+        var c = await CaseAsync(id);
+        var entry = (await TimelineAsync(id)).Last(t => t.Title == title);
+        return Journal.Text.Open(c).ReadEntry(entry.Detail);
+    }
 
     public void Dispose()
     {

@@ -22,7 +22,8 @@ public sealed class ClockPolicyTests
 
     private static string Shipped() => File.ReadAllText(ShippedPath);
 
-    private static JurisdictionCalendars ShippedCalendars() => JurisdictionCalendars.Load(CalendarsPath);
+    /// <summary>The calendars the service ships with (the Calendars library's file).</summary>
+    public static JurisdictionCalendars ShippedCalendars() => JurisdictionCalendars.Load(CalendarsPath);
 
     /// <summary>The policies and calendars the service ships with, as it loads them.</summary>
     public static ClockPolicies LoadShipped() => ClockPolicies.Load(ShippedPath, ShippedCalendars());

@@ -29,7 +29,10 @@ public sealed class SlaClockTests
 
         var after = await h.CaseAsync(c.ComplaintId);
         Assert.Equal(Utc(2025, 3, 13), after.FirstResponseBy);
-        Assert.Equal(before.ResolveBy!.Value.AddDays(2), after.ResolveBy);
+        // Resolve (40 business days, past Easter: end of Wed 30 April) is capped 2 business days before the statutory
+        // final response (end of Mon 28 April): end of Thu 24 April = 24 April 23:00 UTC. The pause cannot move it on.
+        Assert.Equal(Utc(2025, 4, 24, 23), before.ResolveBy);
+        Assert.Equal(before.ResolveBy, after.ResolveBy);
         Assert.Equal(before.FinalResponseDue, after.FinalResponseDue);
         Assert.Equal(before.AcknowledgeBy!.Value.AddDays(2), after.AcknowledgeBy);
         Assert.Equal(after.AcknowledgeBy, after.NextDeadline);
