@@ -26,6 +26,7 @@ public static class NotificationsExtensions
         builder.AddEventSubscription<NotificationsDbContext>(Sources.Intake);
         builder.AddEventHandler<NotificationsDbContext, OnCaseOpened>();
         builder.AddEventHandler<NotificationsDbContext, OnCaseAssigned>();
+        builder.AddEventHandler<NotificationsDbContext, OnQueueUpdated>();
         builder.AddEventHandler<NotificationsDbContext, OnPublicUpdatePosted>();
         builder.AddEventHandler<NotificationsDbContext, OnInformationRequested>();
         builder.AddEventHandler<NotificationsDbContext, OnStatutoryDeadlineExtended>();
@@ -56,6 +57,7 @@ public static class NotificationsExtensions
         services.AddScoped<MessageDelivery>();
         services.AddScoped<MessageHistory>();
         services.AddScoped<DeadLetters>();
+        services.AddScoped<NotificationsAccess>();
         services.AddHostedService<DeliveryWorker>();
         services.AddInternalGrpcClient<ContactService.ContactServiceClient>("Intake");
         services.AddInternalGrpcClient<CaseViewService.CaseViewServiceClient>("Routing");

@@ -217,7 +217,9 @@ public sealed class MessageDeliveryTests(DeliveryFixture fixture) : IClassFixtur
 
         await using var scope = fixture.Notifications.Services.CreateAsyncScope();
         var error = await Assert.ThrowsAsync<Complaints.ServiceDefaults.Errors.PreconditionException>(() =>
-            scope.ServiceProvider.GetRequiredService<Complaints.Notifications.Domain.DeadLetters>().ReplayAsync(id.ToString(), "supervisor-1", CancellationToken.None));
+            scope.ServiceProvider.GetRequiredService<Complaints.Notifications.Domain.DeadLetters>().ReplayAsync(id.ToString(),
+                new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new("sub", "supervisor-1"), new("role", "supervisor")], "test", "sub", "role")),
+                CancellationToken.None));
 
         Assert.Contains("erased", error.Message);
         var stored = await fixture.WithDb(db => db.Messages.AsNoTracking().SingleAsync(m => m.Id == id));

@@ -1,4 +1,5 @@
 using Complaints.Eventing;
+using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,7 +59,7 @@ public sealed class ChannelPreference
 }
 
 /// <summary>What later events of a case need from earlier ones: the channel it came by and who works it.</summary>
-public sealed class CaseContext
+public sealed class CaseContext : IConfidentialCase
 {
     public Guid ComplaintId { get; set; }
     public required string Reference { get; set; }
@@ -67,6 +68,8 @@ public sealed class CaseContext
     public bool HasContact { get; set; }
     public string? QueueId { get; set; }
     public string? AssigneeId { get; set; }
+    /// <summary>From CaseOpened and CaseAssigned: staff views of the case's messages (dead letters) follow the need-to-know rule.</summary>
+    public bool Confidential { get; set; }
 }
 
 /// <summary>

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Complaints.Common.V1;
 using Complaints.Notifications.Data;
 using Complaints.Notifications.V1;
+using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
@@ -8,15 +10,18 @@ using Microsoft.EntityFrameworkCore;
 namespace Complaints.Notifications.Domain;
 
 /// <summary>Messages parked as FAILED after their last attempt; staff list them and replay them.</summary>
-public sealed class DeadLetters(NotificationsDbContext db, DeliveryWakeup wakeup, TimeProvider clock, ILogger<DeadLetters> logger)
+public sealed class DeadLetters(NotificationsDbContext db, NotificationsAccess access, DeliveryWakeup wakeup, TimeProvider clock, ILogger<DeadLetters> logger)
 {
-    public async Task<ListDeadLettersResponse> ListAsync(DeliveryChannel channel, int pageSize, CancellationToken ct)
+    public async Task<ListDeadLettersResponse> ListAsync(DeliveryChannel channel, int pageSize, ClaimsPrincipal user, CancellationToken ct)
     {
         if (pageSize is < 0 or > 500)
         {
             throw new ValidationException("pageSize", "must be between 1 and 500 (0: the default of 100)");
         }
-        var query = db.Messages.AsNoTracking().Where(m => m.Status == (int)DeliveryStatus.Failed);
+        // A confidential complaint's messages exist only for its circle (the need-to-know rule).
+        var visibleConfidential = db.Cases.Where(c => c.Confidential).VisibleTo(await access.ViewerAsync(user, ct)).Select(c => c.ComplaintId);
+        var query = db.Messages.AsNoTracking().Where(m => m.Status == (int)DeliveryStatus.Failed)
+            .Where(m => !db.Cases.Any(c => c.ComplaintId == m.ComplaintId && c.Confidential) || visibleConfidential.Contains(m.ComplaintId));
         if (channel != DeliveryChannel.Unspecified)
         {
             query = query.Where(m => m.Channel == (int)channel);
@@ -39,13 +44,19 @@ public sealed class DeadLetters(NotificationsDbContext db, DeliveryWakeup wakeup
         return response;
     }
 
-    public async Task<ReplayDeadLetterResponse> ReplayAsync(string messageId, string actor, CancellationToken ct)
+    public async Task<ReplayDeadLetterResponse> ReplayAsync(string messageId, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!Guid.TryParse(messageId, out var id))
         {
             throw new ValidationException("messageId", "must be a message id (UUID)");
         }
-        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == id, ct) ?? throw new NotFoundException("No message with this id.");
+        var message = await db.Messages.FirstOrDefaultAsync(m => m.Id == id, ct);
+        var viewer = await access.ViewerAsync(user, ct);
+        if (message is null || await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.ComplaintId == message.ComplaintId, ct) is { } c && !viewer.MaySee(c))
+        {
+            throw new NotFoundException("No message with this id.");
+        }
+        var actor = viewer.StaffId ?? "unknown";
         if (message.Status != (int)DeliveryStatus.Failed)
         {
             throw new PreconditionException("Only a dead letter (a FAILED message) can be replayed.");

@@ -192,6 +192,7 @@ public sealed class OnCaseOpened(DeliveryWakeup w, TimeProvider clock) : Notifyi
         c.Channel = (int)e.Channel;
         c.Language = e.PreferredLanguage;
         c.HasContact = e.HasContact;
+        c.Confidential = e.Confidential;
         if (e.QueueId.Length > 0)
         {
             c.QueueId = e.QueueId;
@@ -223,7 +224,8 @@ public sealed class OnCaseAssigned(DeliveryWakeup w, TimeProvider clock) : Notif
         }
         c.AssigneeId = string.IsNullOrEmpty(e.AssigneeId) ? null : e.AssigneeId;
         c.QueueId = e.QueueId;
-        await LearnSupervisorsAsync(db, e, ct);
+        c.Confidential = e.Confidential;
+        await LearnSupervisorsAsync(db, e.QueueId, e.SupervisorIds, Now, ct);
         // The complainant hears of the first handler only; a reassignment is internal.
         if (!string.IsNullOrEmpty(e.AssigneeId) && string.IsNullOrEmpty(e.PreviousAssigneeId))
         {
@@ -234,23 +236,30 @@ public sealed class OnCaseAssigned(DeliveryWakeup w, TimeProvider clock) : Notif
         await ToStaffAsync(db, envelope, e.ComplaintId, e.Reference, MessageKind.StaffAssigned, e.AssigneeId, e.QueueId, new MessageData(), ct);
     }
 
-    /// <summary>Each CaseAssigned carries the queue's supervisors as Routing's directory has them now: the latest wins.</summary>
-    private async Task LearnSupervisorsAsync(NotificationsDbContext db, CaseAssigned e, CancellationToken ct)
+    /// <summary>CaseAssigned and QueueUpdated carry the queue's supervisors as Routing's directory has them now: the latest wins.</summary>
+    internal static async Task LearnSupervisorsAsync(NotificationsDbContext db, string queueId, IEnumerable<string> supervisorIds, DateTimeOffset now, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(e.QueueId))
+        if (string.IsNullOrEmpty(queueId))
         {
             return;
         }
-        var row = db.QueueSupervisors.Tracked().FirstOrDefault(q => q.QueueId == e.QueueId)
-            ?? await db.QueueSupervisors.FirstOrDefaultAsync(q => q.QueueId == e.QueueId, ct);
+        var row = db.QueueSupervisors.Tracked().FirstOrDefault(q => q.QueueId == queueId)
+            ?? await db.QueueSupervisors.FirstOrDefaultAsync(q => q.QueueId == queueId, ct);
         if (row is null)
         {
-            row = new QueueSupervisors { QueueId = e.QueueId };
+            row = new QueueSupervisors { QueueId = queueId };
             db.QueueSupervisors.Add(row);
         }
-        row.SupervisorIds = string.Join(',', e.SupervisorIds.Where(s => s.Length > 0).Distinct());
-        row.UpdatedAt = Now;
+        row.SupervisorIds = string.Join(',', supervisorIds.Where(s => s.Length > 0).Distinct());
+        row.UpdatedAt = now;
     }
+}
+
+/// <summary>A queue's supervisors changed in the directory: its staff alerts and its confidential cases' circle follow.</summary>
+public sealed class OnQueueUpdated(TimeProvider clock) : FeedEventHandler<NotificationsDbContext, QueueUpdated>(Sources.Routing)
+{
+    protected override Task HandleAsync(QueueUpdated e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct) =>
+        OnCaseAssigned.LearnSupervisorsAsync(db, e.QueueId, e.SupervisorIds, clock.GetUtcNow(), ct);
 }
 
 public sealed class OnPublicUpdatePosted(DeliveryWakeup w, TimeProvider clock) : NotifyingHandler<PublicUpdatePosted>(Sources.Routing, w, clock)

@@ -31,8 +31,8 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 }
 
 /// <summary>
-/// The authorisation table: every staff operation of Routing (case work, cases, directory) and Intake (staff intake,
-/// data rights, attachments). Roles are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before
+/// The authorisation table: every staff operation of Routing (case work, cases, directory), Intake (staff intake,
+/// data rights, attachments) and Notifications (dead letters). Roles are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before
 /// the operation runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/>, after the
 /// need-to-know rule. docs/security.md shows the same table; a test calls every row with every role.
 /// </summary>
@@ -44,6 +44,7 @@ public static class StaffOperations
     private const string StaffIntake = "complaints.intake.v1.StaffIntakeService";
     private const string DataRights = "complaints.intake.v1.DataRightsService";
     private const string Attachments = "complaints.intake.v1.AttachmentService";
+    private const string DeadLetters = "complaints.notifications.v1.DeadLetterService";
 
     private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
@@ -92,6 +93,11 @@ public static class StaffOperations
     public static readonly StaffOperation ListAttachments = new(Attachments, "ListAttachments", Staff, CaseScope.Visible, "list the documents");
     public static readonly StaffOperation DownloadAttachment = new(Attachments, "DownloadAttachment", Staff, CaseScope.Visible, "read a document");
 
+    public static readonly StaffOperation ListDeadLetters = new(DeadLetters, "ListDeadLetters", Supervisors, CaseScope.None, "list dead letters",
+        "confidential complaints' messages only for their circle");
+    public static readonly StaffOperation ReplayDeadLetter = new(DeadLetters, "ReplayDeadLetter", Supervisors, CaseScope.Visible, "replay a dead letter",
+        "a replay sends to a real person");
+
     public static readonly IReadOnlyList<StaffOperation> All =
     [
         ListCases, WatchCase, GetCase, AssignCase, StartInvestigation, AddNote, PostPublicUpdate, RequestInformation, RecordFindings,
@@ -101,6 +107,7 @@ public static class StaffOperations
         SearchComplaints, GetComplaintContact, MergeComplaints,
         EraseComplainant, ExportComplainantData, SetLegalHold,
         UploadAttachment, ListAttachments, DownloadAttachment,
+        ListDeadLetters, ReplayDeadLetter,
     ];
 
     private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);

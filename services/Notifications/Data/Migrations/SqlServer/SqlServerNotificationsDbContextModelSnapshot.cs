@@ -118,6 +118,9 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                     b.Property<int>("Channel")
                         .HasColumnType("int");
 
+                    b.Property<bool>("Confidential")
+                        .HasColumnType("bit");
+
                     b.Property<bool>("HasContact")
                         .HasColumnType("bit");
 

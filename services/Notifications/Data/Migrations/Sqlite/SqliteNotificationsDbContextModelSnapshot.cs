@@ -111,6 +111,9 @@ namespace Complaints.Notifications.Data.Migrations.Sqlite
                     b.Property<int>("Channel")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Confidential")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("HasContact")
                         .HasColumnType("INTEGER");
 
