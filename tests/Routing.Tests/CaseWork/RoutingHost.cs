@@ -19,9 +19,14 @@ namespace Complaints.Routing.Tests.CaseWork;
 /// Routing in-process with a fake clock (starting now) and the complaint's words
 /// served from memory instead of Intake. Cases are opened through the real ComplaintReceived handler.
 /// </summary>
-public class RoutingHost(IDictionary<string, string?> settings) : ServiceFactory<Program>(settings)
+public class RoutingHost : ServiceFactory<Program>
 {
     public RoutingHost() : this(new Dictionary<string, string?> { ["Routing:ClockTimer:Enabled"] = "false" })
+    {
+    }
+
+    /// <summary>For hosts with more settings (xunit allows a fixture one public constructor).</summary>
+    protected RoutingHost(IDictionary<string, string?> settings) : base(settings)
     {
     }
 
