@@ -35,6 +35,26 @@ public sealed class MigrationStartTests : IDisposable
         Assert.True(await ScalarAsync(file, """SELECT count(*) FROM "__EFMigrationsHistory" """) > 0);
     }
 
+    /// <summary>What a process killed after its last migration, before EF released its lock, leaves: nothing pending, the row still there.</summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Start_LockRowLeftAfterTheLastMigration_ClearsItAndBecomesReady(string service)
+    {
+        var file = _data.File(service + ".db");
+        await using (var first = Platform.Create(service, _data.Path, _layout))
+        {
+            await first.StartAsync();
+        }
+        await ExecuteAsync(file, """INSERT INTO "__EFMigrationsLock" ("Id", "Timestamp") VALUES (1, '2026-12-07 05:00:00.0000000+00:00');""");
+
+        await using (var again = Platform.Create(service, _data.Path, _layout))
+        {
+            await again.StartAsync();
+        }
+
+        Assert.Equal(0L, await ScalarAsync(file, """SELECT count(*) FROM "__EFMigrationsLock" """));
+    }
+
     [Fact]
     public async Task RunService_ApplyAndExit_MigratesAndExitsZeroThenAVerifyingStartIsReady()
     {
