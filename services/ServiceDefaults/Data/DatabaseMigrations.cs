@@ -67,6 +67,13 @@ internal sealed class DatabaseMigrator<TContext>(
         // Nothing pending, no lock taken: replicas that start together do not queue behind one another.
         if (!await HasPendingAsync(db, cancellationToken))
         {
+            if (file is not null && await LockRowsAsync(db, cancellationToken) > 0)
+            {
+                // A process killed after its last migration, before EF released its lock, left the row: cleared now
+                // (under the file lock, so never a live migrator's row), a later migration never meets it.
+                await using var held = await MigrationFileLock.AcquireAsync(file, logger, cancellationToken);
+                await ClearStaleLockAsync(db, cancellationToken);
+            }
             logger.LogInformation("Database for {Context} ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
             return;
         }
@@ -128,7 +135,8 @@ internal sealed class DatabaseMigrator<TContext>(
         }
     }
 
-    private async Task ClearStaleLockAsync(TContext db, CancellationToken cancellationToken)
+    /// <summary>The rows of SQLite's migration lock table (0 when the table does not exist yet).</summary>
+    private static async Task<long> LockRowsAsync(TContext db, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -137,8 +145,27 @@ internal sealed class DatabaseMigrator<TContext>(
             command.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{LockTable}'";
             if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
-                return;
+                return 0;
             }
+            command.CommandText = $"SELECT count(*) FROM \"{LockTable}\"";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task ClearStaleLockAsync(TContext db, CancellationToken cancellationToken)
+    {
+        if (await LockRowsAsync(db, cancellationToken) == 0)
+        {
+            return;
+        }
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"DELETE FROM \"{LockTable}\"";
             if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
             {
