@@ -84,8 +84,6 @@ public sealed class RoutingQueue
 
     /// <summary>Staff ids, comma-separated (as Routing's directory stores them).</summary>
     public required string SupervisorIds { get; set; }
-
-    public IReadOnlyList<string> Supervisors => SupervisorIds.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
 
 public sealed class AttachmentRecord

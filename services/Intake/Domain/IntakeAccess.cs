@@ -12,17 +12,8 @@ namespace Complaints.Intake.Domain;
 /// </summary>
 public sealed class IntakeAccess(IntakeDbContext db, NeedToKnow rule)
 {
-    public async Task<Viewer> ViewerAsync(ClaimsPrincipal user, CancellationToken ct)
-    {
-        var me = user.FindFirst("sub")?.Value;
-        if (string.IsNullOrEmpty(me))
-        {
-            return rule.For(user, []);
-        }
-        // A cheap pre-filter in SQL; the exact match on the comma list is done here.
-        var candidates = await db.RoutingQueues.AsNoTracking().Where(q => q.SupervisorIds.Contains(me)).ToListAsync(ct);
-        return rule.For(user, candidates.Where(q => q.Supervisors.Contains(me, StringComparer.Ordinal)).Select(q => q.Id));
-    }
+    public Task<Viewer> ViewerAsync(ClaimsPrincipal user, CancellationToken ct) => rule.ForAsync(user, (me, token) =>
+        db.RoutingQueues.AsNoTracking().Where(q => q.SupervisorIds.Contains(me)).Select(q => ValueTuple.Create(q.Id, q.SupervisorIds)).ToListAsync(token), ct);
 
     /// <summary>The complaint by reference if the caller may see it; otherwise the same NotFound as an unknown reference.</summary>
     public static ComplaintRecord Visible(ComplaintRecord? complaint, Viewer viewer, string reference) =>

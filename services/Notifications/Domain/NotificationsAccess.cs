@@ -11,15 +11,6 @@ namespace Complaints.Notifications.Domain;
 /// </summary>
 public sealed class NotificationsAccess(NotificationsDbContext db, NeedToKnow rule)
 {
-    public async Task<Viewer> ViewerAsync(ClaimsPrincipal user, CancellationToken ct)
-    {
-        var me = user.FindFirst("sub")?.Value;
-        if (string.IsNullOrEmpty(me))
-        {
-            return rule.For(user, []);
-        }
-        // A cheap pre-filter in SQL; the exact match on the comma list is done here.
-        var candidates = await db.QueueSupervisors.AsNoTracking().Where(q => q.SupervisorIds.Contains(me)).ToListAsync(ct);
-        return rule.For(user, candidates.Where(q => q.Ids.Contains(me, StringComparer.Ordinal)).Select(q => q.QueueId));
-    }
+    public Task<Viewer> ViewerAsync(ClaimsPrincipal user, CancellationToken ct) => rule.ForAsync(user, (me, token) =>
+        db.QueueSupervisors.AsNoTracking().Where(q => q.SupervisorIds.Contains(me)).Select(q => ValueTuple.Create(q.QueueId, q.SupervisorIds)).ToListAsync(token), ct);
 }

@@ -68,6 +68,22 @@ public sealed class NeedToKnow(IOptions<ConfidentialityOptions> options)
         user.IsInRole(Roles.Supervisor),
         options.Value.ReaderRoles.Any(user.IsInRole),
         supervisedQueues.ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>
+    /// The viewer, from a context's copy of the directory's queues: <paramref name="candidates"/> gives the rows
+    /// (queue, comma-separated supervisor ids) whose ids may hold the caller's (a cheap pre-filter in SQL); the exact
+    /// match on the comma list is done here.
+    /// </summary>
+    public async Task<Viewer> ForAsync(ClaimsPrincipal user, Func<string, CancellationToken, Task<List<(string Queue, string SupervisorIds)>>> candidates, CancellationToken ct)
+    {
+        var me = user.FindFirst("sub")?.Value;
+        if (string.IsNullOrEmpty(me))
+        {
+            return For(user, []);
+        }
+        var rows = await candidates(me, ct);
+        return For(user, rows.Where(r => r.SupervisorIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Contains(me, StringComparer.Ordinal)).Select(r => r.Queue));
+    }
 }
 
 public static class NeedToKnowQueries
