@@ -59,32 +59,7 @@ public static class SealedBox
     /// </summary>
     public static byte[] ReadOrCreateKeyFile(string path)
     {
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using (var stream = new FileStream(temp, options))
-            using (var writer = new StreamWriter(stream))
-            {
-                writer.Write(Convert.ToBase64String(NewKey()));
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temp);
-            }
-        }
-        var text = File.ReadAllText(path).Trim();
+        var text = SecretFiles.ReadOrCreate(path, () => Convert.ToBase64String(NewKey())).Trim();
         var key = new byte[32];
         if (!Convert.TryFromBase64String(text, key, out var length) || length != key.Length)
         {

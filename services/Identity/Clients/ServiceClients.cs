@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Complaints.ServiceDefaults.Auth;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Complaints.Identity.Clients;
+
+/// <summary>
+/// The platform's own services as OAuth clients (client credentials): <c>Identity:ServiceClients:{name}</c> is that
+/// service's secret. Each token names its service (sub = client id) and carries the service role; only clients
+/// registered here ever get it. Stored hashed by OpenIddict; a changed secret replaces the stored one at start.
+/// </summary>
+public sealed class ServiceClients(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<ServiceClients> logger) : IHostedService
+{
+    public const string Section = "Identity:ServiceClients";
+
+    /// <summary>Where a client's roles are kept in its OpenIddict properties.</summary>
+    public const string RolesProperty = "complaints_roles";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        foreach (var client in configuration.GetSection(Section).GetChildren())
+        {
+            if (string.IsNullOrWhiteSpace(client.Value) || client.Value.Length < 32)
+            {
+                throw new InvalidOperationException($"{Section}:{client.Key} must be a secret of at least 32 characters.");
+            }
+            var descriptor = new OpenIddictApplicationDescriptor
+            {
+                ClientId = client.Key,
+                ClientSecret = client.Value,
+                ClientType = ClientTypes.Confidential,
+                DisplayName = $"The {client.Key} service",
+                Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials },
+            };
+            descriptor.Properties[RolesProperty] = JsonSerializer.SerializeToElement(new[] { Roles.Service });
+            if (await applications.FindByClientIdAsync(client.Key, cancellationToken) is { } existing)
+            {
+                await applications.UpdateAsync(existing, descriptor, cancellationToken);
+            }
+            else
+            {
+                await applications.CreateAsync(descriptor, cancellationToken);
+                logger.LogInformation("Service client {Client} registered", client.Key);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
