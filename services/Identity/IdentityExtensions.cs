@@ -1,11 +1,15 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Complaints.Identity.Accounts;
 using Complaints.Identity.Clients;
 using Complaints.Identity.Data;
+using Complaints.Identity.Grpc;
 using Complaints.Identity.Keys;
+using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Data;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -22,9 +26,30 @@ public static class IdentityExtensions
     /// <summary>The platform's identity provider: OpenIddict's server on Identity's own database, signing with RSA.</summary>
     public static WebApplicationBuilder AddIdentityProvider(this WebApplicationBuilder builder)
     {
-        builder.AddServiceDatabase<IdentityDbContext, SqliteIdentityDbContext, SqlServerIdentityDbContext>("identity");
+        builder.AddServiceDatabase<IdentityProviderDbContext, SqliteIdentityProviderDbContext, SqlServerIdentityProviderDbContext>("identity");
+        builder.Services.AddIdentityCore<StaffUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                // Length, not composition rules (NIST SP 800-63B): composition rules make passwords weaker and more reused.
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<IdentityProviderDbContext>();
+        // Identity:Lockout:MaxFailedAccessAttempts (5) and DefaultLockoutTimeSpan (15 minutes) from configuration.
+        builder.Services.AddOptions<IdentityOptions>().Configure<IConfiguration>((o, configuration) =>
+        {
+            o.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Identity:Lockout:MaxFailedAccessAttempts", 5);
+            o.Lockout.DefaultLockoutTimeSpan = configuration.GetValue("Identity:Lockout:DefaultLockoutTimeSpan", TimeSpan.FromMinutes(15));
+        });
+        builder.Services.AddScoped<StaffAccounts>();
+        builder.Services.AddScoped<PasswordCheck>();
         builder.Services.AddOpenIddict()
-            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())
+            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<IdentityProviderDbContext>())
             .AddServer(o =>
             {
                 o.SetTokenEndpointUris("connect/token");
@@ -50,6 +75,7 @@ public static class IdentityExtensions
                 o.Issuer = new Uri(issuer, UriKind.Absolute);
             }
         }).ValidateOnStart(); // A missing or bad key stops the start, not the first token request.
+        builder.Services.AddHostedService<StaffRoleSeed>();
         builder.Services.AddHostedService<ServiceClients>();
         return builder;
     }
@@ -57,7 +83,33 @@ public static class IdentityExtensions
     public static WebApplication MapIdentityProvider(this WebApplication app)
     {
         app.MapPost("/connect/token", IssueAsync).AllowAnonymous();
+        app.MapGrpcService<StaffAccountGrpcService>();
         return app;
+    }
+
+    /// <summary>
+    /// Runs the provider; with <c>Identity:BootstrapAdmin</c> (the subject) and <c>Identity:BootstrapAdminEmail</c>,
+    /// instead creates the first admin, once, prints its one-time password and exits (nothing when an admin exists).
+    /// </summary>
+    public static void RunIdentity(this WebApplication app)
+    {
+        if (app.Configuration["Identity:BootstrapAdmin"] is not { Length: > 0 } subject)
+        {
+            app.RunService();
+            return;
+        }
+        using var stop = new CancellationTokenSource();
+        foreach (var migrator in app.Services.GetServices<IDatabaseMigrator>())
+        {
+            migrator.ApplyAsync(stop.Token).GetAwaiter().GetResult();
+        }
+        StaffRoleSeed.EnsureAsync(app.Services, stop.Token).GetAwaiter().GetResult();
+        using var scope = app.Services.CreateScope();
+        var password = scope.ServiceProvider.GetRequiredService<StaffAccounts>()
+            .BootstrapAdminAsync(subject, app.Configuration["Identity:BootstrapAdminEmail"] ?? "", stop.Token).GetAwaiter().GetResult();
+        Console.WriteLine(password is null
+            ? "An admin account exists already: nothing was created."
+            : $"Admin account {subject} created. One-time password (shown once, change it at first sign-in): {password}");
     }
 
     /// <summary>The token endpoint, after OpenIddict has authenticated the client: who the token names and what it may do.</summary>

@@ -8,7 +8,7 @@ builder.AddIdentityProvider();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapIdentityProvider();
-app.RunService();
+app.RunIdentity();
 
 /// <summary>Marker for test hosts.</summary>
 public partial class Program;

@@ -3,7 +3,8 @@ using Complaints.TestSupport;
 
 namespace Complaints.Identity.Tests;
 
-public class MigrationTests : MigrationTestsBase<SqliteIdentityDbContext, SqlServerIdentityDbContext>
+public class MigrationTests : MigrationTestsBase<SqliteIdentityProviderDbContext, SqlServerIdentityProviderDbContext>
 {
-    protected override IReadOnlyList<string> Tables => ["OpenIddictApplications", "OpenIddictAuthorizations", "OpenIddictScopes", "OpenIddictTokens"];
+    protected override IReadOnlyList<string> Tables =>
+        ["AspNetUsers", "AspNetRoles", "AspNetUserRoles", "OpenIddictApplications", "OpenIddictAuthorizations", "OpenIddictScopes", "OpenIddictTokens"];
 }

@@ -32,7 +32,7 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 
 /// <summary>
 /// The authorisation table: every staff operation of Routing (case work, cases, directory), Intake (staff intake,
-/// data rights, attachments) and Notifications (dead letters). Roles are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before
+/// data rights, attachments), Notifications (dead letters) and Identity (staff accounts). Roles are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before
 /// the operation runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/>, after the
 /// need-to-know rule. docs/security.md shows the same table; a test calls every row with every role.
 /// </summary>
@@ -45,6 +45,7 @@ public static class StaffOperations
     private const string DataRights = "complaints.intake.v1.DataRightsService";
     private const string Attachments = "complaints.intake.v1.AttachmentService";
     private const string DeadLetters = "complaints.notifications.v1.DeadLetterService";
+    private const string Accounts = "complaints.identity.v1.StaffAccountService";
 
     private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
@@ -98,6 +99,11 @@ public static class StaffOperations
     public static readonly StaffOperation ReplayDeadLetter = new(DeadLetters, "ReplayDeadLetter", Supervisors, CaseScope.Visible, "replay a dead letter",
         "a replay sends to a real person");
 
+    public static readonly StaffOperation CreateAccount = new(Accounts, "CreateAccount", Admins, CaseScope.None, "create a staff account", "staff roles only: never service or partner");
+    public static readonly StaffOperation ListAccounts = new(Accounts, "ListAccounts", Admins, CaseScope.None, "list staff accounts");
+    public static readonly StaffOperation SetRoles = new(Accounts, "SetRoles", Admins, CaseScope.None, "change a staff member's roles", "staff roles only: never service or partner");
+    public static readonly StaffOperation SetDisabled = new(Accounts, "SetDisabled", Admins, CaseScope.None, "disable or enable a staff account");
+
     public static readonly IReadOnlyList<StaffOperation> All =
     [
         ListCases, WatchCase, GetCase, AssignCase, StartInvestigation, AddNote, PostPublicUpdate, RequestInformation, RecordFindings,
@@ -108,6 +114,7 @@ public static class StaffOperations
         EraseComplainant, ExportComplainantData, SetLegalHold,
         UploadAttachment, ListAttachments, DownloadAttachment,
         ListDeadLetters, ReplayDeadLetter,
+        CreateAccount, ListAccounts, SetRoles, SetDisabled,
     ];
 
     private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);

@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Complaints.Identity.V1;
+using Complaints.ServiceDefaults.Auth;
+using Complaints.ServiceDefaults.Errors;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+
+namespace Complaints.Identity.Accounts;
+
+/// <summary>
+/// Admins manage staff accounts and their roles. Only the staff roles can be given: the service role belongs to
+/// the platform's own clients and the partner role to partner clients, so no person's token ever carries them.
+/// </summary>
+public sealed partial class StaffAccounts(
+    UserManager<StaffUser> users,
+    IOpenIddictTokenManager tokens,
+    TimeProvider clock,
+    ILogger<StaffAccounts> logger)
+{
+    /// <summary>The roles a person may hold.</summary>
+    public static readonly IReadOnlyList<string> StaffRoles = [Roles.Agent, Roles.Supervisor, Roles.Admin, Roles.Analyst];
+
+    public async Task<CreateAccountResponse> CreateAsync(CreateAccountRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var subject = Subject(v, request.Subject);
+        var email = Email(v, request.Email);
+        var name = v.Text("displayName", request.DisplayName?.Trim(), 1, 200, allowNewlines: false);
+        var roles = ValidRoles(v, request.Roles);
+        v.ThrowIfInvalid();
+        if (await users.FindByNameAsync(subject) is not null)
+        {
+            throw new ValidationException("subject", $"an account {subject} already exists");
+        }
+        var password = NewPassword();
+        var user = new StaffUser { UserName = subject, Email = email, DisplayName = name, CreatedAt = clock.GetUtcNow(), EmailConfirmed = true };
+        Check(await users.CreateAsync(user, password), "subject");
+        Check(await users.AddToRolesAsync(user, roles), "roles");
+        logger.LogInformation("Staff account {Subject} created with roles {Roles}", subject, string.Join(",", roles));
+        return new CreateAccountResponse { Account = await ToProtoAsync(user), InitialPassword = password };
+    }
+
+    public async Task<ListAccountsResponse> ListAsync(CancellationToken ct)
+    {
+        var response = new ListAccountsResponse();
+        foreach (var user in await users.Users.OrderBy(u => u.UserName).ToListAsync(ct))
+        {
+            response.Accounts.Add(await ToProtoAsync(user));
+        }
+        return response;
+    }
+
+    public async Task<StaffAccount> SetRolesAsync(SetRolesRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var roles = ValidRoles(v, request.Roles);
+        v.ThrowIfInvalid();
+        var user = await FindAsync(request.Subject);
+        var current = await users.GetRolesAsync(user);
+        Check(await users.RemoveFromRolesAsync(user, current.Except(roles)), "roles");
+        Check(await users.AddToRolesAsync(user, roles.Except(current)), "roles");
+        // Roles are in the tokens: the account's refresh tokens go, so the next token carries the new roles.
+        await tokens.RevokeBySubjectAsync(user.UserName!, ct);
+        logger.LogInformation("Staff account {Subject} now has roles {Roles}", user.UserName, string.Join(",", roles));
+        return await ToProtoAsync(user);
+    }
+
+    public async Task<StaffAccount> SetDisabledAsync(SetDisabledRequest request, string actor, CancellationToken ct)
+    {
+        var v = new Validator();
+        var reason = v.Text("reason", request.Reason?.Trim(), request.Disabled ? 3 : 0, 500, allowNewlines: false);
+        v.ThrowIfInvalid();
+        var user = await FindAsync(request.Subject);
+        user.Disabled = request.Disabled;
+        Check(await users.UpdateAsync(user), "subject");
+        if (request.Disabled)
+        {
+            await tokens.RevokeBySubjectAsync(user.UserName!, ct);
+        }
+        logger.LogInformation("Staff account {Subject} {State} by {Actor}: {Reason}", user.UserName, request.Disabled ? "disabled" : "enabled", actor, reason);
+        return await ToProtoAsync(user);
+    }
+
+    /// <summary>
+    /// The first admin, once: nothing is done when an admin exists. The password is returned to be shown once; a
+    /// deployment never has a default one.
+    /// </summary>
+    public async Task<string?> BootstrapAdminAsync(string subject, string email, CancellationToken ct)
+    {
+        if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
+        {
+            return null;
+        }
+        var created = await CreateAsync(new CreateAccountRequest { Subject = subject, Email = email, DisplayName = "Administrator", Roles = { Roles.Admin } }, ct);
+        return created.InitialPassword;
+    }
+
+    public static IReadOnlyList<string> ValidRoles(Validator v, IEnumerable<string> requested)
+    {
+        var roles = requested.Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        if (roles.Count == 0)
+        {
+            v.Add("roles", $"give at least one of {string.Join(", ", StaffRoles)}");
+        }
+        for (var i = 0; i < roles.Count; i++)
+        {
+            if (!StaffRoles.Contains(roles[i]))
+            {
+                v.Add($"roles[{i}]", $"'{roles[i]}' is not a staff role ({string.Join(", ", StaffRoles)}); service and partner belong to clients, never to people");
+            }
+        }
+        return roles;
+    }
+
+    private async Task<StaffUser> FindAsync(string? subject) =>
+        (string.IsNullOrWhiteSpace(subject) ? null : await users.FindByNameAsync(subject.Trim()))
+            ?? throw new NotFoundException($"No staff account {subject}.");
+
+    private async Task<StaffAccount> ToProtoAsync(StaffUser user)
+    {
+        var account = new StaffAccount
+        {
+            Subject = user.UserName ?? "",
+            Email = user.Email ?? "",
+            DisplayName = user.DisplayName,
+            Disabled = user.Disabled,
+            TwoFactorEnabled = user.TwoFactorEnabled,
+            CreatedAt = Timestamp.FromDateTimeOffset(user.CreatedAt),
+        };
+        account.Roles.AddRange((await users.GetRolesAsync(user)).Order(StringComparer.Ordinal));
+        if (user.LockoutEnd is { } end && end > clock.GetUtcNow())
+        {
+            account.LockedOutUntil = Timestamp.FromDateTimeOffset(end);
+        }
+        return account;
+    }
+
+    private static string Subject(Validator v, string? value)
+    {
+        var subject = value?.Trim() ?? "";
+        if (!SubjectPattern().IsMatch(subject))
+        {
+            v.Add("subject", "must be 2 to 64 letters, digits, '.', '_' or '-' (the staff id, as in Routing's directory)");
+        }
+        return subject;
+    }
+
+    private static string Email(Validator v, string? value)
+    {
+        var email = value?.Trim() ?? "";
+        if (email.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
+        {
+            v.Add("email", "must be an email address (at most 254 characters)");
+        }
+        return email;
+    }
+
+    private static void Check(IdentityResult result, string field)
+    {
+        if (!result.Succeeded)
+        {
+            throw new ValidationException(result.Errors.All(e => e.Code.StartsWith("Password", StringComparison.Ordinal)) ? "password" : field,
+                string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
+    /// <summary>20 random characters from a 56-character alphabet without look-alikes: about 116 bits.</summary>
+    private static string NewPassword() =>
+        RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{2,64}$")]
+    private static partial Regex SubjectPattern();
+}

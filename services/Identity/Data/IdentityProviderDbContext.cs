@@ -1,0 +1,29 @@
+using Complaints.Identity.Accounts;
+using Complaints.ServiceDefaults.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Complaints.Identity.Data;
+
+/// <summary>
+/// Identity's own database: staff accounts, roles and second factors (ASP.NET Core Identity), and OpenIddict's
+/// applications (clients), authorizations, scopes and tokens.
+/// </summary>
+public abstract class IdentityProviderDbContext(DbContextOptions options) : IdentityDbContext<StaffUser, IdentityRole, string>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict();
+        builder.Entity<StaffUser>().Property(u => u.DisplayName).HasMaxLength(200);
+    }
+}
+
+public sealed class SqliteIdentityProviderDbContext(DbContextOptions<SqliteIdentityProviderDbContext> options) : IdentityProviderDbContext(options);
+
+public sealed class SqlServerIdentityProviderDbContext(DbContextOptions<SqlServerIdentityProviderDbContext> options) : IdentityProviderDbContext(options);
+
+public sealed class SqliteIdentityProviderDesignFactory() : DesignTimeFactory<SqliteIdentityProviderDbContext>(DatabaseProvider.Sqlite);
+
+public sealed class SqlServerIdentityProviderDesignFactory() : DesignTimeFactory<SqlServerIdentityProviderDbContext>(DatabaseProvider.SqlServer);

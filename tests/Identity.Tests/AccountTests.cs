@@ -1,0 +1,146 @@
+using Complaints.Identity.Accounts;
+using Complaints.Identity.V1;
+using Complaints.TestSupport;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Complaints.Identity.Tests;
+
+/// <summary>Identity in-process with a short lockout (3 failures), for the account and password rules.</summary>
+public sealed class AccountsFixture : IDisposable
+{
+    public ServiceFactory<Program> Factory { get; } = new(new Dictionary<string, string?>
+    {
+        ["Identity:Lockout:MaxFailedAccessAttempts"] = "3",
+    });
+
+    public void Dispose() => Factory.Dispose();
+}
+
+public sealed class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixture>
+{
+    private StaffAccountService.StaffAccountServiceClient Accounts(string role = "admin") =>
+        new(fixture.Factory.Channel(fixture.Factory.Token("admin-1", role)));
+
+    private static string NewSubject() => "staff-" + Guid.NewGuid().ToString("N")[..10];
+
+    private Task<CreateAccountResponse> CreateAsync(string subject, params string[] roles) =>
+        Accounts().CreateAccountAsync(new CreateAccountRequest { Subject = subject, Email = subject + "@example.com", DisplayName = "Hana Kim", Roles = { roles } }).ResponseAsync;
+
+    private async Task<PasswordOutcome> CheckAsync(string subject, string password)
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<PasswordCheck>().CheckAsync(subject, password)).Outcome;
+    }
+
+    [Fact]
+    public async Task CreateAccount_AsAdmin_RolesAndAOneTimePasswordThatSignsIn()
+    {
+        var subject = NewSubject();
+
+        var created = await CreateAsync(subject, "agent", "supervisor");
+
+        Assert.Equal(subject, created.Account.Subject);
+        Assert.Equal(["agent", "supervisor"], created.Account.Roles);
+        Assert.True(created.InitialPassword.Length >= 20);
+        Assert.Equal(PasswordOutcome.Valid, await CheckAsync(subject, created.InitialPassword));
+        Assert.Contains((await Accounts().ListAccountsAsync(new ListAccountsRequest())).Accounts, a => a.Subject == subject);
+    }
+
+    [Theory]
+    [InlineData("service")]
+    [InlineData("partner")]
+    [InlineData("root")]
+    public async Task CreateAccount_NotAStaffRole_InvalidArgumentNamingTheRoleAndNothingCreated(string role)
+    {
+        var subject = NewSubject();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => CreateAsync(subject, "agent", role));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("roles[1]", error.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain((await Accounts().ListAccountsAsync(new ListAccountsRequest())).Accounts, a => a.Subject == subject);
+    }
+
+    [Fact]
+    public async Task SetRoles_ToService_InvalidArgumentAndRolesUnchanged()
+    {
+        var subject = NewSubject();
+        await CreateAsync(subject, "agent");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Accounts().SetRolesAsync(new SetRolesRequest { Subject = subject, Roles = { "service" } }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(["agent"], (await Accounts().ListAccountsAsync(new ListAccountsRequest())).Accounts.Single(a => a.Subject == subject).Roles);
+    }
+
+    [Theory]
+    [InlineData("agent")]
+    [InlineData("supervisor")]
+    [InlineData("analyst")]
+    [InlineData("service")]
+    public async Task CreateAccount_NotAdmin_PermissionDenied(string role)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => Accounts(role).CreateAccountAsync(new CreateAccountRequest
+        {
+            Subject = NewSubject(),
+            Email = "x@example.com",
+            DisplayName = "X",
+            Roles = { "admin" },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task CheckPassword_RepeatedFailures_LockedOutEvenWithTheRightPassword()
+    {
+        var subject = NewSubject();
+        var created = await CreateAsync(subject, "agent");
+
+        var failures = new List<PasswordOutcome>();
+        for (var i = 0; i < 3; i++)
+        {
+            failures.Add(await CheckAsync(subject, "wrong-password-" + i));
+        }
+
+        Assert.Equal([PasswordOutcome.Invalid, PasswordOutcome.Invalid, PasswordOutcome.LockedOut], failures);
+        Assert.Equal(PasswordOutcome.LockedOut, await CheckAsync(subject, created.InitialPassword));
+        Assert.NotNull((await Accounts().ListAccountsAsync(new ListAccountsRequest())).Accounts.Single(a => a.Subject == subject).LockedOutUntil);
+    }
+
+    [Fact]
+    public async Task CheckPassword_DisabledAccount_RefusedWithTheRightPasswordUntilEnabled()
+    {
+        var subject = NewSubject();
+        var created = await CreateAsync(subject, "agent");
+
+        var disabled = await Accounts().SetDisabledAsync(new SetDisabledRequest { Subject = subject, Disabled = true, Reason = "left the company" });
+        var whileDisabled = await CheckAsync(subject, created.InitialPassword);
+        await Accounts().SetDisabledAsync(new SetDisabledRequest { Subject = subject, Disabled = false });
+
+        Assert.True(disabled.Disabled);
+        Assert.Equal(PasswordOutcome.Disabled, whileDisabled);
+        Assert.Equal(PasswordOutcome.Valid, await CheckAsync(subject, created.InitialPassword));
+    }
+
+    [Fact]
+    public async Task CheckPassword_UnknownSubject_InvalidLikeAWrongPassword()
+    {
+        Assert.Equal(PasswordOutcome.Invalid, await CheckAsync("nobody-" + Guid.NewGuid().ToString("N")[..8], "whatever-password"));
+    }
+
+    [Fact]
+    public async Task BootstrapAdmin_Twice_CreatesTheFirstAdminOnceWithAPasswordThatSignsIn()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<StaffAccounts>();
+
+        var first = await accounts.BootstrapAdminAsync("root", "root@example.com", CancellationToken.None);
+        var second = await accounts.BootstrapAdminAsync("root2", "root2@example.com", CancellationToken.None);
+
+        Assert.NotNull(first);
+        Assert.Null(second);
+        Assert.Equal(PasswordOutcome.Valid, await CheckAsync("root", first));
+    }
+}
