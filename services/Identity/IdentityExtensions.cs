@@ -39,7 +39,8 @@ public static class IdentityExtensions
                 o.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<IdentityProviderDbContext>();
+            .AddEntityFrameworkStores<IdentityProviderDbContext>()
+            .AddTokenProvider<AuthenticatorTokenProvider<StaffUser>>(TokenOptions.DefaultAuthenticatorProvider);
         // Identity:Lockout:MaxFailedAccessAttempts (5) and DefaultLockoutTimeSpan (15 minutes) from configuration.
         builder.Services.AddOptions<IdentityOptions>().Configure<IConfiguration>((o, configuration) =>
         {
@@ -48,6 +49,7 @@ public static class IdentityExtensions
         });
         builder.Services.AddScoped<StaffAccounts>();
         builder.Services.AddScoped<PasswordCheck>();
+        builder.Services.AddScoped<SecondFactors>();
         builder.Services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<IdentityProviderDbContext>())
             .AddServer(o =>
