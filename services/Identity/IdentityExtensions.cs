@@ -2,9 +2,11 @@ using System.Security.Claims;
 using System.Text.Json;
 using Complaints.Identity.Accounts;
 using Complaints.Identity.Clients;
+using Complaints.Identity.Connect;
 using Complaints.Identity.Data;
 using Complaints.Identity.Grpc;
 using Complaints.Identity.Keys;
+using Complaints.Identity.SignIn;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Data;
@@ -22,6 +24,9 @@ public static class IdentityExtensions
 {
     /// <summary>Access tokens are short: a stolen one is worth a quarter of an hour at most.</summary>
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>A working day: a signed-in staff member's session renews its access tokens without signing in again.</summary>
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromHours(10);
 
     /// <summary>The platform's identity provider: OpenIddict's server on Identity's own database, signing with RSA.</summary>
     public static WebApplicationBuilder AddIdentityProvider(this WebApplicationBuilder builder)
@@ -54,17 +59,31 @@ public static class IdentityExtensions
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<IdentityProviderDbContext>())
             .AddServer(o =>
             {
-                o.SetTokenEndpointUris("connect/token");
+                o.SetTokenEndpointUris("connect/token")
+                    .SetAuthorizationEndpointUris("connect/authorize")
+                    .SetEndSessionEndpointUris("connect/endsession");
                 o.AllowClientCredentialsFlow();
+                o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                // Refresh tokens roll: each use returns a new one, and a used one presented again revokes the authorization's tokens.
+                o.AllowRefreshTokenFlow();
                 o.SetAccessTokenLifetime(AccessTokenLifetime);
-                o.RegisterScopes(Scopes.Submit, Scopes.Read, Scopes.Import);
-                // Access tokens are JWTs every service validates from the JWKS; nothing else is issued yet, so the
-                // key that would encrypt other tokens never protects anything that outlives the process.
+                o.SetRefreshTokenLifetime(RefreshTokenLifetime);
+                // No grace for a second use: a refresh token presented again is taken as stolen and its whole family goes
+                // (the console's backend refreshes one session at a time, so it never races itself).
+                o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                o.RegisterScopes(OpenIddictConstants.Scopes.OpenId, OpenIddictConstants.Scopes.Profile, OpenIddictConstants.Scopes.Email,
+                    OpenIddictConstants.Scopes.Roles, OpenIddictConstants.Scopes.OfflineAccess, Scopes.Submit, Scopes.Read, Scopes.Import);
+                // Access tokens are JWTs every service validates from the JWKS; codes and refresh tokens are encrypted
+                // with Identity's own key (SigningKeys.LoadEncryptionKey), which nothing else holds.
                 o.DisableAccessTokenEncryption();
-                o.AddEphemeralEncryptionKey();
                 // TLS ends at the gateway or the ingress; the provider itself listens on plain HTTP inside the network.
-                o.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
+                o.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .DisableTransportSecurityRequirement();
             });
+        builder.AddStaffSignIn();
         // Keys and issuer from the final configuration (test hosts and late sources included).
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IConfiguration, IHostEnvironment>((o, configuration, environment) =>
         {
@@ -72,6 +91,8 @@ public static class IdentityExtensions
             {
                 o.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
             }
+            o.EncryptionCredentials.Add(new EncryptingCredentials(SigningKeys.LoadEncryptionKey(configuration, environment),
+                SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
             if (configuration["Identity:Issuer"] is { Length: > 0 } issuer)
             {
                 o.Issuer = new Uri(issuer, UriKind.Absolute);
@@ -79,12 +100,14 @@ public static class IdentityExtensions
         }).ValidateOnStart(); // A missing or bad key stops the start, not the first token request.
         builder.Services.AddHostedService<StaffRoleSeed>();
         builder.Services.AddHostedService<ServiceClients>();
+        builder.Services.AddHostedService<WebClients>();
         return builder;
     }
 
     public static WebApplication MapIdentityProvider(this WebApplication app)
     {
-        app.MapPost("/connect/token", IssueAsync).AllowAnonymous();
+        app.MapConnectEndpoints();
+        app.MapStaffSignIn();
         app.MapGrpcService<StaffAccountGrpcService>();
         return app;
     }
@@ -112,37 +135,6 @@ public static class IdentityExtensions
         Console.WriteLine(password is null
             ? "An admin account exists already: nothing was created."
             : $"Admin account {subject} created. One-time password (shown once, change it at first sign-in): {password}");
-    }
-
-    /// <summary>The token endpoint, after OpenIddict has authenticated the client: who the token names and what it may do.</summary>
-    private static async Task<IResult> IssueAsync(HttpContext http, IOpenIddictApplicationManager applications, AuthSettings auth)
-    {
-        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect token request.");
-        if (!request.IsClientCredentialsGrantType() || request.ClientId is not { Length: > 0 } clientId
-            || await applications.FindByClientIdAsync(clientId, http.RequestAborted) is not { } client)
-        {
-            return Results.Forbid(new Microsoft.AspNetCore.Authentication.AuthenticationProperties(new Dictionary<string, string?>
-            {
-                [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.UnsupportedGrantType,
-                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "Only the client credentials grant is served.",
-            }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-        }
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Subject, Claims.Role);
-        identity.SetClaim(Claims.Subject, clientId);
-        identity.SetClaims(Claims.Role, [.. await RolesAsync(applications, client, http.RequestAborted)]);
-        identity.SetScopes(request.GetScopes());
-        // The audience every service validates.
-        identity.SetResources(auth.Audience);
-        identity.SetDestinations(_ => [Destinations.AccessToken]);
-        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-    }
-
-    private static async Task<IReadOnlyList<string>> RolesAsync(IOpenIddictApplicationManager applications, object client, CancellationToken ct)
-    {
-        var properties = await applications.GetPropertiesAsync(client, ct);
-        return properties.TryGetValue(ServiceClients.RolesProperty, out var roles) && roles.ValueKind == JsonValueKind.Array
-            ? roles.EnumerateArray().Select(r => r.GetString()).OfType<string>().ToList()
-            : [];
     }
 
     /// <summary>The scopes a partner client may be granted.</summary>

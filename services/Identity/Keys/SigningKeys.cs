@@ -34,6 +34,33 @@ public static class SigningKeys
         return paths.Select(Read).ToList();
     }
 
+    /// <summary>
+    /// The key that encrypts authorization codes and refresh tokens (only Identity reads them): <c>Identity:EncryptionKey</c>
+    /// (base64, 32 bytes), or locally one made once under <c>DataDir</c>. Shared by every replica, so a code issued by
+    /// one is redeemed by another; Production refuses to start without it.
+    /// </summary>
+    public static SymmetricSecurityKey LoadEncryptionKey(IConfiguration configuration, IHostEnvironment environment)
+    {
+        byte[] key;
+        if (configuration["Identity:EncryptionKey"] is { Length: > 0 } configured)
+        {
+            key = new byte[32];
+            if (!Convert.TryFromBase64String(configured, key, out var length) || length != 32)
+            {
+                throw new InvalidOperationException("Identity:EncryptionKey must be base64 of 32 bytes.");
+            }
+        }
+        else if (environment.IsProduction())
+        {
+            throw new InvalidOperationException("Identity:EncryptionKey is required in Production (a secret shared by every replica).");
+        }
+        else
+        {
+            key = SealedBox.ReadOrCreateKeyFile(Path.Combine(configuration.DataDirectory(), "identity-encryption.key"));
+        }
+        return new SymmetricSecurityKey(key);
+    }
+
     private static string NewPem()
     {
         using var rsa = RSA.Create(2048);

@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using Complaints.Identity.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Complaints.Identity.SignIn;
+
+/// <summary>
+/// Identity's own cookies: the staff member's session with the provider (the authorize endpoint issues codes while it
+/// lasts), and a five-minute pending sign-in between the password and the second factor (or its set-up).
+/// </summary>
+public static class SignInSchemes
+{
+    public const string Session = "identity-session";
+    public const string Pending = "identity-pending";
+
+    /// <summary>On a pending sign-in: "code" (enter the second factor) or "setup" (the role needs one set up first).</summary>
+    public const string StageClaim = "stage";
+
+    public static WebApplicationBuilder AddStaffSignIn(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication()
+            .AddCookie(Session, o =>
+            {
+                o.Cookie.Name = "complaints.identity";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.LoginPath = "/account/sign-in";
+                o.ReturnUrlParameter = "returnUrl";
+                // As long as a refresh token: the session never outlives what it can renew.
+                o.ExpireTimeSpan = IdentityExtensions.RefreshTokenLifetime;
+                o.SlidingExpiration = false;
+            })
+            .AddCookie(Pending, o =>
+            {
+                o.Cookie.Name = "complaints.identity.pending";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.LoginPath = "/account/sign-in";
+                o.ReturnUrlParameter = "returnUrl";
+                o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+                o.SlidingExpiration = false;
+            });
+        builder.Services.AddRazorPages(o => o.Conventions.AllowAnonymousToFolder("/Account"));
+        builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // Korean and Bulgarian written as text, not as numeric character references.
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        return builder;
+    }
+
+    public static WebApplication MapStaffSignIn(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        app.UseRequestLocalization(o =>
+        {
+            string[] languages = ["en", "ko", "bg"];
+            o.SetDefaultCulture("en").AddSupportedCultures(languages).AddSupportedUICultures(languages);
+        });
+        // Nothing inline: every script and style is a file of this origin.
+        app.Use((http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments("/account", StringComparison.Ordinal))
+            {
+                http.Response.Headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+                http.Response.Headers.XContentTypeOptions = "nosniff";
+            }
+            return next(http);
+        });
+        app.MapRazorPages();
+        return app;
+    }
+
+    public static Task SignInSessionAsync(HttpContext http, StaffUser user) =>
+        http.SignInAsync(Session, Principal(Session, user, stage: null));
+
+    public static Task SignInPendingAsync(HttpContext http, StaffUser user, string stage) =>
+        http.SignInAsync(Pending, Principal(Pending, user, stage));
+
+    /// <summary>The account a pending sign-in is for, at the given stage; null when there is none (or it expired).</summary>
+    public static async Task<string?> PendingSubjectAsync(HttpContext http, string stage)
+    {
+        var result = await http.AuthenticateAsync(Pending);
+        return result.Succeeded && result.Principal!.FindFirst(StageClaim)?.Value == stage ? result.Principal.FindFirst(Claims.Subject)?.Value : null;
+    }
+
+    private static ClaimsPrincipal Principal(string scheme, StaffUser user, string? stage)
+    {
+        var identity = new ClaimsIdentity(scheme, Claims.Subject, Claims.Role);
+        identity.AddClaim(new Claim(Claims.Subject, user.UserName!));
+        if (stage is not null)
+        {
+            identity.AddClaim(new Claim(StageClaim, stage));
+        }
+        return new ClaimsPrincipal(identity);
+    }
+}
