@@ -2,7 +2,7 @@ namespace Complaints.Gateway;
 
 /// <summary>
 /// YARP with routes and clusters from the <c>ReverseProxy</c> section. A service address in
-/// <c>Services:{Intake|Routing|Notifications|Insights}</c> (the variables the launcher gives every process)
+/// <c>Services:{Intake|Routing|Notifications|Insights|Identity}</c> (the variables the launcher gives every process)
 /// replaces that cluster's destination <c>d1</c>.
 /// </summary>
 public static class ProxyExtensions
@@ -14,6 +14,7 @@ public static class ProxyExtensions
         ["Routing"] = "routing",
         ["Notifications"] = "notifications",
         ["Insights"] = "insights",
+        ["Identity"] = "identity",
     };
 
     public static WebApplicationBuilder AddGatewayProxy(this WebApplicationBuilder builder)

@@ -17,7 +17,7 @@ internal static class Platform
 
     /// <summary>The services with a database (the gateway has none).</summary>
     public static readonly IReadOnlyList<string> Services =
-        [PlatformComponents.Intake, PlatformComponents.Routing, PlatformComponents.Notifications, PlatformComponents.Insights];
+        [PlatformComponents.Intake, PlatformComponents.Routing, PlatformComponents.Notifications, PlatformComponents.Insights, PlatformComponents.Identity];
 
     /// <summary>Long enough for a start on a loaded machine; a start blocked on a lock never gets there.</summary>
     public static readonly TimeSpan RestartTimeout = TimeSpan.FromSeconds(45);

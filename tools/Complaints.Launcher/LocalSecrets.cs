@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Complaints.ServiceDefaults.Auth;
+using Complaints.ServiceDefaults.Security;
 
 namespace Complaints.Launcher;
 
@@ -9,14 +10,14 @@ namespace Complaints.Launcher;
 /// The local run's keys, kept in <c>{data}/local-secrets.json</c> (mode 600): generated on first use, reused afterwards,
 /// never in the repository. Each is base64 of 32 random bytes.
 /// </summary>
-public sealed record LocalSecrets(string SigningKey, string TrackingKey, string MasterKey, string RoutingMasterKey)
+public sealed record LocalSecrets(string SigningKey, string TrackingKey, string MasterKey, string RoutingMasterKey, string IdentityEncryptionKey)
 {
     public const string FileName = "local-secrets.json";
     private const int KeyBytes = 32;
 
     public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, FileName);
 
-    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey(), NewKey());
+    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey(), NewKey(), NewKey());
 
     /// <summary>Reads the secrets file in the data folder, creating it (or filling missing keys) when needed.</summary>
     public static LocalSecrets LoadOrCreate(string dataDirectory)
@@ -32,7 +33,8 @@ public sealed record LocalSecrets(string SigningKey, string TrackingKey, string 
                     Valid(stored?.SigningKey) ?? NewKey(),
                     Valid(stored?.TrackingKey) ?? NewKey(),
                     Valid(stored?.MasterKey) ?? NewKey(),
-                    Valid(stored?.RoutingMasterKey) ?? NewKey());
+                    Valid(stored?.RoutingMasterKey) ?? NewKey(),
+                    Valid(stored?.IdentityEncryptionKey) ?? NewKey());
                 if (complete != stored)
                 {
                     Write(path, complete, overwrite: true);
@@ -51,6 +53,21 @@ public sealed record LocalSecrets(string SigningKey, string TrackingKey, string 
                 // Another launcher created it first: read theirs.
             }
         }
+    }
+
+    /// <summary>
+    /// The identity provider's local RSA signing key, <c>{data}/identity-signing.pem</c> (mode 600), made on first use:
+    /// the launcher runs Identity as in Production, which signs only with configured keys.
+    /// </summary>
+    public static string IdentitySigningKeyFile(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "identity-signing.pem");
+        SecretFiles.ReadOrCreate(path, () =>
+        {
+            using var rsa = RSA.Create(2048);
+            return rsa.ExportPkcs8PrivateKeyPem();
+        });
+        return path;
     }
 
     /// <summary>Settings for signing local tokens with <see cref="SigningKey"/>.</summary>

@@ -41,15 +41,16 @@ public static class PlatformComponents
     public const string Routing = "routing";
     public const string Notifications = "notifications";
     public const string Insights = "insights";
+    public const string Identity = "identity";
     public const string Gateway = "gateway";
 
-    /// <summary>Default service ports: gRPC = base + 1..4 (5101..5104), HTTP = base + 11..14 (5111..5114).</summary>
+    /// <summary>Default service ports: gRPC = base + 1..5 (5101..5105), HTTP = base + 11..15 (5111..5115).</summary>
     public const int DefaultBasePort = 5100;
 
     /// <summary>Default gateway ports: REST = 8080, gRPC = REST + 1 (8081).</summary>
     public const int DefaultGatewayPort = 8080;
 
-    public static readonly IReadOnlyList<string> All = [Intake, Routing, Notifications, Insights, Gateway];
+    public static readonly IReadOnlyList<string> All = [Intake, Routing, Notifications, Insights, Identity, Gateway];
 
     internal static readonly IReadOnlyList<(string Name, string ConfigName, string Folder)> Services =
     [
@@ -57,6 +58,7 @@ public static class PlatformComponents
         (Routing, "Routing", "services/Routing"),
         (Notifications, "Notifications", "services/Notifications"),
         (Insights, "Insights", "services/Insights"),
+        (Identity, "Identity", "services/Identity"),
     ];
 
     /// <summary>Every component with the fixed port layout around a service base port and a gateway REST port.</summary>

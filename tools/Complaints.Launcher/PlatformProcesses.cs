@@ -350,6 +350,16 @@ public sealed class PlatformProcesses : IAsyncDisposable
         {
             env["Routing__MasterKey"] = Secrets.RoutingMasterKey;
         }
+        if (component.Name == PlatformComponents.Identity)
+        {
+            env["Identity__SigningKeys__0"] = LocalSecrets.IdentitySigningKeyFile(DataDirectory);
+            env["Identity__EncryptionKey"] = Secrets.IdentityEncryptionKey;
+            // The issuer is the public address: the gateway's, where browsers and partners reach the provider.
+            if (AllComponents.FirstOrDefault(c => c.IsGateway) is { } gateway)
+            {
+                env["Identity__Issuer"] = gateway.HttpUrl + "/";
+            }
+        }
 
         foreach (var (key, value) in _options.Environment)
         {
