@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the platform and ends with one line "N passed, N failed, N skipped",
-# summed over all test assemblies. Installs what the tests need (redis-server, the aiosmtpd SMTP server) on Debian when missing.
+# summed over all test assemblies. Installs what the tests need (redis-server, the aiosmtpd SMTP server, Chromium for
+# the browser tests) on Debian when missing.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +12,7 @@ install_missing() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "Installing ${missing[*]} ..."
   local sudo=""
@@ -19,7 +21,7 @@ install_missing() {
 }
 
 if ! install_missing; then
-  echo "Could not install the test dependencies (redis-server, python3-aiosmtpd)."
+  echo "Could not install the test dependencies (redis-server, python3-aiosmtpd, chromium)."
   echo "0 passed, 1 failed"
   exit 1
 fi

@@ -22,6 +22,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public static async Task<OtlpReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // The test output holds a service's appsettings.json (copied with the project references): its Kestrel
+        // endpoints (the gateway's 8080/8081) are not the receiver's, which listens on a free port only.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http1AndHttp2));
         var app = builder.Build();

@@ -1,5 +1,6 @@
 using Complaints.Identity.Accounts;
 using Complaints.Identity.V1;
+using Complaints.TestSupport;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -295,6 +295,16 @@ public sealed partial class SignInFlowTests(SignInFixture fixture) : IClassFixtu
         Assert.DoesNotContain("style=", html);
     }
 
+    [Fact]
+    public async Task Stylesheet_Anonymous_ServedAsCss()
+    {
+        using var response = await GetAsync("/identity.css");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("focus-visible", await response.Content.ReadAsStringAsync());
+    }
+
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"|<input[^>]*name=\"(?<name>[^\"]+)\"[^>]*type=\"hidden\"[^>]*value=\"(?<value>[^\"]*)\"")]

@@ -42,7 +42,17 @@ public static class SignInSchemes
                 o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
                 o.SlidingExpiration = false;
             });
-        builder.Services.AddRazorPages(o => o.Conventions.AllowAnonymousToFolder("/Account"));
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Session, p => p.AddAuthenticationSchemes(Session).RequireAuthenticatedUser());
+        builder.Services.AddRazorPages(o =>
+        {
+            foreach (var page in new[] { "/Account/SignIn", "/Account/Code", "/Account/TwoFactorSetup", "/Account/SignedOut" })
+            {
+                o.Conventions.AllowAnonymousToPage(page);
+            }
+            // The staff member's own page: only with a session (otherwise the sign-in, then back).
+            o.Conventions.AuthorizePage("/Account/SignedIn", Session);
+        });
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
         // Korean and Bulgarian written as text, not as numeric character references.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
@@ -52,7 +62,6 @@ public static class SignInSchemes
 
     public static WebApplication MapStaffSignIn(this WebApplication app)
     {
-        app.UseStaticFiles();
         app.UseRequestLocalization(o =>
         {
             string[] languages = ["en", "ko", "bg"];
@@ -68,6 +77,8 @@ public static class SignInSchemes
             }
             return next(http);
         });
+        // The stylesheet as endpoints (compressed, with ETags), open to all like the pages that use it.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorPages();
         return app;
     }

@@ -1,0 +1,97 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Complaints.TestSupport;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Complaints.EndToEnd.Tests;
+
+/// <summary>
+/// A staff member in real Chromium (Debian's), through the gateway: an admin's first sign-in (password, then setting up
+/// the second factor the role requires), the protected page, sign-out, and the next sign-in with the authenticator's
+/// code. Every page passes axe-core's WCAG 2.2 AA rules; screenshots are kept in artifacts/screenshots.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class BrowserSignInTests(PlatformFixture fixture)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static readonly string Screenshots = Path.Combine(RepositoryLocatorRoot(), "artifacts", "screenshots");
+
+    private async Task<(string Subject, string Password)> AdminAccountAsync()
+    {
+        var subject = "browser-" + Guid.NewGuid().ToString("N")[..8];
+        using var request = fixture.Bearer(new HttpRequestMessage(HttpMethod.Post, "/api/v1/identity/accounts")
+        {
+            Content = JsonContent.Create(new { subject, email = subject + "@example.com", displayName = "Mina Park", roles = new[] { "admin" } }),
+        }, "admin");
+        using var response = await fixture.Rest.SendAsync(request);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (subject, json.RootElement.GetProperty("initialPassword").GetString()!);
+    }
+
+    private static async Task CheckAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Screenshots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"identity-{name}.png"), FullPage = true });
+        var axe = await page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
+        {
+            RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+        });
+        Assert.True(axe.Violations.Length == 0, $"{name}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
+    }
+
+    private static async Task SignInAsync(IPage page, string subject, string password)
+    {
+        await page.GetByLabel("Staff ID").FillAsync(subject);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    [Fact]
+    public async Task SignIn_AdminInChromiumThroughTheGateway_SecondFactorProtectedPageAndSignOut()
+    {
+        Assert.True(File.Exists(Chromium), "Debian's chromium is not installed (./test.sh installs it)");
+        var (subject, password) = await AdminAccountAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var context = await browser.NewContextAsync(new() { BaseURL = fixture.Platform.GatewayRestUrl.ToString(), Locale = "en-GB" });
+        var page = await context.NewPageAsync();
+
+        // The protected page sends a stranger to the sign-in, and back once signed in.
+        await page.GotoAsync("/account/signed-in");
+        // The stylesheet came through the gateway too (the card's border is its work).
+        await Assertions.Expect(page.Locator("main")).ToHaveCSSAsync("border-top-style", "solid");
+        await CheckAsync(page, "sign-in");
+        await SignInAsync(page, subject, password);
+
+        // An admin sets up the second factor first: the key, a code from it, then the recovery codes.
+        await page.WaitForURLAsync("**/account/two-factor-setup**");
+        await CheckAsync(page, "two-factor-setup");
+        var key = (await page.Locator("#key").TextContentAsync())!.Trim();
+        await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
+        await CheckAsync(page, "recovery-codes");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+
+        await page.WaitForURLAsync("**/account/signed-in");
+        await Assertions.Expect(page.Locator("#signed-in-as")).ToContainTextAsync(subject);
+        await CheckAsync(page, "signed-in");
+
+        // Signing out ends the session: the protected page asks to sign in again, now with the authenticator's code.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/account/signed-out");
+        await page.GotoAsync("/account/signed-in");
+        await page.WaitForURLAsync("**/account/sign-in**");
+        await SignInAsync(page, subject, password);
+        await page.WaitForURLAsync("**/account/code**");
+        await CheckAsync(page, "code");
+        await page.GetByLabel("Code from your authenticator app, or a recovery code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.WaitForURLAsync("**/account/signed-in");
+        await Assertions.Expect(page.Locator("#signed-in-as")).ToContainTextAsync(subject);
+    }
+
+    private static string RepositoryLocatorRoot() => Complaints.Launcher.RepositoryLocator.FindRoot();
+}
