@@ -23,6 +23,7 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
             ["Services:Routing"] = TestKeys.DeadAddress(),
             ["Services:Notifications"] = TestKeys.DeadAddress(),
             ["Services:Insights"] = TestKeys.DeadAddress(),
+            ["Services:Identity"] = TestKeys.DeadAddress(),
             // One window for the whole test: no budget is replenished while it runs.
             ["RateLimiting:Window"] = "01:00:00",
         };
