@@ -55,6 +55,38 @@ public sealed class MigrationStartTests : IDisposable
         Assert.Equal(0L, await ScalarAsync(file, """SELECT count(*) FROM "__EFMigrationsLock" """));
     }
 
+    /// <summary>
+    /// What a stop in the middle of a SQLite migration leaves: EF commits a migration in parts (a table rebuild runs
+    /// outside its transaction), so a column can exist while the migration is not recorded, and running it again fails
+    /// ("duplicate column name", met once by the SIGTERM start-kill test). The start had saved the database first.
+    /// </summary>
+    [Fact]
+    public async Task Start_MigrationStoppedPartWay_RestoredFromTheCopyMadeBeforeItAndMigrated()
+    {
+        var file = _data.File("notifications.db");
+        await using (var first = Platform.Create(PlatformComponents.Notifications, _data.Path, _layout))
+        {
+            await first.StartAsync();
+        }
+        // The state before the last migration (NeedToKnow adds case_context.Confidential), as the start saved it ...
+        await ExecuteAsync(file, """
+            DELETE FROM "__EFMigrationsHistory" WHERE "MigrationId" LIKE '%_NeedToKnow';
+            ALTER TABLE case_context DROP COLUMN Confidential;
+            """);
+        await ExecuteAsync(file, $"VACUUM INTO '{file}.before-migration'");
+        // ... and the file after a stop part-way: the column added, the migration not recorded.
+        await ExecuteAsync(file, """ALTER TABLE case_context ADD COLUMN "Confidential" INTEGER NOT NULL DEFAULT 0;""");
+
+        await using (var again = Platform.Create(PlatformComponents.Notifications, _data.Path, _layout))
+        {
+            await again.StartAsync();
+        }
+
+        Assert.Equal(1L, await ScalarAsync(file, """SELECT count(*) FROM "__EFMigrationsHistory" WHERE "MigrationId" LIKE '%_NeedToKnow'"""));
+        Assert.Equal(1L, await ScalarAsync(file, "SELECT count(*) FROM pragma_table_info('case_context') WHERE name = 'Confidential'"));
+        Assert.False(File.Exists(file + ".before-migration"));
+    }
+
     [Fact]
     public async Task RunService_ApplyAndExit_MigratesAndExitsZeroThenAVerifyingStartIsReady()
     {
