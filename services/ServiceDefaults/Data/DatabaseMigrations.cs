@@ -67,32 +67,91 @@ internal sealed class DatabaseMigrator<TContext>(
         // Nothing pending, no lock taken: replicas that start together do not queue behind one another.
         if (!await HasPendingAsync(db, cancellationToken))
         {
-            if (file is not null && await LockRowsAsync(db, cancellationToken) > 0)
+            if (file is not null && (await LockRowsAsync(db, cancellationToken) > 0 || File.Exists(BeforeMigration(file))))
             {
-                // A process killed after its last migration, before EF released its lock, left the row: cleared now
-                // (under the file lock, so never a live migrator's row), a later migration never meets it.
+                // A process killed after its last migration left EF's lock row, or the copy made before migrating:
+                // cleared now (under the file lock, so never a live migrator's), so a later migration meets neither.
                 await using var held = await MigrationFileLock.AcquireAsync(file, logger, cancellationToken);
                 await ClearStaleLockAsync(db, cancellationToken);
+                if (!await HasPendingAsync(db, cancellationToken))
+                {
+                    File.Delete(BeforeMigration(file));
+                }
             }
             logger.LogInformation("Database for {Context} ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
             return;
         }
         await using var fileLock = file is null ? null : await MigrationFileLock.AcquireAsync(file, logger, cancellationToken);
-        if (fileLock is not null)
+        if (fileLock is not null && file is not null)
         {
+            await RestoreOrSaveAsync(db, file, cancellationToken);
             await ClearStaleLockAsync(db, cancellationToken);
         }
         // Another process may have migrated while this one waited for the file lock: EF looks again under its own lock.
         await db.Database.MigrateAsync(cancellationToken);
+        if (file is not null)
+        {
+            File.Delete(BeforeMigration(file));
+        }
         logger.LogInformation("Database for {Context} ready ({Provider})", typeof(TContext).Name, db.Database.ProviderName);
+    }
+
+    /// <summary>The copy of a SQLite database made before its pending migrations are applied.</summary>
+    private static string BeforeMigration(string file) => file + ".before-migration";
+
+    /// <summary>
+    /// SQLite only, under the file lock, with migrations pending. EF applies a SQLite migration in parts (a table rebuild
+    /// runs outside its transaction), so a stop part-way can leave a migration's changes without its history row, and
+    /// running it again fails. So a copy is made before migrating and deleted after; a copy found here means the last
+    /// migration stopped part-way: the database goes back to the copy, and the migrations run again from there.
+    /// </summary>
+    private async Task RestoreOrSaveAsync(TContext db, string file, CancellationToken cancellationToken)
+    {
+        var copy = BeforeMigration(file);
+        await db.Database.CloseConnectionAsync();
+        SqliteConnection.ClearAllPools();
+        if (File.Exists(copy))
+        {
+            await using (var source = new SqliteConnection($"Data Source={copy};Mode=ReadOnly;Pooling=False"))
+            await using (var target = new SqliteConnection($"Data Source={file};Pooling=False"))
+            {
+                await source.OpenAsync(cancellationToken);
+                await target.OpenAsync(cancellationToken);
+                source.BackupDatabase(target);
+            }
+            logger.LogWarning("Restored {Context} from the copy made before a migration that stopped part-way; migrating again", typeof(TContext).Name);
+            return;
+        }
+        // Written aside, then moved into place: a stop while copying leaves no copy that looks whole.
+        var temp = copy + ".tmp";
+        File.Delete(temp);
+        await using (var source = new SqliteConnection($"Data Source={file};Pooling=False"))
+        await using (var target = new SqliteConnection($"Data Source={temp};Pooling=False"))
+        {
+            await source.OpenAsync(cancellationToken);
+            await target.OpenAsync(cancellationToken);
+            source.BackupDatabase(target);
+        }
+        SqliteConnection.ClearAllPools();
+        File.Move(temp, copy, overwrite: false);
     }
 
     public async Task VerifyAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        await PrepareSqliteAsync(db, cancellationToken);
+        var file = await PrepareSqliteAsync(db, cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0 && file is not null && File.Exists(BeforeMigration(file)))
+        {
+            // The migration step finished but stopped before deleting its copy: this service is about to write, so the
+            // copy must go now, or a later migration step would take it for an unfinished migration and restore it.
+            await using var held = await MigrationFileLock.AcquireAsync(file, logger, cancellationToken);
+            if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            {
+                File.Delete(BeforeMigration(file));
+            }
+        }
         if (pending.Count > 0)
         {
             throw new InvalidOperationException(
