@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using System.Text.Json;
 using Complaints.Identity.Accounts;
 using Complaints.Identity.Clients;
 using Complaints.Identity.Connect;
@@ -10,12 +8,10 @@ using Complaints.Identity.SignIn;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Data;
-using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
-using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Complaints.Identity;
@@ -134,7 +130,7 @@ public static class IdentityExtensions
             .BootstrapAdminAsync(subject, app.Configuration["Identity:BootstrapAdminEmail"] ?? "", stop.Token).GetAwaiter().GetResult();
         Console.WriteLine(password is null
             ? "An admin account exists already: nothing was created."
-            : $"Admin account {subject} created. One-time password (shown once, change it at first sign-in): {password}");
+            : $"Admin account {subject} created. Its password, shown only now: {password}");
     }
 
     /// <summary>The scopes a partner client may be granted.</summary>

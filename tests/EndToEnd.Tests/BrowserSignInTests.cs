@@ -93,5 +93,31 @@ public sealed class BrowserSignInTests(PlatformFixture fixture)
         await Assertions.Expect(page.Locator("#signed-in-as")).ToContainTextAsync(subject);
     }
 
+    [Theory]
+    [InlineData("ko-KR", "로그인", "직원 ID 또는 비밀번호가 올바르지 않습니다.")]
+    [InlineData("bg-BG", "Вход", "Служебният идентификатор или паролата не са верни.")]
+    public async Task SignInPage_PhoneWidthInKoreanAndBulgarian_ErrorShownAndAccessible(string locale, string button, string error)
+    {
+        Assert.True(File.Exists(Chromium), "Debian's chromium is not installed (./test.sh installs it)");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var context = await browser.NewContextAsync(new()
+        {
+            BaseURL = fixture.Platform.GatewayRestUrl.ToString(),
+            Locale = locale,
+            ViewportSize = new() { Width = 360, Height = 740 },
+        });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/account/sign-in");
+        await CheckAsync(page, $"sign-in-{locale}-360");
+        await page.Locator("#staff-id").FillAsync("nobody-" + Guid.NewGuid().ToString("N")[..6]);
+        await page.Locator("#password").FillAsync("not the password");
+        await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(error);
+        await CheckAsync(page, $"sign-in-{locale}-360-error");
+    }
+
     private static string RepositoryLocatorRoot() => Complaints.Launcher.RepositoryLocator.FindRoot();
 }

@@ -36,13 +36,8 @@ public sealed class ServiceClients(IServiceScopeFactory scopes, IConfiguration c
                 Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials },
             };
             descriptor.Properties[RolesProperty] = JsonSerializer.SerializeToElement(new[] { Roles.Service });
-            if (await applications.FindByClientIdAsync(client.Key, cancellationToken) is { } existing)
+            if (await ClientRegistrations.SaveAsync(applications, descriptor, cancellationToken))
             {
-                await applications.UpdateAsync(existing, descriptor, cancellationToken);
-            }
-            else
-            {
-                await applications.CreateAsync(descriptor, cancellationToken);
                 logger.LogInformation("Service client {Client} registered", client.Key);
             }
         }

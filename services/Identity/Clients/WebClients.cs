@@ -46,14 +46,7 @@ public sealed class WebClients(IServiceScopeFactory scopes, IConfiguration confi
             {
                 throw new InvalidOperationException($"{Section}:{client.Key}:RedirectUris must name at least one address.");
             }
-            if (await applications.FindByClientIdAsync(client.Key, cancellationToken) is { } existing)
-            {
-                await applications.UpdateAsync(existing, descriptor, cancellationToken);
-            }
-            else
-            {
-                await applications.CreateAsync(descriptor, cancellationToken);
-            }
+            await ClientRegistrations.SaveAsync(applications, descriptor, cancellationToken);
         }
     }
 

@@ -112,28 +112,28 @@ internal sealed class DatabaseMigrator<TContext>(
         SqliteConnection.ClearAllPools();
         if (File.Exists(copy))
         {
-            await using (var source = new SqliteConnection($"Data Source={copy};Mode=ReadOnly;Pooling=False"))
-            await using (var target = new SqliteConnection($"Data Source={file};Pooling=False"))
-            {
-                await source.OpenAsync(cancellationToken);
-                await target.OpenAsync(cancellationToken);
-                source.BackupDatabase(target);
-            }
+            await CopyAsync(copy, file, cancellationToken);
             logger.LogWarning("Restored {Context} from the copy made before a migration that stopped part-way; migrating again", typeof(TContext).Name);
             return;
         }
         // Written aside, then moved into place: a stop while copying leaves no copy that looks whole.
         var temp = copy + ".tmp";
         File.Delete(temp);
-        await using (var source = new SqliteConnection($"Data Source={file};Pooling=False"))
-        await using (var target = new SqliteConnection($"Data Source={temp};Pooling=False"))
+        await CopyAsync(file, temp, cancellationToken);
+        File.Move(temp, copy, overwrite: false);
+    }
+
+    /// <summary>SQLite's online backup: the whole database, write-ahead log included, page by page into the target.</summary>
+    private static async Task CopyAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        await using (var source = new SqliteConnection($"Data Source={from};Pooling=False"))
+        await using (var target = new SqliteConnection($"Data Source={to};Pooling=False"))
         {
             await source.OpenAsync(cancellationToken);
             await target.OpenAsync(cancellationToken);
             source.BackupDatabase(target);
         }
         SqliteConnection.ClearAllPools();
-        File.Move(temp, copy, overwrite: false);
     }
 
     public async Task VerifyAsync(CancellationToken cancellationToken)
