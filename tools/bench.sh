@@ -39,9 +39,11 @@ for _ in $(seq 1 240); do
 done
 grep -q "Press Ctrl+C to stop." "$data/launcher.out" || { tail -50 "$data/launcher.out"; exit 1; }
 
-key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["SigningKey"])' "$data/local-secrets.json")
+# The acknowledgements are read from Notifications' internal feed with a service client's token (Insights', which reads feeds).
+secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ServiceClients"]["insights"])' "$data/local-secrets.json")
 loadgen=(dotnet tools/Complaints.LoadGen/bin/Release/net10.0/Complaints.LoadGen.dll
-  --count "$count" --concurrency "$concurrency" --signing-key "$key" --warmup 1000
+  --count "$count" --concurrency "$concurrency" --warmup 1000
+  --token-url "http://127.0.0.1:$gateway_port/connect/token" --client-id insights --client-secret "$secret"
   --ack-feed "http://127.0.0.1:$((base_port + 3))")
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), dotnet $(dotnet --version)"

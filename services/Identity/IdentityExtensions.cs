@@ -8,7 +8,9 @@ using Complaints.Identity.SignIn;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Data;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -93,12 +95,44 @@ public static class IdentityExtensions
             {
                 o.Issuer = new Uri(issuer, UriKind.Absolute);
             }
+            else if (environment.IsProduction())
+            {
+                // Without it the issuer follows each request's host, and services expecting the public one refuse the tokens.
+                throw new InvalidOperationException("Identity:Issuer (the public URL services and partners know the provider by) is required in Production.");
+            }
         }).ValidateOnStart(); // A missing or bad key stops the start, not the first token request.
+        builder.TrustOwnTokens();
         builder.Services.AddHostedService<StaffRoleSeed>();
         builder.Services.AddHostedService<ServiceClients>();
         builder.Services.AddHostedService<WebClients>();
         return builder;
     }
+
+    /// <summary>
+    /// The provider's own APIs (staff accounts, partner clients) accept the tokens it signs, checked in-process against its
+    /// signing keys: it never fetches its own discovery document.
+    /// </summary>
+    private static void TrustOwnTokens(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ISelfIssuingService, SelfIssuing>();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .PostConfigure<IOptions<OpenIddictServerOptions>>((o, server) =>
+            {
+                var parameters = o.TokenValidationParameters;
+                parameters.IssuerSigningKeys = [.. parameters.IssuerSigningKeys ?? [], .. server.Value.SigningCredentials.Select(c => c.Key)];
+                if (server.Value.Issuer is { } issuer)
+                {
+                    parameters.ValidIssuers = [.. parameters.ValidIssuers ?? [], issuer.AbsoluteUri];
+                }
+                else
+                {
+                    // Outside Production with no configured issuer, the issuer is each request's own host: not checkable here.
+                    parameters.ValidateIssuer = false;
+                }
+            });
+    }
+
+    private sealed class SelfIssuing : ISelfIssuingService;
 
     public static WebApplication MapIdentityProvider(this WebApplication app)
     {

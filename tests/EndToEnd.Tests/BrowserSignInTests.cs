@@ -21,7 +21,7 @@ public sealed class BrowserSignInTests(PlatformFixture fixture)
     private async Task<(string Subject, string Password)> AdminAccountAsync()
     {
         var subject = "browser-" + Guid.NewGuid().ToString("N")[..8];
-        using var request = fixture.Bearer(new HttpRequestMessage(HttpMethod.Post, "/api/v1/identity/accounts")
+        using var request = await fixture.BearerAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/identity/accounts")
         {
             Content = JsonContent.Create(new { subject, email = subject + "@example.com", displayName = "Mina Park", roles = new[] { "admin" } }),
         }, "admin");

@@ -17,8 +17,8 @@ public class CaseHandlingJourneyTests(PlatformFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private Metadata Staff(string subject, string role) =>
-        new() { { "Authorization", "Bearer " + fixture.Platform.IssueToken(subject, [role]) } };
+    private async Task<Metadata> StaffAsync(string subject, string role) =>
+        new() { { "Authorization", "Bearer " + await fixture.Tokens.StaffAsync(subject, role) } };
 
     [Fact]
     public async Task WorkCase_StaffAndComplainantThroughGateway_ResolvedClosedAndWatchedLive()
@@ -28,7 +28,7 @@ public class CaseHandlingJourneyTests(PlatformFixture fixture)
         using var grpc = GrpcChannel.ForAddress(fixture.Platform.GatewayGrpcUrl);
         var work = new CaseWorkService.CaseWorkServiceClient(grpc);
         var cases = new CaseService.CaseServiceClient(grpc);
-        var agent = Staff("e2e-agent", "agent");
+        var agent = await StaffAsync("e2e-agent", "agent");
         var reference = complaint.Reference;
 
         var opened = await cases.GetCaseAsync(new GetCaseRequest { Reference = reference }, agent);
@@ -66,7 +66,7 @@ public class CaseHandlingJourneyTests(PlatformFixture fixture)
         }, agent);
         if (proposed.AwaitingApproval)
         {
-            await work.DecideResolutionAsync(new DecideResolutionRequest { Reference = reference, Approve = true }, Staff("e2e-supervisor", "supervisor"));
+            await work.DecideResolutionAsync(new DecideResolutionRequest { Reference = reference, Approve = true }, await StaffAsync("e2e-supervisor", "supervisor"));
         }
         var requirements = await work.GetFinalResponseRequirementsAsync(new CaseRef { Reference = reference }, agent);
         await work.SendFinalResponseAsync(new SendFinalResponseRequest

@@ -152,7 +152,7 @@ public class ComplaintJourneyTests(PlatformFixture fixture)
         using var grpc = GrpcChannel.ForAddress(fixture.Platform.GatewayGrpcUrl);
         // A valid service token: what is refused is the route, not the caller.
         var options = new CallOptions(
-            new Metadata { { "Authorization", "Bearer " + fixture.Platform.IssueToken(caller, ["service"]) } },
+            new Metadata { { "Authorization", "Bearer " + await fixture.Tokens.ServiceAsync(caller) } },
             DateTime.UtcNow.Add(JourneyTimeout));
         var complaintId = Guid.NewGuid().ToString();
         // Server streaming: the status arrives with the first read.
@@ -199,7 +199,7 @@ public class ComplaintJourneyTests(PlatformFixture fixture)
     [Fact]
     public async Task GetComplaintCounts_AnalystThroughGateway_CountsNewComplaints()
     {
-        using var before = await fixture.Rest.SendAsync(fixture.Bearer(new HttpRequestMessage(HttpMethod.Get, "/api/v1/insights/counts"), "analyst"));
+        using var before = await fixture.Rest.SendAsync(await fixture.BearerAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/insights/counts"), "analyst"));
         var start = Received(await before.Content.ReadFromJsonAsync<JsonElement>());
 
         for (var i = 0; i < 3; i++)
@@ -209,7 +209,7 @@ public class ComplaintJourneyTests(PlatformFixture fixture)
 
         var counts = await Eventually.Get(async () =>
         {
-            using var response = await fixture.Rest.SendAsync(fixture.Bearer(new HttpRequestMessage(HttpMethod.Get, "/api/v1/insights/counts"), "analyst"));
+            using var response = await fixture.Rest.SendAsync(await fixture.BearerAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/insights/counts"), "analyst"));
             return await response.Content.ReadFromJsonAsync<JsonElement>();
         }, c => Received(c) >= start + 3, "three more received complaints in the counts", JourneyTimeout);
         Assert.Contains(counts.GetProperty("byCategory").EnumerateArray(), e => e.GetProperty("key").GetString() == "privacy");

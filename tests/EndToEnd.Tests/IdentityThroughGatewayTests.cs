@@ -24,7 +24,7 @@ public class IdentityThroughGatewayTests(PlatformFixture fixture)
     public async Task CreateAccount_AdminThroughTheGatewayRest_OneTimePasswordAndTheSignInPageServed()
     {
         var subject = "e2e-" + Guid.NewGuid().ToString("N")[..8];
-        using var request = fixture.Bearer(new HttpRequestMessage(HttpMethod.Post, "/api/v1/identity/accounts")
+        using var request = await fixture.BearerAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/identity/accounts")
         {
             Content = JsonContent.Create(new { subject, email = subject + "@example.com", displayName = "Jun Park", roles = new[] { "agent" } }),
         }, "admin");

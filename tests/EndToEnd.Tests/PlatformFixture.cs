@@ -25,6 +25,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public HttpClient Rest { get; private set; } = null!;
 
+    /// <summary>Staff and service tokens from the platform's identity provider.</summary>
+    public PlatformTokens Tokens { get; private set; } = null!;
+
     public string DataDirectory => _data.Path;
 
     public async Task InitializeAsync()
@@ -33,6 +36,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         Platform = Start(_data.Path, Otlp, null);
         await Platform.StartAsync();
         Rest = new HttpClient { BaseAddress = Platform.GatewayRestUrl };
+        Tokens = new PlatformTokens(Platform, Rest);
     }
 
     /// <summary>Platform options for a test run: free ports or a given layout, quick telemetry export.</summary>
@@ -54,13 +58,15 @@ public sealed class PlatformFixture : IAsyncLifetime
             options.Environment["OTEL_BLRP_SCHEDULE_DELAY"] = "200";
             options.Environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
         }
+        PlatformTokens.Register(options);
         configure?.Invoke(options);
         return new PlatformProcesses(options);
     }
 
-    public HttpRequestMessage Bearer(HttpRequestMessage request, params string[] roles)
+    /// <summary>The request with a signed-in staff member's token (one account per set of roles).</summary>
+    public async Task<HttpRequestMessage> BearerAsync(HttpRequestMessage request, params string[] roles)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Platform.IssueToken("e2e-" + string.Join('-', roles), roles));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Tokens.StaffAsync("e2e-" + string.Join('-', roles), roles));
         return request;
     }
 

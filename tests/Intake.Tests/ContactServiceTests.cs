@@ -89,7 +89,7 @@ public class ContactServiceTests(IntakeFixture fixture) : IClassFixture<IntakeFi
     [Fact]
     public async Task GetContactForDelivery_TokenSignedWithOtherKey_Unauthenticated()
     {
-        var forged = Complaints.TestSupport.TestKeys.Token(Complaints.TestSupport.TestKeys.NewKey(), "notifications", "service");
+        var forged = new Complaints.TestSupport.TestIssuer().Token("notifications", ["service"]);
         var client = new ContactService.ContactServiceClient(_intake.Channel(forged));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => client.GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = Guid.NewGuid().ToString() }).ResponseAsync);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace Complaints.TestSupport;
 
 /// <summary>
-/// One service in-process on the test server, with its own temp data folder and keys. gRPC calls go
+/// One service in-process on the test server, with its own temp data folder and keys, trusting the test issuer. gRPC calls go
 /// through the in-memory handler; REST calls through <see cref="WebApplicationFactory{T}.CreateClient()"/>.
 /// </summary>
 public class ServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
@@ -16,11 +16,9 @@ public class ServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint> wh
     public ServiceFactory(IDictionary<string, string?>? settings = null)
     {
         Data = new TempFolder();
-        SigningKey = TestKeys.NewKey();
-        _settings = new Dictionary<string, string?>
+        _settings = new Dictionary<string, string?>(TestIssuer.Shared.Settings())
         {
             ["DataDir"] = Data.Path,
-            ["Auth:SigningKey"] = SigningKey,
             ["Intake:MasterKey"] = TestKeys.NewKey(),
             ["Intake:TrackingKey"] = TestKeys.NewKey(),
             ["Routing:MasterKey"] = TestKeys.NewKey(),
@@ -37,9 +35,8 @@ public class ServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint> wh
 
     public TempFolder Data { get; }
 
-    public string SigningKey { get; }
-
-    public string Token(string subject, params string[] roles) => TestKeys.Token(SigningKey, subject, roles);
+    /// <summary>A token from the test issuer, which this host trusts.</summary>
+    public string Token(string subject, params string[] roles) => TestIssuer.Shared.Token(subject, roles);
 
     /// <summary>A gRPC channel to the in-process server, optionally with a bearer token on every call.</summary>
     public GrpcChannel Channel(string? token = null)

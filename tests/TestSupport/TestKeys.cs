@@ -1,16 +1,11 @@
 using System.Security.Cryptography;
 using Complaints.Launcher;
-using Complaints.ServiceDefaults.Auth;
 
 namespace Complaints.TestSupport;
 
 public static class TestKeys
 {
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
-    /// <summary>A JWT signed with <paramref name="signingKey"/> as the services validate it locally.</summary>
-    public static string Token(string signingKey, string subject, params string[] roles) =>
-        new LocalTokenIssuer(new AuthSettings { SigningKey = signingKey }, TimeProvider.System).Issue(subject, roles, TimeSpan.FromHours(1));
 
     /// <summary>A free loopback port reserved for this test process (<see cref="LoopbackPorts"/>).</summary>
     public static int FreePort() => LoopbackPorts.Reserve();

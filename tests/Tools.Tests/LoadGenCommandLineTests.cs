@@ -23,12 +23,14 @@ public class LoadGenCommandLineTests
     {
         // As tools/bench.sh passes them for the steady run.
         var code = await InvokeAsync(
-            "--count", "600", "--concurrency", "16", "--signing-key", "a2V5", "--warmup", "1000", "--ack-feed", "http://127.0.0.1:15103",
+            "--count", "600", "--concurrency", "16", "--token-url", "http://127.0.0.1:18080/connect/token", "--client-id", "insights",
+            "--client-secret", "s3cret", "--warmup", "1000", "--ack-feed", "http://127.0.0.1:15103",
             "--label", "steady-via-gateway", "--target", "http://127.0.0.1:18081", "--count", "600", "--rate", "20", "--warmup", "0", "--ack-timeout", "30");
 
         Assert.True(code == 0, _err.ToString());
         Assert.Equal(
-            new LoadOptions(new Uri("http://127.0.0.1:18081"), 600, 16, 0, "steady-via-gateway", new Uri("http://127.0.0.1:15103"), "a2V5", TimeSpan.FromSeconds(30), 20),
+            new LoadOptions(new Uri("http://127.0.0.1:18081"), 600, 16, 0, "steady-via-gateway", new Uri("http://127.0.0.1:15103"),
+                new ServiceClient(new Uri("http://127.0.0.1:18080/connect/token"), "insights", "s3cret"), TimeSpan.FromSeconds(30), 20),
             _parsed);
     }
 
@@ -41,7 +43,9 @@ public class LoadGenCommandLineTests
     [InlineData(new[] { "--target", "http://h:1", "--warmup", "-1" }, "--warmup: '-1' is not a whole number of at least 0.")]
     [InlineData(new[] { "--target", "http://h:1", "--rate", "fast" }, "--rate: 'fast' is not a number from 0 to 1000000.")]
     [InlineData(new[] { "--target", "http://h:1", "--label", "--count", "5" }, "--label needs a value.")]
-    [InlineData(new[] { "--target", "http://h:1", "--ack-feed", "http://h:2" }, "--ack-feed needs --signing-key.")]
+    [InlineData(new[] { "--target", "http://h:1", "--ack-feed", "http://h:2" }, "--ack-feed needs --token-url, --client-id and --client-secret.")]
+    [InlineData(new[] { "--target", "http://h:1", "--ack-feed", "http://h:2", "--token-url", "http://h:3/connect/token", "--client-id", "insights" },
+        "--ack-feed needs --token-url, --client-id and --client-secret.")]
     public async Task InvokeAsync_BadArguments_UsageErrorNamesProblemAndRunsNothing(string[] args, string message)
     {
         var code = await InvokeAsync(args);
@@ -67,7 +71,7 @@ public class LoadGenCommandLineTests
         Assert.Equal(0, code);
         Assert.Null(_parsed);
         Assert.All(
-            ["--target", "--count", "--concurrency", "--rate", "--warmup", "--label", "--ack-feed", "--signing-key", "--ack-timeout"],
+            ["--target", "--count", "--concurrency", "--rate", "--warmup", "--label", "--ack-feed", "--token-url", "--client-id", "--client-secret", "--ack-timeout"],
             option => Assert.Contains(option, _out.ToString()));
     }
 

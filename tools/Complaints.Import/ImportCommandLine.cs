@@ -35,7 +35,7 @@ public static class ImportCommandLine
             Description = $"""
                 bearer token with role admin, supervisor or partner; default: the {ImportOptions.TokenVariable}
                 environment variable (keeps the token out of the process list)
-                (TOKEN=$(dotnet run --project tools/Complaints.Launcher -- token --sub importer --roles partner))
+                (a partner client's token with the complaints.import scope, by client credentials: docs/identity.md)
                 """,
             HelpName = "jwt",
             CustomParser = Jwt,

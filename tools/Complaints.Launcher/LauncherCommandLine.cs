@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Complaints.ServiceDefaults.Auth;
 using Complaints.Tools;
 
 namespace Complaints.Launcher;
@@ -14,16 +13,14 @@ internal sealed record RunArguments(
     IReadOnlyCollection<string>? Only,
     TimeSpan ReadyTimeout);
 
-internal sealed record TokenArguments(string Subject, IReadOnlyList<string> Roles, TimeSpan Lifetime, string? DataDirectory);
-
-/// <summary>The launcher's command line: run the platform (the root command) or <c>token</c>.</summary>
+/// <summary>The launcher's command line: run the platform.</summary>
 internal static class LauncherCommandLine
 {
     public static Task<int> InvokeAsync(
-        IReadOnlyList<string> args, Func<RunArguments, Task<int>> run, Func<TokenArguments, int> token, TextWriter output, TextWriter error) =>
-        ToolCommandLine.InvokeAsync(Create(run, token), args, output, error);
+        IReadOnlyList<string> args, Func<RunArguments, Task<int>> run, TextWriter output, TextWriter error) =>
+        ToolCommandLine.InvokeAsync(Create(run), args, output, error);
 
-    private static RootCommand Create(Func<RunArguments, Task<int>> run, Func<TokenArguments, int> token)
+    private static RootCommand Create(Func<RunArguments, Task<int>> run)
     {
         var noBuild = new Option<bool>("--no-build") { Description = "do not run `dotnet build Complaints.sln -c Release` first" };
         var data = new Option<string?>("--data")
@@ -73,7 +70,7 @@ internal static class LauncherCommandLine
             From the repository: dotnet run --project tools/Complaints.Launcher -- [options]
             """)
         {
-            noBuild, data, basePort, gatewayPort, only, timeout, configuration, CreateToken(token),
+            noBuild, data, basePort, gatewayPort, only, timeout, configuration,
         };
         root.SetAction(r => run(new RunArguments(
             r.GetValue(noBuild),
@@ -84,46 +81,6 @@ internal static class LauncherCommandLine
             r.GetValue(only),
             TimeSpan.FromSeconds(r.GetValue(timeout)))));
         return root;
-    }
-
-    private static Command CreateToken(Func<TokenArguments, int> action)
-    {
-        var sub = new Option<string>("--sub") { Description = "the user (the token's subject)", HelpName = "user", Required = true, CustomParser = ToolCommandLine.Text };
-        var roles = new Option<IReadOnlyList<string>>("--roles")
-        {
-            Description = $"comma-separated roles: {string.Join(", ", Roles.All.Where(r => r != Roles.Service))}",
-            HelpName = "r1,r2",
-            Required = true,
-            CustomParser = r => Known(r, Roles.All, unknown => $"--roles: unknown role(s) {unknown}; known: {string.Join(", ", Roles.All)}."),
-        };
-        var hours = new Option<int>("--hours")
-        {
-            Description = "how long the token is valid",
-            HelpName = "hours",
-            DefaultValueFactory = _ => 8,
-            CustomParser = ToolCommandLine.WholeNumber(1, 24 * 30),
-        };
-        var data = new Option<string?>("--data")
-        {
-            Description = "data folder holding local-secrets.json (default <repo>/.data)",
-            HelpName = "dir",
-            CustomParser = ToolCommandLine.Text,
-        };
-        var token = new Command("token", "Prints a JWT signed with the local SigningKey of <data>/local-secrets.json, for staff APIs.")
-        {
-            sub, roles, hours, data,
-        };
-        // Options of the run command before 'token' would be ignored (the hand-written parser read 'token' only first).
-        token.AddCheck(r =>
-        {
-            if (r.Parent is CommandResult run && run.Children.OfType<OptionResult>().FirstOrDefault(o => !o.Implicit) is { } misplaced)
-            {
-                r.AddError($"{misplaced.Option.Name} is not an option of token; put 'token' first.");
-            }
-        });
-        token.SetAction(r => action(new TokenArguments(
-            r.GetRequiredValue(sub), r.GetRequiredValue(roles), TimeSpan.FromHours(r.GetValue(hours)), r.GetValue(data))));
-        return token;
     }
 
     /// <summary>A comma-separated list (lower-cased, without duplicates) of known names.</summary>

@@ -1,23 +1,30 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Security;
 
 namespace Complaints.Launcher;
 
 /// <summary>
 /// The local run's keys, kept in <c>{data}/local-secrets.json</c> (mode 600): generated on first use, reused afterwards,
-/// never in the repository. Each is base64 of 32 random bytes.
+/// never in the repository. Each is base64 of 32 random bytes. <see cref="ServiceClients"/> holds each service's client
+/// secret at the identity provider, which registers them as the only clients with the service role.
 /// </summary>
-public sealed record LocalSecrets(string SigningKey, string TrackingKey, string MasterKey, string RoutingMasterKey, string IdentityEncryptionKey)
+public sealed record LocalSecrets(string TrackingKey, string MasterKey, string RoutingMasterKey, string IdentityEncryptionKey, Dictionary<string, string>? ServiceClients)
 {
+    /// <summary>The services that call others with their own token (Identity signs its own and calls no one).</summary>
+    public static readonly string[] ServiceClientNames =
+        [PlatformComponents.Intake, PlatformComponents.Routing, PlatformComponents.Notifications, PlatformComponents.Insights];
+
     public const string FileName = "local-secrets.json";
     private const int KeyBytes = 32;
 
     public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, FileName);
 
-    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey(), NewKey(), NewKey());
+    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey(), NewKey(), ServiceClientNames.ToDictionary(n => n, _ => NewKey()));
+
+    /// <summary>A service's client secret.</summary>
+    public string ServiceClientSecret(string service) => ServiceClients![service];
 
     /// <summary>Reads the secrets file in the data folder, creating it (or filling missing keys) when needed.</summary>
     public static LocalSecrets LoadOrCreate(string dataDirectory)
@@ -30,12 +37,13 @@ public sealed record LocalSecrets(string SigningKey, string TrackingKey, string 
             {
                 var stored = JsonSerializer.Deserialize(File.ReadAllText(path), LocalSecretsJson.Default.LocalSecrets);
                 var complete = new LocalSecrets(
-                    Valid(stored?.SigningKey) ?? NewKey(),
                     Valid(stored?.TrackingKey) ?? NewKey(),
                     Valid(stored?.MasterKey) ?? NewKey(),
                     Valid(stored?.RoutingMasterKey) ?? NewKey(),
-                    Valid(stored?.IdentityEncryptionKey) ?? NewKey());
-                if (complete != stored)
+                    Valid(stored?.IdentityEncryptionKey) ?? NewKey(),
+                    ServiceClientNames.ToDictionary(n => n, n => Valid(stored?.ServiceClients?.GetValueOrDefault(n)) ?? NewKey()));
+                if (stored is null || complete with { ServiceClients = null } != stored with { ServiceClients = null }
+                    || !complete.ServiceClients!.All(c => stored.ServiceClients?.GetValueOrDefault(c.Key) == c.Value))
                 {
                     Write(path, complete, overwrite: true);
                 }
@@ -69,13 +77,6 @@ public sealed record LocalSecrets(string SigningKey, string TrackingKey, string 
         });
         return path;
     }
-
-    /// <summary>Settings for signing local tokens with <see cref="SigningKey"/>.</summary>
-    public AuthSettings AuthSettings() => new() { SigningKey = SigningKey };
-
-    /// <summary>A JWT signed with the local key, as the services expect (issuer complaints-local, audience complaints).</summary>
-    public string IssueToken(string subject, IEnumerable<string> roles, TimeSpan lifetime) =>
-        new LocalTokenIssuer(AuthSettings(), TimeProvider.System).Issue(subject, roles, lifetime);
 
     private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(KeyBytes));
 

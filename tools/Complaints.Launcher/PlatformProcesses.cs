@@ -77,9 +77,8 @@ public sealed class PlatformProcesses : IAsyncDisposable
     /// <summary>Completes with the first component that exited while it was not being stopped.</summary>
     public Task<PlatformComponent> UnexpectedExit => _unexpectedExit.Task;
 
-    /// <summary>A JWT signed with the local key, for staff or analyst calls.</summary>
-    public string IssueToken(string subject, IEnumerable<string> roles, TimeSpan? lifetime = null) =>
-        Secrets.IssueToken(subject, roles, lifetime ?? TimeSpan.FromHours(1));
+    /// <summary>The local run's first admin (made at the first start with Identity), or null when it was made elsewhere.</summary>
+    public LocalAdmin? LocalAdmin { get; private set; }
 
     /// <summary>The last lines a component wrote (stdout and stderr).</summary>
     public IReadOnlyList<string> LogTail(string name, int lines = 40)
@@ -105,6 +104,11 @@ public sealed class PlatformProcesses : IAsyncDisposable
         CheckBuilt();
         CheckPortsFree();
         Directory.CreateDirectory(LogDirectory);
+        if (Components.Any(c => c.Name == PlatformComponents.Identity))
+        {
+            LocalAdmin = await LocalAdmin.EnsureAsync(DataDirectory,
+                () => StartInfo(AllComponents.First(c => c.Name == PlatformComponents.Identity), dotnet), cancellationToken).ConfigureAwait(false);
+        }
         AppDomain.CurrentDomain.ProcessExit += OnHostExit;
         AppDomain.CurrentDomain.UnhandledException += OnHostExit;
 
@@ -339,7 +343,18 @@ public sealed class PlatformProcesses : IAsyncDisposable
         if (!component.IsGateway)
         {
             env["DataDir"] = DataDirectory;
-            env["Auth__SigningKey"] = Secrets.SigningKey;
+        }
+        var identity = AllComponents.FirstOrDefault(c => c.Name == PlatformComponents.Identity);
+        var publicUrl = (AllComponents.FirstOrDefault(c => c.IsGateway) ?? identity)?.HttpUrl + "/";
+        if (!component.IsGateway && component.Name != PlatformComponents.Identity && identity is not null)
+        {
+            // The issuer is the public address; keys and tokens are fetched from Identity directly.
+            env["Auth__Authority"] = publicUrl;
+            env["Auth__MetadataAddress"] = identity.HttpUrl + "/.well-known/openid-configuration";
+            if (Secrets.ServiceClients!.TryGetValue(component.Name, out var secret))
+            {
+                env["Auth__ClientSecret"] = secret;
+            }
         }
         if (component.Name == PlatformComponents.Intake)
         {
@@ -355,9 +370,10 @@ public sealed class PlatformProcesses : IAsyncDisposable
             env["Identity__SigningKeys__0"] = LocalSecrets.IdentitySigningKeyFile(DataDirectory);
             env["Identity__EncryptionKey"] = Secrets.IdentityEncryptionKey;
             // The issuer is the public address: the gateway's, where browsers and partners reach the provider.
-            if (AllComponents.FirstOrDefault(c => c.IsGateway) is { } gateway)
+            env["Identity__Issuer"] = publicUrl;
+            foreach (var (service, secret) in Secrets.ServiceClients!)
             {
-                env["Identity__Issuer"] = gateway.HttpUrl + "/";
+                env[$"Identity__ServiceClients__{service}"] = secret;
             }
         }
 

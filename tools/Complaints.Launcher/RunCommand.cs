@@ -114,10 +114,13 @@ internal static class RunCommand
         }
         Console.WriteLine($"  Data folder: {platform.DataDirectory}");
         Console.WriteLine($"  Logs:        {platform.LogDirectory}");
-        var data = args.DataDirectory is null ? "" : $" --data {args.DataDirectory}";
         Console.WriteLine();
-        Console.WriteLine("A staff token (Authorization: Bearer ...):");
-        Console.WriteLine($"  dotnet run --project tools/Complaints.Launcher -- token --sub alice --roles agent,supervisor{data}");
+        if (platform.LocalAdmin is { } admin && started.Contains(PlatformComponents.Gateway))
+        {
+            Console.WriteLine($"Staff sign-in: {platform.Gateway.HttpUrl}/account/sign-in");
+            Console.WriteLine($"  the local admin: staff ID {admin.Subject}, password {admin.Password}");
+            Console.WriteLine($"  (kept in {Path.Combine(platform.DataDirectory, LocalAdmin.FileName)}; an authenticator app is set up at the first sign-in)");
+        }
         Console.WriteLine("Press Ctrl+C to stop.");
         Console.WriteLine();
     }

@@ -37,28 +37,40 @@ public static class LoadGenCommandLine
         };
         var ackFeed = new Option<Uri?>("--ack-feed")
         {
-            Description = "also measure submit -> acknowledgement delivered, from Notifications' event feed (needs --signing-key)",
+            Description = "also measure submit -> acknowledgement delivered, from Notifications' event feed (needs a service client: --token-url, --client-id, --client-secret)",
             HelpName = "notifications grpc url",
             CustomParser = ToolCommandLine.HttpUrl,
         };
-        var signingKey = new Option<string?>("--signing-key")
+        var tokenUrl = new Option<Uri?>("--token-url")
         {
-            Description = "the local Auth:SigningKey, to read the internal feed (see .data/local-secrets.json)",
-            HelpName = "base64",
+            Description = "the identity provider's token endpoint (e.g. http://127.0.0.1:8080/connect/token)",
+            HelpName = "url",
+            CustomParser = ToolCommandLine.HttpUrl,
+        };
+        var clientId = new Option<string?>("--client-id")
+        {
+            Description = "a service client allowed to read the internal feed (a local run's are in .data/local-secrets.json)",
+            HelpName = "id",
+            CustomParser = ToolCommandLine.Text,
+        };
+        var clientSecret = new Option<string?>("--client-secret")
+        {
+            Description = "that client's secret",
+            HelpName = "secret",
             CustomParser = ToolCommandLine.Text,
         };
         var ackTimeout = Whole("--ack-timeout", "seconds to wait for the last acknowledgements", 120, min: 1);
 
         var root = new RootCommand("Submits complaints over gRPC and prints throughput and latency (p50/p99) on one line.")
         {
-            target, count, concurrency, rate, warmup, label, ackFeed, signingKey, ackTimeout,
+            target, count, concurrency, rate, warmup, label, ackFeed, tokenUrl, clientId, clientSecret, ackTimeout,
         };
-        // The feed is internal: without the key every read is refused.
+        // The feed is internal: only a service client's token reads it.
         root.AddCheck(r =>
         {
-            if (r.GetResult(ackFeed) is not null && r.GetResult(signingKey) is null)
+            if (r.GetResult(ackFeed) is not null && (r.GetResult(tokenUrl) is null || r.GetResult(clientId) is null || r.GetResult(clientSecret) is null))
             {
-                r.AddError("--ack-feed needs --signing-key.");
+                r.AddError("--ack-feed needs --token-url, --client-id and --client-secret.");
             }
         });
         root.SetAction(r => run(new LoadOptions(
@@ -68,7 +80,7 @@ public static class LoadGenCommandLine
             r.GetValue(warmup),
             r.GetRequiredValue(label),
             r.GetValue(ackFeed),
-            r.GetValue(signingKey),
+            r.GetValue(tokenUrl) is { } url ? new ServiceClient(url, r.GetRequiredValue(clientId)!, r.GetRequiredValue(clientSecret)!) : null,
             TimeSpan.FromSeconds(r.GetValue(ackTimeout)),
             r.GetValue(rate))));
         return root;

@@ -7,6 +7,9 @@ public sealed record LoadOptions(
     int Warmup,
     string Label,
     Uri? AckFeed,
-    string? SigningKey,
+    ServiceClient? FeedClient,
     TimeSpan AckTimeout,
     double Rate);
+
+/// <summary>The client credentials that read the internal feed.</summary>
+public sealed record ServiceClient(Uri TokenUrl, string ClientId, string ClientSecret);

@@ -5,7 +5,7 @@ using Complaints.Common.V1;
 using Complaints.Eventing.V1;
 using Complaints.Intake.V1;
 using Complaints.Notifications.V1;
-using Complaints.ServiceDefaults.Auth;
+using Complaints.Tools;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -146,8 +146,8 @@ public static class LoadRun
     /// <summary>Follows Notifications' feed and records, per complaint of this run, the time from submit start to acknowledgement delivered.</summary>
     private static async Task ReadAcksAsync(LoadOptions o, ConcurrentDictionary<string, long> submittedAt, ConcurrentDictionary<string, double> acks, CancellationToken ct)
     {
-        var token = new LocalTokenIssuer(new AuthSettings { SigningKey = o.SigningKey }, TimeProvider.System)
-            .Issue("loadgen", [Roles.Service], TimeSpan.FromHours(1));
+        var client = o.FeedClient!;
+        var token = await ClientCredentials.GetTokenAsync(client.TokenUrl, client.ClientId, client.ClientSecret, scope: null, ct);
         using var channel = GrpcChannel.ForAddress(o.AckFeed!);
         var feed = new EventFeed.EventFeedClient(channel);
         var headers = new Metadata { { "Authorization", "Bearer " + token } };

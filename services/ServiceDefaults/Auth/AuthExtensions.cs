@@ -1,86 +1,76 @@
-using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Complaints.ServiceDefaults.Auth;
 
-/// <summary>
-/// Auth configuration (section "Auth"): <c>Authority</c> (OIDC issuer, production) or
-/// <c>SigningKey</c> (base64, at least 32 bytes; local runs), plus <c>Issuer</c> and <c>Audience</c>.
-/// </summary>
-public sealed class AuthSettings
-{
-    public string? Authority { get; set; }
-    public string? SigningKey { get; set; }
-    public string Issuer { get; set; } = "complaints-local";
-    public string Audience { get; set; } = "complaints";
-
-    /// <summary>A pre-issued token this service presents to others (production, with an OIDC authority).</summary>
-    public string? ServiceToken { get; set; }
-
-    /// <summary>A file holding that token, re-read as it is rotated (e.g. a projected service-account token).</summary>
-    public string? ServiceTokenFile { get; set; }
-
-    public static AuthSettings From(IConfiguration configuration) =>
-        configuration.GetSection("Auth").Get<AuthSettings>() ?? new AuthSettings();
-
-    public SymmetricSecurityKey? SymmetricKey() =>
-        string.IsNullOrWhiteSpace(SigningKey) ? null : new SymmetricSecurityKey(DecodeKey(SigningKey));
-
-    private static byte[] DecodeKey(string value)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = Convert.FromBase64String(value);
-        }
-        catch (FormatException)
-        {
-            bytes = Encoding.UTF8.GetBytes(value);
-        }
-        if (bytes.Length < 32)
-        {
-            throw new InvalidOperationException("Auth:SigningKey must be at least 32 bytes (base64).");
-        }
-        return bytes;
-    }
-}
-
 public static class AuthExtensions
 {
+    /// <summary>
+    /// Signatures the services accept: asymmetric only. An HMAC token (any shared key, or the provider's public key
+    /// misused as one) and <c>alg: none</c> are refused before any key is looked up.
+    /// </summary>
+    public static readonly string[] AcceptedAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
     public static WebApplicationBuilder AddPlatformAuth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(sp => AuthSettings.From(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddOptions<AuthSettings>().BindConfiguration(AuthSettings.Section);
+        builder.Services.AddSingleton<IValidateOptions<AuthSettings>, AuthSettingsValidation>();
+        builder.Services.AddOptions<AuthSettings>().ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuthSettings>>().Value);
+        builder.Services.AddHttpClient(ServiceTokenSource.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => IdentityBackchannel.Create(sp.GetRequiredService<AuthSettings>()));
         builder.Services.AddSingleton<ServiceTokenSource>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         // Configured from the final configuration (test hosts and late sources included).
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<AuthSettings>((o, settings) =>
+            .Configure<AuthSettings, IHostEnvironment>((o, settings, environment) =>
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidAudience = settings.Audience,
+                    ValidAlgorithms = AcceptedAlgorithms,
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
                     RoleClaimType = "role",
                     NameClaimType = "sub",
                     ClockSkew = TimeSpan.FromSeconds(30),
+                    // The provider's issuer (from its discovery document) is added by the handler; the test issuer here.
+                    ValidIssuers = settings.TestIssuer?.Jwks is { Length: > 0 } ? [settings.TestIssuer.Issuer] : [],
+                    IssuerSigningKeys = TestIssuerKeys.PublicKeys(settings.TestIssuer),
                 };
-                if (!string.IsNullOrWhiteSpace(settings.Authority))
+                if (settings.MetadataUri() is { } metadata)
                 {
                     o.Authority = settings.Authority;
-                }
-                else
-                {
-                    // No key configured: every token is refused; anonymous operations still work.
-                    o.TokenValidationParameters.ValidIssuer = settings.Issuer;
-                    o.TokenValidationParameters.IssuerSigningKey = settings.SymmetricKey()
-                        ?? new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+                    o.MetadataAddress = metadata.ToString();
+                    o.RequireHttpsMetadata = settings.RequireHttpsMetadata ?? environment.IsProduction();
+                    // The keys are cached: tokens keep validating while the provider is down, and a key it publishes
+                    // before signing with it is known by the time it signs.
+                    o.AutomaticRefreshInterval = settings.KeysRefreshInterval;
+                    o.RefreshInterval = settings.KeysRetryInterval;
+                    o.BackchannelHttpHandler = IdentityBackchannel.Create(settings);
                 }
             });
+        // After the handler's own post-configuration made the configuration manager: no "last known good" keys. A key
+        // the provider has unpublished (rotated out, or withdrawn because it leaked) must stop validating at the next
+        // refresh, not an hour later; while the provider is down the manager keeps the keys it has anyway.
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure(o =>
+        {
+            if (o.ConfigurationManager is BaseConfigurationManager manager)
+            {
+                manager.UseLastKnownGoodConfiguration = false;
+            }
+        });
 
         builder.Services.AddAuthorizationBuilder()
             // Anything not marked otherwise needs a valid token: a new service class is closed by default.
@@ -94,3 +84,30 @@ public static class AuthExtensions
         return builder;
     }
 }
+
+/// <summary>Stops a start whose token trust is unsafe: the retired shared key, a test issuer in Production, no provider in Production.</summary>
+internal sealed class AuthSettingsValidation(IHostEnvironment environment, IEnumerable<ISelfIssuingService> selfIssuing) : IValidateOptions<AuthSettings>
+{
+    public ValidateOptionsResult Validate(string? name, AuthSettings options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.SigningKey))
+        {
+            return ValidateOptionsResult.Fail(
+                "Auth:SigningKey is no longer used: a shared key lets any holder sign any role. Remove it; services "
+                + "validate tokens from the identity provider (Auth:Authority, Auth:MetadataAddress).");
+        }
+        if (environment.IsProduction() && options.TestIssuer is not null)
+        {
+            return ValidateOptionsResult.Fail("Auth:TestIssuer is for tests only and is refused in Production.");
+        }
+        if (environment.IsProduction() && options.MetadataUri() is null && !selfIssuing.Any())
+        {
+            return ValidateOptionsResult.Fail(
+                "Auth:Authority (the identity provider's issuer URL) is required in Production; without it every token is refused.");
+        }
+        return ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>Registered by the identity provider: it validates the tokens it signs itself, with no authority to ask.</summary>
+public interface ISelfIssuingService;

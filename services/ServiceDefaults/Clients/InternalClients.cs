@@ -55,10 +55,12 @@ public static class InternalClients
                     },
                 };
             })
-            .AddCallCredentials((_, metadata, sp) =>
+            .AddCallCredentials(async (context, metadata, sp) =>
             {
-                metadata.Add("Authorization", "Bearer " + sp.GetRequiredService<ServiceTokenSource>().GetToken());
-                return Task.CompletedTask;
+                if (await sp.GetRequiredService<ServiceTokenSource>().GetTokenAsync(context.CancellationToken) is { } token)
+                {
+                    metadata.Add("Authorization", "Bearer " + token);
+                }
             });
     }
 }

@@ -94,10 +94,9 @@ public sealed class ProducerHost : IAsyncDisposable
         Action<WebApplicationBuilder>? configure = null,
         string appName = "producer")
     {
-        var config = new Dictionary<string, string?>
+        var config = new Dictionary<string, string?>(env.Issuer.Settings())
         {
             ["DataDir"] = env.Dir,
-            ["Auth:SigningKey"] = env.SigningKey,
             // Streams look at the log only when signalled: a lost wake-up shows as a timeout, not as a 5 s delay.
             ["EventFeed:PollInterval"] = "00:05:00",
         };
@@ -175,10 +174,9 @@ public sealed class ConsumerHost : IAsyncDisposable
     public static async Task<ConsumerHost> StartAsync(TestEnv env, Uri producer, ConsumerProbe? probe = null, string appName = "consumer")
     {
         probe ??= new ConsumerProbe();
-        var config = new Dictionary<string, string?>
+        var config = new Dictionary<string, string?>(env.Issuer.Settings())
         {
             ["DataDir"] = env.Dir,
-            ["Auth:SigningKey"] = env.SigningKey,
             ["Services:producer"] = producer.ToString().TrimEnd('/'),
         };
         var builder = TestApps.CreateBuilder(env, appName, config, port: 0);

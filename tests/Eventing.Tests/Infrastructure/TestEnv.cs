@@ -1,11 +1,10 @@
-using System.Security.Cryptography;
-using Complaints.ServiceDefaults.Auth;
+using Complaints.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
 
 namespace Complaints.Eventing.Tests.Infrastructure;
 
-/// <summary>One test's world: its own folder (SQLite files), its own signing key, its own log.</summary>
+/// <summary>One test's world: its own folder (SQLite files), its own token issuer, its own log.</summary>
 public sealed class TestEnv : IDisposable
 {
     public TestEnv(ITestOutputHelper output)
@@ -17,7 +16,8 @@ public sealed class TestEnv : IDisposable
 
     public string Dir { get; }
 
-    public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    /// <summary>This world's issuer: another test's hosts do not trust it.</summary>
+    public TestIssuer Issuer { get; } = new();
 
     public TestLog Log { get; }
 
@@ -33,8 +33,7 @@ public sealed class TestEnv : IDisposable
         new(new DbContextOptionsBuilder<ConsumerDb>().UseSqlite($"Data Source={ConsumerDbPath};Pooling=False").Options);
 
     public string IssueToken(params string[] roles) =>
-        new LocalTokenIssuer(new AuthSettings { SigningKey = SigningKey }, TimeProvider.System)
-            .Issue("eventing-tests", roles, TimeSpan.FromMinutes(10));
+        Issuer.Token("eventing-tests", roles, TimeSpan.FromMinutes(10));
 
     /// <summary>The consumer's state as the test sees it on disk.</summary>
     public async Task<ConsumerState> ReadConsumerAsync()

@@ -36,7 +36,7 @@ public class RoutingHost : ServiceFactory<Program>
 
     /// <summary>Signed on the real clock and valid for long enough to outlast the fake clock's advances.</summary>
     public string StaffToken(string subject, params string[] roles) =>
-        new LocalTokenIssuer(new AuthSettings { SigningKey = SigningKey }, TimeProvider.System).Issue(subject, roles, TimeSpan.FromDays(400));
+        TestIssuer.Shared.Token(subject, roles, TimeSpan.FromDays(400));
 
     public CaseWorkService.CaseWorkServiceClient Work(string subject = "agent-1", string role = Roles.Agent) =>
         new(Channel(StaffToken(subject, role)));

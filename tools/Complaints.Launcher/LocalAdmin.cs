@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Complaints.ServiceDefaults.Security;
+
+namespace Complaints.Launcher;
+
+/// <summary>
+/// The local run's first admin: at the first start with Identity, the launcher runs Identity's one-time bootstrap
+/// (<c>Identity:BootstrapAdmin</c>) and keeps the account and its one-time password in <c>{data}/local-admin.json</c>
+/// (mode 600) to print them. A deployment bootstraps its own admin; nothing here has a default password.
+/// </summary>
+public sealed partial record LocalAdmin(string Subject, string Password)
+{
+    public const string FileName = "local-admin.json";
+    public const string DefaultSubject = "admin";
+
+    public static async Task<LocalAdmin?> EnsureAsync(string dataDirectory, Func<ProcessStartInfo> identity, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(dataDirectory, FileName);
+        if (File.Exists(path))
+        {
+            return JsonSerializer.Deserialize<LocalAdmin>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+        }
+        var start = identity();
+        start.Environment["Identity__BootstrapAdmin"] = DefaultSubject;
+        start.Environment["Identity__BootstrapAdminEmail"] = "admin@localhost.localdomain";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Identity's bootstrap did not start.");
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        var stdout = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            var output = (await stderr.ConfigureAwait(false) + stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            throw new PlatformStartException(PlatformComponents.Identity, $"its admin bootstrap failed (exit code {process.ExitCode})", output[^Math.Min(40, output.Length)..]);
+        }
+        if (PasswordLine().Match(stdout) is not { Success: true } created)
+        {
+            return null; // An admin existed already (its password was shown when it was made).
+        }
+        var admin = new LocalAdmin(created.Groups["subject"].Value, created.Groups["password"].Value);
+        SecretFiles.ReadOrCreate(path, () => JsonSerializer.Serialize(admin));
+        return admin;
+    }
+
+    [GeneratedRegex(@"Admin account (?<subject>\S+) created\. Its password, shown only now: (?<password>\S+)")]
+    private static partial Regex PasswordLine();
+}
