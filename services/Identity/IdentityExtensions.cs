@@ -4,6 +4,7 @@ using Complaints.Identity.Connect;
 using Complaints.Identity.Data;
 using Complaints.Identity.Grpc;
 using Complaints.Identity.Keys;
+using Complaints.Identity.Partners;
 using Complaints.Identity.SignIn;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Auth;
@@ -53,14 +54,21 @@ public static class IdentityExtensions
         builder.Services.AddScoped<StaffAccounts>();
         builder.Services.AddScoped<PasswordCheck>();
         builder.Services.AddScoped<SecondFactors>();
+        builder.Services.AddScoped<PartnerClients>();
         builder.Services.AddOpenIddict()
-            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<IdentityProviderDbContext>())
+            .AddCore(o =>
+            {
+                o.UseEntityFrameworkCore().UseDbContext<IdentityProviderDbContext>();
+                // Disabled clients and a rotated-out secret's overlap, in OpenIddict's own client authentication.
+                o.ReplaceApplicationManager(typeof(ClientApplicationManager<>));
+            })
             .AddServer(o =>
             {
                 o.SetTokenEndpointUris("connect/token")
                     .SetAuthorizationEndpointUris("connect/authorize")
                     .SetEndSessionEndpointUris("connect/endsession");
                 o.AllowClientCredentialsFlow();
+                o.AddEventHandler(ClientScopes.Descriptor);
                 o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 // Refresh tokens roll: each use returns a new one, and a used one presented again revokes the authorization's tokens.
                 o.AllowRefreshTokenFlow();
@@ -81,6 +89,7 @@ public static class IdentityExtensions
                     .EnableEndSessionEndpointPassthrough()
                     .DisableTransportSecurityRequirement();
             });
+        builder.Services.AddScoped(sp => (IClientSecrets)sp.GetRequiredService<IOpenIddictApplicationManager>());
         builder.AddStaffSignIn();
         // Keys and issuer from the final configuration (test hosts and late sources included).
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IConfiguration, IHostEnvironment>((o, configuration, environment) =>
@@ -139,6 +148,7 @@ public static class IdentityExtensions
         app.MapConnectEndpoints();
         app.MapStaffSignIn();
         app.MapGrpcService<StaffAccountGrpcService>();
+        app.MapGrpcService<PartnerClientGrpcService>();
         return app;
     }
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Complaints.ServiceDefaults.Auth;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -8,14 +6,12 @@ namespace Complaints.Identity.Clients;
 /// <summary>
 /// The platform's own services as OAuth clients (client credentials): <c>Identity:ServiceClients:{name}</c> is that
 /// service's secret. Each token names its service (sub = client id) and carries the service role; only clients
-/// registered here ever get it. Stored hashed by OpenIddict; a changed secret replaces the stored one at start.
+/// configured here ever get it (<see cref="ClientKinds"/>), and only while they are. Stored hashed by OpenIddict; a
+/// changed secret replaces the stored one at start.
 /// </summary>
 public sealed class ServiceClients(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<ServiceClients> logger) : IHostedService
 {
     public const string Section = "Identity:ServiceClients";
-
-    /// <summary>Where a client's roles are kept in its OpenIddict properties.</summary>
-    public const string RolesProperty = "complaints_roles";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +31,7 @@ public sealed class ServiceClients(IServiceScopeFactory scopes, IConfiguration c
                 DisplayName = $"The {client.Key} service",
                 Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials },
             };
-            descriptor.Properties[RolesProperty] = JsonSerializer.SerializeToElement(new[] { Roles.Service });
+            ClientKinds.Mark(descriptor, ClientKinds.Service);
             if (await ClientRegistrations.SaveAsync(applications, descriptor, cancellationToken))
             {
                 logger.LogInformation("Service client {Client} registered", client.Key);

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Complaints.Identity.Accounts;
 using Complaints.Identity.Clients;
 using Complaints.Identity.SignIn;
@@ -17,7 +16,8 @@ namespace Complaints.Identity.Connect;
 /// <summary>
 /// The OpenID Connect endpoints OpenIddict passes through once it has validated the request: what the issued tokens
 /// say. Staff tokens name the account (sub = staff id) with its current roles; client-credentials tokens name the
-/// client with the roles registered for it. Every token carries the platform audience.
+/// client with the roles of its kind (<see cref="ClientKinds"/>: service or partner, nothing else). Every token carries
+/// the platform audience.
 /// </summary>
 public static class ConnectEndpoints
 {
@@ -50,16 +50,32 @@ public static class ConnectEndpoints
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, Server);
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext http, IOpenIddictApplicationManager applications, UserManager<StaffUser> users, AuthSettings auth)
+    private static async Task<IResult> TokenAsync(HttpContext http, IOpenIddictApplicationManager applications, UserManager<StaffUser> users,
+        AuthSettings auth, IConfiguration configuration)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect token request.");
         if (request.IsClientCredentialsGrantType() && request.ClientId is { Length: > 0 } clientId
             && await applications.FindByClientIdAsync(clientId, http.RequestAborted) is { } client)
         {
+            // The client has authenticated (a disabled one cannot) and every scope it asked for is permitted to it.
+            var properties = await applications.GetPropertiesAsync(client, http.RequestAborted);
+            var roles = ClientKinds.Roles(clientId, properties, configuration);
+            if (roles.Count == 0)
+            {
+                return Refuse(Errors.UnauthorizedClient, "This client is given no token of its own.");
+            }
+            var scopes = request.GetScopes();
+            if (scopes.IsEmpty && ClientKinds.Of(properties) == ClientKinds.Partner)
+            {
+                // No scope asked for: every scope the partner was registered with.
+                scopes = [.. (await applications.GetPermissionsAsync(client, http.RequestAborted))
+                    .Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
+                    .Select(p => p[Permissions.Prefixes.Scope.Length..])];
+            }
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Subject, Claims.Role);
             identity.SetClaim(Claims.Subject, clientId);
-            identity.SetClaims(Claims.Role, [.. await ClientRolesAsync(applications, client, http.RequestAborted)]);
-            identity.SetScopes(request.GetScopes());
+            identity.SetClaims(Claims.Role, [.. roles]);
+            identity.SetScopes(scopes);
             identity.SetResources(auth.Audience);
             identity.SetDestinations(_ => [OpenIddictConstants.Destinations.AccessToken]);
             return Results.SignIn(new ClaimsPrincipal(identity), properties: null, Server);
@@ -106,14 +122,6 @@ public static class ConnectEndpoints
         Claims.Name or Claims.Email => [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
         _ => [OpenIddictConstants.Destinations.AccessToken],
     };
-
-    private static async Task<IReadOnlyList<string>> ClientRolesAsync(IOpenIddictApplicationManager applications, object client, CancellationToken ct)
-    {
-        var properties = await applications.GetPropertiesAsync(client, ct);
-        return properties.TryGetValue(ServiceClients.RolesProperty, out var roles) && roles.ValueKind == JsonValueKind.Array
-            ? roles.EnumerateArray().Select(r => r.GetString()).OfType<string>().ToList()
-            : [];
-    }
 
     private static IResult Refuse(string error, string description) =>
         Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>

@@ -32,7 +32,7 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 
 /// <summary>
 /// The authorisation table: every staff operation of Routing (case work, cases, directory), Intake (staff intake,
-/// data rights, attachments), Notifications (dead letters) and Identity (staff accounts). Roles are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before
+/// data rights, attachments), Notifications (dead letters) and Identity (staff accounts, partner clients). Roles are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before
 /// the operation runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/>, after the
 /// need-to-know rule. docs/security.md shows the same table; a test calls every row with every role.
 /// </summary>
@@ -46,6 +46,7 @@ public static class StaffOperations
     private const string Attachments = "complaints.intake.v1.AttachmentService";
     private const string DeadLetters = "complaints.notifications.v1.DeadLetterService";
     private const string Accounts = "complaints.identity.v1.StaffAccountService";
+    private const string Partners = "complaints.identity.v1.PartnerClientService";
 
     private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
@@ -104,6 +105,15 @@ public static class StaffOperations
     public static readonly StaffOperation SetRoles = new(Accounts, "SetRoles", Admins, CaseScope.None, "change a staff member's roles", "staff roles only: never service or partner");
     public static readonly StaffOperation SetDisabled = new(Accounts, "SetDisabled", Admins, CaseScope.None, "disable or enable a staff account");
 
+    public static readonly StaffOperation RegisterPartnerClient = new(Partners, "RegisterPartnerClient", Admins, CaseScope.None, "register a partner client",
+        "its tokens carry the partner role only; the secret is shown once");
+    public static readonly StaffOperation ListPartnerClients = new(Partners, "ListPartnerClients", Admins, CaseScope.None, "list partner clients", "never a secret");
+    public static readonly StaffOperation GetPartnerClient = new(Partners, "GetPartnerClient", Admins, CaseScope.None, "read a partner client", "never a secret");
+    public static readonly StaffOperation RotatePartnerClientSecret = new(Partners, "RotatePartnerClientSecret", Admins, CaseScope.None,
+        "rotate a partner client's secret", "the previous secret works for the overlap, Identity:Partners:SecretOverlap at most");
+    public static readonly StaffOperation SetPartnerClientDisabled = new(Partners, "SetPartnerClientDisabled", Admins, CaseScope.None,
+        "disable or enable a partner client", "disabling revokes the tokens Identity stored for it");
+
     public static readonly IReadOnlyList<StaffOperation> All =
     [
         ListCases, WatchCase, GetCase, AssignCase, StartInvestigation, AddNote, PostPublicUpdate, RequestInformation, RecordFindings,
@@ -115,6 +125,7 @@ public static class StaffOperations
         UploadAttachment, ListAttachments, DownloadAttachment,
         ListDeadLetters, ReplayDeadLetter,
         CreateAccount, ListAccounts, SetRoles, SetDisabled,
+        RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
     ];
 
     private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);
