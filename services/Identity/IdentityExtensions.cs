@@ -1,3 +1,4 @@
+using Complaints.Eventing;
 using Complaints.Identity.Accounts;
 using Complaints.Identity.Clients;
 using Complaints.Identity.Connect;
@@ -28,6 +29,8 @@ public static class IdentityExtensions
     public static WebApplicationBuilder AddIdentityProvider(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase<IdentityProviderDbContext, SqliteIdentityProviderDbContext, SqlServerIdentityProviderDbContext>("identity");
+        // Changes to staff accounts (disabled, enabled, roles) go on Identity's feed: Routing's directory follows them.
+        builder.AddEventLog();
         builder.Services.AddIdentityCore<StaffUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -105,6 +108,7 @@ public static class IdentityExtensions
         app.MapConnectEndpoints();
         app.MapStaffSignIn();
         app.MapGrpcService<StaffAccountGrpcService>();
+        app.MapEventFeed<IdentityProviderDbContext>();
         return app;
     }
 
