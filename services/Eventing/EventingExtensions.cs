@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -34,14 +35,33 @@ public static class EventingExtensions
         return app;
     }
 
-    /// <summary>Consumes the feed of <paramref name="source"/>, served at <c>Services:{source}</c>.</summary>
-    public static WebApplicationBuilder AddEventSubscription<TContext>(this WebApplicationBuilder builder, string source)
+    /// <summary>
+    /// Consumes the feed of <paramref name="source"/>, served at <c>Services:{source}</c>. A required feed whose address
+    /// is missing stops the service at start; an <paramref name="optional"/> one is then not read, with a warning at
+    /// start (for a producer a deployment does not run yet).
+    /// </summary>
+    public static WebApplicationBuilder AddEventSubscription<TContext>(this WebApplicationBuilder builder, string source, bool optional = false)
         where TContext : DbContext, IEventInboxContext
     {
         builder.Services.AddInternalGrpcClient<EventFeed.EventFeedClient>(source, EventSubscriber<TContext>.FeedClientName(source));
+        // Decided when the host starts, from the final configuration (test hosts' settings included).
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp =>
-            ActivatorUtilities.CreateInstance<EventSubscriber<TContext>>(sp, source));
+            optional && string.IsNullOrWhiteSpace(sp.GetRequiredService<IConfiguration>()[$"Services:{source}"])
+                ? new UnconfiguredFeed(source, sp.GetRequiredService<ILogger<UnconfiguredFeed>>())
+                : ActivatorUtilities.CreateInstance<EventSubscriber<TContext>>(sp, source));
         return builder;
+    }
+
+    /// <summary>An optional feed without an address: says so once at start, reads nothing.</summary>
+    private sealed class UnconfiguredFeed(string source, ILogger<UnconfiguredFeed> logger) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogWarning("Services:{Source} is not set: that feed is not read and its events are not applied", source);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     public static WebApplicationBuilder AddEventHandler<TContext, THandler>(this WebApplicationBuilder builder)

@@ -1,3 +1,4 @@
+using Complaints.Eventing;
 using Complaints.Identity.Accounts;
 using Complaints.Identity.Clients;
 using Complaints.Identity.Connect;
@@ -31,6 +32,8 @@ public static class IdentityExtensions
     public static WebApplicationBuilder AddIdentityProvider(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase<IdentityProviderDbContext, SqliteIdentityProviderDbContext, SqlServerIdentityProviderDbContext>("identity");
+        // Changes to staff accounts (disabled, enabled, roles) go on Identity's feed: Routing's directory follows them.
+        builder.AddEventLog();
         builder.Services.AddIdentityCore<StaffUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -149,6 +152,7 @@ public static class IdentityExtensions
         app.MapStaffSignIn();
         app.MapGrpcService<StaffAccountGrpcService>();
         app.MapGrpcService<PartnerClientGrpcService>();
+        app.MapEventFeed<IdentityProviderDbContext>();
         return app;
     }
 

@@ -17,11 +17,15 @@ public static class RoutingExtensions
         builder.AddEventSubscription<RoutingDbContext>(Sources.Intake);
         builder.AddEventSubscription<RoutingDbContext>(Sources.Notifications);
         builder.AddEventSubscription<RoutingDbContext>(Sources.Insights);
+        // Optional while Kubernetes runs no Identity: without Services:Identity, a warning at start and no account events.
+        builder.AddEventSubscription<RoutingDbContext>(Sources.Identity, optional: true);
         builder.AddEventHandler<RoutingDbContext, OpenCaseOnComplaintReceived>();
         builder.AddEventHandler<RoutingDbContext, AcknowledgeOnNotificationDelivered>();
         builder.AddEventHandler<RoutingDbContext, DestroyCaseKeyOnComplainantErased>();
         builder.AddEventHandler<RoutingDbContext, FlagForReviewOnSurveyNotResolved>();
         builder.AddEventHandler<RoutingDbContext, CloseCaseOnComplaintMerged>();
+        builder.AddEventHandler<RoutingDbContext, DeactivateAgentOnAccountDisabled>();
+        builder.AddEventHandler<RoutingDbContext, ReactivateAgentOnAccountEnabled>();
         builder.Services.AddSingleton(sp => CaseText.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<CaseJournal>();
         builder.AddCaseClocks();
@@ -54,4 +58,5 @@ public static class Sources
     public const string Intake = "Intake";
     public const string Notifications = "Notifications";
     public const string Insights = "Insights";
+    public const string Identity = "Identity";
 }

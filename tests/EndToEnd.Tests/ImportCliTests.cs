@@ -38,11 +38,11 @@ public class ImportCliTests
         using var data = new TempFolder("complaints-e2e-import");
         await using var platform = PlatformFixture.Start(data.Path, null, o =>
         {
-            o.Components = ["intake"];
+            o.Components = ["intake", "identity"];
             o.Environment["Intake__Taxonomy"] = "cfpb";
         });
         await platform.StartAsync();
-        var token = platform.IssueToken("cfpb-importer", ["partner"]);
+        var token = await new PlatformTokens(platform).PartnerAsync("cfpb-importer", "complaints.import");
 
         var first = await RunCliAsync(platform, token);
         var second = await RunCliAsync(platform, token);

@@ -26,6 +26,7 @@ public class ServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint> wh
             ["Services:Routing"] = TestKeys.DeadAddress(),
             ["Services:Notifications"] = TestKeys.DeadAddress(),
             ["Services:Insights"] = TestKeys.DeadAddress(),
+            ["Services:Identity"] = TestKeys.DeadAddress(),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Complaints.Eventing;
+using Complaints.Identity.Data;
 using Complaints.Identity.V1;
 using Complaints.ServiceDefaults.Auth;
 using Complaints.ServiceDefaults.Errors;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -13,9 +16,12 @@ namespace Complaints.Identity.Accounts;
 /// <summary>
 /// Admins manage staff accounts and their roles. Only the staff roles can be given: the service role belongs to
 /// the platform's own clients and the partner role to partner clients, so no person's token ever carries them.
+/// A change of roles or of the disabled flag appends its event to Identity's feed in the same transaction
+/// (<paramref name="db"/> is the context the user store saves through).
 /// </summary>
 public sealed partial class StaffAccounts(
     UserManager<StaffUser> users,
+    IdentityProviderDbContext db,
     IOpenIddictTokenManager tokens,
     TimeProvider clock,
     ILogger<StaffAccounts> logger)
@@ -53,15 +59,28 @@ public sealed partial class StaffAccounts(
         return response;
     }
 
-    public async Task<StaffAccount> SetRolesAsync(SetRolesRequest request, CancellationToken ct)
+    public async Task<StaffAccount> SetRolesAsync(SetRolesRequest request, string actor, CancellationToken ct)
     {
         var v = new Validator();
         var roles = ValidRoles(v, request.Roles);
         v.ThrowIfInvalid();
         var user = await FindAsync(request.Subject);
-        var current = await users.GetRolesAsync(user);
-        Check(await users.RemoveFromRolesAsync(user, current.Except(roles)), "roles");
-        Check(await users.AddToRolesAsync(user, roles.Except(current)), "roles");
+        // The store saves after each of the two steps: one transaction keeps them and the event together.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var current = await users.GetRolesAsync(user);
+            Check(await users.RemoveFromRolesAsync(user, current.Except(roles)), "roles");
+            Check(await users.AddToRolesAsync(user, roles.Except(current)), "roles");
+            db.AppendEvent(new StaffAccountRolesChanged
+            {
+                Subject = user.UserName!,
+                Roles = { roles.Order(StringComparer.Ordinal) },
+                ChangedAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+                Actor = actor,
+            }, AggregateId(user), clock);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         // Roles are in the tokens: the account's refresh tokens go, so the next token carries the new roles.
         await tokens.RevokeBySubjectAsync(user.UserName!, ct);
         logger.LogInformation("Staff account {Subject} now has roles {Roles}", user.UserName, string.Join(",", roles));
@@ -75,6 +94,13 @@ public sealed partial class StaffAccounts(
         v.ThrowIfInvalid();
         var user = await FindAsync(request.Subject);
         user.Disabled = request.Disabled;
+        var at = Timestamp.FromDateTimeOffset(clock.GetUtcNow());
+        // Saved by UpdateAsync with the flag, in one SaveChanges: the event exists if and only if the change committed.
+        // Appended at every call, also when nothing changed: a repeat brings the feed's consumers in line.
+        IMessage change = request.Disabled
+            ? new StaffAccountDisabled { Subject = user.UserName!, DisabledAt = at, Actor = actor }
+            : new StaffAccountEnabled { Subject = user.UserName!, EnabledAt = at, Actor = actor };
+        db.AppendEvent(change, AggregateId(user), clock);
         Check(await users.UpdateAsync(user), "subject");
         if (request.Disabled)
         {
@@ -114,6 +140,9 @@ public sealed partial class StaffAccounts(
         }
         return roles;
     }
+
+    /// <summary>The aggregate id of an account's events on the feed.</summary>
+    public static string AggregateId(StaffUser user) => "account/" + user.UserName;
 
     private async Task<StaffUser> FindAsync(string? subject) =>
         (string.IsNullOrWhiteSpace(subject) ? null : await users.FindByNameAsync(subject.Trim()))

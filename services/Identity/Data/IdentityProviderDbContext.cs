@@ -1,3 +1,4 @@
+using Complaints.Eventing;
 using Complaints.Identity.Accounts;
 using Complaints.ServiceDefaults.Data;
 using Microsoft.AspNetCore.Identity;
@@ -8,15 +9,19 @@ namespace Complaints.Identity.Data;
 
 /// <summary>
 /// Identity's own database: staff accounts, roles and second factors (ASP.NET Core Identity), and OpenIddict's
-/// applications (clients), authorizations, scopes and tokens.
+/// applications (clients), authorizations, scopes and tokens; and its event log (changes to staff accounts, for
+/// Routing's directory), written in the same transaction as the change.
 /// </summary>
-public abstract class IdentityProviderDbContext(DbContextOptions options) : IdentityDbContext<StaffUser, IdentityRole, string>(options)
+public abstract class IdentityProviderDbContext(DbContextOptions options) : IdentityDbContext<StaffUser, IdentityRole, string>(options), IEventLogContext
 {
+    public DbSet<StoredEvent> Events => Set<StoredEvent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.UseOpenIddict();
         builder.Entity<StaffUser>().Property(u => u.DisplayName).HasMaxLength(200);
+        builder.AddEventLog();
     }
 }
 

@@ -16,8 +16,10 @@ public sealed class StaffAccountGrpcService(StaffAccounts accounts) : StaffAccou
         accounts.ListAsync(context.CancellationToken);
 
     public override Task<V1.StaffAccount> SetRoles(SetRolesRequest request, ServerCallContext context) =>
-        accounts.SetRolesAsync(request, context.CancellationToken);
+        accounts.SetRolesAsync(request, Actor(context), context.CancellationToken);
 
     public override Task<V1.StaffAccount> SetDisabled(SetDisabledRequest request, ServerCallContext context) =>
-        accounts.SetDisabledAsync(request, context.GetHttpContext().User.FindFirst("sub")?.Value ?? "unknown", context.CancellationToken);
+        accounts.SetDisabledAsync(request, Actor(context), context.CancellationToken);
+
+    private static string Actor(ServerCallContext context) => context.GetHttpContext().User.FindFirst("sub")?.Value ?? "unknown";
 }

@@ -116,6 +116,22 @@ public sealed partial class StaffDirectory(RoutingDbContext db, TimeProvider clo
         return response;
     }
 
+    /// <summary>
+    /// Sets an agent's active flag and nothing else: the same change as <see cref="UpsertAgentAsync"/> with
+    /// <c>active</c> toggled. An inactive agent gets no new assignments (<see cref="CaseRouter.PickAgentAsync"/>) nor
+    /// staff alerts, and keeps its open cases until a supervisor reassigns them. The caller saves. Null: no such agent.
+    /// </summary>
+    public static async Task<StaffAgent?> SetActiveAsync(RoutingDbContext db, string agentId, bool active, CancellationToken ct)
+    {
+        // FindAsync looks in the context first: an earlier event of the same batch may have changed the agent.
+        var agent = await db.Set<StaffAgent>().FindAsync([agentId], ct);
+        if (agent is not null)
+        {
+            agent.Active = active;
+        }
+        return agent;
+    }
+
     /// <summary>Open cases per assignee: the load the capacity is measured against.</summary>
     public Task<Dictionary<string, int>> OpenCasesAsync(IReadOnlyCollection<string> agentIds, CancellationToken ct) => OpenCasesAsync(db, agentIds, ct);
 
