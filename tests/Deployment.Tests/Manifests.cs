@@ -47,10 +47,17 @@ public sealed record ManifestDocument(string File, YamlMappingNode Root)
 /// <summary>Every YAML document under k8s/, parsed once.</summary>
 public static class Manifests
 {
-    /// <summary>The platform's processes: the four services and the gateway.</summary>
+    /// <summary>The four services of the complaint domain: each validates Identity's tokens and is one of its clients.</summary>
     public static readonly IReadOnlyList<string> Services = ["intake", "routing", "notifications", "insights"];
 
-    public static readonly IReadOnlyList<string> Processes = [.. Services, "gateway"];
+    /// <summary>The identity provider: the only process that signs tokens.</summary>
+    public const string Identity = "identity";
+
+    /// <summary>The processes with a database of their own (a migrate step, the data dir, a SQLite claim locally).</summary>
+    public static readonly IReadOnlyList<string> WithDatabase = [.. Services, Identity];
+
+    /// <summary>The platform's processes: the four services, Identity and the gateway.</summary>
+    public static readonly IReadOnlyList<string> Processes = [.. WithDatabase, "gateway"];
 
     /// <summary>The overlays that <c>kubectl kustomize</c> must render.</summary>
     public static readonly IReadOnlyList<string> Overlays = ["local", "local-redis", "production"];
@@ -142,6 +149,27 @@ public static class Manifests
             .SelectMany(n => n.Seq("envFrom"))
             .Select(e => e.Map("secretRef").Str("name"))
             .OfType<string>();
+
+    /// <summary>Every secret a document mounts as a volume (secret or projected secret sources).</summary>
+    public static IEnumerable<string> SecretVolumes(this ManifestDocument document) =>
+        Descendants(document.Root)
+            .OfType<YamlMappingNode>()
+            .SelectMany(n => new[] { n.Map("secret").Str("secretName"), n.Map("secret").Str("name") })
+            .OfType<string>();
+
+    /// <summary>Every secret a document can read: by key, imported whole, or mounted.</summary>
+    public static IEnumerable<string> SecretsRead(this ManifestDocument document) =>
+        document.SecretKeyRefs().Select(r => r.Secret).Concat(document.EnvFromSecrets()).Concat(document.SecretVolumes()).Distinct();
+
+    /// <summary>The labels of a Deployment's pods.</summary>
+    public static IReadOnlyDictionary<string, string> PodLabels(this ManifestDocument deployment) =>
+        Labels(deployment.Root.Path("spec", "template", "metadata", "labels"));
+
+    /// <summary>A label map (matchLabels, metadata.labels) as a dictionary; empty when absent.</summary>
+    public static IReadOnlyDictionary<string, string> Labels(YamlNode? labels) =>
+        labels is YamlMappingNode map
+            ? map.Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => (c.Value as YamlScalarNode)?.Value ?? "", StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The literals (KEY=value) of a configMapGenerator entry in a kustomization.</summary>
     public static IReadOnlyDictionary<string, string> ConfigMapLiterals(this ManifestDocument kustomization, string name) =>

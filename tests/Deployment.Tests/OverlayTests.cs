@@ -9,6 +9,8 @@ public class OverlayTests
 
     public static TheoryData<string> ServiceNames => [.. Manifests.Services];
 
+    public static TheoryData<string> DatabaseNames => [.. Manifests.WithDatabase];
+
     private static ManifestDocument ProductionPatch(string name) =>
         Assert.Single(Manifests.Under("overlays/production"), d => d.Kind == "Deployment" && d.Name == name);
 
@@ -118,7 +120,7 @@ public class OverlayTests
     }
 
     [Theory]
-    [MemberData(nameof(ServiceNames))]
+    [MemberData(nameof(DatabaseNames))]
     public void LocalOverlay_Service_SqliteOnItsOwnClaimWithOneReplica(string name)
     {
         var local = Manifests.Under("overlays/local");

@@ -16,7 +16,7 @@ public class RenderAndImageTests
         var deployments = Manifests.Parse(await Kubectl.KustomizeAsync($"k8s/overlays/{overlay}"), $"<render of {overlay}>")
             .Where(d => d.Kind == "Deployment").ToList();
 
-        foreach (var service in Manifests.Services)
+        foreach (var service in Manifests.WithDatabase)
         {
             var deployment = deployments.Single(d => d.Name == service);
             var container = deployment.Container();
@@ -77,6 +77,9 @@ public class RenderAndImageTests
                 if (Manifests.Services.Contains(deployment.Name))
                 {
                     Assert.Contains("ConnectionStrings__Redis", deployment.Container().Env().Keys);
+                }
+                if (Manifests.WithDatabase.Contains(deployment.Name))
+                {
                     Assert.Contains($"ConnectionStrings__{deployment.Name}", deployment.Container().Env().Keys);
                 }
             }
@@ -84,7 +87,7 @@ public class RenderAndImageTests
         else
         {
             Assert.Equal("Sqlite", provider);
-            foreach (var service in Manifests.Services)
+            foreach (var service in Manifests.WithDatabase)
             {
                 var volumes = deployments.Single(d => d.Name == service).Root.Path("spec", "template", "spec").Seq("volumes").OfType<YamlMappingNode>();
                 var data = volumes.Single(v => v.Str("name") == "data");
@@ -109,7 +112,7 @@ public class RenderAndImageTests
         var restoreAt = dockerfile.IndexOf("dotnet restore", StringComparison.Ordinal);
         Assert.True(restoreAt > 0, "The Dockerfile does not restore in a layer of its own.");
 
-        var entries = Manifests.Services
+        var entries = Manifests.WithDatabase
             .Select(s => $"services/{char.ToUpperInvariant(s[0])}{s[1..]}/{char.ToUpperInvariant(s[0])}{s[1..]}.csproj")
             .Append("gateway/Gateway.csproj");
         foreach (var project in entries.SelectMany(ProjectClosure).Distinct())

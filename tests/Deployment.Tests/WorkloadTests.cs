@@ -102,7 +102,7 @@ public class WorkloadTests
 
         Assert.True(mounts.TryGetValue("/tmp", out var tmp), $"{name}: /tmp is not mounted.");
         Assert.NotNull(volumes[tmp].Get("emptyDir"));
-        if (Manifests.Services.Contains(name))
+        if (Manifests.WithDatabase.Contains(name))
         {
             var dataDir = Manifests.Kustomization("base").ConfigMapLiterals("complaints-config")["DataDir"];
             Assert.True(mounts.TryGetValue(dataDir, out var data), $"{name}: the data dir {dataDir} is not mounted.");
@@ -148,9 +148,9 @@ public class WorkloadTests
         var literals = Manifests.Kustomization("base").ConfigMapLiterals("complaints-config");
         var addresses = literals.Where(l => l.Key.StartsWith("Services__", StringComparison.Ordinal)).ToList();
 
-        // Every peer the services and the gateway's clusters look up (Services:Intake|Routing|Notifications|Insights).
+        // Every peer the services and the gateway's clusters look up (Services:Intake|Routing|Notifications|Insights|Identity).
         Assert.Equal(
-            Manifests.Services.Order(StringComparer.Ordinal),
+            Manifests.WithDatabase.Order(StringComparer.Ordinal),
             addresses.Select(a => a.Key["Services__".Length..].ToLowerInvariant()).Order(StringComparer.Ordinal));
         foreach (var (key, value) in addresses)
         {
