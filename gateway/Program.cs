@@ -14,6 +14,7 @@ var app = builder.Build();
 
 app.UseGatewayForwardedHeaders();
 app.UseRateLimiter();
+app.UseIdentityUnavailablePage();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapGatewayHealth();

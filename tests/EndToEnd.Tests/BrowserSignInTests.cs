@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Complaints.TestSupport;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Complaints.EndToEnd.Tests;
@@ -14,10 +13,6 @@ namespace Complaints.EndToEnd.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class BrowserSignInTests(PlatformFixture fixture)
 {
-    private const string Chromium = "/usr/bin/chromium";
-
-    private static readonly string Screenshots = Path.Combine(RepositoryLocatorRoot(), "artifacts", "screenshots");
-
     private async Task<(string Subject, string Password)> AdminAccountAsync()
     {
         var subject = "browser-" + Guid.NewGuid().ToString("N")[..8];
@@ -30,17 +25,6 @@ public sealed class BrowserSignInTests(PlatformFixture fixture)
         return (subject, json.RootElement.GetProperty("initialPassword").GetString()!);
     }
 
-    private static async Task CheckAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Screenshots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"identity-{name}.png"), FullPage = true });
-        var axe = await page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
-        {
-            RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-        });
-        Assert.True(axe.Violations.Length == 0, $"{name}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
-    }
-
     private static async Task SignInAsync(IPage page, string subject, string password)
     {
         await page.GetByLabel("Staff ID").FillAsync(subject);
@@ -51,10 +35,9 @@ public sealed class BrowserSignInTests(PlatformFixture fixture)
     [Fact]
     public async Task SignIn_AdminInChromiumThroughTheGateway_SecondFactorProtectedPageAndSignOut()
     {
-        Assert.True(File.Exists(Chromium), "Debian's chromium is not installed (./test.sh installs it)");
         var (subject, password) = await AdminAccountAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await Pages.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new() { BaseURL = fixture.Platform.GatewayRestUrl.ToString(), Locale = "en-GB" });
         var page = await context.NewPageAsync();
 
@@ -62,22 +45,22 @@ public sealed class BrowserSignInTests(PlatformFixture fixture)
         await page.GotoAsync("/account/signed-in");
         // The stylesheet came through the gateway too (the card's border is its work).
         await Assertions.Expect(page.Locator("main")).ToHaveCSSAsync("border-top-style", "solid");
-        await CheckAsync(page, "sign-in");
+        await Pages.CheckAsync(page, "sign-in");
         await SignInAsync(page, subject, password);
 
         // An admin sets up the second factor first: the key, a code from it, then the recovery codes.
         await page.WaitForURLAsync("**/account/two-factor-setup**");
-        await CheckAsync(page, "two-factor-setup");
+        await Pages.CheckAsync(page, "two-factor-setup");
         var key = (await page.Locator("#key").TextContentAsync())!.Trim();
         await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Assertions.Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
-        await CheckAsync(page, "recovery-codes");
+        await Pages.CheckAsync(page, "recovery-codes");
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
 
         await page.WaitForURLAsync("**/account/signed-in");
         await Assertions.Expect(page.Locator("#signed-in-as")).ToContainTextAsync(subject);
-        await CheckAsync(page, "signed-in");
+        await Pages.CheckAsync(page, "signed-in");
 
         // Signing out ends the session: the protected page asks to sign in again, now with the authenticator's code.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
@@ -86,7 +69,7 @@ public sealed class BrowserSignInTests(PlatformFixture fixture)
         await page.WaitForURLAsync("**/account/sign-in**");
         await SignInAsync(page, subject, password);
         await page.WaitForURLAsync("**/account/code**");
-        await CheckAsync(page, "code");
+        await Pages.CheckAsync(page, "code");
         await page.GetByLabel("Code from your authenticator app, or a recovery code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await page.WaitForURLAsync("**/account/signed-in");
@@ -98,9 +81,8 @@ public sealed class BrowserSignInTests(PlatformFixture fixture)
     [InlineData("bg-BG", "Вход", "Служебният идентификатор или паролата не са верни.")]
     public async Task SignInPage_PhoneWidthInKoreanAndBulgarian_ErrorShownAndAccessible(string locale, string button, string error)
     {
-        Assert.True(File.Exists(Chromium), "Debian's chromium is not installed (./test.sh installs it)");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await Pages.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new()
         {
             BaseURL = fixture.Platform.GatewayRestUrl.ToString(),
@@ -110,14 +92,13 @@ public sealed class BrowserSignInTests(PlatformFixture fixture)
         var page = await context.NewPageAsync();
 
         await page.GotoAsync("/account/sign-in");
-        await CheckAsync(page, $"sign-in-{locale}-360");
+        await Pages.CheckAsync(page, $"sign-in-{locale}-360");
         await page.Locator("#staff-id").FillAsync("nobody-" + Guid.NewGuid().ToString("N")[..6]);
         await page.Locator("#password").FillAsync("not the password");
         await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(error);
-        await CheckAsync(page, $"sign-in-{locale}-360-error");
+        await Pages.CheckAsync(page, $"sign-in-{locale}-360-error");
     }
 
-    private static string RepositoryLocatorRoot() => Complaints.Launcher.RepositoryLocator.FindRoot();
 }

@@ -11,7 +11,7 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task SubmitComplaint_RoutingDownThenStarted_TrackSaysWhatIsMissingThenCaseAcknowledged()
     {
         using var data = new TempFolder("complaints-e2e-fault");
-        var withoutRouting = await StartAsync(data.Path, ["intake", "notifications", "insights", "gateway"]);
+        var withoutRouting = await StartAsync(data.Path, ["intake", "notifications", "insights", "identity", "gateway"]);
         await using var _ = withoutRouting;
         using var rest = new HttpClient { BaseAddress = withoutRouting.GatewayRestUrl };
 
@@ -38,7 +38,7 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task SubmitComplaints_NotificationsKilledMidDeliveryThenRestarted_EachAcknowledgedExactlyOnce()
     {
         using var data = new TempFolder("complaints-e2e-kill");
-        var platform = await StartAsync(data.Path, ["intake", "routing", "notifications", "insights", "gateway"]);
+        var platform = await StartAsync(data.Path, ["intake", "routing", "notifications", "insights", "identity", "gateway"]);
         await using var _ = platform;
         using var rest = new HttpClient { BaseAddress = platform.GatewayRestUrl };
 
@@ -66,6 +66,58 @@ public class FaultTests(Xunit.Abstractions.ITestOutputHelper output)
         // One email per complaint: none lost, none sent twice (file names are message ids).
         var emails = Directory.EnumerateFiles(Path.Combine(data.Path, "mail"), "*.eml").ToList();
         Assert.Equal(complaints.Length, emails.Count);
+    }
+
+    [Fact]
+    public async Task SubmitComplaint_IdentityKilled_IssuedAndCachedTokensKeepWorkingSignInSaysUnavailableUntilItIsBack()
+    {
+        using var data = new TempFolder("complaints-e2e-identity-kill");
+        var platform = await StartAsync(data.Path, ["intake", "routing", "notifications", "insights", "identity", "gateway"]);
+        await using var _ = platform;
+        using var rest = new HttpClient { BaseAddress = platform.GatewayRestUrl };
+        var tokens = new PlatformTokens(platform);
+        var agent = await tokens.StaffAsync("fault-agent", "agent");
+        var before = await Complaint.SubmitAsync(rest);
+        await Eventually.Get(() => before.TrackAsync(rest), Complaint.IsAcknowledged, "the acknowledgement before the kill", TimeSpan.FromSeconds(60));
+
+        await platform.KillAsync("identity");
+
+        // Services hold their keys and their own tokens: the pipeline and signed-in staff go on.
+        var during = await Complaint.SubmitAsync(rest);
+        var view = await Eventually.Get(() => during.TrackAsync(rest), Complaint.IsAcknowledged, "the acknowledgement with Identity down", TimeSpan.FromSeconds(60));
+        Assert.Single(view.GetProperty("messages").EnumerateArray());
+        using var cases = new HttpRequestMessage(HttpMethod.Get, "/api/v1/cases");
+        cases.Headers.Authorization = new("Bearer", agent);
+        using var listed = await rest.SendAsync(cases);
+        Assert.Equal(System.Net.HttpStatusCode.OK, listed.StatusCode);
+        // A sign-in cannot happen: the page says so, in the reader's language, instead of an empty error.
+        using var signIn = new HttpRequestMessage(HttpMethod.Get, "/account/sign-in");
+        signIn.Headers.AcceptLanguage.ParseAdd("bg");
+        using var unavailable = await rest.SendAsync(signIn);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+        Assert.Equal("text/html", unavailable.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("lang=\"bg\"", await unavailable.Content.ReadAsStringAsync());
+        using (var playwright = await Microsoft.Playwright.Playwright.CreateAsync())
+        {
+            await using var browser = await Pages.LaunchAsync(playwright);
+            foreach (var (locale, heading) in new[] { ("en-GB", "Sign-in is unavailable right now"), ("ko-KR", "지금은 로그인할 수 없습니다"), ("bg-BG", "В момента не можете да влезете") })
+            {
+                var tab = await (await browser.NewContextAsync(new() { BaseURL = platform.GatewayRestUrl.ToString(), Locale = locale })).NewPageAsync();
+                await tab.GotoAsync("/account/sign-in");
+                await Microsoft.Playwright.Assertions.Expect(tab.Locator("h1")).ToHaveTextAsync(heading);
+                await Pages.CheckAsync(tab, $"sign-in-unavailable-{locale}");
+            }
+        }
+
+        await using var restarted = PlatformFixture.Start(data.Path, null, o =>
+        {
+            o.Layout = platform.AllComponents;
+            o.Components = ["identity"];
+        });
+        await restarted.StartAsync();
+        using var page = await rest.GetAsync("/account/sign-in");
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.False(string.IsNullOrEmpty(await tokens.StaffAsync("fault-supervisor", "supervisor")));
     }
 
     /// <summary>

@@ -87,7 +87,7 @@ public sealed class ForgedTokenTests(PlatformFixture fixture)
         var component = fixture.Platform[service];
         using var channel = listener == "grpc"
             ? GrpcChannel.ForAddress(component.GrpcUrl)
-            : GrpcChannel.ForAddress(component.HttpUrl, new GrpcChannelOptions { HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()) });
+            : GrpcChannel.ForAddress(component.HttpUrl, new GrpcChannelOptions { HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()), HttpVersion = System.Net.HttpVersion.Version11 });
         var options = new CallOptions(new Metadata { { "Authorization", "Bearer " + token } }, DateTime.UtcNow.AddSeconds(30));
         try
         {
@@ -114,9 +114,9 @@ public sealed class ForgedTokenTests(PlatformFixture fixture)
     {
         var status = await CallAsync(service, listener, Signed(ProviderKey(), SecurityAlgorithms.RsaSha256));
 
-        // Past authentication: answered, or refused for the call's own reasons (not found, not allowed).
-        Assert.NotEqual(StatusCode.Unauthenticated, status);
-        Assert.NotEqual(StatusCode.Unavailable, status);
+        // Past authentication: the service answers for the call's own reasons (unknown complaint or case, or not this
+        // caller's role), or answers outright.
+        Assert.Contains(status, new[] { StatusCode.OK, StatusCode.NotFound, StatusCode.PermissionDenied });
     }
 
     [Theory]
@@ -136,9 +136,9 @@ public sealed class ForgedTokenTests(PlatformFixture fixture)
         var accepted = new List<string>();
         foreach (var (name, token) in forgeries)
         {
-            if (await CallAsync(service, listener, token) != StatusCode.Unauthenticated)
+            if (await CallAsync(service, listener, token) is var status && status != StatusCode.Unauthenticated)
             {
-                accepted.Add(name);
+                accepted.Add($"{name} ({status})");
             }
         }
 

@@ -36,7 +36,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         Platform = Start(_data.Path, Otlp, null);
         await Platform.StartAsync();
         Rest = new HttpClient { BaseAddress = Platform.GatewayRestUrl };
-        Tokens = new PlatformTokens(Platform, Rest);
+        Tokens = new PlatformTokens(Platform);
     }
 
     /// <summary>Platform options for a test run: free ports or a given layout, quick telemetry export.</summary>
@@ -49,6 +49,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             Configuration = BuildConfiguration,
             EchoToConsole = false,
             ReadyTimeout = TimeSpan.FromSeconds(90),
+            CliCallbackPort = TestKeys.FreePort(),
         };
         if (otlp is not null)
         {

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Complaints.Identity.V1;
 using Complaints.Launcher;
 using Complaints.TestSupport;
 using Complaints.Tools;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Complaints.EndToEnd.Tests;
 
@@ -12,7 +12,7 @@ namespace Complaints.EndToEnd.Tests;
 /// Tokens from the platform's own identity provider, got as their holders get them: staff sign in (the local admin
 /// creates their accounts first), services use their client credentials. Nothing here can sign a token.
 /// </summary>
-public sealed class PlatformTokens(PlatformProcesses platform, HttpClient gateway)
+public sealed class PlatformTokens(PlatformProcesses platform)
 {
     public const string WebClient = "e2e-tests";
     public const string RedirectUri = "http://127.0.0.1/e2e/signed-in";
@@ -33,22 +33,40 @@ public sealed class PlatformTokens(PlatformProcesses platform, HttpClient gatewa
         ClientCredentials.GetTokenAsync(new Uri(platform[PlatformComponents.Identity].HttpUrl + "/connect/token"),
             service, platform.Secrets.ServiceClientSecret(service), scope: null, CancellationToken.None);
 
-    private async Task<string> SignInNewAsync(string subject, string[] roles)
+    /// <summary>A partner client registered by the local admin with these scopes, and a token it got with its secret.</summary>
+    public async Task<string> PartnerAsync(string clientId, params string[] scopes)
     {
-        var admin = await AdminAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/identity/accounts")
+        using var identity = await AdminChannelAsync();
+        var registered = await new PartnerClientService.PartnerClientServiceClient(identity).RegisterPartnerClientAsync(
+            new RegisterPartnerClientRequest { ClientId = clientId, DisplayName = clientId, Scopes = { scopes } });
+        return await ClientCredentials.GetTokenAsync(new Uri(platform[PlatformComponents.Identity].HttpUrl + "/connect/token"),
+            clientId, registered.ClientSecret, string.Join(' ', scopes), CancellationToken.None);
+    }
+
+    /// <summary>A new staff account made by the local admin; its one-time password.</summary>
+    public async Task<string> CreateAccountAsync(string subject, params string[] roles)
+    {
+        using var identity = await AdminChannelAsync();
+        var created = await new StaffAccountService.StaffAccountServiceClient(identity).CreateAccountAsync(
+            new CreateAccountRequest { Subject = subject, Email = subject + "@example.com", DisplayName = subject, Roles = { roles } });
+        return created.InitialPassword;
+    }
+
+    private async Task<string> SignInNewAsync(string subject, string[] roles) => await SignInAsync(subject, await CreateAccountAsync(subject, roles));
+
+    /// <summary>Identity's gRPC port, as the signed-in local admin.</summary>
+    private async Task<GrpcChannel> AdminChannelAsync()
+    {
+        var token = await AdminAsync();
+        return GrpcChannel.ForAddress(platform[PlatformComponents.Identity].GrpcUrl, new GrpcChannelOptions
         {
-            Content = JsonContent.Create(new { subject, email = subject + "@example.com", displayName = subject, roles }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-        using var created = await gateway.SendAsync(request);
-        var body = await created.Content.ReadAsStringAsync();
-        if (!created.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"The account {subject} was not created: {(int)created.StatusCode} {body}");
-        }
-        using var json = JsonDocument.Parse(body);
-        return await SignInAsync(subject, json.RootElement.GetProperty("initialPassword").GetString()!);
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", "Bearer " + token);
+                return Task.CompletedTask;
+            })),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
     }
 
     private Task<string> AdminAsync()

@@ -179,7 +179,7 @@ public sealed class LocalSigningKeyTests : IDisposable
     [Fact]
     public void Start_ProductionWithoutKeys_FailsNamingTheSetting()
     {
-        using var factory = new ServiceFactory<Program>(new Dictionary<string, string?> { ["DataDir"] = _data.Path })
+        using var factory = new ServiceFactory<Program>(new Dictionary<string, string?> { ["DataDir"] = _data.Path }, testIssuer: false)
             .WithWebHostBuilder(b => b.UseEnvironment("Production"));
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());

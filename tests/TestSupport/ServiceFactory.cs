@@ -13,10 +13,11 @@ public class ServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint> wh
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public ServiceFactory(IDictionary<string, string?>? settings = null)
+    /// <param name="testIssuer">False for a host that must start as in Production, where the test issuer is refused.</param>
+    public ServiceFactory(IDictionary<string, string?>? settings = null, bool testIssuer = true)
     {
         Data = new TempFolder();
-        _settings = new Dictionary<string, string?>(TestIssuer.Shared.Settings())
+        _settings = new Dictionary<string, string?>(testIssuer ? TestIssuer.Shared.Settings() : [])
         {
             ["DataDir"] = Data.Path,
             ["Intake:MasterKey"] = TestKeys.NewKey(),

@@ -18,27 +18,12 @@ public sealed partial class StaffSignIn(Uri provider, string clientId, string re
     /// <summary>Signs in (a fresh browser each time) and returns the access token.</summary>
     public async Task<string> AccessTokenAsync(string subject, string password)
     {
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
-        {
-            BaseAddress = provider,
-        };
+        using var browser = Browser();
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var state = Guid.NewGuid().ToString("N");
-        var next = await RedirectAsync(browser, $"connect/authorize?client_id={clientId}&response_type=code"
+        var next = await SignInToRedirectAsync(browser, $"connect/authorize?client_id={clientId}&response_type=code"
             + $"&redirect_uri={Uri.EscapeDataString(redirectUri)}&scope={Uri.EscapeDataString("openid offline_access roles")}&state={state}"
-            + $"&code_challenge_method=S256&code_challenge={Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)))}");
-        for (var step = 0; step < 10 && !next.StartsWith(redirectUri, StringComparison.Ordinal); step++)
-        {
-            next = next switch
-            {
-                _ when next.StartsWith("/account/sign-in", StringComparison.Ordinal) =>
-                    await SubmitAsync(browser, next, new() { ["StaffId"] = subject, ["Password"] = password }),
-                _ when next.StartsWith("/account/two-factor-setup", StringComparison.Ordinal) => await SetUpSecondFactorAsync(browser, next, subject),
-                _ when next.StartsWith("/account/code", StringComparison.Ordinal) =>
-                    await SubmitAsync(browser, next, new() { ["Code"] = Totp.Code(_authenticatorKeys[subject], DateTimeOffset.UtcNow) }),
-                _ => await RedirectAsync(browser, next),
-            };
-        }
+            + $"&code_challenge_method=S256&code_challenge={Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)))}", subject, password, redirectUri);
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(next).Query);
         if (query["state"] != state || query["code"] is not { } code)
         {
@@ -58,9 +43,40 @@ public sealed partial class StaffSignIn(Uri provider, string clientId, string re
             : throw new InvalidOperationException($"The code of {subject} was not redeemed: {json.RootElement}");
     }
 
+    /// <summary>
+    /// Opens an authorization request someone else made (e.g. a command-line client's), signs in through the pages,
+    /// and returns the address the provider sends the browser back to, which starts with <paramref name="redirectUri"/>.
+    /// </summary>
+    public async Task<string> SignInToRedirectAsync(string authorizeUrl, string subject, string password, string redirectUri)
+    {
+        using var browser = Browser();
+        return await SignInToRedirectAsync(browser, authorizeUrl, subject, password, redirectUri);
+    }
+
+    private async Task<string> SignInToRedirectAsync(HttpClient browser, string authorizeUrl, string subject, string password, string redirectUri)
+    {
+        var next = await RedirectAsync(browser, authorizeUrl);
+        for (var step = 0; step < 10 && !next.StartsWith(redirectUri, StringComparison.Ordinal); step++)
+        {
+            next = next switch
+            {
+                _ when next.StartsWith("/account/sign-in", StringComparison.Ordinal) =>
+                    await SubmitAsync(browser, next, new() { ["StaffId"] = subject, ["Password"] = password }),
+                _ when next.StartsWith("/account/two-factor-setup", StringComparison.Ordinal) => await SetUpSecondFactorAsync(browser, next, subject),
+                _ when next.StartsWith("/account/code", StringComparison.Ordinal) =>
+                    await SubmitAsync(browser, next, new() { ["Code"] = Totp.Code(_authenticatorKeys[subject], DateTimeOffset.UtcNow) }),
+                _ => await RedirectAsync(browser, next),
+            };
+        }
+        return next;
+    }
+
+    private HttpClient Browser() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = provider };
+
     private async Task<string> SetUpSecondFactorAsync(HttpClient browser, string page, string subject)
     {
-        var html = await browser.GetStringAsync(page);
+        var html = await PageAsync(browser, page);
         var key = KeyCode().Match(html).Groups["key"].Value;
         _authenticatorKeys[subject] = key;
         using var confirmed = await PostFormAsync(browser, page, html, new() { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
@@ -76,9 +92,18 @@ public sealed partial class StaffSignIn(Uri provider, string clientId, string re
 
     private static async Task<string> SubmitAsync(HttpClient browser, string page, Dictionary<string, string> fields)
     {
-        var html = await browser.GetStringAsync(page);
+        var html = await PageAsync(browser, page);
         using var response = await PostFormAsync(browser, page, html, fields);
         return LocationOf(response);
+    }
+
+    private static async Task<string> PageAsync(HttpClient browser, string url)
+    {
+        using var response = await browser.GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? html
+            : throw new InvalidOperationException($"GET {url}: {(int)response.StatusCode} {response.Headers.WwwAuthenticate} {html[..Math.Min(300, html.Length)]}");
     }
 
     private static async Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string page, string html, Dictionary<string, string> fields)
@@ -98,9 +123,9 @@ public sealed partial class StaffSignIn(Uri provider, string clientId, string re
 
     /// <summary>The provider's own pages as paths (it may name them by its public address); the client's redirect as is.</summary>
     private static string Local(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.AbsolutePath.StartsWith("/account/", StringComparison.Ordinal)
-            || absolute?.AbsolutePath.StartsWith("/connect/", StringComparison.Ordinal) == true
-            ? absolute!.PathAndQuery
+        url.StartsWith("http", StringComparison.Ordinal) && Uri.TryCreate(url, UriKind.Absolute, out var absolute)
+            && (absolute.AbsolutePath.StartsWith("/account/", StringComparison.Ordinal) || absolute.AbsolutePath.StartsWith("/connect/", StringComparison.Ordinal))
+            ? absolute.PathAndQuery
             : url;
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -8,6 +8,7 @@ public class LauncherCommandLineTests
     private readonly StringWriter _out = new();
     private readonly StringWriter _err = new();
     private RunArguments? _run;
+    private SignInArguments? _signIn;
 
     [Fact]
     public async Task InvokeAsync_NoArguments_RunsWithDocumentedDefaults()
@@ -41,6 +42,25 @@ public class LauncherCommandLineTests
     }
 
     [Fact]
+    public async Task InvokeAsync_SignIn_DefaultsToTheLocalGatewayAndTheRegisteredCallbackPort()
+    {
+        var code = await InvokeAsync("sign-in");
+
+        Assert.Equal(0, code);
+        Assert.Equal(new SignInArguments(new Uri("http://127.0.0.1:8080/"), CliSignIn.DefaultCallbackPort), _signIn);
+        Assert.Null(_run);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_SignInWithOptions_ParsesIntoSignInArguments()
+    {
+        var code = await InvokeAsync("sign-in", "--gateway", "https://complaints.example.org/", "--callback-port", "9000");
+
+        Assert.Equal(0, code);
+        Assert.Equal(new SignInArguments(new Uri("https://complaints.example.org/"), 9000), _signIn);
+    }
+
+    [Fact]
     public async Task InvokeAsync_OptionGivenTwice_LastValueWins()
     {
         var code = await InvokeAsync("--base-port", "15100", "--no-build", "--base-port", "16100", "--only", "intake", "--only", "gateway");
@@ -54,6 +74,8 @@ public class LauncherCommandLineTests
     [Theory]
     [InlineData(new[] { "--bogus" }, "Unrecognized command or argument '--bogus'.")]
     [InlineData(new[] { "token", "--sub", "alice", "--roles", "admin" }, "Unrecognized command or argument 'token'.")]
+    [InlineData(new[] { "sign-in", "--gateway", "ftp://h" }, "--gateway must be an http:// or https:// URL (got \"ftp://h\").")]
+    [InlineData(new[] { "sign-in", "--callback-port", "0" }, "--callback-port: '0' is not a whole number from 1 to 65535.")]
     [InlineData(new[] { "--base-port", "x" }, "--base-port: 'x' is not a whole number from 1 to 65521.")]
     [InlineData(new[] { "--base-port", "65522" }, "--base-port: '65522' is not a whole number from 1 to 65521.")]
     [InlineData(new[] { "--gateway-port", "-1" }, "--gateway-port: '-1' is not a whole number from 1 to 65534.")]
@@ -69,6 +91,7 @@ public class LauncherCommandLineTests
 
         Assert.Equal(2, code);
         Assert.Null(_run);
+        Assert.Null(_signIn);
         Assert.Contains(message, _err.ToString().Split(Environment.NewLine));
     }
 
@@ -89,6 +112,11 @@ public class LauncherCommandLineTests
         run =>
         {
             _run = run;
+            return Task.FromResult(0);
+        },
+        signIn =>
+        {
+            _signIn = signIn;
             return Task.FromResult(0);
         },
         _out,

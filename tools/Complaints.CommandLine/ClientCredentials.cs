@@ -3,12 +3,12 @@ using System.Text.Json;
 
 namespace Complaints.Tools;
 
-/// <summary>An access token from the platform's identity provider by OAuth 2.0 client credentials (RFC 6749 §4.4).</summary>
+/// <summary>Access tokens from the platform's identity provider's token endpoint (RFC 6749).</summary>
 public static class ClientCredentials
 {
-    public static async Task<string> GetTokenAsync(Uri tokenEndpoint, string clientId, string clientSecret, string? scope, CancellationToken cancellationToken)
+    /// <summary>By client credentials (§4.4).</summary>
+    public static Task<string> GetTokenAsync(Uri tokenEndpoint, string clientId, string clientSecret, string? scope, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient();
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
@@ -19,6 +19,23 @@ public static class ClientCredentials
         {
             form["scope"] = scope;
         }
+        return RequestAsync(tokenEndpoint, clientId, form, cancellationToken);
+    }
+
+    /// <summary>By an authorization code with its PKCE verifier, for a public client (§4.1.3, RFC 7636).</summary>
+    public static Task<string> RedeemCodeAsync(Uri tokenEndpoint, string clientId, string code, string redirectUri, string verifier, CancellationToken cancellationToken) =>
+        RequestAsync(tokenEndpoint, clientId, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["client_id"] = clientId,
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri,
+            ["code_verifier"] = verifier,
+        }, cancellationToken);
+
+    private static async Task<string> RequestAsync(Uri tokenEndpoint, string clientId, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
         using var response = await http.PostAsync(tokenEndpoint, new FormUrlEncodedContent(form), cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode || !body.TryGetProperty("access_token", out var token))

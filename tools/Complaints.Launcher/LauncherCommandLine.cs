@@ -13,14 +13,16 @@ internal sealed record RunArguments(
     IReadOnlyCollection<string>? Only,
     TimeSpan ReadyTimeout);
 
-/// <summary>The launcher's command line: run the platform.</summary>
+internal sealed record SignInArguments(Uri Provider, int CallbackPort);
+
+/// <summary>The launcher's command line: run the platform (the root command), or <c>sign-in</c> for a staff token.</summary>
 internal static class LauncherCommandLine
 {
     public static Task<int> InvokeAsync(
-        IReadOnlyList<string> args, Func<RunArguments, Task<int>> run, TextWriter output, TextWriter error) =>
-        ToolCommandLine.InvokeAsync(Create(run), args, output, error);
+        IReadOnlyList<string> args, Func<RunArguments, Task<int>> run, Func<SignInArguments, Task<int>> signIn, TextWriter output, TextWriter error) =>
+        ToolCommandLine.InvokeAsync(Create(run, signIn), args, output, error);
 
-    private static RootCommand Create(Func<RunArguments, Task<int>> run)
+    private static RootCommand Create(Func<RunArguments, Task<int>> run, Func<SignInArguments, Task<int>> signIn)
     {
         var noBuild = new Option<bool>("--no-build") { Description = "do not run `dotnet build Complaints.sln -c Release` first" };
         var data = new Option<string?>("--data")
@@ -70,7 +72,7 @@ internal static class LauncherCommandLine
             From the repository: dotnet run --project tools/Complaints.Launcher -- [options]
             """)
         {
-            noBuild, data, basePort, gatewayPort, only, timeout, configuration,
+            noBuild, data, basePort, gatewayPort, only, timeout, configuration, CreateSignIn(signIn),
         };
         root.SetAction(r => run(new RunArguments(
             r.GetValue(noBuild),
@@ -81,6 +83,33 @@ internal static class LauncherCommandLine
             r.GetValue(only),
             TimeSpan.FromSeconds(r.GetValue(timeout)))));
         return root;
+    }
+
+    private static Command CreateSignIn(Func<SignInArguments, Task<int>> action)
+    {
+        var gateway = new Option<Uri>("--gateway")
+        {
+            Description = "the platform's public address, where the identity provider is reached",
+            HelpName = "url",
+            DefaultValueFactory = _ => new Uri($"http://127.0.0.1:{PlatformComponents.DefaultGatewayPort}/"),
+            CustomParser = ToolCommandLine.HttpUrl,
+        };
+        var callbackPort = new Option<int>("--callback-port")
+        {
+            Description = "the loopback port the browser returns to (registered with the provider)",
+            HelpName = "n",
+            DefaultValueFactory = _ => CliSignIn.DefaultCallbackPort,
+            CustomParser = ToolCommandLine.WholeNumber(1, 65535),
+        };
+        var signIn = new Command("sign-in", """
+            Signs a staff member in through their browser (authorization code with PKCE) and prints the access token
+            on stdout, for staff APIs: TOKEN=$(dotnet run --project tools/Complaints.Launcher -- sign-in)
+            """)
+        {
+            gateway, callbackPort,
+        };
+        signIn.SetAction(r => action(new SignInArguments(r.GetRequiredValue(gateway), r.GetValue(callbackPort))));
+        return signIn;
     }
 
     /// <summary>A comma-separated list (lower-cased, without duplicates) of known names.</summary>

@@ -18,6 +18,9 @@ public sealed class PlatformOptions
     /// <summary>Gateway REST port; its gRPC port is the next one. Ignored with <see cref="UseFreePorts"/>.</summary>
     public int GatewayPort { get; set; } = PlatformComponents.DefaultGatewayPort;
 
+    /// <summary>The loopback port of the command-line sign-in's redirect (<see cref="CliSignIn"/>), registered with Identity.</summary>
+    public int CliCallbackPort { get; set; } = CliSignIn.DefaultCallbackPort;
+
     /// <summary>Free loopback ports for every endpoint, reserved by <see cref="LoopbackPorts"/> (tests).</summary>
     public bool UseFreePorts { get; set; }
 

@@ -77,6 +77,9 @@ public sealed class PlatformProcesses : IAsyncDisposable
     /// <summary>Completes with the first component that exited while it was not being stopped.</summary>
     public Task<PlatformComponent> UnexpectedExit => _unexpectedExit.Task;
 
+    /// <summary>The loopback port Identity sends the command-line sign-in back to.</summary>
+    public int CliCallbackPort => _options.CliCallbackPort;
+
     /// <summary>The local run's first admin (made at the first start with Identity), or null when it was made elsewhere.</summary>
     public LocalAdmin? LocalAdmin { get; private set; }
 
@@ -371,6 +374,8 @@ public sealed class PlatformProcesses : IAsyncDisposable
             env["Identity__EncryptionKey"] = Secrets.IdentityEncryptionKey;
             // The issuer is the public address: the gateway's, where browsers and partners reach the provider.
             env["Identity__Issuer"] = publicUrl;
+            // The command-line sign-in: a public client whose code comes back to a loopback port (RFC 8252).
+            env[$"Identity__WebClients__{CliSignIn.ClientId}__RedirectUris__0"] = CliSignIn.RedirectUri(_options.CliCallbackPort);
             foreach (var (service, secret) in Secrets.ServiceClients!)
             {
                 env[$"Identity__ServiceClients__{service}"] = secret;

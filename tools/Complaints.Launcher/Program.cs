@@ -5,5 +5,5 @@ namespace Complaints.Launcher;
 internal static class LauncherProgram
 {
     public static Task<int> Main(string[] args) =>
-        LauncherCommandLine.InvokeAsync(args, RunCommand.RunAsync, Console.Out, Console.Error);
+        LauncherCommandLine.InvokeAsync(args, RunCommand.RunAsync, SignInCommand.RunAsync, Console.Out, Console.Error);
 }

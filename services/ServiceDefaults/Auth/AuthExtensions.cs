@@ -30,6 +30,7 @@ public static class AuthExtensions
         builder.Services.AddHttpClient(ServiceTokenSource.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => IdentityBackchannel.Create(sp.GetRequiredService<AuthSettings>()));
         builder.Services.AddSingleton<ServiceTokenSource>();
+        builder.Services.AddHostedService<AuthWarmup>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         // Configured from the final configuration (test hosts and late sources included).
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -53,7 +54,7 @@ public static class AuthExtensions
                 {
                     o.Authority = settings.Authority;
                     o.MetadataAddress = metadata.ToString();
-                    o.RequireHttpsMetadata = settings.RequireHttpsMetadata ?? environment.IsProduction();
+                    o.RequireHttpsMetadata = settings.RequireHttpsMetadata ?? RequireHttpsByDefault(settings, environment);
                     // The keys are cached: tokens keep validating while the provider is down, and a key it publishes
                     // before signing with it is known by the time it signs.
                     o.AutomaticRefreshInterval = settings.KeysRefreshInterval;
@@ -83,6 +84,13 @@ public static class AuthExtensions
         builder.Services.AddSingleton<NeedToKnow>();
         return builder;
     }
+
+    /// <summary>
+    /// A public authority is read over TLS in Production; an explicit metadata address is an internal one the operator
+    /// chose (inside the cluster, where TLS ends at the ingress and network policies guard the hop, as for every call).
+    /// </summary>
+    private static bool RequireHttpsByDefault(AuthSettings settings, IHostEnvironment environment) =>
+        environment.IsProduction() && string.IsNullOrWhiteSpace(settings.MetadataAddress);
 }
 
 /// <summary>Stops a start whose token trust is unsafe: the retired shared key, a test issuer in Production, no provider in Production.</summary>

@@ -15,7 +15,10 @@ public sealed class AuthSettings
 
     public string? MetadataAddress { get; set; }
 
-    /// <summary>Defaults to true in Production: the discovery document and keys only over TLS.</summary>
+    /// <summary>
+    /// Defaults to true in Production when the keys are read from the public authority (only over TLS); an explicit
+    /// <see cref="MetadataAddress"/> is an internal address and may be plain HTTP inside the network.
+    /// </summary>
     public bool? RequireHttpsMetadata { get; set; }
 
     public string Audience { get; set; } = "complaints";

@@ -53,9 +53,10 @@ public sealed partial class ServiceTokenSource(
             {
                 return _token;
             }
-            if (now < _nextAttempt)
+            // While a usable token is cached, renewal after a failure waits a little; without one, every call tries.
+            if (now < _nextAttempt && _token is not null && now < _expiresAt)
             {
-                return UsableOrThrow(now);
+                return _token;
             }
             try
             {
