@@ -2,6 +2,7 @@ using Complaints.Identity.Accounts;
 using Complaints.Identity.V1;
 using Complaints.TestSupport;
 using Grpc.Core;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Complaints.Identity.Tests;
@@ -143,4 +144,34 @@ public sealed class AccountTests(AccountsFixture fixture) : IClassFixture<Accoun
         Assert.Null(second);
         Assert.Equal(PasswordOutcome.Valid, await CheckAsync("root", first));
     }
+}
+
+/// <summary>An account is made whole or not at all: a stop between the account and its roles leaves nothing behind.</summary>
+public sealed class AccountAtomicityTests : IDisposable
+{
+    private readonly ServiceFactory<Program> _factory = new();
+
+    [Fact]
+    public async Task CreateAccount_RolesStepFails_NoAccountLeft()
+    {
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            Assert.True((await roles.DeleteAsync((await roles.FindByNameAsync("analyst"))!)).Succeeded);
+        }
+        var accounts = new StaffAccountService.StaffAccountServiceClient(_factory.Channel(_factory.Token("admin-1", "admin")));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => accounts.CreateAccountAsync(new CreateAccountRequest
+        {
+            Subject = "half-made",
+            Email = "half-made@example.com",
+            DisplayName = "Hana Kim",
+            Roles = { "agent", "analyst" },
+        }).ResponseAsync);
+
+        await using var check = _factory.Services.CreateAsyncScope();
+        Assert.Null(await check.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync("half-made"));
+    }
+
+    public void Dispose() => _factory.Dispose();
 }

@@ -35,6 +35,24 @@ public sealed class MigrationStartTests : IDisposable
         Assert.True(await ScalarAsync(file, """SELECT count(*) FROM "__EFMigrationsHistory" """) > 0);
     }
 
+    /// <summary>Two processes starting on one SQLite file: the second waits for the first's migration lock, then starts.</summary>
+    [Fact]
+    public async Task Start_AnotherProcessHoldsTheMigrationLock_WaitsForItThenBecomesReady()
+    {
+        var service = PlatformComponents.Notifications;
+        var held = new FileStream(_data.File(service + ".db") + ".migrations.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        await using var platform = Platform.Create(service, _data.Path, _layout);
+
+        var start = platform.StartAsync();
+        await Eventually.True(() => Task.FromResult(start.IsFaulted || platform.LogTail(service, 200).Any(l => l.Contains("Another process is migrating"))),
+            "the service waiting for the lock", TimeSpan.FromSeconds(60));
+        Assert.False(start.IsCompleted, start.Exception?.ToString());
+        await held.DisposeAsync();
+        await start;
+
+        Assert.True(await ScalarAsync(_data.File(service + ".db"), """SELECT count(*) FROM "__EFMigrationsHistory" """) > 0);
+    }
+
     /// <summary>What a process killed after its last migration, before EF released its lock, leaves: nothing pending, the row still there.</summary>
     [Theory]
     [MemberData(nameof(Services))]
