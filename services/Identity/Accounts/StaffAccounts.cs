@@ -43,8 +43,13 @@ public sealed partial class StaffAccounts(
         }
         var password = NewPassword();
         var user = new StaffUser { UserName = subject, Email = email, DisplayName = name, CreatedAt = clock.GetUtcNow(), EmailConfirmed = true };
-        Check(await users.CreateAsync(user, password), "subject");
-        Check(await users.AddToRolesAsync(user, roles), "roles");
+        // Both steps or neither: an account without its roles could never be made again under its name.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            Check(await users.CreateAsync(user, password), "subject");
+            Check(await users.AddToRolesAsync(user, roles), "roles");
+            await transaction.CommitAsync(ct);
+        }
         logger.LogInformation("Staff account {Subject} created with roles {Roles}", subject, string.Join(",", roles));
         return new CreateAccountResponse { Account = await ToProtoAsync(user), InitialPassword = password };
     }

@@ -258,7 +258,7 @@ internal sealed class MigrationFileLock : IAsyncDisposable
         // The system clock, not the injected one: a test host's fake clock would never end the wait.
         var clock = TimeProvider.System;
         var since = clock.GetTimestamp();
-        var logged = TimeSpan.MinValue;
+        TimeSpan? logged = null;
         while (true)
         {
             try
@@ -268,7 +268,8 @@ internal sealed class MigrationFileLock : IAsyncDisposable
             catch (IOException ex) when (FileLocks.HeldByAnother(ex))
             {
                 var waited = clock.GetElapsedTime(since);
-                if (waited - logged >= LogEvery)
+                // Said once at the start of the wait, then every LogEvery.
+                if (logged is not { } last || waited - last >= LogEvery)
                 {
                     logger.LogInformation("Another process is migrating {Database}; waiting for it ({Waited:0} s so far)", Path.GetFileName(databaseFile), waited.TotalSeconds);
                     logged = waited;
