@@ -15,24 +15,33 @@ public static class IdentityUnavailableExtensions
 
     public static WebApplication UseIdentityUnavailablePage(this WebApplication app)
     {
-        var pages = app.Environment.ContentRootFileProvider;
         app.Use(async (context, next) =>
         {
             await next(context);
-            if (context.GetForwarderErrorFeature() is null || context.Response.HasStarted
-                || !BrowserPaths.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            if (context.GetForwarderErrorFeature() is null || context.Response.HasStarted || !IsBrowserPath(context.Request))
             {
                 return;
             }
-            var page = pages.GetFileInfo($"ErrorPages/sign-in-unavailable.{Language(context.Request)}.html");
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "30";
-            context.Response.Headers.CacheControl = "no-store";
-            context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; frame-ancestors 'none'";
-            context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.SendFileAsync(page);
+            await WriteSignInUnavailablePageAsync(context, "30");
         });
         return app;
+    }
+
+    /// <summary>The sign-in, authorisation and sign-out pages a browser visits.</summary>
+    internal static bool IsBrowserPath(HttpRequest request) =>
+        BrowserPaths.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>503, Retry-After and the page that says signing in is unavailable for now, in the reader's language.</summary>
+    internal static Task WriteSignInUnavailablePageAsync(HttpContext context, string retryAfterSeconds)
+    {
+        var pages = context.RequestServices.GetRequiredService<IWebHostEnvironment>().ContentRootFileProvider;
+        var page = pages.GetFileInfo($"ErrorPages/sign-in-unavailable.{Language(context.Request)}.html");
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = retryAfterSeconds;
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; frame-ancestors 'none'";
+        context.Response.ContentType = "text/html; charset=utf-8";
+        return context.Response.SendFileAsync(page);
     }
 
     /// <summary>The first of the reader's languages (by quality) that a page exists in; English otherwise.</summary>

@@ -1,5 +1,6 @@
 using Complaints.Gateway;
 using Complaints.ServiceDefaults;
+using Complaints.ServiceDefaults.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,6 +8,7 @@ builder.AddTelemetry("gateway");
 builder.AddGatewayListeners();
 builder.AddGatewayProxy();
 builder.AddGatewayForwardedHeaders();
+builder.AddOptionalRedis();
 builder.AddGatewayRateLimiting();
 builder.AddGatewayHealth();
 

@@ -1,17 +1,19 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using StackExchange.Redis;
 
 namespace Complaints.Gateway;
 
 /// <summary>
-/// A global fixed window per client IP on the REST/gRPC-Web listener: <c>RateLimiting:PermitsPerMinute</c>
-/// (default 600; 0 or less turns it off) per <c>RateLimiting:Window</c> (default one minute). Over the limit the
-/// gateway answers 429 with Retry-After. Health probes and the h2c gRPC listener are not limited. The client IP is
-/// the connection's address, or the forwarded one from a trusted proxy (<see cref="ForwardedHeadersExtensions"/>),
-/// so clients behind an Ingress each get their own budget. Credential attempts (sign-in, second factor, token requests)
-/// have their own smaller budget as well: <c>RateLimiting:SignIn:PermitsPerMinute</c> (default 20). Budgets are per
-/// gateway replica; per-account lockout is Identity's own.
+/// The gateway's one rate-limiting mechanism. Each <see cref="RateLimitPolicy"/> is declared once in
+/// <see cref="Policies"/>: a fixed window per client IP (the connection's address, or the forwarded one from a trusted
+/// proxy, <see cref="ForwardedHeadersExtensions"/>) for the requests it applies to, on the REST/gRPC-Web listener only
+/// (health probes and the h2c gRPC listener are never limited). A request needs a permit from every policy; over a
+/// limit the gateway answers 429 with Retry-After. The store is chosen once, for all policies: with
+/// <c>ConnectionStrings:Redis</c> the replicas share each budget through Redis (<see cref="RedisRateLimitStore"/>),
+/// without it each replica counts on its own. Redis unreachable: each policy's <see cref="WhenRedisDown"/> says what
+/// happens (docs/decisions/0016). Per-account lockout is Identity's own.
 /// </summary>
 public static class RateLimitingExtensions
 {
@@ -20,59 +22,130 @@ public static class RateLimitingExtensions
     /// <summary>Password, code and token attempts per client per window: enough for a person, too few for guessing.</summary>
     public const int DefaultSignInPermitsPerMinute = 20;
 
+    /// <summary>How long a client is told to wait when a policy that refuses without Redis meets Redis down.</summary>
+    public static readonly TimeSpan RedisDownRetryAfter = TimeSpan.FromSeconds(10);
+
     /// <summary>The requests that try a credential; the pages themselves (GET) and discovery are not counted here.</summary>
     private static readonly string[] SignInPaths = ["/account/sign-in", "/account/code", "/account/two-factor-setup", "/connect/token"];
+
+    /// <summary>
+    /// Every policy of the gateway, in the order a request asks them for a permit. A later issue adds its policy here
+    /// (and its configuration keys to docs/operations.md); nothing else changes.
+    /// </summary>
+    public static IReadOnlyList<RateLimitPolicy> Policies(IConfiguration configuration)
+    {
+        var window = configuration.GetValue("RateLimiting:Window", TimeSpan.FromMinutes(1));
+        if (window <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"RateLimiting:Window must be positive, not {window}.");
+        }
+        return
+        [
+            new RateLimitPolicy(
+                "all",
+                configuration.GetValue("RateLimiting:PermitsPerMinute", DefaultPermitsPerMinute),
+                window,
+                _ => true,
+                WhenRedisDown.CountPerReplica),
+            new RateLimitPolicy(
+                "sign-in",
+                configuration.GetValue("RateLimiting:SignIn:PermitsPerMinute", DefaultSignInPermitsPerMinute),
+                window,
+                IsSignInAttempt,
+                WhenRedisDown.Refuse),
+        ];
+    }
 
     public static WebApplicationBuilder AddGatewayRateLimiting(this WebApplicationBuilder builder)
     {
         builder.Services.AddRateLimiter(_ => { });
-        // Read from the built configuration (not the builder's), so every source, test hosts' included, applies.
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>((o, configuration) =>
+        // Read from the built configuration and container (not the builder's), so every source, test hosts' included,
+        // applies; the multiplexer is the one AddOptionalRedis registered from ConnectionStrings:Redis, if any.
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IConfiguration, IServiceProvider>((o, configuration, services) =>
         {
-            var permits = configuration.GetValue("RateLimiting:PermitsPerMinute", DefaultPermitsPerMinute);
-            var signInPermits = configuration.GetValue("RateLimiting:SignIn:PermitsPerMinute", DefaultSignInPermitsPerMinute);
-            var window = configuration.GetValue("RateLimiting:Window", TimeSpan.FromMinutes(1));
-            if (window <= TimeSpan.Zero)
-            {
-                throw new InvalidOperationException($"RateLimiting:Window must be positive, not {window}.");
-            }
+            var policies = Policies(configuration);
+            var redis = services.GetService<IConnectionMultiplexer>();
+            IRateLimitStore store = redis is null
+                ? new InProcessRateLimitStore()
+                : new RedisRateLimitStore(redis, services.GetRequiredService<ILogger<RedisRateLimitStore>>());
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (context, _) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter =
-                        ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                }
-                return ValueTask.CompletedTask;
-            };
-            // Every policy is one more limiter in this chain; a request needs a permit from each.
-            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PerClient(permits, window, "all", _ => true),
-                PerClient(signInPermits, window, "sign-in", IsSignInAttempt));
+            o.OnRejected = OnRejectedAsync;
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(policies.Select(p => PerClient(p, store)).ToArray());
         });
         return builder;
     }
 
-    /// <summary>A fixed window per client IP on the REST listener for the requests <paramref name="applies"/> selects.</summary>
-    private static PartitionedRateLimiter<HttpContext> PerClient(int permits, TimeSpan window, string policy, Func<HttpContext, bool> applies) =>
+    /// <summary>The policy's fixed window per client IP on the REST listener, for the requests it applies to.</summary>
+    private static PartitionedRateLimiter<HttpContext> PerClient(RateLimitPolicy policy, IRateLimitStore store) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
-            if (permits <= 0 || !context.IsRestListener() || context.Request.Path.StartsWithSegments("/health") || !applies(context))
+            if (policy.Permits <= 0 || !context.IsRestListener() || context.Request.Path.StartsWithSegments("/health") || !policy.AppliesTo(context))
             {
                 return RateLimitPartition.GetNoLimiter("unlimited");
             }
             var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            return RateLimitPartition.GetFixedWindowLimiter(policy + ":" + client, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = permits,
-                Window = window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
+            return store.Partition(policy, client);
         });
+
+    /// <summary>
+    /// 429 with Retry-After over a limit. A policy that refuses while Redis is unreachable answers 503 with Retry-After
+    /// instead (the client did nothing wrong): the sign-in-unavailable page on the browser's sign-in pages.
+    /// </summary>
+    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+        if (context.Lease.TryGetMetadata(RedisRateLimitStore.Unavailable, out _))
+        {
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            if (IdentityUnavailableExtensions.IsBrowserPath(http.Request))
+            {
+                await IdentityUnavailableExtensions.WriteSignInUnavailablePageAsync(http, http.Response.Headers.RetryAfter.ToString());
+            }
+        }
+    }
 
     private static bool IsSignInAttempt(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method)
         && SignInPaths.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>What a policy does while Redis is configured but cannot be reached.</summary>
+public enum WhenRedisDown
+{
+    /// <summary>Fail open, but not unbounded: each replica counts the policy on its own until Redis answers again.</summary>
+    CountPerReplica,
+
+    /// <summary>Fail closed: refuse with 503 and Retry-After until Redis answers again.</summary>
+    Refuse,
+}
+
+/// <param name="Name">Part of the partition (and Redis) key; unique among the policies.</param>
+/// <param name="Permits">Permits per client per <paramref name="Window"/>; 0 or less turns the policy off.</param>
+/// <param name="AppliesTo">The requests the policy counts; the others do not need its permit.</param>
+/// <param name="RedisDown">What happens while Redis is configured and unreachable.</param>
+public sealed record RateLimitPolicy(string Name, int Permits, TimeSpan Window, Func<HttpContext, bool> AppliesTo, WhenRedisDown RedisDown);
+
+/// <summary>Where the budgets are counted; one for all policies, chosen at start.</summary>
+public interface IRateLimitStore
+{
+    RateLimitPartition<string> Partition(RateLimitPolicy policy, string client);
+}
+
+/// <summary>Each replica counts on its own (no Redis configured).</summary>
+public sealed class InProcessRateLimitStore : IRateLimitStore
+{
+    public RateLimitPartition<string> Partition(RateLimitPolicy policy, string client) =>
+        RateLimitPartition.GetFixedWindowLimiter(policy.Name + ":" + client, _ => Options(policy));
+
+    internal static FixedWindowRateLimiterOptions Options(RateLimitPolicy policy) => new()
+    {
+        PermitLimit = policy.Permits,
+        Window = policy.Window,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 }

@@ -53,10 +53,31 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
         return response.StatusCode;
     }
 
+    /// <summary><paramref name="method"/> <paramref name="path"/> (a form post for POST) as if forwarded for <paramref name="forwardedFor"/>.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? forwardedFor)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (method == HttpMethod.Post)
+        {
+            request.Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["StaffId"] = "x", ["Password"] = "y" });
+        }
+        if (forwardedFor is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        }
+        return await Http.SendAsync(request);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+        // Program reads ConnectionStrings:Redis from the builder's configuration (AddOptionalRedis), before the
+        // callback above is applied; a host setting is there from the start.
+        if (_settings.TryGetValue("ConnectionStrings:Redis", out var redis))
+        {
+            builder.UseSetting("ConnectionStrings:Redis", redis);
+        }
     }
 
     protected override void Dispose(bool disposing)
