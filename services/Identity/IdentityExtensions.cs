@@ -3,6 +3,7 @@ using Complaints.Identity.Accounts;
 using Complaints.Identity.Clients;
 using Complaints.Identity.Connect;
 using Complaints.Identity.Data;
+using Complaints.Identity.External;
 using Complaints.Identity.Grpc;
 using Complaints.Identity.Keys;
 using Complaints.Identity.Partners;
@@ -94,6 +95,7 @@ public static class IdentityExtensions
             });
         builder.Services.AddScoped(sp => (IClientSecrets)sp.GetRequiredService<IOpenIddictApplicationManager>());
         builder.AddStaffSignIn();
+        builder.AddExternalSignIn();
         // Keys and issuer from the final configuration (test hosts and late sources included).
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IConfiguration, IHostEnvironment>((o, configuration, environment) =>
         {

@@ -44,6 +44,8 @@ public static class ConnectEndpoints
             return Results.Challenge(new AuthenticationProperties { RedirectUri = back }, [SignInSchemes.Session]);
         }
         var identity = await StaffIdentityAsync(users, user);
+        // How the session was authenticated (password, one-time code, an external provider's methods), for the ID token.
+        identity.SetClaims(Claims.AuthenticationMethodReference, [.. session.Principal!.FindAll(SignInSchemes.MethodsClaim).Select(c => c.Value)]);
         identity.SetScopes(request.GetScopes());
         identity.SetResources(auth.Audience);
         identity.SetDestinations(Destinations);
@@ -91,6 +93,7 @@ public static class ConnectEndpoints
             }
             // Roles as they are now, not as they were at sign-in.
             var identity = await StaffIdentityAsync(users, user);
+            identity.SetClaims(Claims.AuthenticationMethodReference, granted.GetClaims(Claims.AuthenticationMethodReference));
             identity.SetScopes(granted.GetScopes());
             identity.SetResources(granted.GetResources());
             identity.SetDestinations(Destinations);
@@ -111,15 +114,23 @@ public static class ConnectEndpoints
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.UserName)
             .SetClaim(Claims.Name, user.DisplayName)
-            .SetClaim(Claims.Email, user.Email);
+            .SetClaim(Claims.Email, user.Email)
+            .SetClaim(Claims.EmailVerified, user.EmailConfirmed);
         identity.SetClaims(Claims.Role, [.. (await users.GetRolesAsync(user)).Where(StaffAccounts.StaffRoles.Contains)]);
         return identity;
     }
 
-    /// <summary>Roles and the subject go in the access token; name and email in the ID token too, when asked for.</summary>
+    /// <summary>
+    /// Roles and the subject go in the access token; name and email in the ID token too, roles too when the client asked
+    /// for the roles scope (a relying party such as another platform's sign-in maps them); how the staff member signed in
+    /// (amr) and whether the email is verified in the ID token only.
+    /// </summary>
     private static IEnumerable<string> Destinations(Claim claim) => claim.Type switch
     {
         Claims.Name or Claims.Email => [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
+        Claims.Role when claim.Subject?.HasScope(OpenIddictConstants.Scopes.Roles) == true =>
+            [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
+        Claims.AuthenticationMethodReference or Claims.EmailVerified => [OpenIddictConstants.Destinations.IdentityToken],
         _ => [OpenIddictConstants.Destinations.AccessToken],
     };
 

@@ -83,11 +83,29 @@ public static class SignInSchemes
         return app;
     }
 
-    public static Task SignInSessionAsync(HttpContext http, StaffUser user) =>
-        http.SignInAsync(Session, Principal(Session, user, stage: null));
+    /// <summary>How the session was authenticated (RFC 8176 values): Identity's ID tokens carry them as <c>amr</c>.</summary>
+    public const string MethodsClaim = Claims.AuthenticationMethodReference;
 
-    public static Task SignInPendingAsync(HttpContext http, StaffUser user, string stage) =>
-        http.SignInAsync(Pending, Principal(Pending, user, stage));
+    private static readonly string[] PasswordOnly = ["pwd"];
+
+    public static Task SignInSessionAsync(HttpContext http, StaffUser user) => SignInSessionAsync(http, user, PasswordOnly);
+
+    public static Task SignInSessionAsync(HttpContext http, StaffUser user, IEnumerable<string> methods) =>
+        http.SignInAsync(Session, Principal(Session, user, stage: null, methods));
+
+    public static Task SignInPendingAsync(HttpContext http, StaffUser user, string stage) => SignInPendingAsync(http, user, stage, PasswordOnly);
+
+    public static Task SignInPendingAsync(HttpContext http, StaffUser user, string stage, IEnumerable<string> methods) =>
+        http.SignInAsync(Pending, Principal(Pending, user, stage, methods));
+
+    /// <summary>The second factor passed: the pending sign-in ends and the session starts, its methods plus the one-time code.</summary>
+    public static async Task CompleteSecondFactorAsync(HttpContext http, StaffUser user)
+    {
+        var pending = await http.AuthenticateAsync(Pending);
+        var methods = pending.Principal?.FindAll(MethodsClaim).Select(c => c.Value).ToList() ?? [.. PasswordOnly];
+        await http.SignOutAsync(Pending);
+        await SignInSessionAsync(http, user, methods.Append("otp").Append("mfa").Distinct(StringComparer.Ordinal));
+    }
 
     /// <summary>The account a pending sign-in is for, at the given stage; null when there is none (or it expired).</summary>
     public static async Task<string?> PendingSubjectAsync(HttpContext http, string stage)
@@ -96,13 +114,17 @@ public static class SignInSchemes
         return result.Succeeded && result.Principal!.FindFirst(StageClaim)?.Value == stage ? result.Principal.FindFirst(Claims.Subject)?.Value : null;
     }
 
-    private static ClaimsPrincipal Principal(string scheme, StaffUser user, string? stage)
+    private static ClaimsPrincipal Principal(string scheme, StaffUser user, string? stage, IEnumerable<string> methods)
     {
         var identity = new ClaimsIdentity(scheme, Claims.Subject, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, user.UserName!));
         if (stage is not null)
         {
             identity.AddClaim(new Claim(StageClaim, stage));
+        }
+        foreach (var method in methods)
+        {
+            identity.AddClaim(new Claim(MethodsClaim, method));
         }
         return new ClaimsPrincipal(identity);
     }

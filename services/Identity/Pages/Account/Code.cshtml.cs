@@ -1,6 +1,5 @@
 using Complaints.Identity.Accounts;
 using Complaints.Identity.SignIn;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -41,8 +40,7 @@ public sealed class CodeModel(UserManager<StaffUser> users, SecondFactors factor
             return Page();
         }
         await users.ResetAccessFailedCountAsync(user);
-        await HttpContext.SignOutAsync(SignInSchemes.Pending);
-        await SignInSchemes.SignInSessionAsync(HttpContext, user);
+        await SignInSchemes.CompleteSecondFactorAsync(HttpContext, user);
         return LocalRedirect(SignInModel.Next(Url, ReturnUrl));
     }
 

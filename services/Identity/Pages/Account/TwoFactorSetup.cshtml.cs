@@ -1,7 +1,6 @@
 using Complaints.Identity.Accounts;
 using Complaints.Identity.SignIn;
 using Complaints.ServiceDefaults.Errors;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -53,8 +52,7 @@ public sealed class TwoFactorSetupModel(UserManager<StaffUser> users, SecondFact
             Key = await users.GetAuthenticatorKeyAsync(user);
             return Page();
         }
-        await HttpContext.SignOutAsync(SignInSchemes.Pending);
-        await SignInSchemes.SignInSessionAsync(HttpContext, user);
+        await SignInSchemes.CompleteSecondFactorAsync(HttpContext, user);
         return Page();
     }
 
