@@ -7,6 +7,7 @@ using Complaints.Identity.External;
 using Complaints.Identity.Grpc;
 using Complaints.Identity.Keys;
 using Complaints.Identity.Partners;
+using Complaints.Identity.PasswordReset;
 using Complaints.Identity.SignIn;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Auth;
@@ -96,6 +97,7 @@ public static class IdentityExtensions
         builder.Services.AddScoped(sp => (IClientSecrets)sp.GetRequiredService<IOpenIddictApplicationManager>());
         builder.AddStaffSignIn();
         builder.AddExternalSignIn();
+        builder.AddPasswordReset();
         // Keys and issuer from the final configuration (test hosts and late sources included).
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IConfiguration, IHostEnvironment>((o, configuration, environment) =>
         {

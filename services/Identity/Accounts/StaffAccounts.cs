@@ -9,6 +9,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
 namespace Complaints.Identity.Accounts;
@@ -24,6 +25,7 @@ public sealed partial class StaffAccounts(
     IdentityProviderDbContext db,
     IOpenIddictTokenManager tokens,
     TimeProvider clock,
+    IOptions<SecurityStampValidatorOptions> stampOptions,
     ILogger<StaffAccounts> logger)
 {
     /// <summary>The roles a person may hold.</summary>
@@ -113,6 +115,30 @@ public sealed partial class StaffAccounts(
         }
         logger.LogInformation("Staff account {Subject} {State} by {Actor}: {Reason}", user.UserName, request.Disabled ? "disabled" : "enabled", actor, reason);
         return await ToProtoAsync(user);
+    }
+
+    /// <summary>
+    /// Signs a staff member out everywhere: a new security stamp (the Identity session cookie fails its next check, within
+    /// the session validation interval) and every token Identity stored for the account revoked (refresh tokens at once).
+    /// Access tokens already issued stay valid at the services until they expire (15 minutes at most).
+    /// </summary>
+    public async Task<ForceSignOutResponse> ForceSignOutAsync(ForceSignOutRequest request, string actor, CancellationToken ct)
+    {
+        var v = new Validator();
+        var reason = v.Text("reason", request.Reason?.Trim(), 3, 500, allowNewlines: false);
+        v.ThrowIfInvalid();
+        var user = await FindAsync(request.Subject);
+        var now = clock.GetUtcNow();
+        Check(await users.UpdateSecurityStampAsync(user), "subject");
+        var revoked = await tokens.RevokeBySubjectAsync(user.UserName!, ct);
+        logger.LogInformation("Staff account {Subject} signed out everywhere by {Actor} ({Revoked} tokens revoked): {Reason}", user.UserName, actor, revoked, reason);
+        return new ForceSignOutResponse
+        {
+            Account = await ToProtoAsync(user),
+            RevokedTokens = revoked,
+            AccessTokensExpiredBy = Timestamp.FromDateTimeOffset(now + IdentityExtensions.AccessTokenLifetime),
+            SessionsEndedBy = Timestamp.FromDateTimeOffset(now + stampOptions.Value.ValidationInterval),
+        };
     }
 
     /// <summary>

@@ -11,4 +11,7 @@ public sealed class StaffUser : IdentityUser
     public bool Disabled { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the last password reset email was queued: at most one per <c>Identity:PasswordReset:EmailInterval</c>.</summary>
+    public DateTimeOffset? PasswordResetSentAt { get; set; }
 }

@@ -21,5 +21,8 @@ public sealed class StaffAccountGrpcService(StaffAccounts accounts) : StaffAccou
     public override Task<V1.StaffAccount> SetDisabled(SetDisabledRequest request, ServerCallContext context) =>
         accounts.SetDisabledAsync(request, Actor(context), context.CancellationToken);
 
+    public override Task<ForceSignOutResponse> ForceSignOut(ForceSignOutRequest request, ServerCallContext context) =>
+        accounts.ForceSignOutAsync(request, Actor(context), context.CancellationToken);
+
     private static string Actor(ServerCallContext context) => context.GetHttpContext().User.FindFirst("sub")?.Value ?? "unknown";
 }

@@ -31,6 +31,8 @@ public static class SignInSchemes
                 // As long as a refresh token: the session never outlives what it can renew.
                 o.ExpireTimeSpan = IdentityExtensions.RefreshTokenLifetime;
                 o.SlidingExpiration = false;
+                // The account's security stamp, checked every Identity:SessionValidationInterval (forced sign-out, reset).
+                o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
             })
             .AddCookie(Pending, o =>
             {
@@ -42,6 +44,7 @@ public static class SignInSchemes
                 o.ExpireTimeSpan = TimeSpan.FromMinutes(5);
                 o.SlidingExpiration = false;
             });
+        builder.AddSessionValidation();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Session, p => p.AddAuthenticationSchemes(Session).RequireAuthenticatedUser());
         builder.Services.AddRazorPages(o =>
@@ -50,6 +53,9 @@ public static class SignInSchemes
             {
                 o.Conventions.AllowAnonymousToPage(page);
             }
+            // Password reset by email (PasswordReset/): open to all, like the sign-in.
+            o.Conventions.AllowAnonymousToPage("/Account/ForgotPassword");
+            o.Conventions.AllowAnonymousToPage("/Account/ResetPassword");
             // The staff member's own page: only with a session (otherwise the sign-in, then back).
             o.Conventions.AuthorizePage("/Account/SignedIn", Session);
         });
@@ -90,8 +96,13 @@ public static class SignInSchemes
 
     public static Task SignInSessionAsync(HttpContext http, StaffUser user) => SignInSessionAsync(http, user, PasswordOnly);
 
-    public static Task SignInSessionAsync(HttpContext http, StaffUser user, IEnumerable<string> methods) =>
-        http.SignInAsync(Session, Principal(Session, user, stage: null, methods));
+    public static Task SignInSessionAsync(HttpContext http, StaffUser user, IEnumerable<string> methods)
+    {
+        var principal = Principal(Session, user, stage: null, methods);
+        // The session ends at its next check once the account's security stamp changes (forced sign-out, new password).
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionValidation.StampClaim, user.SecurityStamp ?? ""));
+        return http.SignInAsync(Session, principal);
+    }
 
     public static Task SignInPendingAsync(HttpContext http, StaffUser user, string stage) => SignInPendingAsync(http, user, stage, PasswordOnly);
 

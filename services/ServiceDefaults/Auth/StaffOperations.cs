@@ -104,6 +104,8 @@ public static class StaffOperations
     public static readonly StaffOperation ListAccounts = new(Accounts, "ListAccounts", Admins, CaseScope.None, "list staff accounts");
     public static readonly StaffOperation SetRoles = new(Accounts, "SetRoles", Admins, CaseScope.None, "change a staff member's roles", "staff roles only: never service or partner");
     public static readonly StaffOperation SetDisabled = new(Accounts, "SetDisabled", Admins, CaseScope.None, "disable or enable a staff account");
+    public static readonly StaffOperation ForceSignOut = new(Accounts, "ForceSignOut", Admins, CaseScope.None, "sign a staff member out everywhere",
+        "refresh tokens revoked at once, the Identity session within Identity:SessionValidationInterval; access tokens expire within 15 minutes");
 
     public static readonly StaffOperation RegisterPartnerClient = new(Partners, "RegisterPartnerClient", Admins, CaseScope.None, "register a partner client",
         "its tokens carry the partner role only; the secret is shown once");
@@ -124,7 +126,7 @@ public static class StaffOperations
         EraseComplainant, ExportComplainantData, SetLegalHold,
         UploadAttachment, ListAttachments, DownloadAttachment,
         ListDeadLetters, ReplayDeadLetter,
-        CreateAccount, ListAccounts, SetRoles, SetDisabled,
+        CreateAccount, ListAccounts, SetRoles, SetDisabled, ForceSignOut,
         RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
     ];
 
