@@ -188,8 +188,8 @@ public static class IdentityExtensions
     /// <summary>The scopes a partner client may be granted.</summary>
     public static class Scopes
     {
-        public const string Submit = "complaints.submit";
-        public const string Read = "complaints.read";
-        public const string Import = "complaints.import";
+        public const string Submit = PartnerScopes.Submit;
+        public const string Read = PartnerScopes.Read;
+        public const string Import = PartnerScopes.Import;
     }
 }

@@ -52,6 +52,7 @@ public static class IntakeExtensions
         builder.Services.AddSingleton(sp => Taxonomy.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.Taxonomy));
         builder.Services.AddScoped<ComplaintSubmission>();
         builder.Services.AddScoped<ComplaintTracking>();
+        builder.Services.AddScoped<PartnerComplaints>();
         builder.Services.AddSingleton<ComplaintImport>();
         builder.Services.AddScoped<ContactLookup>();
         builder.Services.AddScoped<ComplainantActions>();
@@ -86,6 +87,7 @@ public static class IntakeExtensions
         app.MapGrpcService<ContactGrpcService>();
         app.MapGrpcService<ComplaintTextGrpcService>();
         app.MapGrpcService<ImportGrpcService>();
+        app.MapGrpcService<PartnerComplaintGrpcService>();
         app.MapGrpcService<StaffIntakeGrpcService>();
         app.MapGrpcService<DataRightsGrpcService>();
         app.MapGrpcService<AttachmentGrpcService>();

@@ -69,7 +69,7 @@ public sealed class AuthorizationTableTests(ComplianceIntakeFixture fixture) : I
 
     private Callers As(Principal p)
     {
-        var channel = _intake.Channel(_intake.Token(p.Subject, p.Roles));
+        var channel = _intake.Channel(TestIssuer.Shared.Token(p.Subject, p.Roles, claims: AuthorizationTable.Claims(p)));
         return new(new StaffIntakeService.StaffIntakeServiceClient(channel), new DataRightsService.DataRightsServiceClient(channel), new AttachmentService.AttachmentServiceClient(channel));
     }
 
@@ -135,6 +135,27 @@ public sealed class AuthorizationTableTests(ComplianceIntakeFixture fixture) : I
         {
             Assert.Equal(before, await SnapshotAsync(target));
         }
+    }
+
+    public static TheoryData<string> StaffMethods => new(StaffOperations.All.Where(o => Services.Contains(o.Service)).Select(o => o.Method));
+
+    [Theory]
+    [MemberData(nameof(StaffMethods))]
+    public async Task StaffOperation_PartnerWithEveryScope_Refused(string method)
+    {
+        var operation = AuthorizationTable.Operation(method);
+        var partner = AuthorizationTable.PartnerWithEveryScope;
+        var scenario = Scenarios[method];
+        var target = await scenario.Arrange(this, await SubmitAsync(confidential: false));
+        var before = await SnapshotAsync(target);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => scenario.Act(As(partner), target));
+
+        // No staff row has a partner scope: refused as any caller without a staff role (a complainant's upload without the
+        // tracking token finds nothing).
+        Assert.Equal(operation.Complainant ? StatusCode.NotFound : StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Equal(AuthorizationTable.Expected(operation, partner, confidential: false), error.StatusCode);
+        Assert.Equal(before, await SnapshotAsync(target));
     }
 
     [Fact]

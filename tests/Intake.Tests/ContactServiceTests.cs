@@ -29,7 +29,7 @@ public class ContactServiceTests(IntakeFixture fixture) : IClassFixture<IntakeFi
         var request = ValidationTests.ValidRequest();
         request.Channel = Complaints.Common.V1.Channel.PartnerApi;
         request.Complainant.TimeZone = "Asia/Seoul";
-        var partner = new V1.IntakeService.IntakeServiceClient(_intake.Channel(_intake.Token("crm-acme", "partner")));
+        var partner = _intake.Partner("crm-acme", "complaints.submit");
         var submitted = await partner.SubmitComplaintAsync(request);
         var client = new ContactService.ContactServiceClient(_intake.Channel(_intake.Token("notifications", "service")));
 

@@ -19,7 +19,7 @@ public class ImportTests(CfpbIntakeFixture fixture) : IClassFixture<CfpbIntakeFi
     private readonly IntakeFactory _intake = fixture.Factory;
 
     private ImportService.ImportServiceClient Importer(string subject = "crm-importer", string role = "partner") =>
-        new(_intake.Channel(_intake.Token(subject, role)));
+        new(_intake.Channel(role == "partner" ? IntakeFactory.PartnerToken(subject, "complaints.import") : _intake.Token(subject, role)));
 
     private static ImportComplaintRequest Record(string sourceId, string product = "Mortgage", string issue = "Trouble during payment process", string outcome = "Closed with explanation", bool open = false) => new()
     {

@@ -25,6 +25,13 @@ public sealed class IntakeFactory(IDictionary<string, string?>? settings = null,
 
     public V1.IntakeService.IntakeServiceClient Public() => new(Channel());
 
+    /// <summary>A partner CRM's token (role partner, sub = its client id) granting <paramref name="scopes"/> in one space-separated "scope" claim.</summary>
+    public static string PartnerToken(string partner, params string[] scopes) => TestIssuer.Shared.Token(partner, [ServiceDefaults.Auth.Roles.Partner],
+        claims: scopes.Length == 0 ? null : new Dictionary<string, object> { ["scope"] = string.Join(' ', scopes) });
+
+    /// <summary>Intake's front door as a partner holding <paramref name="scopes"/>.</summary>
+    public V1.IntakeService.IntakeServiceClient Partner(string partner, params string[] scopes) => new(Channel(PartnerToken(partner, scopes)));
+
     public async Task<T> WithDb<T>(Func<IntakeDbContext, Task<T>> query)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -174,7 +174,7 @@ public class SubmitComplaintTests(IntakeFixture fixture) : IClassFixture<IntakeF
     public async Task SubmitComplaint_PartnerAndPublicSameKey_AreSeparateComplaints()
     {
         var request = ValidationTests.ValidRequest();
-        var partner = new IntakeService.IntakeServiceClient(_intake.Channel(_intake.Token("crm-1", "partner")));
+        var partner = _intake.Partner("crm-1", "complaints.submit");
 
         var asPublic = await _intake.Public().SubmitComplaintAsync(request);
         var asPartner = await partner.SubmitComplaintAsync(request);

@@ -4,8 +4,8 @@ using Xunit;
 
 namespace Complaints.TestSupport;
 
-/// <summary>A caller of the authorisation-table tests: its roles and its relation to the case under test.</summary>
-public sealed record Principal(string Name, string Subject, string[] Roles, bool Handler = false, bool QueueSupervisor = false, bool Reader = false)
+/// <summary>A caller of the authorisation-table tests: its roles (and a partner's scopes) and its relation to the case under test.</summary>
+public sealed record Principal(string Name, string Subject, string[] Roles, bool Handler = false, bool QueueSupervisor = false, bool Reader = false, string[]? Scopes = null)
 {
     public override string ToString() => Name;
 }
@@ -34,6 +34,13 @@ public static class AuthorizationTable
 
     public static Principal Named(string name) => Principals.Single(p => p.Name == name);
 
+    /// <summary>A partner whose token grants every partner scope: it must still pass no staff operation.</summary>
+    public static readonly Principal PartnerWithEveryScope = new("partner-every-scope", "authz-partner-all", [Roles.Partner], Scopes: PartnerScopes.All);
+
+    /// <summary>The "scope" claim of <paramref name="p"/>'s token, for <see cref="TestIssuer.Token"/>; null without scopes.</summary>
+    public static Dictionary<string, object>? Claims(Principal p) =>
+        p.Scopes is { Length: > 0 } scopes ? new() { ["scope"] = string.Join(' ', scopes) } : null;
+
     /// <summary>Every (operation, principal, confidential) of the given services, for xunit's MemberData.</summary>
     public static TheoryData<string, string, bool> Rows(params string[] services)
     {
@@ -57,7 +64,11 @@ public static class AuthorizationTable
     /// <summary>OK, or the status the table says the call is refused with.</summary>
     public static StatusCode Expected(StaffOperation op, Principal p, bool confidential)
     {
-        if (!op.Roles.Any(p.Roles.Contains))
+        // A partner token is judged by its scopes alone (StaffOperation.Admits).
+        var admitted = p.Roles.Contains(Roles.Partner)
+            ? op.PartnerScope is { } scope && (p.Scopes ?? []).Contains(scope)
+            : op.Public || op.Roles.Any(p.Roles.Contains);
+        if (!admitted)
         {
             // Complainants' path: without a role the table names, the caller must prove the complaint with its token.
             return op.Complainant ? StatusCode.NotFound : StatusCode.PermissionDenied;

@@ -180,7 +180,7 @@ public static class ImportRun
     private static string Hint(StatusCode code, Uri? target) => code switch
     {
         StatusCode.Unauthenticated => "hint: --token is missing, expired or not signed with the platform's key.",
-        StatusCode.PermissionDenied => "hint: the token needs role admin, supervisor or partner.",
+        StatusCode.PermissionDenied => "hint: the token needs role admin or supervisor, or be a partner token with the complaints.import scope.",
         StatusCode.Unavailable => $"hint: nothing answers gRPC at {target}; use the gateway's h2c listener (e.g. http://127.0.0.1:8081) or Intake's gRPC port.",
         StatusCode.Unimplemented => $"hint: {target} does not serve complaints.intake.v1.ImportService.",
         _ => "hint: see the server's log.",

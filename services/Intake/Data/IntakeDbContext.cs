@@ -29,6 +29,11 @@ public sealed class ComplaintRecord : IConfidentialCase
     public string? Subcategory { get; set; }
     /// <summary>Staff member or partner who took the complaint.</summary>
     public string? ReceivedBy { get; set; }
+    /// <summary>
+    /// The partner (its client id, the token's subject) that submitted or imported the complaint with a partner token;
+    /// null for every other source. The partner owns it: it lists and tracks it (PartnerComplaintService).
+    /// </summary>
+    public string? PartnerId { get; set; }
     public DateOnly? EventDate { get; set; }
     public decimal? AmountInDispute { get; set; }
     public string? Currency { get; set; }
@@ -191,6 +196,9 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.PreferredLanguage).HasMaxLength(35);
             e.Property(x => x.Subcategory).HasMaxLength(128);
             e.Property(x => x.ReceivedBy).HasMaxLength(200);
+            e.Property(x => x.PartnerId).HasMaxLength(200);
+            // A partner's complaints newest first, a page at a time (received time, then reference).
+            e.HasIndex(x => new { x.PartnerId, x.ReceivedAt, x.Reference });
             e.Property(x => x.AmountInDispute).HasPrecision(18, 4);
             e.Property(x => x.Currency).HasMaxLength(3);
             e.Property(x => x.TimeZone).HasMaxLength(64);

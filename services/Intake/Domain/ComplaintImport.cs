@@ -13,7 +13,7 @@ public sealed class ComplaintImport(IServiceScopeFactory scopes, ILogger<Complai
     /// <summary>Reasons beyond this many are counted but not listed.</summary>
     public const int MaxListedRejections = 1_000;
 
-    public async Task<ImportComplaintsResponse> ImportAsync(IAsyncStreamReader<ImportComplaintRequest> records, string source, string? caller, CancellationToken ct)
+    public async Task<ImportComplaintsResponse> ImportAsync(IAsyncStreamReader<ImportComplaintRequest> records, IntakeCaller caller, CancellationToken ct)
     {
         var response = new ImportComplaintsResponse();
         var index = 0;
@@ -22,7 +22,7 @@ public sealed class ComplaintImport(IServiceScopeFactory scopes, ILogger<Complai
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var created = await scope.ServiceProvider.GetRequiredService<ComplaintSubmission>().ImportAsync(record, source, caller, ct);
+                var created = await scope.ServiceProvider.GetRequiredService<ComplaintSubmission>().ImportAsync(record, caller, ct);
                 if (created)
                 {
                     response.Imported++;
@@ -43,7 +43,7 @@ public sealed class ComplaintImport(IServiceScopeFactory scopes, ILogger<Complai
             index++;
         }
         logger.LogInformation("Import by {Source}: {Imported} imported, {Duplicates} duplicates, {Rejected} rejected",
-            source, response.Imported, response.Duplicates, response.Rejected);
+            caller.Source, response.Imported, response.Duplicates, response.Rejected);
         return response;
     }
 }

@@ -24,20 +24,22 @@ public sealed class ComplaintSubmission(
 {
     private const int ReferenceAttempts = 5;
 
-    /// <param name="source">Who submits: "public", or the caller's token subject (idempotency keys are unique per source).</param>
-    /// <param name="caller">The authenticated staff member or partner, recorded as the receiver.</param>
-    public async Task<SubmitComplaintResponse> SubmitAsync(SubmitComplaintRequest request, string source, string? caller, CancellationToken ct)
+    /// <param name="caller">
+    /// Who submits: its source (idempotency keys are unique per source), the authenticated staff member or partner
+    /// recorded as the receiver, and the partner that owns the complaint.
+    /// </param>
+    public async Task<SubmitComplaintResponse> SubmitAsync(SubmitComplaintRequest request, IntakeCaller caller, CancellationToken ct)
     {
         var valid = ComplaintValidation.Validate(request, taxonomy, Today());
         var content = request.Clone();
         content.IdempotencyKey = string.Empty;
         // Anonymous callers cannot name a receiver: only an authenticated staff member or partner is one.
-        var (record, _) = await StoreAsync(valid with { ReceivedBy = caller }, source, tokens.RequestFingerprint(content), null, ct);
+        var (record, _) = await StoreAsync(valid with { ReceivedBy = caller.Subject }, caller, tokens.RequestFingerprint(content), null, ct);
         return Answer(record);
     }
 
     /// <summary>Imports one historical record; false when the same record was imported before.</summary>
-    public async Task<bool> ImportAsync(ImportComplaintRequest item, string source, string? caller, CancellationToken ct)
+    public async Task<bool> ImportAsync(ImportComplaintRequest item, IntakeCaller caller, CancellationToken ct)
     {
         var v = new Validator();
         var sourceId = item.SourceId?.Trim() ?? string.Empty;
@@ -74,7 +76,7 @@ public sealed class ComplaintSubmission(
         var history = new ImportedHistory(item.ReceivedAt!.ToDateTimeOffset(), string.IsNullOrEmpty(outcome) ? null : outcome, Closed: !item.Open);
         var content = item.Clone();
         content.Complaint.IdempotencyKey = string.Empty;
-        var (_, created) = await StoreAsync(valid with { ReceivedBy = caller ?? valid.ReceivedBy }, source, tokens.RequestFingerprint(content), history, ct);
+        var (_, created) = await StoreAsync(valid with { ReceivedBy = caller.Subject ?? valid.ReceivedBy }, caller, tokens.RequestFingerprint(content), history, ct);
         return created;
     }
 
@@ -82,8 +84,9 @@ public sealed class ComplaintSubmission(
 
     private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    private async Task<(ComplaintRecord Record, bool Created)> StoreAsync(ValidSubmission valid, string source, byte[] hash, ImportedHistory? history, CancellationToken ct)
+    private async Task<(ComplaintRecord Record, bool Created)> StoreAsync(ValidSubmission valid, IntakeCaller caller, byte[] hash, ImportedHistory? history, CancellationToken ct)
     {
+        var source = caller.Source;
         if (await FindBySourceKeyAsync(source, valid.IdempotencyKey, ct) is { } earlier)
         {
             return (Replay(earlier, hash), false);
@@ -91,7 +94,7 @@ public sealed class ComplaintSubmission(
 
         for (var attempt = 1; ; attempt++)
         {
-            var record = Build(valid, source, hash, history);
+            var record = Build(valid, caller, hash, history);
             db.Complaints.Add(record);
             db.AppendEvent(ToEvent(record), record.Id.ToString(), clock);
             try
@@ -125,7 +128,7 @@ public sealed class ComplaintSubmission(
             ? earlier
             : throw new ConflictException("idempotencyKey: this key was already used for a different complaint; use a new key for a new complaint.");
 
-    private ComplaintRecord Build(ValidSubmission s, string source, byte[] hash, ImportedHistory? history)
+    private ComplaintRecord Build(ValidSubmission s, IntakeCaller caller, byte[] hash, ImportedHistory? history)
     {
         var id = Guid.CreateVersion7(clock.GetUtcNow());
         var (dataKey, wrapped) = protector.NewDataKey(id);
@@ -135,7 +138,8 @@ public sealed class ComplaintSubmission(
             {
                 Id = id,
                 Reference = references.Next(),
-                Source = source,
+                Source = caller.Source,
+                PartnerId = caller.PartnerId,
                 IdempotencyKey = s.IdempotencyKey,
                 RequestHash = hash,
                 Channel = (int)s.Channel,

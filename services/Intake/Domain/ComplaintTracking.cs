@@ -27,10 +27,28 @@ public sealed class ComplaintTracking(
     IHostApplicationLifetime lifetime,
     ILogger<ComplaintTracking> logger)
 {
-    public async Task<TrackComplaintResponse> TrackAsync(string? reference, string? token, CancellationToken ct)
-    {
-        var complaint = await ComplainantProof.FindAsync(db.Complaints.AsNoTracking(), tokens, reference, token, ct);
+    public async Task<TrackComplaintResponse> TrackAsync(string? reference, string? token, CancellationToken ct) =>
+        await ViewAsync(await ComplainantProof.FindAsync(db.Complaints.AsNoTracking(), tokens, reference, token, ct), ct);
 
+    /// <summary>
+    /// The same view for the partner that owns the complaint (<see cref="ComplaintRecord.PartnerId"/>), without the
+    /// tracking token: another partner's complaint, or anyone else's, is the same NotFound as an unknown reference.
+    /// </summary>
+    public async Task<TrackComplaintResponse> TrackForPartnerAsync(string? reference, string partnerId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(reference))
+        {
+            throw new ValidationException("reference", "is required");
+        }
+        var normalized = ReferenceGenerator.Normalize(reference);
+        var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == normalized && c.PartnerId == partnerId, ct)
+            ?? throw new NotFoundException($"No complaint of yours with reference {normalized}.");
+        return await ViewAsync(complaint, ct);
+    }
+
+    /// <summary>The view of a complaint whose caller was already verified.</summary>
+    private async Task<TrackComplaintResponse> ViewAsync(ComplaintRecord complaint, CancellationToken ct)
+    {
         var response = new TrackComplaintResponse
         {
             Reference = complaint.Reference,

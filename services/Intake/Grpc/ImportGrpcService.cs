@@ -6,19 +6,10 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Complaints.Intake.Grpc;
 
-/// <summary>Bulk import of historical complaints, for administrators, supervisors and partner systems.</summary>
-[Authorize(Roles = $"{Roles.Admin},{Roles.Supervisor},{Roles.Partner}")]
+/// <summary>Bulk import of historical complaints, for supervisors, administrators and partners with the import scope (<see cref="StaffOperations.ImportComplaints"/>).</summary>
+[Authorize(Policy = Policies.StaffTable)]
 public sealed class ImportGrpcService(ComplaintImport import) : ImportService.ImportServiceBase
 {
-    public override Task<ImportComplaintsResponse> ImportComplaints(IAsyncStreamReader<ImportComplaintRequest> requestStream, ServerCallContext context)
-    {
-        var user = context.GetHttpContext().User;
-        var caller = user.FindFirst("sub")?.Value ?? "unknown";
-        // Source ids are unique per source system: staff imports share one scope (any admin re-running a
-        // file creates nothing new); each partner system has its own.
-        var source = user.IsInRole(Roles.Partner) && !user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.Supervisor)
-            ? "import:partner:" + caller
-            : "import:staff";
-        return import.ImportAsync(requestStream, source, caller, context.CancellationToken);
-    }
+    public override Task<ImportComplaintsResponse> ImportComplaints(IAsyncStreamReader<ImportComplaintRequest> requestStream, ServerCallContext context) =>
+        import.ImportAsync(requestStream, IntakeCaller.Importing(context.GetHttpContext().User), context.CancellationToken);
 }

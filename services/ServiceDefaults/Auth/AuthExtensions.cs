@@ -79,7 +79,8 @@ public static class AuthExtensions
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.Analytics, p => p.RequireRole(Roles.Analyst, Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.Internal, p => p.RequireRole(Roles.Service))
-            .AddPolicy(Policies.StaffTable, p => p.RequireAuthenticatedUser().AddRequirements(new StaffTableRequirement()));
+            // The row decides, anonymous callers included (a public row admits them; every other row needs a token).
+            .AddPolicy(Policies.StaffTable, p => p.AddRequirements(new StaffTableRequirement()));
         builder.Services.AddOptions<ConfidentialityOptions>().BindConfiguration(ConfidentialityOptions.Section);
         builder.Services.AddSingleton<NeedToKnow>();
         return builder;

@@ -22,6 +22,6 @@ public static class Policies
     public const string Analytics = "analytics";
     public const string Internal = "internal";
 
-    /// <summary>The roles <see cref="StaffOperations"/> gives the called method.</summary>
+    /// <summary>The roles and partner scope <see cref="StaffOperations"/> gives the called method (anyone, on a public row).</summary>
     public const string StaffTable = "staff-table";
 }

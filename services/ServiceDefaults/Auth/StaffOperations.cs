@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -18,9 +19,15 @@ public enum CaseScope
 
     /// <summary>A supervisor of the case: of its queue, or with the supervisor or admin role.</summary>
     Supervisor,
+
+    /// <summary>A complaint the calling partner submitted or imported; any other is NotFound, as if it did not exist.</summary>
+    Own,
 }
 
-/// <summary>One row of the authorisation table: a staff gRPC method, the roles that may call it and the cases it may touch.</summary>
+/// <summary>
+/// One row of the authorisation table: a gRPC method, the staff roles that may call it, the partner scope that lets a
+/// partner call it, and the cases it may touch.
+/// </summary>
 public sealed record StaffOperation(string Service, string Method, IReadOnlyList<string> Roles, CaseScope Scope, string Action, string? Note = null)
 {
     /// <summary>The gRPC path, "/package.Service/Method".</summary>
@@ -28,13 +35,42 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 
     /// <summary>Complainants may call it too, proving the complaint with its tracking token instead of a role.</summary>
     public bool Complainant { get; init; }
+
+    /// <summary>
+    /// The scope (<see cref="PartnerScopes"/>) a partner token needs to call it; null: never a partner. A partner token is
+    /// judged by its scopes alone, so it passes no row without one, whatever else it carries.
+    /// </summary>
+    public string? PartnerScope { get; init; }
+
+    /// <summary>
+    /// The public front door: callers without a token, and any token but a partner's (which still needs
+    /// <see cref="PartnerScope"/>). A token that was presented but did not validate is refused, not taken as anonymous.
+    /// </summary>
+    public bool Public { get; init; }
+
+    /// <summary>Whether <paramref name="user"/> may call the method; <paramref name="presentedToken"/>: the request carried credentials.</summary>
+    public bool Admits(ClaimsPrincipal user, bool presentedToken)
+    {
+        if (user.IsInRole(Auth.Roles.Partner))
+        {
+            return PartnerScope is { } scope && PartnerScopes.Of(user).Contains(scope);
+        }
+        if (Public)
+        {
+            return user.Identity?.IsAuthenticated == true || !presentedToken;
+        }
+        return Roles.Any(user.IsInRole);
+    }
 }
 
 /// <summary>
 /// The authorisation table: every staff operation of Routing (case work, cases, directory), Intake (staff intake,
-/// data rights, attachments), Notifications (dead letters) and Identity (staff accounts, partner clients). Roles are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before
-/// the operation runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/>, after the
-/// need-to-know rule. docs/security.md shows the same table; a test calls every row with every role.
+/// data rights, attachments), Notifications (dead letters) and Identity (staff accounts, partner clients), and every
+/// operation a partner may call (Intake's submission, import and partner complaints), with the scope it needs. Roles
+/// and partner scopes are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before the operation
+/// runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/> after the need-to-know rule (staff)
+/// or by its ownership check (<see cref="CaseScope.Own"/>). docs/security.md shows the same table; tests call every
+/// staff row with every role, and with a partner token holding every scope.
 /// </summary>
 public static class StaffOperations
 {
@@ -47,6 +83,9 @@ public static class StaffOperations
     private const string DeadLetters = "complaints.notifications.v1.DeadLetterService";
     private const string Accounts = "complaints.identity.v1.StaffAccountService";
     private const string Partners = "complaints.identity.v1.PartnerClientService";
+    private const string Intake = "complaints.intake.v1.IntakeService";
+    private const string Import = "complaints.intake.v1.ImportService";
+    private const string PartnerComplaints = "complaints.intake.v1.PartnerComplaintService";
 
     private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
@@ -116,6 +155,19 @@ public static class StaffOperations
     public static readonly StaffOperation SetPartnerClientDisabled = new(Partners, "SetPartnerClientDisabled", Admins, CaseScope.None,
         "disable or enable a partner client", "disabling revokes the tokens Identity stored for it");
 
+    public static readonly StaffOperation SubmitComplaint = new(Intake, "SubmitComplaint", [], CaseScope.None, "submit a complaint",
+        "a partner token without the scope is refused, never taken as anonymous; so is a token that does not validate")
+    { Public = true, PartnerScope = PartnerScopes.Submit };
+    public static readonly StaffOperation ImportComplaints = new(Import, "ImportComplaints", Supervisors, CaseScope.None, "import historical complaints",
+        "staff imports share one source; each partner has its own")
+    { PartnerScope = PartnerScopes.Import };
+    public static readonly StaffOperation ListPartnerComplaints = new(PartnerComplaints, "ListPartnerComplaints", [], CaseScope.None, "list its complaints",
+        "only the complaints the partner submitted or imported, confidential ones included")
+    { PartnerScope = PartnerScopes.Read };
+    public static readonly StaffOperation GetPartnerComplaint = new(PartnerComplaints, "GetPartnerComplaint", [], CaseScope.Own, "track its complaint",
+        "the complainant's tracking view, without the tracking token")
+    { PartnerScope = PartnerScopes.Read };
+
     public static readonly IReadOnlyList<StaffOperation> All =
     [
         ListCases, WatchCase, GetCase, AssignCase, StartInvestigation, AddNote, PostPublicUpdate, RequestInformation, RecordFindings,
@@ -128,6 +180,7 @@ public static class StaffOperations
         ListDeadLetters, ReplayDeadLetter,
         CreateAccount, ListAccounts, SetRoles, SetDisabled, ForceSignOut,
         RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
+        SubmitComplaint, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
     ];
 
     private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);
@@ -135,14 +188,18 @@ public static class StaffOperations
     public static StaffOperation? Find(string path) => ByPath.GetValueOrDefault(path);
 }
 
-/// <summary>The <see cref="Policies.StaffTable"/> requirement: the caller holds one of the roles the table gives the called method.</summary>
+/// <summary>
+/// The <see cref="Policies.StaffTable"/> requirement: the row of the called method admits the caller (<see cref="StaffOperation.Admits"/>):
+/// one of its roles, a partner with its scope, or anyone on a public row.
+/// </summary>
 public sealed class StaffTableRequirement : AuthorizationHandler<StaffTableRequirement>, IAuthorizationRequirement
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, StaffTableRequirement requirement)
     {
-        var method = (context.Resource as HttpContext)?.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName;
-        // A method missing from the table is refused: a new staff operation is closed until it has a row.
-        if (method is not null && StaffOperations.Find(method) is { } row && row.Roles.Any(context.User.IsInRole))
+        var http = context.Resource as HttpContext;
+        var method = http?.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.FullName;
+        // A method missing from the table is refused: a new operation is closed until it has a row.
+        if (method is not null && StaffOperations.Find(method) is { } row && row.Admits(context.User, http!.Request.Headers.Authorization.Count > 0))
         {
             context.Succeed(requirement);
         }

@@ -219,12 +219,18 @@ public sealed class AuthorizationTableTests(ReaderRoleRoutingHost host) : IClass
             CaseScope.None => "not one case",
             CaseScope.Visible => "a case the caller may see",
             CaseScope.Handler => "its handler or a supervisor of it (unassigned: anyone who may see it)",
-            _ => "a supervisor of it",
+            CaseScope.Supervisor => "a supervisor of it",
+            _ => "one the partner submitted or imported (any other: NotFound)",
         };
+        static string Roles(StaffOperation o)
+        {
+            string[] callers = [.. o.Public ? ["anyone, with or without a token"] : Array.Empty<string>(), .. o.Roles, .. o.Complainant ? ["complainant (tracking token)"] : Array.Empty<string>()];
+            return callers.Length == 0 ? "none" : string.Join(", ", callers);
+        }
         var expected = string.Join('\n', StaffOperations.All.Select(o =>
-            $"| `{o.Method}` | {o.Service[(o.Service.LastIndexOf('.') + 1)..]} | {string.Join(", ", o.Roles)}{(o.Complainant ? ", complainant (tracking token)" : "")} | {Scope(o.Scope)} | {o.Note ?? ""} |"));
+            $"| `{o.Method}` | {o.Service[(o.Service.LastIndexOf('.') + 1)..]} | {Roles(o)} | {(o.PartnerScope is { } scope ? $"`{scope}`" : "never")} | {Scope(o.Scope)} | {o.Note ?? ""} |"));
         var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "security.md")).ReplaceLineEndings("\n");
-        const string Start = "<!-- authorisation-table:start -->\n| Operation | Service | Roles | Cases | Also |\n|---|---|---|---|---|\n";
+        const string Start = "<!-- authorisation-table:start -->\n| Operation | Service | Roles | Partner scope | Cases | Also |\n|---|---|---|---|---|---|\n";
         const string End = "\n<!-- authorisation-table:end -->";
 
         var from = doc.IndexOf(Start, StringComparison.Ordinal);

@@ -314,6 +314,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("PartnerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<byte[]>("PhoneCipher")
                         .HasColumnType("varbinary(max)");
 
@@ -388,6 +392,8 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
 
                     b.HasIndex("Source", "IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("PartnerId", "ReceivedAt", "Reference");
 
                     b.ToTable("complaint", (string)null);
                 });

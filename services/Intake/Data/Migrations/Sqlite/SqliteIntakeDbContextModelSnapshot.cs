@@ -305,6 +305,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PartnerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("PhoneCipher")
                         .HasColumnType("BLOB");
 
@@ -379,6 +383,8 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
 
                     b.HasIndex("Source", "IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("PartnerId", "ReceivedAt", "Reference");
 
                     b.ToTable("complaint", (string)null);
                 });
