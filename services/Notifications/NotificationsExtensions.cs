@@ -24,6 +24,9 @@ public static class NotificationsExtensions
         builder.AddEventSubscription<NotificationsDbContext>(Sources.Routing);
         builder.AddEventSubscription<NotificationsDbContext>(Sources.Insights);
         builder.AddEventSubscription<NotificationsDbContext>(Sources.Intake);
+        // Partner clients (webhook addresses, disabled partners). Optional, as for Routing: without Services:Identity,
+        // a warning at start, and webhooks come from the admin API and configuration alone.
+        builder.AddEventSubscription<NotificationsDbContext>(Sources.Identity, optional: true);
         builder.AddEventHandler<NotificationsDbContext, OnCaseOpened>();
         builder.AddEventHandler<NotificationsDbContext, OnCaseAssigned>();
         builder.AddEventHandler<NotificationsDbContext, OnQueueUpdated>();
@@ -40,6 +43,10 @@ public static class NotificationsExtensions
         builder.AddEventHandler<NotificationsDbContext, OnCaseEscalated>();
         builder.AddEventHandler<NotificationsDbContext, OnSurveyRequested>();
         builder.AddEventHandler<NotificationsDbContext, OnComplainantErased>();
+        builder.AddEventHandler<NotificationsDbContext, LinkWebhookOnPartnerRegistered>();
+        builder.AddEventHandler<NotificationsDbContext, SetWebhookUrlOnPartnerWebhookChanged>();
+        builder.AddEventHandler<NotificationsDbContext, StopWebhookOnPartnerDisabled>();
+        builder.AddEventHandler<NotificationsDbContext, ResumeWebhookOnPartnerEnabled>();
 
         services.AddSingleton<DeliveryWakeup>();
         // Read when first needed, so test hosts' late configuration applies; an organisation's folder overrides.
@@ -52,6 +59,9 @@ public static class NotificationsExtensions
         services.AddSingleton<IMessageChannel>(sp => ActivatorUtilities.CreateInstance<LoggingChannel>(sp, DeliveryChannel.Sms));
         services.AddSingleton<IMessageChannel>(sp => ActivatorUtilities.CreateInstance<LoggingChannel>(sp, DeliveryChannel.Push));
         services.AddHttpClient<WebhookSender>(c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<WebhookKeys>();
+        services.AddHostedService<WebhookKeyCheck>();
+        services.AddSingleton<PartnerWebhooks>();
         services.AddSingleton<LinkTokens>();
         services.AddScoped<Preferences>();
         services.AddScoped<MessageDelivery>();
@@ -70,6 +80,7 @@ public static class NotificationsExtensions
     {
         app.MapGrpcService<MessageHistoryGrpcService>();
         app.MapGrpcService<DeadLetterGrpcService>();
+        app.MapGrpcService<PartnerWebhookGrpcService>();
         app.MapPreferenceEndpoints();
         app.MapEventFeed<NotificationsDbContext>();
         return app;
@@ -94,4 +105,5 @@ public static class Sources
     public const string Routing = "Routing";
     public const string Insights = "Insights";
     public const string Intake = "Intake";
+    public const string Identity = "Identity";
 }

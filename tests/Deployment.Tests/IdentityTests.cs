@@ -317,8 +317,8 @@ public class IdentityTests
             var isGateway = name == "gateway" && source.Namespace == "complaints";
             Assert.True(NetworkPolicyModel.AdmitsIngress(policies, source, identity, 8080) == (isService || isGateway),
                 $"{where}: {source} {(isService || isGateway ? "cannot" : "can")} reach Identity on 8080.");
-            // gRPC: the gateway's routes, and Routing reading Identity's feed of account events.
-            var grpc = isGateway || (name == "routing" && source.Namespace == "complaints");
+            // gRPC: the gateway's routes, and Routing and Notifications reading Identity's feed (accounts, partner clients).
+            var grpc = isGateway || (name is "routing" or "notifications" && source.Namespace == "complaints");
             Assert.True(NetworkPolicyModel.AdmitsIngress(policies, source, identity, 8081) == grpc,
                 $"{where}: {source} {(grpc ? "cannot" : "can")} reach Identity on 8081.");
         }

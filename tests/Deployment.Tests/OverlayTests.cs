@@ -44,6 +44,7 @@ public class OverlayTests
     /// </summary>
     [Theory]
     [InlineData("notifications", "Notifications__LinkKey")]
+    [InlineData("notifications", "Notifications__MasterKey")]
     [InlineData("insights", "Insights__MasterKey")]
     public void ProductionOverlay_ReplicaSharedKey_FromTheServiceSecret(string name, string key)
     {

@@ -77,8 +77,8 @@ public static class ClientProperties
     public const string PreviousSecretValidUntil = "complaints_previous_secret_valid_until";
 
     /// <summary>
-    /// The partner's webhook address, stored and returned only. Notifications will deliver to it (not wired yet):
-    /// the Identity side of that push reads this property.
+    /// The partner's webhook address as last given to Identity, returned by its API. Registration and
+    /// SetPartnerWebhook hand it to Notifications on Identity's feed; Notifications delivers and may change it since.
     /// </summary>
     public const string WebhookUrl = "complaints_webhook_url";
 

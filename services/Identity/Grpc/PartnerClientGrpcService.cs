@@ -24,5 +24,8 @@ public sealed class PartnerClientGrpcService(PartnerClients partners) : PartnerC
     public override Task<PartnerClient> SetPartnerClientDisabled(SetPartnerClientDisabledRequest request, ServerCallContext context) =>
         partners.SetDisabledAsync(request, Actor(context), context.CancellationToken);
 
+    public override Task<PartnerClient> SetPartnerWebhook(SetPartnerWebhookRequest request, ServerCallContext context) =>
+        partners.SetWebhookAsync(request, Actor(context), context.CancellationToken);
+
     private static string Actor(ServerCallContext context) => context.GetHttpContext().User.FindFirst("sub")?.Value ?? "unknown";
 }

@@ -2,9 +2,12 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Complaints.Eventing;
 using Complaints.Identity.Clients;
+using Complaints.Identity.Data;
 using Complaints.Identity.V1;
 using Complaints.ServiceDefaults.Errors;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -17,9 +20,13 @@ namespace Complaints.Identity.Partners;
 /// of kind partner: its tokens carry sub = client id, the partner role only (<see cref="ClientKinds"/>) and the scopes
 /// it was registered with. Its secret is shown once and stored hashed by OpenIddict; a rotation keeps the previous
 /// secret working for an overlap (<see cref="ClientApplicationManager{TApplication}"/>).
+/// Registration, a change of the webhook address and disabling or enabling append their event to Identity's feed in
+/// the same SaveChanges as the change (<paramref name="db"/> is the context OpenIddict's store saves through):
+/// Notifications, which delivers the webhooks and owns their signing secrets, learns of them there (decision 17).
 /// </summary>
 public sealed partial class PartnerClients(
     IOpenIddictApplicationManager applications,
+    IdentityProviderDbContext db,
     IClientSecrets secrets,
     IOpenIddictTokenManager tokens,
     IConfiguration configuration,
@@ -72,7 +79,14 @@ public sealed partial class PartnerClients(
         {
             descriptor.Properties[ClientProperties.WebhookUrl] = JsonSerializer.SerializeToElement(webhook);
         }
-        var client = await applications.CreateAsync(descriptor, ct);
+        // Saved by CreateAsync with the application, in one SaveChanges: the event exists if and only if the client does.
+        var client = await SavingWithEventAsync(new PartnerClientRegistered
+        {
+            PartnerId = clientId,
+            WebhookUrl = webhook ?? "",
+            RegisteredAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+            Actor = actor,
+        }, clientId, () => applications.CreateAsync(descriptor, ct).AsTask());
         logger.LogInformation("Partner client {Client} registered by {Actor} with scopes {Scopes}", clientId, actor, string.Join(" ", scopes));
         return new RegisterPartnerClientResponse { Client = await ToProtoAsync(client, ct), ClientSecret = secret };
     }
@@ -121,8 +135,14 @@ public sealed partial class PartnerClients(
         {
             descriptor.Properties.Remove(ClientProperties.Disabled);
         }
+        var at = Timestamp.FromDateTimeOffset(clock.GetUtcNow());
+        var clientId = await applications.GetClientIdAsync(client, ct) ?? request.ClientId.Trim();
+        // Appended at every call, also when nothing changed: a repeat brings the feed's consumers in line.
+        IMessage change = request.Disabled
+            ? new PartnerClientDisabled { PartnerId = clientId, DisabledAt = at, Actor = actor }
+            : new PartnerClientEnabled { PartnerId = clientId, EnabledAt = at, Actor = actor };
         // The stored secret hash is given back unchanged, so OpenIddict keeps it as it is.
-        await applications.UpdateAsync(client, descriptor, ct);
+        await SavingWithEventAsync(change, clientId, async () => await applications.UpdateAsync(client, descriptor, ct));
         if (request.Disabled && await applications.GetIdAsync(client, ct) is { } id)
         {
             await tokens.RevokeByApplicationIdAsync(id, ct);
@@ -130,6 +150,66 @@ public sealed partial class PartnerClients(
         logger.LogInformation("Partner client {Client} {State} by {Actor}: {Reason}", request.ClientId, request.Disabled ? "disabled" : "enabled", actor, reason);
         return await ToProtoAsync(client, ct);
     }
+
+    /// <summary>
+    /// Sets or removes the webhook address and appends <see cref="PartnerWebhookChanged"/> in the same SaveChanges, also
+    /// when the address is unchanged (a repeat hands it to Notifications again).
+    /// </summary>
+    public async Task<PartnerClient> SetWebhookAsync(SetPartnerWebhookRequest request, string actor, CancellationToken ct)
+    {
+        var v = new Validator();
+        var webhook = WebhookUrl(v, request.Webhook);
+        v.ThrowIfInvalid();
+        var client = await FindAsync(request.ClientId, ct);
+        var clientId = await applications.GetClientIdAsync(client, ct) ?? request.ClientId.Trim();
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, client, ct);
+        if (webhook is not null)
+        {
+            descriptor.Properties[ClientProperties.WebhookUrl] = JsonSerializer.SerializeToElement(webhook);
+        }
+        else
+        {
+            descriptor.Properties.Remove(ClientProperties.WebhookUrl);
+        }
+        await SavingWithEventAsync(new PartnerWebhookChanged
+        {
+            PartnerId = clientId,
+            WebhookUrl = webhook ?? "",
+            ChangedAt = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+            Actor = actor,
+        }, clientId, async () => await applications.UpdateAsync(client, descriptor, ct));
+        logger.LogInformation("Partner client {Client} webhook {Change} by {Actor}", clientId, webhook is null ? "removed" : "set", actor);
+        return await ToProtoAsync(client, ct);
+    }
+
+    /// <summary>
+    /// Adds the event to the context, then runs the OpenIddict call whose SaveChanges commits it with the change. When
+    /// the call fails the event is taken out again, so no later save of the scope can commit it alone.
+    /// </summary>
+    private async Task<T> SavingWithEventAsync<T>(IMessage change, string clientId, Func<Task<T>> save)
+    {
+        var stored = db.AppendEvent(change, AggregateId(clientId), clock);
+        try
+        {
+            return await save();
+        }
+        catch
+        {
+            db.Entry(stored).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+            throw;
+        }
+    }
+
+    private Task SavingWithEventAsync(IMessage change, string clientId, Func<Task> save) =>
+        SavingWithEventAsync(change, clientId, async () =>
+        {
+            await save();
+            return true;
+        });
+
+    /// <summary>The aggregate id of a partner client's events.</summary>
+    public static string AggregateId(string clientId) => "partner/" + clientId;
 
     /// <summary>The configured overlap (<see cref="OverlapSetting"/>), or the shorter one the request gives.</summary>
     private TimeSpan Overlap(Validator v, Duration? requested)

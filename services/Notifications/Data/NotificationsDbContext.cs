@@ -86,6 +86,32 @@ public sealed class QueueSupervisors
     public string[] Ids => SupervisorIds.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
 
+/// <summary>
+/// A partner CRM's webhook, keyed by the partner id (its client id in Identity, the "sub" of its tokens): the address,
+/// the signing secret and, after a rotation, the previous secret until its overlap ends. Both secrets are sealed with
+/// Notifications' master key (AES-256-GCM, the partner id and field bound in): never stored in clear.
+/// </summary>
+public sealed class PartnerWebhook
+{
+    public required string PartnerId { get; set; }
+    /// <summary>Empty: no address (nothing delivered).</summary>
+    public string Url { get; set; } = "";
+    public required byte[] SealedSecret { get; set; }
+    public byte[]? SealedPreviousSecret { get; set; }
+    public DateTimeOffset? PreviousSecretValidUntil { get; set; }
+    /// <summary>Someone has the current secret: it was shown by a rotation, or copied from configuration.</summary>
+    public bool SecretIssued { get; set; }
+    /// <summary>Disabled by an admin through Notifications' API.</summary>
+    public bool Disabled { get; set; }
+    /// <summary>The partner client is disabled in Identity (its feed).</summary>
+    public bool PartnerDisabled { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset SecretRotatedAt { get; set; }
+    /// <summary>Concurrency token: two rotations at once never both show a secret, only the one that was stored.</summary>
+    public int Version { get; set; }
+}
+
 public sealed class DeliveryAttempt
 {
     public long Id { get; set; }
@@ -103,6 +129,7 @@ public class NotificationsDbContext(DbContextOptions options) : DbContext(option
     public DbSet<ChannelPreference> Preferences => Set<ChannelPreference>();
     public DbSet<CaseContext> Cases => Set<CaseContext>();
     public DbSet<QueueSupervisors> QueueSupervisors => Set<QueueSupervisors>();
+    public DbSet<PartnerWebhook> PartnerWebhooks => Set<PartnerWebhook>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
@@ -148,6 +175,16 @@ public class NotificationsDbContext(DbContextOptions options) : DbContext(option
             e.Property(x => x.QueueId).HasMaxLength(200);
             e.Property(x => x.SupervisorIds).HasMaxLength(2000);
             e.Ignore(x => x.Ids);
+        });
+        modelBuilder.Entity<PartnerWebhook>(e =>
+        {
+            e.ToTable("partner_webhook");
+            e.HasKey(x => x.PartnerId);
+            e.Property(x => x.PartnerId).HasMaxLength(200);
+            e.Property(x => x.Url).HasMaxLength(2000);
+            e.Property(x => x.SealedSecret).HasMaxLength(512);
+            e.Property(x => x.SealedPreviousSecret).HasMaxLength(512);
+            e.Property(x => x.Version).IsConcurrencyToken();
         });
         modelBuilder.Entity<DeliveryAttempt>(e =>
         {

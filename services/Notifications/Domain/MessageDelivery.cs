@@ -31,6 +31,7 @@ public sealed class MessageDelivery(
     TemplateStore templates,
     IEnumerable<IMessageChannel> channels,
     WebhookSender webhooks,
+    PartnerWebhooks partnerWebhooks,
     Preferences preferences,
     IOptions<NotificationOptions> options,
     TimeProvider clock,
@@ -280,9 +281,11 @@ public sealed class MessageDelivery(
     private async Task<(DeliveryStatus, RenderedMessage?)> ToPartnerAsync(Message message, CancellationToken ct)
     {
         var contact = await Contact(message, ct);
-        if (webhooks.For(contact.PartnerId) is not { } partner)
+        var target = await partnerWebhooks.ForDeliveryAsync(db, contact.PartnerId, ct);
+        if (target.State != WebhookTargetState.Active)
         {
-            return (DeliveryStatus.NotApplicable, null);
+            // No address: nothing to send to. Disabled (here, or the partner client in Identity): not sent.
+            return (target.State == WebhookTargetState.Disabled ? DeliveryStatus.Suppressed : DeliveryStatus.NotApplicable, null);
         }
         var data = Data(message);
         var payload = new Dictionary<string, object?>
@@ -312,7 +315,7 @@ public sealed class MessageDelivery(
                 deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
             payload["entry"] = new { id = entryId, title = entry.Title, text = entry.Detail, at = entry.At?.ToDateTimeOffset() };
         }
-        await webhooks.SendAsync(partner, message.Id, JsonSerializer.Serialize(payload, Json), clock.GetUtcNow(), ct);
+        await webhooks.SendAsync(target, message.Id, JsonSerializer.Serialize(payload, Json), clock.GetUtcNow(), ct);
         return (DeliveryStatus.Delivered, null);
     }
 

@@ -37,8 +37,13 @@ public sealed class NotificationOptions
     /// <summary>Retry n waits RetryBaseDelay * 2^(n-1), capped at RetryMaxDelay, plus up to 25 % jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
-    /// <summary>Per partner (its token subject): endpoint and signing secret.</summary>
+    /// <summary>
+    /// Per partner (its token subject): endpoint and signing secret, the way before webhooks were stored. The fallback for
+    /// a partner without a stored webhook, and the seed of its row at its first change (<see cref="PartnerWebhooks"/>).
+    /// </summary>
     public Dictionary<string, WebhookPartner> Webhooks { get; set; } = [];
+    /// <summary>How long a rotated-out webhook secret keeps signing beside the new one, unless the rotation asks for less.</summary>
+    public TimeSpan WebhookSecretOverlap { get; set; } = PartnerWebhooks.DefaultOverlap;
 
     /// <summary>The send bound actually applied: <see cref="SendTimeout"/>, at most three quarters of the claim.</summary>
     public TimeSpan EffectiveSendTimeout => SendTimeout < ClaimFor * 0.75 ? SendTimeout : ClaimFor * 0.75;

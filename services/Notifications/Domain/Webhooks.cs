@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 
 namespace Complaints.Notifications.Domain;
 
+/// <summary>A partner's entry in configuration (<c>Notifications:Webhooks:{partnerId}</c>): the fallback and seed of its stored webhook.</summary>
 public sealed class WebhookPartner
 {
     public string Url { get; set; } = "";
@@ -13,26 +13,26 @@ public sealed class WebhookPartner
 }
 
 /// <summary>Posts signed JSON to a partner's endpoint; any non-2xx answer or network error throws, and the worker retries.</summary>
-public sealed class WebhookSender(HttpClient http, IOptionsMonitor<NotificationOptions> options)
+public sealed class WebhookSender(HttpClient http)
 {
     public const string IdHeader = "Complaints-Webhook-Id";
     public const string TimestampHeader = "Complaints-Webhook-Timestamp";
     public const string SignatureHeader = "Complaints-Webhook-Signature";
 
-    /// <summary>The partner's endpoint, or null when none is configured (nothing to send).</summary>
-    public WebhookPartner? For(string partnerId) =>
-        partnerId.Length > 0 && options.CurrentValue.Webhooks.TryGetValue(partnerId, out var p) && p.Url.Length > 0 && p.Secret.Length > 0 ? p : null;
-
-    public async Task SendAsync(WebhookPartner partner, Guid messageId, string json, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Posts to the target's address with one <c>v1=</c> signature per secret, space-separated, the current secret's
+    /// first: two only while a rotated-out secret is in its overlap, so the partner verifies with either.
+    /// </summary>
+    public async Task SendAsync(WebhookTarget target, Guid messageId, string json, DateTimeOffset now, CancellationToken ct)
     {
         var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, partner.Url)
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url)
         {
             Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
         request.Headers.Add(IdHeader, messageId.ToString());
         request.Headers.Add(TimestampHeader, timestamp);
-        request.Headers.Add(SignatureHeader, "v1=" + Sign(partner.Secret, timestamp, json));
+        request.Headers.Add(SignatureHeader, string.Join(' ', target.Secrets.Select(secret => "v1=" + Sign(secret, timestamp, json))));
         using var response = await http.SendAsync(request, ct);
         if (!response.IsSuccessStatusCode)
         {

@@ -65,7 +65,7 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 
 /// <summary>
 /// The authorisation table: every staff operation of Routing (case work, cases, directory), Intake (staff intake,
-/// data rights, attachments), Notifications (dead letters) and Identity (staff accounts, partner clients), and every
+/// data rights, attachments), Notifications (dead letters, partner webhooks) and Identity (staff accounts, partner clients), and every
 /// operation a partner may call (Intake's submission, import and partner complaints), with the scope it needs. Roles
 /// and partner scopes are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before the operation
 /// runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/> after the need-to-know rule (staff)
@@ -81,6 +81,7 @@ public static class StaffOperations
     private const string DataRights = "complaints.intake.v1.DataRightsService";
     private const string Attachments = "complaints.intake.v1.AttachmentService";
     private const string DeadLetters = "complaints.notifications.v1.DeadLetterService";
+    private const string Webhooks = "complaints.notifications.v1.PartnerWebhookService";
     private const string Accounts = "complaints.identity.v1.StaffAccountService";
     private const string Partners = "complaints.identity.v1.PartnerClientService";
     private const string Intake = "complaints.intake.v1.IntakeService";
@@ -139,6 +140,12 @@ public static class StaffOperations
     public static readonly StaffOperation ReplayDeadLetter = new(DeadLetters, "ReplayDeadLetter", Supervisors, CaseScope.Visible, "replay a dead letter",
         "a replay sends to a real person");
 
+    public static readonly StaffOperation GetWebhook = new(Webhooks, "GetWebhook", Admins, CaseScope.None, "read a partner's webhook", "never its secret");
+    public static readonly StaffOperation SetWebhookUrl = new(Webhooks, "SetWebhookUrl", Admins, CaseScope.None, "set a partner's webhook address");
+    public static readonly StaffOperation RotateWebhookSecret = new(Webhooks, "RotateWebhookSecret", Admins, CaseScope.None,
+        "rotate a partner's webhook signing secret", "the new secret is shown once; the previous one signs too for the overlap, Notifications:WebhookSecretOverlap at most");
+    public static readonly StaffOperation SetWebhookDisabled = new(Webhooks, "SetWebhookDisabled", Admins, CaseScope.None, "disable or enable a partner's webhook");
+
     public static readonly StaffOperation CreateAccount = new(Accounts, "CreateAccount", Admins, CaseScope.None, "create a staff account", "staff roles only: never service or partner");
     public static readonly StaffOperation ListAccounts = new(Accounts, "ListAccounts", Admins, CaseScope.None, "list staff accounts");
     public static readonly StaffOperation SetRoles = new(Accounts, "SetRoles", Admins, CaseScope.None, "change a staff member's roles", "staff roles only: never service or partner");
@@ -153,7 +160,9 @@ public static class StaffOperations
     public static readonly StaffOperation RotatePartnerClientSecret = new(Partners, "RotatePartnerClientSecret", Admins, CaseScope.None,
         "rotate a partner client's secret", "the previous secret works for the overlap, Identity:Partners:SecretOverlap at most");
     public static readonly StaffOperation SetPartnerClientDisabled = new(Partners, "SetPartnerClientDisabled", Admins, CaseScope.None,
-        "disable or enable a partner client", "disabling revokes the tokens Identity stored for it");
+        "disable or enable a partner client", "disabling revokes the tokens Identity stored for it and stops its webhook deliveries");
+    public static readonly StaffOperation SetPartnerWebhook = new(Partners, "SetPartnerWebhook", Admins, CaseScope.None,
+        "set or remove a partner client's webhook address", "handed to Notifications on Identity's feed");
 
     public static readonly StaffOperation SubmitComplaint = new(Intake, "SubmitComplaint", [], CaseScope.None, "submit a complaint",
         "a partner token without the scope is refused, never taken as anonymous; so is a token that does not validate")
@@ -178,8 +187,10 @@ public static class StaffOperations
         EraseComplainant, ExportComplainantData, SetLegalHold,
         UploadAttachment, ListAttachments, DownloadAttachment,
         ListDeadLetters, ReplayDeadLetter,
+        GetWebhook, SetWebhookUrl, RotateWebhookSecret, SetWebhookDisabled,
         CreateAccount, ListAccounts, SetRoles, SetDisabled, ForceSignOut,
         RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
+        SetPartnerWebhook,
         SubmitComplaint, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
     ];
 

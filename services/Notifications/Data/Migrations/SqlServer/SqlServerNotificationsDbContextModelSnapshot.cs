@@ -285,6 +285,56 @@ namespace Complaints.Notifications.Data.Migrations.SqlServer
                     b.ToTable("message", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Notifications.Data.PartnerWebhook", b =>
+                {
+                    b.Property<string>("PartnerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("PartnerDisabled")
+                        .HasColumnType("bit");
+
+                    b.Property<long?>("PreviousSecretValidUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("SealedPreviousSecret")
+                        .HasMaxLength(512)
+                        .HasColumnType("varbinary(512)");
+
+                    b.Property<byte[]>("SealedSecret")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("varbinary(512)");
+
+                    b.Property<bool>("SecretIssued")
+                        .HasColumnType("bit");
+
+                    b.Property<long>("SecretRotatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("PartnerId");
+
+                    b.ToTable("partner_webhook", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Notifications.Data.QueueSupervisors", b =>
                 {
                     b.Property<string>("QueueId")

@@ -276,6 +276,56 @@ namespace Complaints.Notifications.Data.Migrations.Sqlite
                     b.ToTable("message", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Notifications.Data.PartnerWebhook", b =>
+                {
+                    b.Property<string>("PartnerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PartnerDisabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PreviousSecretValidUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("SealedPreviousSecret")
+                        .HasMaxLength(512)
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SealedSecret")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("BLOB");
+
+                    b.Property<bool>("SecretIssued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SecretRotatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PartnerId");
+
+                    b.ToTable("partner_webhook", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Notifications.Data.QueueSupervisors", b =>
                 {
                     b.Property<string>("QueueId")
