@@ -119,4 +119,23 @@ public sealed class RateLimitTests
         Assert.NotEqual(HttpStatusCode.TooManyRequests, page);
         Assert.NotEqual(HttpStatusCode.TooManyRequests, discovery);
     }
+
+    [Theory]
+    [InlineData("/account/forgot-password")]
+    [InlineData("/account/reset-password")]
+    public async Task RateLimiter_PasswordResetPosts_CountAsSignInAttempts(string path)
+    {
+        using var gateway = new GatewayHost(Limit(100, ("RateLimiting:SignIn:PermitsPerMinute", "2")));
+
+        async Task<HttpStatusCode> PostAsync()
+        {
+            using var response = await gateway.Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["StaffIdOrEmail"] = "x" }));
+            return response.StatusCode;
+        }
+
+        var attempts = new[] { await PostAsync(), await PostAsync(), await PostAsync() };
+
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, attempts[..2]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, attempts[2]);
+    }
 }
