@@ -344,6 +344,7 @@ public class IdentityTests
         var otlp = new Uri(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otlpNamespace = otlp.Host.Split('.')[1];
         var sawDatabase = false;
+        var sawSmtp = false;
         foreach (var rule in egress.SelectMany(p => p.Root.Path("spec").Seq("egress")))
         {
             var ports = rule.Seq("ports").Select(p => (Port: p.Str("port"), Protocol: p.Str("protocol") ?? "TCP")).ToList();
@@ -366,12 +367,19 @@ public class IdentityTests
                         Assert.All(to, t => Assert.NotNull(t.Get("ipBlock")));
                         sawDatabase = true;
                         break;
+                    case "587" when protocol == "TCP":
+                        // Password reset emails: the production relay (submission port, STARTTLS required).
+                        Assert.True(database, $"{where}: Identity may reach an SMTP relay, but it writes .eml files here.");
+                        Assert.All(to, t => Assert.NotNull(t.Get("ipBlock")));
+                        sawSmtp = true;
+                        break;
                     default:
-                        Assert.Fail($"{where}: Identity may reach port {port}/{protocol}: only DNS, the OTLP collector and its database.");
+                        Assert.Fail($"{where}: Identity may reach port {port}/{protocol}: only DNS, the OTLP collector, its database and its SMTP relay.");
                         break;
                 }
             }
         }
         Assert.Equal(database, sawDatabase);
+        Assert.True(database == sawSmtp, $"{where}: Identity {(database ? "cannot reach" : "may reach")} the SMTP relay its password reset emails leave by.");
     }
 }
