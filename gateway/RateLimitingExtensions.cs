@@ -25,8 +25,9 @@ public static class RateLimitingExtensions
     /// <summary>How long a client is told to wait when a policy that refuses without Redis meets Redis down.</summary>
     public static readonly TimeSpan RedisDownRetryAfter = TimeSpan.FromSeconds(10);
 
-    /// <summary>The requests that try a credential; the pages themselves (GET) and discovery are not counted here.</summary>
-    private static readonly string[] SignInPaths = ["/account/sign-in", "/account/code", "/account/two-factor-setup", "/connect/token"];
+    /// <summary>The requests that try a credential or send a reset email; the pages themselves (GET) and discovery are not counted here.</summary>
+    private static readonly string[] SignInPaths =
+        ["/account/sign-in", "/account/code", "/account/two-factor-setup", "/account/forgot-password", "/account/reset-password", "/connect/token"];
 
     /// <summary>
     /// Every policy of the gateway, in the order a request asks them for a permit. A later issue adds its policy here
