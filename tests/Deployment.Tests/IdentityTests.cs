@@ -77,10 +77,8 @@ public class IdentityTests
         // Identity checks its own tokens in-process: the services' authority settings from the ConfigMap are blanked.
         Assert.Equal("", env["Auth__Authority"].Str("value"));
         Assert.Equal("", env["Auth__MetadataAddress"].Str("value"));
-        // The data-protection key ring (sign-in cookies) lives on a mounted, writable volume, not the read-only root.
-        var keyRing = env["LOCALAPPDATA"].Str("value")!;
-        Assert.Contains(container.Seq("volumeMounts").OfType<YamlMappingNode>(),
-            m => keyRing.StartsWith(m.Str("mountPath")!, StringComparison.Ordinal) && m.Str("readOnly") != "true");
+        // The data-protection key ring (sign-in cookies) is in Identity's database, shared by every replica: no volume for it.
+        Assert.DoesNotContain("LOCALAPPDATA", env.Keys);
     }
 
     [Theory]
@@ -173,7 +171,7 @@ public class IdentityTests
     }
 
     [Fact]
-    public void ProductionOverlay_Identity_SqlServerFromItsSecretAndOneKeyRingForAllReplicas()
+    public void ProductionOverlay_Identity_SqlServerFromItsSecretAndNoSharedVolume()
     {
         var patch = Assert.Single(Manifests.Under("overlays/production"), d => d.Kind == "Deployment" && d.Name == Manifests.Identity);
         var env = patch.Container().Env();
@@ -183,12 +181,10 @@ public class IdentityTests
         Assert.Equal((IdentitySecret, "ConnectionStrings__identity"), SecretKeyRef(migrate.Env()["ConnectionStrings__identity"]));
         Assert.DoesNotContain("ConnectionStrings__Redis", env.Keys);
 
-        // Sign-in cookies and form tokens made by one replica are read by the other: one key ring on a shared volume.
-        var keyRing = env["LOCALAPPDATA"].Str("value")!;
-        var mount = patch.Container().Seq("volumeMounts").OfType<YamlMappingNode>().Single(m => keyRing.StartsWith(m.Str("mountPath")!, StringComparison.Ordinal));
-        var volume = patch.Root.Path("spec", "template", "spec").Seq("volumes").OfType<YamlMappingNode>().Single(v => v.Str("name") == mount.Str("name"));
-        var claim = Assert.Single(Manifests.Under("overlays/production"), d => d.Kind == "PersistentVolumeClaim" && d.Name == volume.Str("persistentVolumeClaim", "claimName"));
-        Assert.Contains("ReadWriteMany", claim.Root.Path("spec").Seq("accessModes").OfType<YamlScalarNode>().Select(s => s.Value));
+        // Sign-in cookies and form tokens made by one replica are read by the other: the key ring is in the database,
+        // so production needs no ReadWriteMany storage for Identity.
+        Assert.DoesNotContain("LOCALAPPDATA", env.Keys);
+        Assert.DoesNotContain(Manifests.Under("overlays/production"), d => d.Kind == "PersistentVolumeClaim" && d.Name.StartsWith("identity", StringComparison.Ordinal));
     }
 
     [Fact]
