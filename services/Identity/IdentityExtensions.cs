@@ -96,6 +96,7 @@ public static class IdentityExtensions
             });
         builder.Services.AddScoped(sp => (IClientSecrets)sp.GetRequiredService<IOpenIddictApplicationManager>());
         builder.AddStaffSignIn();
+        builder.AddSealedKeyRing();
         builder.AddExternalSignIn();
         builder.AddPasswordReset();
         // Keys and issuer from the final configuration (test hosts and late sources included).

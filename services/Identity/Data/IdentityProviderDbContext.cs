@@ -1,6 +1,7 @@
 using Complaints.Eventing;
 using Complaints.Identity.Accounts;
 using Complaints.ServiceDefaults.Data;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,11 +11,15 @@ namespace Complaints.Identity.Data;
 /// <summary>
 /// Identity's own database: staff accounts, roles and second factors (ASP.NET Core Identity), and OpenIddict's
 /// applications (clients), authorizations, scopes and tokens; and its event log (changes to staff accounts, for
-/// Routing's directory), written in the same transaction as the change.
+/// Routing's directory), written in the same transaction as the change; and the data-protection keys of its cookies,
+/// antiforgery tokens and reset links, shared by its replicas (sealed, <see cref="SignIn.SealedKeyRing"/>).
 /// </summary>
-public abstract class IdentityProviderDbContext(DbContextOptions options) : IdentityDbContext<StaffUser, IdentityRole, string>(options), IEventLogContext
+public abstract class IdentityProviderDbContext(DbContextOptions options)
+    : IdentityDbContext<StaffUser, IdentityRole, string>(options), IEventLogContext, IDataProtectionKeyContext
 {
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
