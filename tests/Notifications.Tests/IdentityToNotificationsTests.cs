@@ -17,12 +17,12 @@ namespace Complaints.Notifications.Tests;
 /// </summary>
 public sealed class IdentityAndNotificationsFixture : ChannelFixture
 {
-    public IdentityOnKestrel Identity { get; private set; } = null!;
+    public ServiceOnKestrel<identity::Program> Identity { get; private set; } = null!;
 
     protected override async Task<IDictionary<string, string?>> SettingsAsync()
     {
         var settings = await base.SettingsAsync();
-        Identity = new IdentityOnKestrel();
+        Identity = new ServiceOnKestrel<identity::Program>();
         settings["Services:Identity"] = Identity.GrpcAddress;
         return settings;
     }
@@ -31,38 +31,6 @@ public sealed class IdentityAndNotificationsFixture : ChannelFixture
     {
         await base.DisposeAsync();
         Identity.Dispose();
-    }
-
-    /// <summary>Identity's own Program on Kestrel: its gRPC (h2c) and HTTP listeners on free loopback ports.</summary>
-    public sealed class IdentityOnKestrel : ServiceFactory<identity::Program>
-    {
-        public IdentityOnKestrel() : this($"http://127.0.0.1:{TestKeys.FreePort()}")
-        {
-        }
-
-        private IdentityOnKestrel(string grpcAddress) : base(new Dictionary<string, string?>
-        {
-            ["Kestrel:Endpoints:Grpc:Url"] = grpcAddress,
-            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{TestKeys.FreePort()}",
-        })
-        {
-            GrpcAddress = grpcAddress;
-            UseKestrel();
-            StartServer();
-        }
-
-        public string GrpcAddress { get; }
-
-        /// <summary>A channel over the socket (the test server's in-memory handler is not there with Kestrel).</summary>
-        public GrpcChannel SocketChannel(string token) => GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
-            {
-                metadata.Add("Authorization", "Bearer " + token);
-                return Task.CompletedTask;
-            })),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        });
     }
 }
 

@@ -17,7 +17,7 @@ public sealed class IdentityToRoutingTests
     [Fact]
     public async Task SetDisabled_AdminDisablesAnAccount_AgentInactiveInRoutingThenActiveWhenEnabled()
     {
-        using var identityHost = new IdentityOnKestrel();
+        using var identityHost = new ServiceOnKestrel<identity::Program>();
         using var routing = new ServiceFactory<Program>(new Dictionary<string, string?>
         {
             ["Services:Identity"] = identityHost.GrpcAddress,
@@ -40,36 +40,4 @@ public sealed class IdentityToRoutingTests
 
     private static async Task<bool> IsActiveAsync(DirectoryService.DirectoryServiceClient directory, string agent) =>
         (await directory.ListAgentsAsync(new ListAgentsRequest())).Agents.Single(a => a.Id == agent).Active;
-
-    /// <summary>Identity's own Program on Kestrel: its gRPC (h2c) and HTTP listeners on free loopback ports.</summary>
-    private sealed class IdentityOnKestrel : ServiceFactory<identity::Program>
-    {
-        public IdentityOnKestrel() : this($"http://127.0.0.1:{TestKeys.FreePort()}")
-        {
-        }
-
-        private IdentityOnKestrel(string grpcAddress) : base(new Dictionary<string, string?>
-        {
-            ["Kestrel:Endpoints:Grpc:Url"] = grpcAddress,
-            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{TestKeys.FreePort()}",
-        })
-        {
-            GrpcAddress = grpcAddress;
-            UseKestrel();
-            StartServer();
-        }
-
-        public string GrpcAddress { get; }
-
-        /// <summary>A channel over the socket (the test server's in-memory handler is not there with Kestrel).</summary>
-        public GrpcChannel SocketChannel(string token) => GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
-            {
-                metadata.Add("Authorization", "Bearer " + token);
-                return Task.CompletedTask;
-            })),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        });
-    }
 }
