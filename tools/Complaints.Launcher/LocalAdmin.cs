@@ -26,15 +26,38 @@ public sealed partial record LocalAdmin(string Subject, string Password)
         start.Environment["Identity__BootstrapAdmin"] = DefaultSubject;
         start.Environment["Identity__BootstrapAdminEmail"] = "admin@localhost.localdomain";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Identity's bootstrap did not start.");
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        var stdout = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0)
+        // A cancelled start stops the bootstrap too: left running, it would race the next start's own bootstrap.
+        await using (cancellationToken.Register(() => Kill(process)))
         {
-            var output = (await stderr.ConfigureAwait(false) + stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            throw new PlatformStartException(PlatformComponents.Identity, $"its admin bootstrap failed (exit code {process.ExitCode})", output[^Math.Min(40, output.Length)..]);
+            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            var stdout = await process.StandardOutput.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return Read(path, process.ExitCode, await stderr.ConfigureAwait(false) + stdout);
         }
-        if (PasswordLine().Match(stdout) is not { Success: true } created)
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has exited already.
+        }
+    }
+
+    /// <summary>The bootstrap's answer: the admin it made (kept in the data folder), none when one existed already.</summary>
+    private static LocalAdmin? Read(string path, int exitCode, string output)
+    {
+        if (exitCode != 0)
+        {
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            throw new PlatformStartException(PlatformComponents.Identity, $"its admin bootstrap failed (exit code {exitCode})", lines[^Math.Min(40, lines.Length)..]);
+        }
+        if (PasswordLine().Match(output) is not { Success: true } created)
         {
             return null; // An admin existed already (its password was shown when it was made).
         }

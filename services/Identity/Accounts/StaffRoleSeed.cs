@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Complaints.Identity.Accounts;
 
@@ -11,18 +12,42 @@ public sealed class StaffRoleSeed(IServiceProvider services) : IHostedService
 
     public static async Task EnsureAsync(IServiceProvider services, CancellationToken ct)
     {
-        await using var scope = services.CreateAsyncScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in StaffAccounts.StaffRoles)
         {
-            if (!await roles.RoleExistsAsync(role))
+            try
             {
-                var result = await roles.CreateAsync(new IdentityRole(role));
-                if (!result.Succeeded && !await roles.RoleExistsAsync(role))
+                await EnsureAsync(services, role);
+            }
+            catch (DbUpdateException)
+            {
+                // Another process (a replica, or the admin bootstrap) made it between the look and the insert: fine if
+                // it is there now, looked up again with a fresh context (this one still holds the failed insert).
+                ct.ThrowIfCancellationRequested();
+                if (!await ExistsAsync(services, role))
                 {
-                    throw new InvalidOperationException($"The role {role} could not be created: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+                    throw;
                 }
             }
         }
+    }
+
+    private static async Task EnsureAsync(IServiceProvider services, string role)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        if (!await roles.RoleExistsAsync(role))
+        {
+            var result = await roles.CreateAsync(new IdentityRole(role));
+            if (!result.Succeeded && !await roles.RoleExistsAsync(role))
+            {
+                throw new InvalidOperationException($"The role {role} could not be created: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+            }
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(IServiceProvider services, string role)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().RoleExistsAsync(role);
     }
 }
