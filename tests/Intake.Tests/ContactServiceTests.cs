@@ -40,6 +40,20 @@ public class ContactServiceTests(IntakeFixture fixture) : IClassFixture<IntakeFi
     }
 
     [Fact]
+    public async Task GetContactForDelivery_PartnerSubmissionOnAnotherChannel_PartnerFromItsToken()
+    {
+        // A partner's CRM records a phone call: the channel is the complainant's, the webhook still the partner's.
+        var request = ValidationTests.ValidRequest();
+        request.Channel = Complaints.Common.V1.Channel.Phone;
+        var submitted = await _intake.Partner("crm-phone", "complaints.submit").SubmitComplaintAsync(request);
+        var client = new ContactService.ContactServiceClient(_intake.Channel(_intake.Token("notifications", "service")));
+
+        var contact = await client.GetContactForDeliveryAsync(new GetContactForDeliveryRequest { ComplaintId = submitted.ComplaintId });
+
+        Assert.Equal("crm-phone", contact.PartnerId);
+    }
+
+    [Fact]
     public async Task GetContactForDelivery_WebSubmission_NoPartnerNoTimeZone()
     {
         var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
