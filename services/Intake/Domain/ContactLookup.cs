@@ -23,8 +23,11 @@ public sealed class ContactLookup(IntakeDbContext db, FieldProtector protector)
             HasContact = c.HasContact,
             PreferredLanguage = c.PreferredLanguage,
             TimeZone = c.TimeZone ?? string.Empty,
-            // The partner that submitted it gets the case's events on its webhook, even for an anonymous complaint.
-            PartnerId = c.Channel == (int)Complaints.Common.V1.Channel.PartnerApi ? c.ReceivedBy ?? string.Empty : string.Empty,
+            // The partner that submitted or imported it (its token's subject) gets the case's events on its webhook, even
+            // for an anonymous complaint, whatever the channel. Complaints from before PartnerId: the partner channel's receiver.
+            PartnerId = c.PartnerId
+                ?? (c.Channel == (int)Complaints.Common.V1.Channel.PartnerApi ? c.ReceivedBy : null)
+                ?? string.Empty,
         };
         if (!c.HasContact)
         {
