@@ -195,12 +195,12 @@ public sealed partial class ExternalSignInTests(ExternalSignInFixture fixture) :
 
     private async Task<Uri?> SetUpSecondFactorAsync(HttpClient browser, Uri page, string html, string subject)
     {
-        var key = KeyCode().Match(html).Groups["key"].Value;
+        var key = HtmlForms.AuthenticatorKey(html);
         fixture.AuthenticatorKeys[(page.Host, subject)] = key;
         var form = Fields(html, new() { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
         using var confirmed = await browser.PostAsync(page, new FormUrlEncodedContent(form));
         var codes = await confirmed.Content.ReadAsStringAsync();
-        return new Uri(page, WebUtility.HtmlDecode(ContinueLink().Match(codes).Groups["href"].Value));
+        return new Uri(page, HtmlForms.FirstLink(codes));
     }
 
     /// <summary>Posts a form (its hidden fields, the antiforgery token among them, plus <paramref name="fields"/>); where it redirects, or null.</summary>
@@ -215,7 +215,7 @@ public sealed partial class ExternalSignInTests(ExternalSignInFixture fixture) :
 
     private static Dictionary<string, string> Fields(string html, Dictionary<string, string> fields)
     {
-        var form = HiddenInput().Matches(html).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var form = HtmlForms.HiddenFields(html);
         foreach (var (key, value) in fields)
         {
             form[key] = value;
@@ -493,14 +493,8 @@ public sealed partial class ExternalSignInTests(ExternalSignInFixture fixture) :
     [GeneratedRegex("<form[^>]*action=\"(?<action>[^\"]*)\"")]
     private static partial Regex FormAction();
 
-    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"|<input[^>]*name=\"(?<name>[^\"]+)\"[^>]*type=\"hidden\"[^>]*value=\"(?<value>[^\"]*)\"")]
-    private static partial Regex HiddenInput();
 
-    [GeneratedRegex("<code id=\"key\">(?<key>[A-Z2-7]+)</code>")]
-    private static partial Regex KeyCode();
 
-    [GeneratedRegex("<a href=\"(?<href>[^\"]+)\">")]
-    private static partial Regex ContinueLink();
 
     [GeneratedRegex("<a href=\"(?<href>[^\"]+)\" id=\"second-factor\">")]
     private static partial Regex SecondFactorLink();

@@ -114,7 +114,7 @@ public sealed partial class StaffBrowser(ResetHost host)
     /// <summary>Posts a form the browser shows already (its hidden fields) with the given fields.</summary>
     public async Task<HttpResponseMessage> PostFormAsync(string pageUrl, string html, Dictionary<string, string> fields, string? language = null)
     {
-        var form = HiddenInput().Matches(html).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var form = HtmlForms.HiddenFields(html);
         foreach (var (key, value) in fields)
         {
             form[key] = value;
@@ -176,8 +176,6 @@ public sealed partial class StaffBrowser(ResetHost host)
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"|<input[^>]*name=\"(?<name>[^\"]+)\"[^>]*type=\"hidden\"[^>]*value=\"(?<value>[^\"]*)\"")]
-    private static partial Regex HiddenInput();
 }
 
 /// <summary>

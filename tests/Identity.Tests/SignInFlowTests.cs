@@ -77,7 +77,7 @@ public sealed partial class SignInFlowTests(SignInFixture fixture) : IClassFixtu
 
     private async Task<HttpResponseMessage> PostFormAsync(string pageUrl, string html, Dictionary<string, string> fields)
     {
-        var form = HiddenInput().Matches(html).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var form = HtmlForms.HiddenFields(html);
         foreach (var (key, value) in fields)
         {
             form[key] = value;
@@ -222,13 +222,13 @@ public sealed partial class SignInFlowTests(SignInFixture fixture) : IClassFixtu
 
         var setup = Location(await SubmitAsync(signIn, new() { ["StaffId"] = subject, ["Password"] = password }));
         var html = await (await GetAsync(setup)).Content.ReadAsStringAsync();
-        var key = KeyCode().Match(html).Groups["key"].Value;
+        var key = HtmlForms.AuthenticatorKey(html);
         using var confirmed = await PostFormAsync(setup, html, new() { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
         var page = await confirmed.Content.ReadAsStringAsync();
 
         Assert.StartsWith("/account/two-factor-setup", setup);
         Assert.Equal(SecondFactors.RecoveryCodes, RecoveryCode().Matches(page[page.IndexOf("recovery-codes", StringComparison.Ordinal)..]).Count);
-        var next = WebUtility.HtmlDecode(ContinueLink().Match(page).Groups["href"].Value);
+        var next = HtmlForms.FirstLink(page);
         var (status, _) = await RedeemAsync(CodeFrom(Location(await GetAsync(next)), "s4"));
         Assert.Equal(HttpStatusCode.OK, status);
     }
@@ -307,15 +307,9 @@ public sealed partial class SignInFlowTests(SignInFixture fixture) : IClassFixtu
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"|<input[^>]*name=\"(?<name>[^\"]+)\"[^>]*type=\"hidden\"[^>]*value=\"(?<value>[^\"]*)\"")]
-    private static partial Regex HiddenInput();
 
-    [GeneratedRegex("<code id=\"key\">(?<key>[A-Z2-7]+)</code>")]
-    private static partial Regex KeyCode();
 
     [GeneratedRegex("<li>[^<]+</li>")]
     private static partial Regex RecoveryCode();
 
-    [GeneratedRegex("<a href=\"(?<href>[^\"]+)\">")]
-    private static partial Regex ContinueLink();
 }

@@ -77,11 +77,11 @@ public sealed partial class StaffSignIn(Uri provider, string clientId, string re
     private async Task<string> SetUpSecondFactorAsync(HttpClient browser, string page, string subject)
     {
         var html = await PageAsync(browser, page);
-        var key = KeyCode().Match(html).Groups["key"].Value;
+        var key = HtmlForms.AuthenticatorKey(html);
         _authenticatorKeys[subject] = key;
         using var confirmed = await PostFormAsync(browser, page, html, new() { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
         var codes = await confirmed.Content.ReadAsStringAsync();
-        return Local(WebUtility.HtmlDecode(ContinueLink().Match(codes).Groups["href"].Value));
+        return Local(HtmlForms.FirstLink(codes));
     }
 
     private static async Task<string> RedirectAsync(HttpClient browser, string url)
@@ -108,7 +108,7 @@ public sealed partial class StaffSignIn(Uri provider, string clientId, string re
 
     private static async Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string page, string html, Dictionary<string, string> fields)
     {
-        var form = HiddenInput().Matches(html).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var form = HtmlForms.HiddenFields(html);
         foreach (var (key, value) in fields)
         {
             form[key] = value;
@@ -130,12 +130,6 @@ public sealed partial class StaffSignIn(Uri provider, string clientId, string re
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"|<input[^>]*name=\"(?<name>[^\"]+)\"[^>]*type=\"hidden\"[^>]*value=\"(?<value>[^\"]*)\"")]
-    private static partial Regex HiddenInput();
 
-    [GeneratedRegex("<code id=\"key\">(?<key>[A-Z2-7]+)</code>")]
-    private static partial Regex KeyCode();
 
-    [GeneratedRegex("<a href=\"(?<href>[^\"]+)\">")]
-    private static partial Regex ContinueLink();
 }
