@@ -15,10 +15,11 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
     public GatewayHost(Dictionary<string, string?> settings)
     {
         RestPort = TestKeys.FreePort();
+        GrpcPort = TestKeys.FreePort();
         _settings = new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{RestPort}",
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{TestKeys.FreePort()}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{GrpcPort}",
             ["Services:Intake"] = TestKeys.DeadAddress(),
             ["Services:Routing"] = TestKeys.DeadAddress(),
             ["Services:Notifications"] = TestKeys.DeadAddress(),
@@ -37,6 +38,9 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
     }
 
     public int RestPort { get; }
+
+    /// <summary>The h2c listener (gRPC through the ingress's grpc host).</summary>
+    public int GrpcPort { get; }
 
     /// <summary>A client of the REST listener over a real socket from 127.0.0.1.</summary>
     public HttpClient Http { get; }

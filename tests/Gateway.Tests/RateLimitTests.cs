@@ -138,4 +138,45 @@ public sealed class RateLimitTests
         Assert.DoesNotContain(HttpStatusCode.TooManyRequests, attempts[..2]);
         Assert.Equal(HttpStatusCode.TooManyRequests, attempts[2]);
     }
+
+    [Theory]
+    [InlineData("/account/sign-in/")]
+    [InlineData("/ACCOUNT/Sign-In")]
+    public async Task RateLimiter_SignInPathSpelledOtherwise_StillASignInAttempt(string path)
+    {
+        using var gateway = new GatewayHost(Limit(100, ("RateLimiting:SignIn:PermitsPerMinute", "2")));
+
+        async Task<HttpStatusCode> PostAsync()
+        {
+            using var response = await gateway.Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["StaffId"] = "x", ["Password"] = "y" }));
+            return response.StatusCode;
+        }
+
+        var attempts = new[] { await PostAsync(), await PostAsync(), await PostAsync() };
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, attempts[2]);
+    }
+
+    [Fact]
+    public async Task RateLimiter_SignInAttemptsOnTheH2cListener_SameBudget()
+    {
+        using var gateway = new GatewayHost(Limit(100, ("RateLimiting:SignIn:PermitsPerMinute", "2")));
+        using var h2c = new HttpClient
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{gateway.GrpcPort}"),
+            DefaultRequestVersion = System.Net.HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+        async Task<HttpStatusCode> PostAsync()
+        {
+            using var response = await h2c.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["StaffId"] = "x", ["Password"] = "y" }));
+            return response.StatusCode;
+        }
+
+        var attempts = new[] { await PostAsync(), await PostAsync(), await PostAsync() };
+
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, attempts[..2]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, attempts[2]);
+    }
 }
