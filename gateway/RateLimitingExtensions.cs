@@ -47,13 +47,16 @@ public static class RateLimitingExtensions
                 configuration.GetValue("RateLimiting:PermitsPerMinute", DefaultPermitsPerMinute),
                 window,
                 _ => true,
-                WhenRedisDown.CountPerReplica),
+                WhenRedisDown.CountPerReplica,
+                RestListenerOnly: true),
             new RateLimitPolicy(
                 "sign-in",
                 configuration.GetValue("RateLimiting:SignIn:PermitsPerMinute", DefaultSignInPermitsPerMinute),
                 window,
                 IsSignInAttempt,
-                WhenRedisDown.Refuse),
+                WhenRedisDown.Refuse,
+                // The sign-in pages answer on the h2c listener too (the ingress's grpc host passes any path).
+                RestListenerOnly: false),
         ];
     }
 
@@ -80,7 +83,8 @@ public static class RateLimitingExtensions
     private static PartitionedRateLimiter<HttpContext> PerClient(RateLimitPolicy policy, IRateLimitStore store) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
-            if (policy.Permits <= 0 || !context.IsRestListener() || context.Request.Path.StartsWithSegments("/health") || !policy.AppliesTo(context))
+            if (policy.Permits <= 0 || (policy.RestListenerOnly && !context.IsRestListener())
+                || context.Request.Path.StartsWithSegments("/health") || !policy.AppliesTo(context))
             {
                 return RateLimitPartition.GetNoLimiter("unlimited");
             }
@@ -109,9 +113,11 @@ public static class RateLimitingExtensions
         }
     }
 
+    /// <summary>Routing ignores case and a trailing slash, so the match does too.</summary>
     private static bool IsSignInAttempt(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method)
-        && SignInPaths.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase));
+        && (context.Request.Path.Value?.TrimEnd('/') ?? "") is var path
+        && SignInPaths.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>What a policy does while Redis is configured but cannot be reached.</summary>
@@ -128,7 +134,8 @@ public enum WhenRedisDown
 /// <param name="Permits">Permits per client per <paramref name="Window"/>; 0 or less turns the policy off.</param>
 /// <param name="AppliesTo">The requests the policy counts; the others do not need its permit.</param>
 /// <param name="RedisDown">What happens while Redis is configured and unreachable.</param>
-public sealed record RateLimitPolicy(string Name, int Permits, TimeSpan Window, Func<HttpContext, bool> AppliesTo, WhenRedisDown RedisDown);
+/// <param name="RestListenerOnly">Counted only on the REST listener (browsers, REST clients), not on h2c (gRPC partners).</param>
+public sealed record RateLimitPolicy(string Name, int Permits, TimeSpan Window, Func<HttpContext, bool> AppliesTo, WhenRedisDown RedisDown, bool RestListenerOnly);
 
 /// <summary>Where the budgets are counted; one for all policies, chosen at start.</summary>
 public interface IRateLimitStore
