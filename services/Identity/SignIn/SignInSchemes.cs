@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 using System.Security.Claims;
 using Complaints.Identity.Accounts;
 using Microsoft.AspNetCore.Authentication;
@@ -59,6 +61,9 @@ public static class SignInSchemes
             // The staff member's own page: only with a session (otherwise the sign-in, then back).
             o.Conventions.AuthorizePage("/Account/SignedIn", Session);
         });
+        builder.Services.AddSingleton<SecureCookies>();
+        builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>>(sp => sp.GetRequiredService<SecureCookies>());
+        builder.Services.AddSingleton<IPostConfigureOptions<AntiforgeryOptions>>(sp => sp.GetRequiredService<SecureCookies>());
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
         // Korean and Bulgarian written as text, not as numeric character references.
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
@@ -73,6 +78,16 @@ public static class SignInSchemes
             string[] languages = ["en", "ko", "bg"];
             o.SetDefaultCulture("en").AddSupportedCultures(languages).AddSupportedUICultures(languages);
         });
+        // TLS ends before Identity (the ingress, then the gateway over plain HTTP): with a public https issuer every
+        // request reached it as https, which antiforgery's Secure cookie requires (SecureCookies).
+        if (Uri.TryCreate(app.Configuration["Identity:Issuer"], UriKind.Absolute, out var issuer) && issuer.Scheme == Uri.UriSchemeHttps)
+        {
+            app.Use((http, next) =>
+            {
+                http.Request.Scheme = Uri.UriSchemeHttps;
+                return next(http);
+            });
+        }
         // Nothing inline: every script and style is a file of this origin.
         app.Use((http, next) =>
         {
