@@ -20,10 +20,12 @@ public sealed class TokenTrustStartTests
         Assert.Contains("Auth:SigningKey is no longer used", error.ToString());
     }
 
-    [Fact]
-    public void Start_TestIssuerInProduction_Fails()
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void Start_TestIssuerOutsideTestingAndDevelopment_Fails(string environment)
     {
-        var error = StartFails(new() { ["Auth:Authority"] = "https://complaints.example.org/" }, testIssuer: true, "Production");
+        var error = StartFails(new() { ["Auth:Authority"] = "https://complaints.example.org/" }, testIssuer: true, environment);
 
         Assert.Contains("Auth:TestIssuer is for tests only", error.ToString());
     }

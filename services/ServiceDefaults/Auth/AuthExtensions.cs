@@ -105,9 +105,10 @@ internal sealed class AuthSettingsValidation(IHostEnvironment environment, IEnum
                 "Auth:SigningKey is no longer used: a shared key lets any holder sign any role. Remove it; services "
                 + "validate tokens from the identity provider (Auth:Authority, Auth:MetadataAddress).");
         }
-        if (environment.IsProduction() && options.TestIssuer is not null)
+        // An allow-list, not Production alone: a "Staging" that trusted the test key would accept any role it signs.
+        if (options.TestIssuer is not null && !(environment.IsDevelopment() || environment.IsEnvironment("Testing")))
         {
-            return ValidateOptionsResult.Fail("Auth:TestIssuer is for tests only and is refused in Production.");
+            return ValidateOptionsResult.Fail($"Auth:TestIssuer is for tests only (Testing or Development) and is refused in {environment.EnvironmentName}.");
         }
         if (environment.IsProduction() && options.MetadataUri() is null && !selfIssuing.Any())
         {

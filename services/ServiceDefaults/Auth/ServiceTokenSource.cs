@@ -89,7 +89,7 @@ public sealed partial class ServiceTokenSource(
 
     private async Task<(string? Token, TimeSpan Lifetime)> ObtainAsync(CancellationToken cancellationToken)
     {
-        if (settings.TestIssuer?.SigningKey is { Length: > 0 } pem && !environment.IsProduction())
+        if (settings.TestIssuer?.SigningKey is { Length: > 0 } pem && (environment.IsDevelopment() || environment.IsEnvironment("Testing")))
         {
             return (SignTestToken(pem), TestTokenLifetime);
         }
