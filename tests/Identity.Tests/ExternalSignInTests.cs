@@ -359,6 +359,30 @@ public sealed partial class ExternalSignInTests(ExternalSignInFixture fixture) :
     }
 
     [Fact]
+    public async Task SignIn_AccountWithItsOwnSecondFactorAndTheProviderGaveNone_ThisPlatformsCodeAsked()
+    {
+        // An agent needs no second factor, but this one set one up: the provider's password alone must not skip it.
+        var email = NewSubject("min.lee") + "@corp.example";
+        var staffId = NewSubject("mlee");
+        await Accounts(fixture.Platform).CreateAccountAsync(new CreateAccountRequest { Subject = staffId, Email = email, DisplayName = "Min Lee", Roles = { "agent" } });
+        var (subject, password) = await ExternalAccountAsync(NewSubject("ext"), email, "agent");
+        fixture.AuthenticatorKeys[(ExternalSignInFixture.PlatformHost, subject)] = await WithPlatformUsersAsync(async users =>
+        {
+            var user = (await users.FindByNameAsync(staffId))!;
+            await users.ResetAuthenticatorKeyAsync(user);
+            await users.SetTwoFactorEnabledAsync(user, true);
+            return (await users.GetAuthenticatorKeyAsync(user))!;
+        });
+        using var browser = fixture.Browser();
+
+        var walk = await SignInThroughCorpAsync(browser, subject, password);
+        var (access, _) = await RedeemAsync(browser, walk);
+
+        Assert.True(walk.Went(ExternalSignInFixture.PlatformHost, "/account/code"));
+        Assert.Equal(staffId, access.Subject);
+    }
+
+    [Fact]
     public async Task SignIn_RoleNeedsASecondFactorAndTheProviderDidMfa_NoSecondCodeHere()
     {
         var (subject, password) = await ExternalAccountAsync(NewSubject("ext"), NewSubject("lena") + "@corp.example", "admin", "supervisor");
