@@ -361,11 +361,11 @@ public sealed partial class ExternalSignInTests(ExternalSignInFixture fixture) :
     [Fact]
     public async Task SignIn_AccountWithItsOwnSecondFactorAndTheProviderGaveNone_ThisPlatformsCodeAsked()
     {
-        // An agent needs no second factor, but this one set one up: the provider's password alone must not skip it.
+        // An analyst needs no second factor, but this one set one up: the provider's password alone must not skip it.
         var email = NewSubject("min.lee") + "@corp.example";
         var staffId = NewSubject("mlee");
-        await Accounts(fixture.Platform).CreateAccountAsync(new CreateAccountRequest { Subject = staffId, Email = email, DisplayName = "Min Lee", Roles = { "agent" } });
-        var (subject, password) = await ExternalAccountAsync(NewSubject("ext"), email, "agent");
+        await Accounts(fixture.Platform).CreateAccountAsync(new CreateAccountRequest { Subject = staffId, Email = email, DisplayName = "Min Lee", Roles = { "analyst" } });
+        var (subject, password) = await ExternalAccountAsync(NewSubject("ext"), email, "analyst");
         fixture.AuthenticatorKeys[(ExternalSignInFixture.PlatformHost, subject)] = await WithPlatformUsersAsync(async users =>
         {
             var user = (await users.FindByNameAsync(staffId))!;
