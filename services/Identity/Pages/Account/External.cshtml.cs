@@ -66,7 +66,8 @@ public sealed class ExternalModel(ExternalProviders providers, ExternalSignIn ex
         }
         var provider = providers.Find(external.Provider)!;
         var next = SignInModel.Next(Url, ReturnUrl);
-        if (await factors.RequiredAsync(user) && !(provider.TrustMfa && external.Methods.Contains("mfa")))
+        // Asked as after a password: the role requires one, or the account set one up itself.
+        if ((user.TwoFactorEnabled || await factors.RequiredAsync(user)) && !(provider.TrustMfa && external.Methods.Contains("mfa")))
         {
             var stage = user.TwoFactorEnabled ? "code" : "setup";
             await SignInSchemes.SignInPendingAsync(HttpContext, user, stage, external.Methods);
