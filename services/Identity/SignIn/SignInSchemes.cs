@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.Extensions.Options;
 using System.Security.Claims;
 using Complaints.Identity.Accounts;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Complaints.Identity.SignIn;
