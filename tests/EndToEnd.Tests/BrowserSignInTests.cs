@@ -101,4 +101,60 @@ public sealed class BrowserSignInTests(PlatformFixture fixture)
         await Pages.CheckAsync(page, $"sign-in-{locale}-360-error");
     }
 
+    [Fact]
+    public async Task PasswordReset_PhoneWidthInKoreanThenBulgarian_LinkFromTheEmailSetsANewPasswordAccessibly()
+    {
+        var subject = "reset-" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.Tokens.CreateAccountAsync(subject, "agent");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var phone = new ViewportSize { Width = 360, Height = 740 };
+        var korean = await (await browser.NewContextAsync(new() { BaseURL = fixture.Platform.GatewayRestUrl.ToString(), Locale = "ko-KR", ViewportSize = phone })).NewPageAsync();
+
+        // The sign-in page's link, the request in Korean, and the same answer whoever asks.
+        await korean.GotoAsync("/account/sign-in");
+        await korean.GetByRole(AriaRole.Link, new() { Name = "비밀번호를 잊으셨나요?" }).ClickAsync();
+        await korean.WaitForURLAsync("**/account/forgot-password");
+        await Pages.CheckAsync(korean, "forgot-password-ko-KR-360");
+        await korean.Locator("#staff-id-or-email").FillAsync(subject);
+        await korean.Locator("form button").ClickAsync();
+        await Assertions.Expect(korean.Locator("#sent")).ToBeVisibleAsync();
+        await Pages.CheckAsync(korean, "forgot-password-sent-ko-KR-360");
+
+        // The link, as the staff member's mail shows it, opened in Bulgarian: first a mismatch, then a new password.
+        var link = await Eventually.Get(() => Task.FromResult(ResetLink(subject)), l => l is not null, "the reset email", TimeSpan.FromSeconds(30));
+        var bulgarian = await (await browser.NewContextAsync(new() { Locale = "bg-BG", ViewportSize = phone })).NewPageAsync();
+        await bulgarian.GotoAsync(link!);
+        await Pages.CheckAsync(bulgarian, "reset-password-bg-BG-360");
+        await bulgarian.Locator("#new-password").FillAsync("a long enough new password 1");
+        await bulgarian.Locator("#confirm-password").FillAsync("a different new password 22");
+        await bulgarian.Locator("form button").ClickAsync();
+        await Assertions.Expect(bulgarian.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        await Pages.CheckAsync(bulgarian, "reset-password-bg-BG-360-error");
+        await bulgarian.Locator("#new-password").FillAsync("a long enough new password 1");
+        await bulgarian.Locator("#confirm-password").FillAsync("a long enough new password 1");
+        await bulgarian.Locator("form button").ClickAsync();
+        await Assertions.Expect(bulgarian.Locator("#changed")).ToBeVisibleAsync();
+        await Pages.CheckAsync(bulgarian, "reset-password-done-bg-BG-360");
+    }
+
+    /// <summary>The reset link in the newest email to <paramref name="subject"/>'s address (the local run's .eml files).</summary>
+    private string? ResetLink(string subject)
+    {
+        var mail = Path.Combine(fixture.DataDirectory, "mail");
+        if (!Directory.Exists(mail))
+        {
+            return null;
+        }
+        foreach (var file in new DirectoryInfo(mail).EnumerateFiles("*.eml").OrderByDescending(f => f.LastWriteTimeUtc))
+        {
+            using var message = MimeKit.MimeMessage.Load(file.FullName);
+            if (message.To.Mailboxes.Any(m => m.Address == subject + "@example.com")
+                && System.Text.RegularExpressions.Regex.Match(message.TextBody ?? "", @"https?://\S+/account/reset-password\S+") is { Success: true } found)
+            {
+                return found.Value;
+            }
+        }
+        return null;
+    }
 }
