@@ -9,13 +9,15 @@ namespace Complaints.Identity.SignIn;
 /// mark its cookies Secure. With a public https issuer every cookie of its own (sessions, the pending second factor,
 /// the external sign-in, antiforgery) is Secure; a local http issuer keeps them as the request is.
 /// </summary>
-internal sealed class SecureCookies(IConfiguration configuration) : IPostConfigureOptions<CookieAuthenticationOptions>, IPostConfigureOptions<AntiforgeryOptions>
+public sealed class SecureCookies(IConfiguration configuration) : IPostConfigureOptions<CookieAuthenticationOptions>, IPostConfigureOptions<AntiforgeryOptions>
 {
-    private bool HttpsIssuer => Uri.TryCreate(configuration["Identity:Issuer"], UriKind.Absolute, out var issuer) && issuer.Scheme == Uri.UriSchemeHttps;
+    /// <summary>Whether the public issuer is https: TLS then ends before Identity, which sees plain HTTP.</summary>
+    public static bool HttpsIssuer(IConfiguration configuration) =>
+        Uri.TryCreate(configuration["Identity:Issuer"], UriKind.Absolute, out var issuer) && issuer.Scheme == Uri.UriSchemeHttps;
 
     public void PostConfigure(string? name, CookieAuthenticationOptions options)
     {
-        if (HttpsIssuer)
+        if (HttpsIssuer(configuration))
         {
             options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
         }
@@ -23,7 +25,7 @@ internal sealed class SecureCookies(IConfiguration configuration) : IPostConfigu
 
     public void PostConfigure(string? name, AntiforgeryOptions options)
     {
-        if (HttpsIssuer)
+        if (HttpsIssuer(configuration))
         {
             options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
         }

@@ -80,7 +80,7 @@ public static class SignInSchemes
         });
         // TLS ends before Identity (the ingress, then the gateway over plain HTTP): with a public https issuer every
         // request reached it as https, which antiforgery's Secure cookie requires (SecureCookies).
-        if (Uri.TryCreate(app.Configuration["Identity:Issuer"], UriKind.Absolute, out var issuer) && issuer.Scheme == Uri.UriSchemeHttps)
+        if (SecureCookies.HttpsIssuer(app.Configuration))
         {
             app.Use((http, next) =>
             {
