@@ -7,6 +7,10 @@ namespace Complaints.Launcher;
 internal sealed class PlatformChild : IDisposable
 {
     private const int TailCapacity = 200;
+    private const int NotExited = int.MinValue;
+    private static readonly TimeSpan OutputDrainLimit = TimeSpan.FromSeconds(5);
+    private int _openStreams = 2;
+    private int _exitCode = NotExited;
     private static readonly Lock ConsoleGate = new();
     private static readonly ConsoleColor[] Colors =
         [ConsoleColor.Cyan, ConsoleColor.Green, ConsoleColor.Yellow, ConsoleColor.Magenta, ConsoleColor.Blue, ConsoleColor.DarkCyan];
@@ -134,6 +138,10 @@ internal sealed class PlatformChild : IDisposable
         Process.Dispose();
     }
 
+    /// <summary>
+    /// The process is gone; <see cref="Exited"/> completes once its last lines are read too (both streams at their end),
+    /// so a failed start's tail holds its reason. A grandchild could keep the pipes open: then after a few seconds anyway.
+    /// </summary>
     private void OnExited()
     {
         int code;
@@ -145,16 +153,29 @@ internal sealed class PlatformChild : IDisposable
         {
             code = -1;
         }
-        _exited.TrySetResult(code);
+        Volatile.Write(ref _exitCode, code);
+        CompleteWhenDrained();
+        _ = Task.Delay(OutputDrainLimit).ContinueWith(_ => _exited.TrySetResult(code), TaskScheduler.Default);
     }
 
     private void OnLine(string? line)
     {
         if (line is null)
         {
+            // One of the two streams has ended.
+            Interlocked.Decrement(ref _openStreams);
+            CompleteWhenDrained();
             return;
         }
         Write(line);
+    }
+
+    private void CompleteWhenDrained()
+    {
+        if (Volatile.Read(ref _openStreams) == 0 && Volatile.Read(ref _exitCode) is int code and not NotExited)
+        {
+            _exited.TrySetResult(code);
+        }
     }
 
     private void Write(string line)

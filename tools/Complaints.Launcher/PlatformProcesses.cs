@@ -285,8 +285,7 @@ public sealed class PlatformProcesses : IAsyncDisposable
         {
             if (child.Exited.IsCompleted)
             {
-                // Let the last lines arrive.
-                await Task.Delay(200, CancellationToken.None).ConfigureAwait(false);
+                // Exited completes once the last lines are in the tail.
                 throw new PlatformStartException(child.Component.Name,
                     $"exited with code {child.Exited.Result} before it was ready", child.Tail(40));
             }
