@@ -1,0 +1,113 @@
+using System.Net;
+using System.Xml.Linq;
+
+namespace Complaints.Web.Tests;
+
+public sealed class PortalBasicsTests : IClassFixture<PortalBasicsTests.Host>
+{
+    private readonly WebHost _web;
+
+    public PortalBasicsTests(Host host) => _web = host.Web;
+
+    public sealed class Host : IDisposable
+    {
+        public WebHost Web { get; } = new();
+
+        public void Dispose() => Web.Dispose();
+    }
+
+    [Theory]
+    [InlineData("ko-KR,ko;q=0.9,en;q=0.5", "ko", "무엇이 잘못되었는지")]
+    [InlineData("bg", "bg", "Кажете ни какво")]
+    [InlineData("fr-FR", "en", "Tell us what went wrong")]
+    public async Task GetHome_AcceptLanguage_PageInThatLanguageWithLang(string acceptLanguage, string lang, string heading)
+    {
+        using var browser = _web.Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Accept-Language", acceptLanguage);
+        using var response = await browser.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"<html lang=\"{lang}\">", html);
+        Assert.Contains(heading, html);
+    }
+
+    [Fact]
+    public async Task LanguageSwitch_Chosen_OverridesAcceptLanguageAndReturnsToThePage()
+    {
+        using var browser = _web.Browser();
+        using var switched = await browser.GetAsync("/language/bg?returnUrl=%2Fnot-found");
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal("/not-found", switched.Headers.Location!.OriginalString);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Accept-Language", "ko");
+        using var page = await browser.SendAsync(request);
+        Assert.Contains("<html lang=\"bg\">", await page.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    public async Task LanguageSwitch_OffSiteReturnUrl_RedirectsToTheStartPage(string returnUrl)
+    {
+        using var browser = _web.Browser();
+        using var response = await browser.GetAsync("/language/ko?returnUrl=" + Uri.EscapeDataString(returnUrl));
+
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task LanguageSwitch_UnknownLanguage_NotFound()
+    {
+        using var browser = _web.Browser();
+        using var response = await browser.GetAsync("/language/xx");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetPage_Any_ContentSecurityPolicyWithoutInlineScriptsOrFrames()
+    {
+        using var browser = _web.Browser();
+        using var response = await browser.GetAsync("/");
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+
+        Assert.Contains("script-src 'self'", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.DoesNotContain("unsafe-eval", csp);
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.DoesNotContain("<script>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task GetUnknownPath_Any_NotFoundPageInTheReadersLanguage()
+    {
+        using var browser = _web.Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/no-such-page");
+        request.Headers.Add("Accept-Language", "ko");
+        using var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("페이지를 찾을 수 없습니다", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void Texts_EveryLanguage_HasExactlyTheEnglishKeys()
+    {
+        var folder = Path.Combine(Launcher.RepositoryLocator.FindRoot(), "services", "Web", "Resources");
+        var english = Keys(Path.Combine(folder, "Texts.resx"));
+        foreach (var language in new[] { "ko", "bg" })
+        {
+            var translated = Keys(Path.Combine(folder, $"Texts.{language}.resx"));
+            Assert.True(english.SetEquals(translated),
+                $"{language}: missing {string.Join(", ", english.Except(translated))}; extra {string.Join(", ", translated.Except(english))}");
+        }
+    }
+
+    private static HashSet<string> Keys(string path) =>
+        XDocument.Load(path).Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToHashSet();
+}
