@@ -25,6 +25,9 @@ public static class PortalExtensions
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
 
+        builder.Services.AddSingleton<FollowSession>();
+        builder.Services.AddScoped<PortalDates>();
+
         // The complainant has no token: the web app calls the public operations as the anonymous public does.
         builder.Services.AddPublicGrpcClient<IntakeService.IntakeServiceClient>("Intake");
         builder.Services.AddPublicGrpcClient<AttachmentService.AttachmentServiceClient>("Intake");
