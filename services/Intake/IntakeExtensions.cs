@@ -21,6 +21,7 @@ public static class IntakeExtensions
             .Validate(o => o.RetentionPeriod >= IntakeOptions.MinimumRetention,
                 "Intake:RetentionPeriod must be at least 3 years (1095.75 days), the FCA minimum for complaint records.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IntakeOptions>, IntakeOptionsCheck>();
         // Contact data goes only to the services that deliver messages, complaint text only to those that triage or
         // count it: not to any service token.
         builder.Services.AddAuthorizationBuilder()
