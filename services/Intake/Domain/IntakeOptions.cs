@@ -55,8 +55,14 @@ public sealed class IntakeOptions
     /// <summary>Largest attachment (default 10 MiB).</summary>
     public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>Most attachments per complaint (default 5).</summary>
-    public int MaxAttachmentsPerComplaint { get; set; } = 5;
+    /// <summary>
+    /// Most attachments of one submission or complainant action (default 5): the uploads sharing a batch key
+    /// (<c>AttachmentHeader.batch_key</c>), and the documents one answer or added document may name.
+    /// </summary>
+    public int MaxAttachmentsPerSubmission { get; set; } = 5;
+
+    /// <summary>Most attachments per complaint in all its submissions and actions (default 25).</summary>
+    public int MaxAttachmentsPerComplaint { get; set; } = 25;
 
     /// <summary>Where attachment content goes: "Database" (default) or "File" (under DataDir/attachments).</summary>
     public string AttachmentStore { get; set; } = "Database";
@@ -79,6 +85,11 @@ public sealed class IntakeOptionsCheck : IValidateOptions<IntakeOptions>
             var choices = Enum.GetValues<Jurisdiction>().Where(j => j != Jurisdiction.Unspecified).Select(j => ProtoEnums.Name(j)["JURISDICTION_".Length..]);
             failures.Add($"Intake:DefaultJurisdiction is '{options.DefaultJurisdiction}', which is not a jurisdiction: use one of "
                 + $"{string.Join(", ", choices)} (with or without the JURISDICTION_ prefix), or leave it empty for none.");
+        }
+        if (options.MaxAttachmentsPerSubmission < 1 || options.MaxAttachmentsPerComplaint < options.MaxAttachmentsPerSubmission)
+        {
+            failures.Add($"Intake:MaxAttachmentsPerSubmission ({options.MaxAttachmentsPerSubmission}) must be at least 1 and at most "
+                + $"Intake:MaxAttachmentsPerComplaint ({options.MaxAttachmentsPerComplaint}).");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
