@@ -51,6 +51,7 @@ public static class IntakeExtensions
         builder.Services.AddHostedService<RetentionWorker>();
         builder.Services.AddSingleton<ReferenceGenerator>();
         builder.Services.AddSingleton(sp => Taxonomy.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.Taxonomy));
+        builder.Services.AddSingleton<TaxonomyCatalog>();
         builder.Services.AddScoped<ComplaintSubmission>();
         builder.Services.AddScoped<ComplaintTracking>();
         builder.Services.AddScoped<PartnerComplaints>();
