@@ -16,10 +16,8 @@ var app = builder.Build();
 
 app.UseGatewayForwardedHeaders();
 app.UseRateLimiter();
-app.UseIdentityUnavailablePage();
-app.UseDefaultFiles();
-app.UseStaticFiles();
+app.UseUnavailablePages();
 app.MapGatewayHealth();
-app.MapReverseProxy();
+app.MapGatewayProxy();
 
 app.Run();

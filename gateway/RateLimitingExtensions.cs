@@ -106,9 +106,9 @@ public static class RateLimitingExtensions
         if (context.Lease.TryGetMetadata(RedisRateLimitStore.Unavailable, out _))
         {
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            if (IdentityUnavailableExtensions.IsBrowserPath(http.Request))
+            if (UnavailablePages.IsSignInBrowserPath(http.Request))
             {
-                await IdentityUnavailableExtensions.WriteSignInUnavailablePageAsync(http, http.Response.Headers.RetryAfter.ToString());
+                await UnavailablePages.WriteSignInUnavailablePageAsync(http, http.Response.Headers.RetryAfter.ToString());
             }
         }
     }

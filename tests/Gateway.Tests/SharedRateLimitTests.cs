@@ -24,7 +24,8 @@ public sealed class SharedRateLimitTests(RedisFixture redis)
     public async Task TwoReplicas_SharingRedis_ShareTheBudgetPerClient(string policy)
     {
         redis.EnsureRunning();
-        var settings = Settings(policy, permits: 3, redis.ConnectionString);
+        await using var web = await StubUpstream.StartAsync();
+        var settings = Settings(policy, permits: 3, redis.ConnectionString, web);
         using var a = new GatewayHost(settings);
         using var b = new GatewayHost(settings);
         var client = NewClient();
@@ -46,7 +47,8 @@ public sealed class SharedRateLimitTests(RedisFixture redis)
     [MemberData(nameof(PolicyNames))]
     public async Task TwoReplicas_WithoutRedis_EachCountsOnItsOwn(string policy)
     {
-        var settings = Settings(policy, permits: 3, redis: null);
+        await using var web = await StubUpstream.StartAsync();
+        var settings = Settings(policy, permits: 3, redis: null, web);
         using var a = new GatewayHost(settings);
         using var b = new GatewayHost(settings);
         var client = NewClient();
@@ -64,7 +66,8 @@ public sealed class SharedRateLimitTests(RedisFixture redis)
     public async Task RedisUnreachableFromTheStart_GeneralCountsPerReplica_CredentialAttemptsRefusedWith503()
     {
         redis.EnsureRunning();
-        var settings = Settings("general", permits: 3, $"127.0.0.1:{TestKeys.FreePort()},connectTimeout=500");
+        await using var web = await StubUpstream.StartAsync();
+        var settings = Settings("general", permits: 3, $"127.0.0.1:{TestKeys.FreePort()},connectTimeout=500", web);
         using var a = new GatewayHost(settings);
         using var b = new GatewayHost(settings);
         var client = NewClient();
@@ -90,9 +93,10 @@ public sealed class SharedRateLimitTests(RedisFixture redis)
         redis.EnsureRunning(); // The binary is there; this test runs and stops a server of its own.
         var port = TestKeys.FreePort();
         var server = await RedisServer.StartAsync(port);
+        await using var web = await StubUpstream.StartAsync();
         try
         {
-            var settings = Settings("sign-in", permits: 3, $"127.0.0.1:{port},connectTimeout=500");
+            var settings = Settings("sign-in", permits: 3, $"127.0.0.1:{port},connectTimeout=500", web);
             using var a = new GatewayHost(settings);
             using var b = new GatewayHost(settings);
             var client = NewClient();
@@ -125,12 +129,14 @@ public sealed class SharedRateLimitTests(RedisFixture redis)
 
     /// <summary>
     /// The general policy's permits (sign-in's left at the default) or sign-in's (the general one's left large); the
-    /// test's loopback connections are a trusted proxy, so X-Forwarded-For names the client.
+    /// test's loopback connections are a trusted proxy, so X-Forwarded-For names the client; the web app is a stub
+    /// that answers every page 200.
     /// </summary>
-    private static Dictionary<string, string?> Settings(string policy, int permits, string? redis)
+    private static Dictionary<string, string?> Settings(string policy, int permits, string? redis, StubUpstream web)
     {
         var settings = new Dictionary<string, string?>
         {
+            ["Services:Web"] = web.Address,
             ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
             ["RateLimiting:PermitsPerMinute"] = (policy == "general" ? permits : 100).ToString(CultureInfo.InvariantCulture),
         };
@@ -152,7 +158,7 @@ public sealed class SharedRateLimitTests(RedisFixture redis)
         return $"198.18.{n / 250}.{(n % 250) + 1}";
     }
 
-    /// <summary>GET / (the page: 200) for the general policy; a token request (Identity is down here: 502) for sign-in.</summary>
+    /// <summary>GET / (the web app's page, a stub: 200) for the general policy; a token request (Identity is down here: 502) for sign-in.</summary>
     private static Task<HttpResponseMessage> Send(GatewayHost gateway, string policy, string client) =>
         policy == "general"
             ? gateway.SendAsync(HttpMethod.Get, "/", client)
