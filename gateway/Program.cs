@@ -15,6 +15,7 @@ builder.AddGatewayHealth();
 var app = builder.Build();
 
 app.UseGatewayForwardedHeaders();
+app.UseGatewaySecurityHeaders();
 app.UseRateLimiter();
 app.UseUnavailablePages();
 app.MapGatewayHealth();
