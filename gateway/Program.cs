@@ -17,7 +17,7 @@ var app = builder.Build();
 app.UseGatewayForwardedHeaders();
 app.UseGatewaySecurityHeaders();
 app.UseRateLimiter();
-app.UseUnavailablePages();
+app.UseGatewayErrorPages();
 app.MapGatewayHealth();
 app.MapGatewayProxy();
 

@@ -54,7 +54,7 @@ public static class ProxyExtensions
         {
             proxy.Use((context, next) =>
             {
-                if (UnavailablePages.ClusterOf(context) == WebCluster
+                if (GatewayErrorPages.IsPortalRequest(context)
                     && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -135,7 +135,7 @@ public sealed class SecurityHeadersTests
         using var gateway = new GatewayHost(new() { ["RateLimiting:PermitsPerMinute"] = "1" });
 
         using var unavailable = await gateway.Http.GetAsync("/");
-        using var limited = await gateway.Http.GetAsync("/");
+        using var limited = await gateway.Http.GetAsync("/api/v1/cases");
         using var health = await gateway.Http.GetAsync("/health/live");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);

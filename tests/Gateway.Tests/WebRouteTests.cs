@@ -120,7 +120,7 @@ public sealed class WebRouteTests
         Assert.True(response.Headers.CacheControl?.NoStore);
         Assert.Contains($"<html lang=\"{language}\">", body);
         Assert.Contains($"<h1>{heading}</h1>", body);
-        Assert.Contains($"href=\"{UnavailablePages.StylesheetPath}\"", body);
+        Assert.Contains($"href=\"{GatewayErrorPages.StylesheetPath}\"", body);
         Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
     }
 
@@ -142,7 +142,7 @@ public sealed class WebRouteTests
     {
         using var gateway = new GatewayHost([]);
 
-        using var response = await gateway.Http.GetAsync(UnavailablePages.StylesheetPath);
+        using var response = await gateway.Http.GetAsync(GatewayErrorPages.StylesheetPath);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);

@@ -4,13 +4,14 @@ using Yarp.ReverseProxy.Model;
 namespace Complaints.Gateway;
 
 /// <summary>
-/// When the process behind a browser's page cannot be reached, the browser gets a page that says so, in the reader's
-/// language (en, ko, bg), with 503 and Retry-After, instead of YARP's empty 502: the portal's pages when the web app is
-/// down, the sign-in pages when Identity is. Tokens already issued keep working at the services meanwhile (they hold
-/// the keys); only signing in waits. The pages and their stylesheet are the gateway's own files (<c>ErrorPages/</c>),
-/// served without the process that is down.
+/// The gateway's own pages for browsers, in the reader's language (en, ko, bg). When the process behind a page cannot
+/// be reached, the browser gets a page that says so, with 503 and Retry-After, instead of YARP's empty 502: the
+/// portal's pages when the web app is down, the sign-in pages when Identity is. Tokens already issued keep working at
+/// the services meanwhile (they hold the keys); only signing in waits. A portal request refused by a rate limit gets a
+/// page too (429, <see cref="RateLimitingExtensions"/>). The pages and their stylesheet are the gateway's own files
+/// (<c>ErrorPages/</c>), served without the process that is down.
 /// </summary>
-public static class UnavailablePages
+public static class GatewayErrorPages
 {
     /// <summary>Where the pages' stylesheet is served: a path of the gateway's own, outside the web app's.</summary>
     public const string StylesheetPath = "/_gateway/unavailable.css";
@@ -27,7 +28,7 @@ public static class UnavailablePages
     private static readonly ForwarderError[] DestinationUnavailable =
         [ForwarderError.Request, ForwarderError.RequestTimedOut, ForwarderError.NoAvailableDestinations];
 
-    public static WebApplication UseUnavailablePages(this WebApplication app)
+    public static WebApplication UseGatewayErrorPages(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
@@ -37,9 +38,9 @@ public static class UnavailablePages
             {
                 return;
             }
-            if (ClusterOf(context) == ProxyExtensions.WebCluster)
+            if (IsPortalRequest(context))
             {
-                await WritePageAsync(context, "portal-unavailable", RetryAfterSeconds);
+                await WritePageAsync(context, "portal-unavailable", StatusCodes.Status503ServiceUnavailable, RetryAfterSeconds);
             }
             else if (IsSignInBrowserPath(context.Request))
             {
@@ -62,19 +63,29 @@ public static class UnavailablePages
 
     /// <summary>503, Retry-After and the page that says signing in is unavailable for now, in the reader's language.</summary>
     internal static Task WriteSignInUnavailablePageAsync(HttpContext context, string retryAfterSeconds) =>
-        WritePageAsync(context, "sign-in-unavailable", retryAfterSeconds);
+        WritePageAsync(context, "sign-in-unavailable", StatusCodes.Status503ServiceUnavailable, retryAfterSeconds);
 
-    /// <summary>The YARP cluster the request was routed to, if it was proxied.</summary>
+    /// <summary>429, Retry-After and the page that says to wait and send again, in the reader's language.</summary>
+    internal static Task WriteTooManyRequestsPageAsync(HttpContext context, string retryAfterSeconds) =>
+        WritePageAsync(context, "too-many-requests", StatusCodes.Status429TooManyRequests, retryAfterSeconds);
+
+    /// <summary>Routed to the web app (the portal's pages, its forms and files).</summary>
+    internal static bool IsPortalRequest(HttpContext context) => ClusterOf(context) == ProxyExtensions.WebCluster;
+
+    /// <summary>The YARP cluster the request was routed to (endpoint routing has chosen it before any middleware here).</summary>
     internal static string? ClusterOf(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.ClusterId;
 
-    private static Task WritePageAsync(HttpContext context, string name, string retryAfterSeconds)
+    private static Task WritePageAsync(HttpContext context, string name, int status, string retryAfterSeconds)
     {
         var pages = context.RequestServices.GetRequiredService<IWebHostEnvironment>().ContentRootFileProvider;
         var page = pages.GetFileInfo($"ErrorPages/{name}.{Language(context.Request)}.html");
         context.Response.Clear();
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = retryAfterSeconds;
+        context.Response.StatusCode = status;
+        if (retryAfterSeconds.Length > 0)
+        {
+            context.Response.Headers.RetryAfter = retryAfterSeconds;
+        }
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; frame-ancestors 'none'";
         context.Response.ContentType = "text/html; charset=utf-8";
