@@ -170,6 +170,9 @@ public static class StaffOperations
     public static readonly StaffOperation GetTaxonomy = new(Intake, "GetTaxonomy", [], CaseScope.None, "read the categories and limits",
         "labels in the requested language, the default jurisdiction and the attachment limits; no complaint data")
     { Public = true, PartnerScope = PartnerScopes.Submit };
+    public static readonly StaffOperation RequestTrackingAccess = new(Intake, "RequestTrackingAccess", [], CaseScope.None, "ask for a new tracking token",
+        "the same answer whether anything matched or not; the token goes only to the complaint's matching email or phone, through Notifications")
+    { Public = true };
     public static readonly StaffOperation ImportComplaints = new(Import, "ImportComplaints", Supervisors, CaseScope.None, "import historical complaints",
         "staff imports share one source; each partner has its own")
     { PartnerScope = PartnerScopes.Import };
@@ -194,7 +197,7 @@ public static class StaffOperations
         CreateAccount, ListAccounts, SetRoles, SetDisabled, ForceSignOut,
         RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
         SetPartnerWebhook,
-        SubmitComplaint, GetTaxonomy, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
+        SubmitComplaint, GetTaxonomy, RequestTrackingAccess, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
     ];
 
     private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);
