@@ -25,6 +25,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public HttpClient Rest { get; private set; } = null!;
 
+    /// <summary>The complainant portal, served by the web app through the gateway at <c>/</c>.</summary>
+    public Uri Portal => Platform.GatewayRestUrl;
+
     /// <summary>Staff and service tokens from the platform's identity provider.</summary>
     public PlatformTokens Tokens { get; private set; } = null!;
 
