@@ -248,6 +248,29 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
     }
 
     [Fact]
+    public async Task PostSubmit_RepeatAfterTheUploadsWereCutOff_FilesSentAgainAndStoredOnce()
+    {
+        using var journey = Journey();
+        await journey.OpenFormAsync();
+        var email = SubmitJourney.UniqueEmail();
+        var fields = SubmitJourney.ValidFields(email);
+        var first = await journey.SubmitAsync(fields, [("receipt.pdf", Pdf, "application/pdf")]);
+        // As if the first post had ended after Intake's answer was kept, while its file was still on its way.
+        var formId = host.Web.Services.GetRequiredService<SubmitFormIds>().Read(journey.ProtectedFormId)!;
+        var answers = host.Web.Services.GetRequiredService<SubmittedAnswers>();
+        var kept = (await answers.FindAsync(formId, CancellationToken.None))!;
+        await answers.SaveAsync(formId, kept with { Files = [], UploadsDone = false }, CancellationToken.None);
+
+        var again = await journey.SubmitAsync(fields, [("receipt.pdf", Pdf, "application/pdf"), ("letter.txt", Letter, "text/plain")]);
+
+        Assert.Equal(first.Reference, again.Reference);
+        Assert.Contains("Received:</span> receipt.pdf", again.Html);
+        Assert.Contains("Received:</span> letter.txt", again.Html);
+        Assert.Equal(2, await AttachmentsOfAsync(first.Reference));
+        Assert.Single(await host.ComplaintsOfAsync(email));
+    }
+
+    [Fact]
     public async Task PostSubmit_ChangedFormAfterItsAnswerWasLost_ConflictPageAndStillOneComplaint()
     {
         using var journey = Journey();

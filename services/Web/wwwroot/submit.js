@@ -21,13 +21,13 @@
     return element.value;
   }
 
-  // data-show-when="name=value" / data-hide-when="name=value"; a part holding an error stays visible.
+  // data-show-when="name=value" / data-hide-when="name=value": parts that apply only to some answers.
   function applyConditions(form) {
     form.querySelectorAll("[data-show-when], [data-hide-when]").forEach(function (node) {
       var show = node.hasAttribute("data-show-when");
       var condition = node.getAttribute(show ? "data-show-when" : "data-hide-when").split("=");
       var matches = valueOf(form, condition[0]) === condition[1];
-      node.hidden = (show ? !matches : matches) && !node.querySelector("[aria-invalid='true']");
+      node.hidden = show ? !matches : matches;
     });
   }
 

@@ -15,7 +15,8 @@ public static class SubmitEndpoints
     {
         builder.Services.AddSingleton<SubmitFormIds>();
         builder.Services.AddSingleton<SubmittedAnswers>();
-        builder.Services.AddSingleton<SubmitTaxonomy>();
+        builder.Services.AddSingleton<SubmitTaxonomy.Cache>();
+        builder.Services.AddScoped<SubmitTaxonomy>();
         builder.Services.AddScoped<IntakeFieldErrors>();
         builder.Services.AddScoped<SubmitUploads>();
         builder.Services.AddScoped<SubmitHandler>();

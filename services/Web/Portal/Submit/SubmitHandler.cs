@@ -129,12 +129,25 @@ public sealed class SubmitHandler(
             }
         }
 
-        var choices = await taxonomy.GetAsync(PortalCultures.Current, ct);
-        var files = await uploads.UploadAsync(reader, firstFile, stored, key, choices, ct);
+        var files = await uploads.UploadAsync(reader, firstFile, stored, key, await LimitsAsync(ct), ct);
         // A repeat whose first post was cut off during its uploads sent the files again (Intake keeps one of each).
         var done = stored with { Files = files.Count > 0 || !repeat ? files : stored.Files, UploadsDone = true };
         await answers.SaveAsync(formId, done, ct);
         return await ConfirmAsync(context, done, repeat, ct);
+    }
+
+    /// <summary>Intake's attachment limits; when they cannot be read, Intake's own checks alone decide.</summary>
+    private async Task<SubmitChoices> LimitsAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await taxonomy.GetAsync(PortalCultures.Current, ct);
+        }
+        catch (RpcException ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Intake's attachment limits could not be read ({Status}); its own checks apply", ex.StatusCode);
+            return new SubmitChoices([], long.MaxValue, int.MaxValue, []);
+        }
     }
 
     /// <summary>

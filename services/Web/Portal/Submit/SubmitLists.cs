@@ -45,4 +45,24 @@ public static class SubmitLists
         .OrderBy(c => c.Code, StringComparer.Ordinal)
         .Select(c => new Currency(c.Code, c.Symbol.Length > 0 && c.Symbol != c.Code ? $"{c.Code} {c.Symbol}" : c.Code))
         .ToList();
+
+    /// <summary>File name extensions of the content types Intake accepts, for the file chooser and the hint.</summary>
+    private static readonly Dictionary<string, string[]> Extensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["application/pdf"] = [".pdf"],
+        ["image/png"] = [".png"],
+        ["image/jpeg"] = [".jpg", ".jpeg"],
+        ["image/gif"] = [".gif"],
+        ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"] = [".docx"],
+        ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = [".xlsx"],
+        ["text/plain"] = [".txt"],
+    };
+
+    /// <summary>The file input's accept attribute: each type and its extensions (the chooser's filter only; Intake decides by the bytes).</summary>
+    public static string Accept(IEnumerable<string> contentTypes) =>
+        string.Join(',', contentTypes.SelectMany(t => Extensions.TryGetValue(t, out var extensions) ? extensions.Append(t) : [t]));
+
+    /// <summary>The accepted types as a reader knows them: "PDF, PNG, JPG, GIF, DOCX, XLSX, TXT".</summary>
+    public static string TypeNames(IEnumerable<string> contentTypes) =>
+        string.Join(", ", contentTypes.Select(t => Extensions.TryGetValue(t, out var extensions) ? extensions[0][1..].ToUpperInvariant() : t));
 }

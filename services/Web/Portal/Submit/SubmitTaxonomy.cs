@@ -1,4 +1,6 @@
-using System.Text.Json;
+using System.Collections.Concurrent;
+using Complaints.Intake.V1;
+using Grpc.Core;
 
 namespace Complaints.Web.Portal.Submit;
 
@@ -6,42 +8,53 @@ public sealed record SubcategoryChoice(string Id, string Label);
 
 public sealed record CategoryChoice(string Id, string Label, IReadOnlyList<SubcategoryChoice> Subcategories);
 
-/// <summary>The choices the submit form offers: the organisation's categories and the attachment limits.</summary>
-public sealed record SubmitChoices(IReadOnlyList<CategoryChoice> Categories, long MaxAttachmentBytes, int MaxAttachments)
-{
-    public CategoryChoice? Category(string? id) => Categories.FirstOrDefault(c => c.Id == id);
-}
+/// <summary>The choices the submit form offers: the organisation's categories and Intake's attachment limits.</summary>
+public sealed record SubmitChoices(IReadOnlyList<CategoryChoice> Categories, long MaxAttachmentBytes, int MaxAttachments, IReadOnlyList<string> AcceptedContentTypes);
 
 /// <summary>
-/// Where the submit form's categories come from: the one place to change when Intake serves its taxonomy.
-/// <para>
-/// Stop-gap until Intake's public GetTaxonomy RPC is merged (branch intake-portal): reads the same taxonomy file Intake
-/// is configured with (<c>Portal:Taxonomy</c>, as <c>Intake:Taxonomy</c>: "default", "cfpb" or a path), with English
-/// labels. The limits are Intake's defaults.
-/// </para>
+/// The submit form's categories and limits, from Intake's public GetTaxonomy with labels in the page's language. Kept
+/// for <see cref="FreshFor"/> per language; when Intake cannot be reached, the last answer serves (a form is better
+/// than none), and without one the caller shows that the form is unavailable.
 /// </summary>
-public sealed class SubmitTaxonomy(IConfiguration configuration)
+public sealed class SubmitTaxonomy(IntakeService.IntakeServiceClient intake, SubmitTaxonomy.Cache cache, TimeProvider time, ILogger<SubmitTaxonomy> logger)
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+    public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(5);
 
-    private readonly Lazy<SubmitChoices> _choices = new(() => Load(configuration["Portal:Taxonomy"]));
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
-    public Task<SubmitChoices> GetAsync(string language, CancellationToken ct) => Task.FromResult(_choices.Value);
-
-    private static SubmitChoices Load(string? nameOrPath)
+    /// <exception cref="RpcException">Intake did not answer and no earlier answer is kept.</exception>
+    public async Task<SubmitChoices> GetAsync(string language, CancellationToken ct)
     {
-        var value = string.IsNullOrWhiteSpace(nameOrPath) ? "default" : nameOrPath.Trim();
-        var path = value.Contains('/') || value.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-            ? value
-            : Path.Combine(AppContext.BaseDirectory, "Taxonomies", value + ".json");
-        var file = JsonSerializer.Deserialize<TaxonomyFile>(File.ReadAllText(path), Json)
-            ?? throw new InvalidOperationException($"Portal:Taxonomy: {path} is empty.");
-        var categories = (file.Categories ?? []).Select(c => new CategoryChoice(c.Id, c.Label,
-            (c.Subcategories ?? []).Select(s => new SubcategoryChoice(s.Id, s.Label)).ToList())).ToList();
-        return new SubmitChoices(categories, 10 * 1024 * 1024, 5);
+        var now = time.GetUtcNow();
+        var kept = cache.Entries.TryGetValue(language, out var entry) ? entry : null;
+        if (kept is not null && now - kept.At < FreshFor)
+        {
+            return kept.Choices;
+        }
+        try
+        {
+            var answer = await intake.GetTaxonomyAsync(new GetTaxonomyRequest { Language = language },
+                deadline: now.UtcDateTime + Deadline, cancellationToken: ct);
+            var choices = new SubmitChoices(
+                answer.Categories.Select(c => new CategoryChoice(c.Code, c.Label, c.Subcategories.Select(s => new SubcategoryChoice(s.Code, s.Label)).ToList())).ToList(),
+                answer.AttachmentLimits.MaxBytesPerFile,
+                answer.AttachmentLimits.MaxPerSubmission,
+                answer.AttachmentLimits.AcceptedContentTypes.ToList());
+            cache.Entries[language] = new Entry(choices, now);
+            return choices;
+        }
+        catch (RpcException ex) when (kept is not null && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Intake's taxonomy could not be read ({Status}); the one read at {At} serves", ex.StatusCode, kept.At);
+            return kept.Choices;
+        }
     }
 
-    private sealed record TaxonomyFile(List<FileCategory>? Categories);
+    public sealed record Entry(SubmitChoices Choices, DateTimeOffset At);
 
-    private sealed record FileCategory(string Id, string Label, List<SubcategoryChoice>? Subcategories);
+    /// <summary>The answers by language, for the life of the app.</summary>
+    public sealed class Cache
+    {
+        public ConcurrentDictionary<string, Entry> Entries { get; } = new(StringComparer.Ordinal);
+    }
 }

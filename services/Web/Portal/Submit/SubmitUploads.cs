@@ -75,6 +75,8 @@ public sealed class SubmitUploads(AttachmentService.AttachmentServiceClient atta
                 TrackingToken = answer.TrackingToken,
                 FileName = fileName,
                 DeclaredContentType = section.ContentType ?? string.Empty,
+                // The form's idempotency key: a repeat's files are this submission's, and Intake keeps one of each.
+                BatchKey = batchKey,
             };
             if (!await TryWriteAsync(call, new UploadAttachmentRequest { Header = header }))
             {
