@@ -40,6 +40,7 @@ public static class PortalExtensions
         builder.Services.AddPublicGrpcClient<AttachmentService.AttachmentServiceClient>("Intake");
         builder.Services.AddPublicGrpcClient<SurveyService.SurveyServiceClient>("Insights");
         builder.Services.AddPublicGrpcClient<SuggestionService.SuggestionServiceClient>("Insights");
+        builder.AddSubmit();
         return builder;
     }
 
@@ -56,6 +57,7 @@ public static class PortalExtensions
 
         app.MapLanguageSwitch();
         app.MapRazorComponents<App>();
+        app.MapSubmit();
         return app;
     }
 }
