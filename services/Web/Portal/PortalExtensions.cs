@@ -27,6 +27,7 @@ public static class PortalExtensions
 
         builder.Services.AddSingleton<FollowSession>();
         builder.Services.AddScoped<PortalDates>();
+        builder.AddFollow();
 
         // The complainant has no token: the web app calls the public operations as the anonymous public does.
         builder.Services.AddPublicGrpcClient<IntakeService.IntakeServiceClient>("Intake");
@@ -44,6 +45,7 @@ public static class PortalExtensions
         app.UseAntiforgery();
 
         app.MapLanguageSwitch();
+        app.MapFollow();
         app.MapRazorComponents<App>();
         return app;
     }
