@@ -256,6 +256,9 @@ public static partial class ComplaintValidation
     private static bool IsIanaTimeZone(string id) =>
         (id == "UTC" || id.Contains('/')) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 
+    /// <summary>Shaped like a BCP 47 tag ("ko", "bg-BG", "zh-Hant-TW"), whether or not a culture exists for it.</summary>
+    internal static bool IsLanguageTag(string? tag) => tag is not null && LanguageTag().IsMatch(tag);
+
     private static bool TryLanguage(string tag, out string normalized)
     {
         normalized = string.Empty;
