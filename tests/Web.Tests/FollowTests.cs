@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Xml.Linq;
 using Complaints.Web.Portal;
+using Complaints.Web.Portal.Follow;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
             ["Portal:Follow:MaxWatchesPerSession"] = "3",
             ["Portal:Follow:Heartbeat"] = "00:00:01",
             ["Portal:Follow:CallTimeout"] = "00:00:01",
+            ["Portal:Follow:UploadTimeout"] = "00:00:01",
         });
 
         public void Dispose()
@@ -263,6 +265,54 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("This form has expired or did not come from this page", html);
     }
+
+    [Fact]
+    public async Task PostDocuments_EmptyFile_RefusedNamingTheFile()
+    {
+        using var browser = NewBrowser();
+        OpenSession(browser);
+        var token = await AntiforgeryTokenAsync(browser);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent(FormKey(FollowPosted.Document)), "formKey" },
+            { new StringContent("a note"), "text" },
+            { new ByteArrayContent([]), "documents", "empty.pdf" },
+        };
+
+        using var response = await browser.Http.PostAsync("/follow/documents", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The file empty.pdf is empty.", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task PostDocuments_SixFiles_SixthRefusedAndNoMoreUploadedAfterAnError()
+    {
+        using var browser = NewBrowser();
+        OpenSession(browser);
+        var token = await AntiforgeryTokenAsync(browser);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent(FormKey(FollowPosted.Document)), "formKey" },
+        };
+        for (var i = 1; i <= 6; i++)
+        {
+            form.Add(new ByteArrayContent(Encoding.ASCII.GetBytes($"document {i}")), "documents", $"note-{i}.txt");
+        }
+
+        using var response = await browser.Http.PostAsync("/follow/documents", form);
+        var html = await response.Content.ReadAsStringAsync();
+
+        // The first file went to Intake, which does not answer here: the others were read past, not uploaded.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("We could not do this right now.", html);
+        Assert.Contains("You can attach at most 5 files at a time.", html);
+        Assert.Contains("Please choose your documents again.", html);
+    }
+
+    private string FormKey(string form) => _host.Web.Services.GetRequiredService<FollowFormKeys>().Issue(Reference, form);
 
     [Fact]
     public async Task PostAnswer_WithoutSession_SentToTheFollowPage()

@@ -86,11 +86,13 @@ public sealed class FollowIntake(
     /// <summary>
     /// Streams one document to Intake's client-streaming upload as it is read (never held whole): the header, then chunks
     /// of at most 256 KiB. <paramref name="firstChunk"/> is what the caller already read (to know the file is not empty).
+    /// <paramref name="batchKey"/> groups the documents of one form (its idempotency key): Intake counts them against the
+    /// per-action limit, and a form sent again gets the documents stored the first time.
     /// More than <see cref="FollowOptions.MaxFileBytes"/> stops the upload (nothing is kept) and is
     /// <see cref="FollowFailure.TooLarge"/>; the rest of <paramref name="content"/> is left unread for the caller to drain.
     /// </summary>
     public async Task<FollowOutcome<AttachmentInfo>> UploadAsync(
-        FollowedComplaint followed, string fileName, string? declaredType, ReadOnlyMemory<byte> firstChunk, Stream content, CancellationToken ct)
+        FollowedComplaint followed, string batchKey, string fileName, string? declaredType, ReadOnlyMemory<byte> firstChunk, Stream content, CancellationToken ct)
     {
         var limit = options.Value.MaxFileBytes;
         using var upload = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -105,6 +107,7 @@ public sealed class FollowIntake(
                     TrackingToken = followed.TrackingToken,
                     FileName = fileName,
                     DeclaredContentType = declaredType ?? "",
+                    BatchKey = batchKey,
                 },
             }, upload.Token);
             long size = firstChunk.Length;

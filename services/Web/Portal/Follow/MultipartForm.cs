@@ -54,9 +54,9 @@ public static class MultipartForm
         return await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context);
     }
 
-    /// <summary>The field's name, or null when the section is not a form field.</summary>
+    /// <summary>The field's name (a text field's or a file's), or null when the section is not form data.</summary>
     public static string? Name(MultipartSection section) =>
-        section.GetContentDispositionHeader() is { } disposition && disposition.IsFormDisposition()
+        section.GetContentDispositionHeader() is { } disposition && disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
             ? HeaderUtilities.RemoveQuotes(disposition.Name).Value
             : null;
 
