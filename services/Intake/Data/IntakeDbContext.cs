@@ -73,6 +73,10 @@ public sealed class ComplaintRecord : IConfidentialCase
     public byte[]? EmailCipher { get; set; }
     public byte[]? PhoneCipher { get; set; }
     public byte[]? MemberNumberCipher { get; set; }
+    /// <summary>The postal address (several lines), encrypted like the other contact data.</summary>
+    public byte[]? PostalAddressCipher { get; set; }
+    /// <summary>How the complainant would like to be contacted (<see cref="V1.PreferredContactChannel"/>; 0: no preference). A preference, not an address.</summary>
+    public int PreferredContactChannel { get; set; }
     /// <summary>Blind indexes (keyed hashes) of the normalised email and phone, for matching and staff search.</summary>
     public byte[]? EmailIndex { get; set; }
     public byte[]? PhoneIndex { get; set; }

@@ -56,7 +56,10 @@ public sealed class ComplaintTracking(
             ReceivedAt = Timestamp.FromDateTimeOffset(complaint.ReceivedAt),
             Category = complaint.Category,
             Subject = DecryptSubject(complaint),
+            TimeZone = complaint.TimeZone ?? string.Empty,
+            PreferredLanguage = complaint.PreferredLanguage,
         };
+        response.Attachments.AddRange(await ComplainantAttachmentsAsync(complaint, ct));
         if (complaint.MergedIntoId is { } primaryId)
         {
             // The complainant's own token still works; the view says where their complaint went.
@@ -133,6 +136,8 @@ public sealed class ComplaintTracking(
                     ResumeToken = change.ResumeToken,
                     Status = change.Status,
                     Entry = change.Entry is { } e ? Entry(e) : null,
+                    TimeZone = complaint.TimeZone ?? string.Empty,
+                    PreferredLanguage = complaint.PreferredLanguage,
                 }, ct);
             }
         }
@@ -186,6 +191,34 @@ public sealed class ComplaintTracking(
             response.Unavailable.Add(part);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The documents the complainant uploaded (staff's own uploads are theirs), oldest first: names decrypted, nothing
+    /// else of them. None once the complainant's data was erased (they went with it).
+    /// </summary>
+    private async Task<IEnumerable<ComplainantAttachment>> ComplainantAttachmentsAsync(ComplaintRecord complaint, CancellationToken ct)
+    {
+        if (complaint.ErasedAt is not null)
+        {
+            return [];
+        }
+        var rows = await db.Attachments.AsNoTracking()
+            .Where(a => a.ComplaintId == complaint.Id && a.UploadedBy == Attachments.ComplainantUploader)
+            .OrderBy(a => a.UploadedAt).ThenBy(a => a.Id)
+            .ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+        var fields = protector.Open(complaint);
+        return rows.Select(a => new ComplainantAttachment
+        {
+            AttachmentId = a.Id.ToString(),
+            FileName = fields.Read(a.FileNameCipher, $"attachment-name:{a.Id:N}") ?? string.Empty,
+            Size = a.Size,
+            UploadedAt = Timestamp.FromDateTimeOffset(a.UploadedAt),
+        });
     }
 
     private string DecryptSubject(ComplaintRecord complaint)

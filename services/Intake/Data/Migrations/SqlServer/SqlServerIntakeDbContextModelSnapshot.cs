@@ -344,6 +344,12 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("varbinary(32)");
 
+                    b.Property<byte[]>("PostalAddressCipher")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<int>("PreferredContactChannel")
+                        .HasColumnType("int");
+
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
                         .HasMaxLength(35)

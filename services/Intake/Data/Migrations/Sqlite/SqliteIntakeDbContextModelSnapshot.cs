@@ -334,6 +334,12 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("PostalAddressCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("PreferredContactChannel")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
                         .HasMaxLength(35)
