@@ -34,6 +34,7 @@ public static class PortalExtensions
         });
         builder.Services.AddSingleton<FollowSession>();
         builder.Services.AddScoped<PortalDates>();
+        builder.AddFollow();
 
         // The complainant has no token: the web app calls the public operations as the anonymous public does.
         builder.Services.AddPublicGrpcClient<IntakeService.IntakeServiceClient>("Intake");
@@ -56,6 +57,7 @@ public static class PortalExtensions
         app.UseAntiforgery();
 
         app.MapLanguageSwitch();
+        app.MapFollow();
         app.MapRazorComponents<App>();
         app.MapSubmit();
         return app;
