@@ -66,7 +66,7 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 /// <summary>
 /// The authorisation table: every staff operation of Routing (case work, cases, directory), Intake (staff intake,
 /// data rights, attachments), Notifications (dead letters, partner webhooks) and Identity (staff accounts, partner clients), and every
-/// operation a partner may call (Intake's submission, import and partner complaints), with the scope it needs. Roles
+/// operation a partner may call (Intake's submission, import and partner complaints), with the scope it needs, and Insights' public suggestion view. Roles
 /// and partner scopes are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before the operation
 /// runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/> after the need-to-know rule (staff)
 /// or by its ownership check (<see cref="CaseScope.Own"/>). docs/security.md shows the same table; tests call every
@@ -87,6 +87,7 @@ public static class StaffOperations
     private const string Intake = "complaints.intake.v1.IntakeService";
     private const string Import = "complaints.intake.v1.ImportService";
     private const string PartnerComplaints = "complaints.intake.v1.PartnerComplaintService";
+    private const string Suggestions = "complaints.insights.v1.SuggestionService";
 
     private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
@@ -177,6 +178,10 @@ public static class StaffOperations
         "the complainant's tracking view, without the tracking token")
     { PartnerScope = PartnerScopes.Read };
 
+    public static readonly StaffOperation ViewSuggestion = new(Suggestions, "ViewSuggestion", [], CaseScope.None, "read a suggestion and its response",
+        "with its reference and access code (the code only in the body); a wrong code and an unknown reference are the same NotFound")
+    { Public = true };
+
     public static readonly IReadOnlyList<StaffOperation> All =
     [
         ListCases, WatchCase, GetCase, AssignCase, StartInvestigation, AddNote, PostPublicUpdate, RequestInformation, RecordFindings,
@@ -192,6 +197,7 @@ public static class StaffOperations
         RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
         SetPartnerWebhook,
         SubmitComplaint, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
+        ViewSuggestion,
     ];
 
     private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);
