@@ -223,6 +223,19 @@ public sealed class ServiceSurfaceTests : IDisposable
     }
 
     [Fact]
+    public async Task SubmitSuggestion_SameKeyOtherWords_ASecondSuggestionWithItsOwnCode()
+    {
+        var suggestions = new SuggestionService.SuggestionServiceClient(_factory.Channel());
+        var key = Guid.NewGuid().ToString();
+
+        var first = await suggestions.SubmitSuggestionAsync(new SubmitSuggestionRequest { Topic = "Opening hours", Text = "Open at eight on weekdays", IdempotencyKey = key });
+        var other = await suggestions.SubmitSuggestionAsync(new SubmitSuggestionRequest { Topic = "Opening hours", Text = "Open at seven on weekdays", IdempotencyKey = key });
+
+        Assert.NotEqual(first.Reference, other.Reference);
+        Assert.NotEqual(first.AccessCode, other.AccessCode);
+    }
+
+    [Fact]
     public async Task ViewSuggestionRest_AnonymousPost_ResponseAsJson()
     {
         var suggestions = new SuggestionService.SuggestionServiceClient(_factory.Channel());

@@ -150,8 +150,13 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Sugg
         {
             v.Add("origin", "is not a known origin");
         }
-        var idempotencyKey = v.Text("idempotencyKey", request.IdempotencyKey, 0, MaxIdempotencyKey, allowNewlines: false);
+        var givenKey = v.Text("idempotencyKey", request.IdempotencyKey, 0, MaxIdempotencyKey, allowNewlines: false);
         v.ThrowIfInvalid();
+
+        // Anyone may submit, so keys share one space: a key matches only the same words, so a guessed key alone
+        // never returns someone else's reference and access code.
+        var idempotencyKey = givenKey.Length == 0 ? string.Empty : Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join('\0', givenKey, topic, text, request.SubmitterKind.ToString(), request.Origin.ToString(), language))));
 
         if (idempotencyKey.Length > 0 && await FindByKeyAsync(idempotencyKey, ct) is { } earlier)
         {
