@@ -33,6 +33,7 @@ public static class PortalExtensions
         builder.Services.AddPublicGrpcClient<AttachmentService.AttachmentServiceClient>("Intake");
         builder.Services.AddPublicGrpcClient<SurveyService.SurveyServiceClient>("Insights");
         builder.Services.AddPublicGrpcClient<SuggestionService.SuggestionServiceClient>("Insights");
+        builder.AddFeedback();
         return builder;
     }
 
@@ -45,6 +46,7 @@ public static class PortalExtensions
 
         app.MapLanguageSwitch();
         app.MapRazorComponents<App>();
+        app.MapFeedback();
         return app;
     }
 }
