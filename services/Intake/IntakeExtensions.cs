@@ -21,6 +21,7 @@ public static class IntakeExtensions
             .Validate(o => o.RetentionPeriod >= IntakeOptions.MinimumRetention,
                 "Intake:RetentionPeriod must be at least 3 years (1095.75 days), the FCA minimum for complaint records.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IntakeOptions>, IntakeOptionsCheck>();
         // Contact data goes only to the services that deliver messages, complaint text only to those that triage or
         // count it: not to any service token.
         builder.Services.AddAuthorizationBuilder()
@@ -50,6 +51,7 @@ public static class IntakeExtensions
         builder.Services.AddHostedService<RetentionWorker>();
         builder.Services.AddSingleton<ReferenceGenerator>();
         builder.Services.AddSingleton(sp => Taxonomy.Load(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntakeOptions>>().Value.Taxonomy));
+        builder.Services.AddSingleton<TaxonomyCatalog>();
         builder.Services.AddScoped<ComplaintSubmission>();
         builder.Services.AddScoped<ComplaintTracking>();
         builder.Services.AddScoped<PartnerComplaints>();

@@ -55,7 +55,7 @@ public sealed class ServiceSurfaceTests : IDisposable
         var surveyId = await scope.ServiceProvider.GetRequiredService<InsightsDbContext>().Surveys.Select(s => s.SurveyId).SingleAsync();
         var links = new SurveyLinkService.SurveyLinkServiceClient(_factory.Channel(_factory.Token("notifications", "service")));
         var link = await links.GetSurveyLinkAsync(new GetSurveyLinkRequest { SurveyId = surveyId.ToString() });
-        Assert.StartsWith("https://complaints.example.org/api/v1/surveys/", link.Url);
+        Assert.StartsWith("https://complaints.example.org/surveys/", link.Url);
         return link.Url.Split('/')[^1];
     }
 

@@ -68,7 +68,8 @@ public sealed class SurveyTests : IDisposable
 
         var link = await _p.QueryAsync(db => _p.Surveys.LinkAsync(db, surveyId.ToString(), CancellationToken.None));
 
-        Assert.StartsWith("https://complaints.example.org/api/v1/surveys/", link.Url);
+        // The portal's page (the web app serves it and answers through the API), not the JSON API itself.
+        Assert.StartsWith("https://complaints.example.org/surveys/", link.Url);
         var token = link.Url.Split('/')[^1];
         Assert.Equal(43, token.Length);
         var stored = await _p.QueryAsync(db => db.SurveyTokens.SingleAsync());

@@ -406,6 +406,23 @@ public class FileAttachmentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task UploadAttachment_FileStoreSameFileAgain_OneFileAndTheFirstAttachment()
+    {
+        var (submitted, header) = await SubmitAsync();
+        var content = Pdf(40_000);
+        var client = new AttachmentService.AttachmentServiceClient(_intake.Channel());
+
+        var first = await AttachmentTests.UploadAsync(client, header, content);
+        var again = await AttachmentTests.UploadAsync(client, header, content);
+
+        Assert.Equal(first.Attachment, again.Attachment);
+        var ids = await _intake.WithDb(db => db.Attachments.Where(a => a.ComplaintId == Guid.Parse(submitted.ComplaintId)).Select(a => a.Id).ToListAsync());
+        Assert.Equal([Guid.Parse(first.Attachment.AttachmentId)], ids);
+        // The retry's content was written, then removed: only the first attachment's file is left, and no temporary one.
+        Assert.Equal([ids[0].ToString("N")], Directory.GetFiles(Folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task UploadAttachment_FileStore_EncryptedFileUnderDataFolder()
     {
         var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());

@@ -30,11 +30,11 @@ public class ComplainantActionTests(FakeRoutingFixture fixture) : IClassFixture<
         return request;
     }
 
-    private async Task<string> UploadAsync(SubmitComplaintResponse s, string marker)
+    private async Task<string> UploadAsync(SubmitComplaintResponse s, string marker, string batchKey = "")
     {
         var content = Encoding.ASCII.GetBytes($"%PDF-1.7\n% {marker}\n" + new string('x', 500));
         var uploaded = await AttachmentTests.UploadAsync(new AttachmentService.AttachmentServiceClient(_intake.Channel()),
-            new AttachmentHeader { Reference = s.Reference, TrackingToken = s.TrackingToken, FileName = marker + ".pdf" }, content);
+            new AttachmentHeader { Reference = s.Reference, TrackingToken = s.TrackingToken, FileName = marker + ".pdf", BatchKey = batchKey }, content);
         return uploaded.Attachment.AttachmentId;
     }
 
@@ -192,6 +192,24 @@ public class ComplainantActionTests(FakeRoutingFixture fixture) : IClassFixture<
         {
             _routing.Answer = null;
         }
+    }
+
+    [Fact]
+    public async Task AddDocument_MoreDocumentsThanOneActionMayName_InvalidArgumentNamingAttachmentIdsAndNothingForwarded()
+    {
+        var submitted = await SubmitAsync();
+        var documents = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            // Uploaded as two batches of three: six are stored, but one action may name five at most.
+            documents.Add(await UploadAsync(submitted, $"doc{i}", i < 3 ? "first" : "second"));
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _intake.Public().AddDocumentAsync(Request(submitted, "", "six", [.. documents])).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(["attachmentIds"], ValidationTests.FieldViolations(error));
+        Assert.Empty(_routing.For(submitted.ComplaintId));
     }
 }
 

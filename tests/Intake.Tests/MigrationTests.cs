@@ -58,4 +58,46 @@ public class MigrationTests : MigrationTestsBase<SqliteIntakeDbContext, SqlServe
         Assert.Contains("EXEC(N'UPDATE complaint SET PartnerId = SUBSTRING(Source, 16, 200) WHERE Source LIKE ''import:partner:%''')", script);
         Assert.Contains("CREATE INDEX [IX_complaint_PartnerId_ReceivedAt_Reference]", script);
     }
+
+    [Fact]
+    public async Task Migrations_AttachmentBatches_EarlierUploadsKeepTheirSlotsAsOneBatch()
+    {
+        using var folder = new TempFolder();
+        await using var db = DesignTimeFactory<SqliteIntakeDbContext>.Create(
+            DesignTimeFactory<SqliteIntakeDbContext>.Options(DatabaseProvider.Sqlite, $"Data Source={folder.File("batches.db")};Pooling=False"));
+        var migrations = db.Database.GetMigrations().ToList();
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_AttachmentBatches", StringComparison.Ordinal)) - 1]);
+        var complaint = Guid.NewGuid();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO complaint (Id, Reference, Source, IdempotencyKey, RequestHash, Channel, Category, Jurisdiction, PreferredLanguage,
+                Confidential, ReceivedAt, HasContact, ComplainantKind, ConsentContact, ConsentPublication, HasRepresentative,
+                Imported, ImportedClosed, LegalHold, Version, WrappedKey, SubjectCipher, DescriptionCipher)
+            VALUES ({complaint}, 'CMP-AB', 'public', 'k', x'00', 1, 'billing', 0, 'en', 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, x'00', x'00', x'00')
+            """);
+        foreach (var slot in new[] { 0, 1, 3 })
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO attachment (Id, ComplaintId, Slot, FileNameCipher, ContentType, Size, Sha256, UploadedAt, UploadedBy)
+                VALUES ({Guid.NewGuid()}, {complaint}, {slot}, x'00', 'application/pdf', 1, 'ab', 0, 'complainant')
+                """);
+        }
+
+        await migrator.MigrateAsync();
+
+        var rows = await db.Attachments.AsNoTracking().OrderBy(a => a.Slot).Select(a => new { a.Slot, a.BatchKey, a.BatchSlot, a.ReplayKey }).ToListAsync();
+        Assert.Equal([(0, "", 0), (1, "", 1), (3, "", 3)], rows.Select(r => (r.Slot, r.BatchKey, r.BatchSlot)));
+        Assert.All(rows, r => Assert.Null(r.ReplayKey));
+    }
+
+    [Fact]
+    public void Migrations_SqlServerScript_BackfillsBatchSlotsBeforeTheirUniqueIndex()
+    {
+        var script = MigrationChecks.SqlServerScript<SqlServerIntakeDbContext>();
+
+        var update = script.IndexOf("EXEC(N'UPDATE attachment SET BatchSlot = Slot')", StringComparison.Ordinal);
+        Assert.True(update > 0);
+        Assert.True(script.IndexOf("CREATE UNIQUE INDEX [IX_attachment_ComplaintId_UploadedBy_BatchKey_BatchSlot]", StringComparison.Ordinal) > update);
+        Assert.Contains("CREATE UNIQUE INDEX [IX_attachment_ComplaintId_ReplayKey] ON [attachment] ([ComplaintId], [ReplayKey]) WHERE [ReplayKey] IS NOT NULL", script);
+    }
 }

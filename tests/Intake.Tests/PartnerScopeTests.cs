@@ -190,6 +190,7 @@ public class PartnerScopeTests(IntakeFixture fixture) : IClassFixture<IntakeFixt
         var methods = new[] { ImportService.Descriptor, PartnerComplaintService.Descriptor }
             .SelectMany(s => s.Methods.Select((MethodDescriptor m) => $"/{s.FullName}/{m.Name}"))
             .Append($"/{IntakeService.Descriptor.FullName}/SubmitComplaint")
+            .Append($"/{IntakeService.Descriptor.FullName}/GetTaxonomy")
             .Order().ToList();
 
         var rows = StaffOperations.All.Where(o => o.PartnerScope is not null).Select(o => o.Path).Order().ToList();

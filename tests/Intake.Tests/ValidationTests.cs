@@ -22,6 +22,10 @@ public class ValidationTests
         Jurisdiction = Jurisdiction.UkFca,
     };
 
+    /// <summary>The fields an InvalidArgument's google.rpc.BadRequest names, in order.</summary>
+    internal static IReadOnlyList<string> FieldViolations(global::Grpc.Core.RpcException error) =>
+        global::Grpc.Core.RpcExceptionExtensions.GetRpcStatus(error)?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+
     private static IReadOnlyList<string> FieldsOf(SubmitComplaintRequest request) =>
         Assert.Throws<ValidationException>(() => ComplaintValidation.Validate(request, Categories, Today)).Violations.Select(v => v.Field).ToList();
 

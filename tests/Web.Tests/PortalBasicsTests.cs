@@ -95,6 +95,48 @@ public sealed class PortalBasicsTests : IClassFixture<PortalBasicsTests.Host>
         Assert.Contains("페이지를 찾을 수 없습니다", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/lib/pico/pico.min.css")]
+    [InlineData("/portal.css")]
+    [InlineData("/manifest.webmanifest")]
+    public async Task GetStaticFile_AcceptsBrotli_Compressed(string path)
+    {
+        using var browser = _web.Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Accept-Encoding", "br, gzip");
+        using var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("br", response.Content.Headers.ContentEncoding.Single());
+    }
+
+    [Fact]
+    public async Task GetPage_AcceptsBrotli_NotCompressedBecausePagesCarrySecrets()
+    {
+        using var browser = _web.Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Accept-Encoding", "br, gzip");
+        using var response = await browser.SendAsync(request);
+
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
+    public async Task GetManifest_Any_InstallableWithIcons()
+    {
+        using var browser = _web.Browser();
+        using var response = await browser.GetAsync("/manifest.webmanifest");
+        using var manifest = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal("application/manifest+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("/", manifest.RootElement.GetProperty("start_url").GetString());
+        foreach (var icon in manifest.RootElement.GetProperty("icons").EnumerateArray())
+        {
+            using var file = await browser.GetAsync(icon.GetProperty("src").GetString());
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        }
+    }
+
     [Fact]
     public void Texts_EveryLanguage_HasExactlyTheEnglishKeys()
     {

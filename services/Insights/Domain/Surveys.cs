@@ -83,7 +83,8 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         await db.SaveChangesAsync(ct);
         return new GetSurveyLinkResponse
         {
-            Url = options.Value.PublicBaseUrl.TrimEnd('/') + "/api/v1/surveys/" + token,
+            // The portal's survey page, which answers through the API (GET|POST /api/v1/surveys/{token}).
+            Url = options.Value.PublicBaseUrl.TrimEnd('/') + "/surveys/" + token,
             ExpiresAt = Timestamp.FromDateTimeOffset(survey.ExpiresAt),
         };
     }

@@ -73,6 +73,10 @@ public sealed class ComplaintRecord : IConfidentialCase
     public byte[]? EmailCipher { get; set; }
     public byte[]? PhoneCipher { get; set; }
     public byte[]? MemberNumberCipher { get; set; }
+    /// <summary>The postal address (several lines), encrypted like the other contact data.</summary>
+    public byte[]? PostalAddressCipher { get; set; }
+    /// <summary>How the complainant would like to be contacted (<see cref="V1.PreferredContactChannel"/>; 0: no preference). A preference, not an address.</summary>
+    public int PreferredContactChannel { get; set; }
     /// <summary>Blind indexes (keyed hashes) of the normalised email and phone, for matching and staff search.</summary>
     public byte[]? EmailIndex { get; set; }
     public byte[]? PhoneIndex { get; set; }
@@ -106,6 +110,15 @@ public sealed class AttachmentRecord
     public DateTimeOffset UploadedAt { get; set; }
     /// <summary>"complainant" or the staff member's subject.</summary>
     public required string UploadedBy { get; set; }
+    /// <summary>The uploads of one submission or complainant action share a key (the header's batch key; "" when none was given).</summary>
+    public string BatchKey { get; set; } = "";
+    /// <summary>0..max-1 within (complaint, uploader, batch key); unique, so concurrent uploads cannot exceed the batch limit.</summary>
+    public int BatchSlot { get; set; }
+    /// <summary>
+    /// A keyed hash of the content's SHA-256 and the file name under the complaint's key: unique per complaint, so a
+    /// retried upload of the same file finds the first instead of storing it twice. Null for uploads made before it.
+    /// </summary>
+    public byte[]? ReplayKey { get; set; }
 }
 
 /// <summary>Attachment content in the database store (the default; a file store is the alternative).</summary>
@@ -225,6 +238,10 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.ToTable("attachment");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.ComplaintId, x.Slot }).IsUnique();
+            e.HasIndex(x => new { x.ComplaintId, x.UploadedBy, x.BatchKey, x.BatchSlot }).IsUnique();
+            e.HasIndex(x => new { x.ComplaintId, x.ReplayKey }).IsUnique();
+            e.Property(x => x.BatchKey).HasMaxLength(128);
+            e.Property(x => x.ReplayKey).HasMaxLength(32);
             e.Property(x => x.ContentType).HasMaxLength(100);
             e.Property(x => x.DeclaredContentType).HasMaxLength(100);
             e.Property(x => x.Sha256).HasMaxLength(64);

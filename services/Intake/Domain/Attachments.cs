@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text;
 using Complaints.Intake.Data;
 using Complaints.Intake.Security;
 using Complaints.Intake.V1;
@@ -21,9 +22,13 @@ public sealed class Attachments(
     TrackingTokens tokens,
     FieldProtector protector,
     IOptions<IntakeOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<Attachments> logger)
 {
     public const int ChunkBytes = 256 * 1024;
+
+    /// <summary><see cref="AttachmentRecord.UploadedBy"/> of what the complainant uploaded with the tracking token.</summary>
+    public const string ComplainantUploader = "complainant";
 
     public async Task<UploadAttachmentResponse> UploadAsync(IAsyncStreamReader<UploadAttachmentRequest> parts, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -35,10 +40,18 @@ public sealed class Attachments(
         var header = parts.Current.Header;
         var v = new Validator();
         var fileName = v.Text("header.fileName", header.FileName?.Trim(), 1, 255, allowNewlines: false);
+        var batchKey = header.BatchKey?.Trim() ?? "";
+        if (batchKey.Length > ComplaintValidation.IdempotencyKeyMax || (batchKey.Length > 0 && !ComplaintValidation.IdempotencyKeyPattern().IsMatch(batchKey)))
+        {
+            v.Add("header.batchKey", $"must be 1-{ComplaintValidation.IdempotencyKeyMax} characters of letters, digits and . _ : - (or empty)");
+        }
         v.ThrowIfInvalid();
 
         var complaint = await FindForUploadAsync(header, user, ct);
-        await EnsureRoomAsync(complaint.Id, ct);
+        var uploadedBy = IsStaff(user) ? user.FindFirst("sub")?.Value ?? "staff" : ComplainantUploader;
+        // A full complaint or batch still reads the upload, without storing it: it may be the retry of one already
+        // stored, which is answered with that attachment. Anything else is refused once its hash is known.
+        var room = await RoomAsync(complaint.Id, uploadedBy, batchKey, ct);
 
         var id = Guid.CreateVersion7(clock.GetUtcNow());
         var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
@@ -47,7 +60,7 @@ public sealed class Attachments(
         long size = 0;
         string contentType;
         // Each chunk is checked, sniffed, hashed, sealed and handed to the store as it arrives: never held whole.
-        await using (var writer = await store.CreateAsync(db, id, AttachmentCipher.MaxSealedLength(limits.MaxAttachmentBytes), ct))
+        await using (var writer = room.Full ? new DiscardingWriter() : await store.CreateAsync(db, id, AttachmentCipher.MaxSealedLength(limits.MaxAttachmentBytes), ct))
         {
             using var sealer = new AttachmentCipher.Sealer(protector, key, complaint.Id, id, writer);
             while (await parts.MoveNext(ct))
@@ -76,6 +89,17 @@ public sealed class Attachments(
             await writer.CommitAsync(ct);
         }
 
+        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+        var replayKey = ReplayKey(key, sha256, fileName);
+        if (await FindReplayAsync(complaint.Id, replayKey, ct) is { } earlier)
+        {
+            return await ReplayAsync(earlier, id, stored: !room.Full, fileName, ct);
+        }
+        if (room.Full)
+        {
+            throw new PreconditionException(room.Refusal!);
+        }
+
         var record = new AttachmentRecord
         {
             Id = id,
@@ -84,16 +108,23 @@ public sealed class Attachments(
             ContentType = contentType,
             DeclaredContentType = string.IsNullOrWhiteSpace(header.DeclaredContentType) ? null : header.DeclaredContentType.Trim()[..Math.Min(100, header.DeclaredContentType.Trim().Length)],
             Size = size,
-            Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
+            Sha256 = sha256,
             UploadedAt = clock.GetUtcNow(),
-            UploadedBy = IsStaff(user) ? user.FindFirst("sub")?.Value ?? "staff" : "complainant",
+            UploadedBy = uploadedBy,
+            BatchKey = batchKey,
+            ReplayKey = replayKey,
         };
         db.Attachments.Add(record);
         try
         {
             for (var attempt = 0; ; attempt++)
             {
-                record.Slot = await EnsureRoomAsync(complaint.Id, ct);
+                var free = attempt == 0 ? room : await RoomAsync(complaint.Id, uploadedBy, batchKey, ct);
+                if (free.Full)
+                {
+                    throw new PreconditionException(free.Refusal!);
+                }
+                (record.Slot, record.BatchSlot) = (free.Slot, free.BatchSlot);
                 try
                 {
                     await db.SaveChangesAsync(ct);
@@ -101,7 +132,12 @@ public sealed class Attachments(
                 }
                 catch (DbUpdateException) when (attempt < limits.MaxAttachmentsPerComplaint)
                 {
-                    // A concurrent upload took this slot: look again (the unique slot index decided).
+                    // A concurrent upload took this slot, or stored this very file (the unique replay key decided).
+                    if (await FindReplayAsync(complaint.Id, replayKey, ct) is { } concurrent)
+                    {
+                        db.Entry(record).State = EntityState.Detached;
+                        return await ReplayAsync(concurrent, id, stored: true, fileName, ct);
+                    }
                 }
             }
         }
@@ -112,6 +148,30 @@ public sealed class Attachments(
             throw;
         }
         return new UploadAttachmentResponse { Attachment = Info(record, fileName) };
+    }
+
+    /// <summary>
+    /// Identifies a file within its complaint: a keyed hash of its content's SHA-256 and its name, under a key derived
+    /// from the complaint's data key (so the stored value confirms no guess of a name, and erasure makes it meaningless).
+    /// </summary>
+    private static byte[] ReplayKey(byte[] dataKey, string sha256, string fileName)
+    {
+        var macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, dataKey, 32, info: Encoding.ASCII.GetBytes("complaints/intake/attachment-replay/v1"));
+        return HMACSHA256.HashData(macKey, Encoding.UTF8.GetBytes(sha256 + "\n" + fileName));
+    }
+
+    private Task<AttachmentRecord?> FindReplayAsync(Guid complaintId, byte[] replayKey, CancellationToken ct) =>
+        db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.ComplaintId == complaintId && a.ReplayKey == replayKey, ct);
+
+    /// <summary>The retried upload of a file already stored: its content goes, the earlier attachment is the answer.</summary>
+    private async Task<UploadAttachmentResponse> ReplayAsync(AttachmentRecord earlier, Guid uploadId, bool stored, string fileName, CancellationToken ct)
+    {
+        if (stored)
+        {
+            await store.DeleteAsync(db, uploadId, CancellationToken.None);
+        }
+        logger.LogDebug("Attachment upload repeated: answered with attachment {AttachmentId}", earlier.Id);
+        return new UploadAttachmentResponse { Attachment = Info(earlier, fileName) };
     }
 
     public async Task<ListAttachmentsResponse> ListAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)
@@ -166,13 +226,42 @@ public sealed class Attachments(
         }
     }
 
-    /// <summary>The next free slot, or a refusal when the complaint has the most attachments allowed.</summary>
-    private async Task<int> EnsureRoomAsync(Guid complaintId, CancellationToken ct)
+    /// <summary>Where the next attachment goes: a free slot of the complaint and of its batch, or why there is none.</summary>
+    private sealed record Room(int Slot, int BatchSlot, string? Refusal)
     {
-        var max = options.Value.MaxAttachmentsPerComplaint;
-        var used = await db.Attachments.Where(a => a.ComplaintId == complaintId).Select(a => a.Slot).ToListAsync(ct);
-        var free = Enumerable.Range(0, max).Except(used).Cast<int?>().FirstOrDefault();
-        return free ?? throw new PreconditionException($"This complaint already has {max} attachments, the most allowed.");
+        public bool Full => Refusal is not null;
+    }
+
+    /// <summary>
+    /// The next free slot of the complaint (at most <see cref="IntakeOptions.MaxAttachmentsPerComplaint"/>) and of the
+    /// uploader's batch (at most <see cref="IntakeOptions.MaxAttachmentsPerSubmission"/>). Both are unique indexes, so
+    /// concurrent uploads cannot pass either limit.
+    /// </summary>
+    private async Task<Room> RoomAsync(Guid complaintId, string uploadedBy, string batchKey, CancellationToken ct)
+    {
+        var o = options.Value;
+        var used = await db.Attachments.Where(a => a.ComplaintId == complaintId)
+            .Select(a => new { a.Slot, a.UploadedBy, a.BatchKey, a.BatchSlot }).ToListAsync(ct);
+        var slot = Enumerable.Range(0, o.MaxAttachmentsPerComplaint).Except(used.Select(u => u.Slot)).Cast<int?>().FirstOrDefault();
+        var batchSlot = Enumerable.Range(0, o.MaxAttachmentsPerSubmission)
+            .Except(used.Where(u => u.UploadedBy == uploadedBy && u.BatchKey == batchKey).Select(u => u.BatchSlot)).Cast<int?>().FirstOrDefault();
+        return (slot, batchSlot) switch
+        {
+            (null, _) => new Room(0, 0, $"This complaint already has {o.MaxAttachmentsPerComplaint} attachments, the most allowed."),
+            (_, null) => new Room(0, 0, $"This submission or answer already has {o.MaxAttachmentsPerSubmission} attachments, the most allowed for one "
+                + "(the uploads of one batch key; a later answer or document uses its own)."),
+            _ => new Room(slot.Value, batchSlot.Value, null),
+        };
+    }
+
+    /// <summary>Reads an upload that will not be kept (the complaint or batch is full) without storing it.</summary>
+    private sealed class DiscardingWriter : IAttachmentWriter
+    {
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) => ValueTask.CompletedTask;
+
+        public Task CommitAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private async Task<ComplaintRecord> FindForUploadAsync(AttachmentHeader header, ClaimsPrincipal user, CancellationToken ct)

@@ -109,6 +109,11 @@ public sealed class ComplainantActions(
         {
             v.Add("attachmentIds", "name at least one document uploaded for this complaint");
         }
+        var most = options.Value.MaxAttachmentsPerSubmission;
+        if (request.AttachmentIds.Count > most)
+        {
+            v.Add("attachmentIds", $"name at most {most} documents in one action");
+        }
 
         var ids = new List<string>();
         var parsed = new Dictionary<Guid, int>();

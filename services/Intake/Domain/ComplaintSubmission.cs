@@ -19,6 +19,7 @@ public sealed class ComplaintSubmission(
     BlindIndex blindIndex,
     ReferenceGenerator references,
     Taxonomy taxonomy,
+    Microsoft.Extensions.Options.IOptions<IntakeOptions> options,
     TimeProvider clock,
     ILogger<ComplaintSubmission> logger)
 {
@@ -31,6 +32,11 @@ public sealed class ComplaintSubmission(
     public async Task<SubmitComplaintResponse> SubmitAsync(SubmitComplaintRequest request, IntakeCaller caller, CancellationToken ct)
     {
         var valid = ComplaintValidation.Validate(request, taxonomy, Today());
+        if (valid.Jurisdiction == Jurisdiction.Unspecified)
+        {
+            // The organisation's regime (Intake:DefaultJurisdiction), so a web complaint gets its statutory clock too.
+            valid = valid with { Jurisdiction = options.Value.DefaultJurisdictionValue };
+        }
         var content = request.Clone();
         content.IdempotencyKey = string.Empty;
         // Anonymous callers cannot name a receiver: only an authenticated staff member or partner is one.
@@ -172,6 +178,8 @@ public sealed class ComplaintSubmission(
                 EmailCipher = Seal(s.Email, "email"),
                 PhoneCipher = Seal(s.Phone, "phone"),
                 MemberNumberCipher = Seal(s.MemberNumber, "memberNumber"),
+                PostalAddressCipher = Seal(s.PostalAddress, "postalAddress"),
+                PreferredContactChannel = (int)s.PreferredChannel,
                 EmailIndex = blindIndex.Email(s.Email),
                 PhoneIndex = blindIndex.Phone(s.Phone),
                 RepresentativeCipher = Seal(s.Representative is null ? null : System.Text.Json.JsonSerializer.Serialize(s.Representative), "representative"),

@@ -33,6 +33,8 @@ public sealed class ContactCorrection(IntakeDbContext db, TrackingTokens tokens,
         c.EmailCipher = fields.Seal(contact.Email, "email");
         c.PhoneCipher = fields.Seal(contact.Phone, "phone");
         c.MemberNumberCipher = fields.Seal(contact.MemberNumber, "memberNumber");
+        c.PostalAddressCipher = fields.Seal(contact.PostalAddress, "postalAddress");
+        c.PreferredContactChannel = (int)contact.PreferredChannel;
         c.EmailIndex = blindIndex.Email(contact.Email);
         c.PhoneIndex = blindIndex.Phone(contact.Phone);
         c.PreferredLanguage = contact.Language;

@@ -67,6 +67,8 @@ public sealed class DataRights(
         c.EmailCipher = null;
         c.PhoneCipher = null;
         c.MemberNumberCipher = null;
+        c.PostalAddressCipher = null;
+        c.PreferredContactChannel = 0;
         c.RepresentativeCipher = null;
         c.EmailIndex = null;
         c.PhoneIndex = null;
@@ -149,6 +151,8 @@ public sealed class DataRights(
         item["email"] = fields.Read(c.EmailCipher, "email");
         item["phone"] = fields.Read(c.PhoneCipher, "phone");
         item["memberNumber"] = fields.Read(c.MemberNumberCipher, "memberNumber");
+        item["postalAddress"] = fields.Read(c.PostalAddressCipher, "postalAddress");
+        item["preferredContactChannel"] = ProtoEnums.Name((PreferredContactChannel)c.PreferredContactChannel);
         item["subject"] = fields.Read(c.SubjectCipher, "subject");
         item["description"] = fields.Read(c.DescriptionCipher, "description");
         item["remedySought"] = fields.Read(c.RemedySoughtCipher, "remedySought");

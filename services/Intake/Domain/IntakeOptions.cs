@@ -1,3 +1,7 @@
+using Complaints.Common.V1;
+using Complaints.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
 namespace Complaints.Intake.Domain;
 
 public sealed class IntakeOptions
@@ -7,6 +11,37 @@ public sealed class IntakeOptions
 
     /// <summary>The taxonomy: "default" (billing, service, product, conduct, privacy, other), "cfpb", or a JSON file's path.</summary>
     public string Taxonomy { get; set; } = "default";
+
+    /// <summary>
+    /// The jurisdiction of a submission that names none, so its statutory clock runs: <c>UK_FCA</c> or
+    /// <c>JURISDICTION_UK_FCA</c> (any case), <c>EU_PSD2</c>, <c>US_CFPB</c>, <c>AU_ASIC</c>; empty (the default): none.
+    /// </summary>
+    public string DefaultJurisdiction { get; set; } = "";
+
+    /// <summary><see cref="DefaultJurisdiction"/> as the enum (UNSPECIFIED: none); the start check refuses a value that is not one.</summary>
+    public Jurisdiction DefaultJurisdictionValue => ParseJurisdiction(DefaultJurisdiction, out var value) ? value : Jurisdiction.Unspecified;
+
+    /// <summary>A jurisdiction by its proto name with or without the <c>JURISDICTION_</c> prefix, any case; empty is none.</summary>
+    public static bool ParseJurisdiction(string? text, out Jurisdiction value)
+    {
+        value = Jurisdiction.Unspecified;
+        var key = text?.Trim() ?? "";
+        if (key.Length == 0)
+        {
+            return true;
+        }
+        foreach (var candidate in Enum.GetValues<Jurisdiction>())
+        {
+            var name = ProtoEnums.Name(candidate);
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(key, name["JURISDICTION_".Length..], StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>Deadline for each query Intake makes to Routing and Notifications while composing the tracking view.</summary>
     public TimeSpan DependencyTimeout { get; set; } = TimeSpan.FromSeconds(2);
@@ -20,8 +55,14 @@ public sealed class IntakeOptions
     /// <summary>Largest attachment (default 10 MiB).</summary>
     public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>Most attachments per complaint (default 5).</summary>
-    public int MaxAttachmentsPerComplaint { get; set; } = 5;
+    /// <summary>
+    /// Most attachments of one submission or complainant action (default 5): the uploads sharing a batch key
+    /// (<c>AttachmentHeader.batch_key</c>), and the documents one answer or added document may name.
+    /// </summary>
+    public int MaxAttachmentsPerSubmission { get; set; } = 5;
+
+    /// <summary>Most attachments per complaint in all its submissions and actions (default 25).</summary>
+    public int MaxAttachmentsPerComplaint { get; set; } = 25;
 
     /// <summary>Where attachment content goes: "Database" (default) or "File" (under DataDir/attachments).</summary>
     public string AttachmentStore { get; set; } = "Database";
@@ -31,4 +72,25 @@ public sealed class IntakeOptions
 
     /// <summary>How often the retention job looks for complaints past their period.</summary>
     public TimeSpan RetentionScanInterval { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>Refuses a start whose <c>Intake:DefaultJurisdiction</c> is not a jurisdiction, naming the value and the choices.</summary>
+public sealed class IntakeOptionsCheck : IValidateOptions<IntakeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IntakeOptions options)
+    {
+        var failures = new List<string>();
+        if (!IntakeOptions.ParseJurisdiction(options.DefaultJurisdiction, out _))
+        {
+            var choices = Enum.GetValues<Jurisdiction>().Where(j => j != Jurisdiction.Unspecified).Select(j => ProtoEnums.Name(j)["JURISDICTION_".Length..]);
+            failures.Add($"Intake:DefaultJurisdiction is '{options.DefaultJurisdiction}', which is not a jurisdiction: use one of "
+                + $"{string.Join(", ", choices)} (with or without the JURISDICTION_ prefix), or leave it empty for none.");
+        }
+        if (options.MaxAttachmentsPerSubmission < 1 || options.MaxAttachmentsPerComplaint < options.MaxAttachmentsPerSubmission)
+        {
+            failures.Add($"Intake:MaxAttachmentsPerSubmission ({options.MaxAttachmentsPerSubmission}) must be at least 1 and at most "
+                + $"Intake:MaxAttachmentsPerComplaint ({options.MaxAttachmentsPerComplaint}).");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

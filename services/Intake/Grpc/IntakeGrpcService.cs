@@ -10,7 +10,8 @@ namespace Complaints.Intake.Grpc;
 /// Public: anyone may submit (a partner token needs its scope, <see cref="StaffOperations.SubmitComplaint"/>) and, with
 /// the tracking token, track and act. Each method says so: a method added without an attribute needs a token.
 /// </summary>
-public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking, ContactCorrection correction, ComplainantActions actions)
+public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking, ContactCorrection correction, ComplainantActions actions,
+    TaxonomyCatalog taxonomy)
     : IntakeService.IntakeServiceBase
 {
     [Authorize(Policy = Policies.StaffTable)]
@@ -44,4 +45,8 @@ public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintT
     [AllowAnonymous]
     public override Task WatchComplaint(WatchComplaintRequest request, IServerStreamWriter<ComplaintChange> responseStream, ServerCallContext context) =>
         tracking.WatchAsync(request, responseStream, context.CancellationToken);
+
+    [Authorize(Policy = Policies.StaffTable)]
+    public override Task<GetTaxonomyResponse> GetTaxonomy(GetTaxonomyRequest request, ServerCallContext context) =>
+        Task.FromResult(taxonomy.Get(request));
 }

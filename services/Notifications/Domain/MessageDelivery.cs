@@ -37,6 +37,9 @@ public sealed class MessageDelivery(
     TimeProvider clock,
     ILogger<MessageDelivery> logger)
 {
+    /// <summary>Routing's code of the "we need more time" entry (docs/routing.md), whose text is the handler's reason.</summary>
+    private const string HoldingReplyCode = "deadline.extended";
+
     public static readonly ActivitySource ActivitySource = new(Telemetry.SourcePrefix + "Notifications");
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -251,6 +254,7 @@ public sealed class MessageDelivery(
         var values = Values(data, culture, zone);
         values["reference"] = message.Reference;
         values["name"] = contact.Name;
+        values["followUrl"] = FollowUrl(message.Reference);
         var unsubscribe = statutory ? null : preferences.UnsubscribeUrl(message.ComplaintId);
         if (unsubscribe is not null)
         {
@@ -299,6 +303,10 @@ public sealed class MessageDelivery(
         foreach (var (key, at) in data.Dates)
         {
             payload[key] = at;
+        }
+        foreach (var (key, day) in data.Days)
+        {
+            payload[key + "Date"] = day;
         }
         foreach (var (key, money) in data.Amounts)
         {
@@ -349,7 +357,11 @@ public sealed class MessageDelivery(
         {
             var view = await cases.GetPublicCaseViewAsync(new GetPublicCaseViewRequest { ComplaintId = complaintId },
                 deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
-            values["detail"] = view.Timeline.LastOrDefault() is { } last ? string.Join("\n", new[] { last.Title, last.Detail }.Where(s => s.Length > 0)) : "";
+            // The handler's reason for the delay, as written (the template says the rest in the message's language);
+            // before Routing gave codes, the latest entry's English title and detail.
+            values["detail"] = view.Timeline.LastOrDefault(t => t.Code == HoldingReplyCode) is { Text.Length: > 0 } extended
+                ? extended.Text
+                : view.Timeline.LastOrDefault() is { } last ? string.Join("\n", new[] { last.Title, last.Detail }.Where(s => s.Length > 0)) : "";
         }
         if (data.SurveyId is { } surveyId)
         {
@@ -363,6 +375,10 @@ public sealed class MessageDelivery(
         }
     }
 
+    /// <summary>The portal's follow page for a complaint: the reference only; the complainant gives the tracking token there.</summary>
+    public string FollowUrl(string reference) =>
+        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/follow?reference={Uri.EscapeDataString(reference)}";
+
     private static MessageData Data(Message message) => JsonSerializer.Deserialize<MessageData>(message.TemplateData) ?? new MessageData();
 
     public static Dictionary<string, string> Values(MessageData data, CultureInfo culture, TimeZoneInfo zone)
@@ -371,6 +387,14 @@ public sealed class MessageDelivery(
         foreach (var (key, at) in data.Dates)
         {
             values[key] = Formatting.Date(at, culture, zone);
+        }
+        // A date-valued deadline is that day, not the midnight after it in the reader's zone.
+        foreach (var (key, day) in data.Days)
+        {
+            if (DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                values[key] = Formatting.Day(date, culture);
+            }
         }
         foreach (var (key, money) in data.Amounts)
         {

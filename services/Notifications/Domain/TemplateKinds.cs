@@ -19,8 +19,11 @@ public static class TemplateKinds
 {
     public sealed record KindInfo(MessageKind Kind, string Name, Audience Audience, bool Statutory, IReadOnlySet<string> Values, IReadOnlySet<string> Required);
 
-    /// <summary>Given for every complainant message ("name" may be empty: use it in a section).</summary>
-    private static readonly string[] Complainant = ["reference", "name"];
+    /// <summary>
+    /// Given for every complainant message ("name" may be empty: use it in a section). "followUrl" is the portal's follow
+    /// page for the complaint, <c>{PublicBaseUrl}/follow?reference=...</c>: it carries the reference, never a token.
+    /// </summary>
+    private static readonly string[] Complainant = ["reference", "name", "followUrl"];
     /// <summary>Staff alerts: the queue and handler when known; "toSupervisor" when the recipient is a supervisor of the queue, not the handler.</summary>
     private static readonly string[] StaffOptional = ["queueId", "assigneeId", "toSupervisor"];
 

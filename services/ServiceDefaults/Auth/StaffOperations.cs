@@ -66,7 +66,7 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 /// <summary>
 /// The authorisation table: every staff operation of Routing (case work, cases, directory), Intake (staff intake,
 /// data rights, attachments), Notifications (dead letters, partner webhooks) and Identity (staff accounts, partner clients), and every
-/// operation a partner may call (Intake's submission, import and partner complaints), with the scope it needs, and Insights' public suggestion view. Roles
+/// operation a partner may call (Intake's submission and taxonomy, import and partner complaints), with the scope it needs, and Insights' public suggestion view. Roles
 /// and partner scopes are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before the operation
 /// runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/> after the need-to-know rule (staff)
 /// or by its ownership check (<see cref="CaseScope.Own"/>). docs/security.md shows the same table; tests call every
@@ -168,6 +168,9 @@ public static class StaffOperations
     public static readonly StaffOperation SubmitComplaint = new(Intake, "SubmitComplaint", [], CaseScope.None, "submit a complaint",
         "a partner token without the scope is refused, never taken as anonymous; so is a token that does not validate")
     { Public = true, PartnerScope = PartnerScopes.Submit };
+    public static readonly StaffOperation GetTaxonomy = new(Intake, "GetTaxonomy", [], CaseScope.None, "read the categories and limits",
+        "labels in the requested language, the default jurisdiction and the attachment limits; no complaint data")
+    { Public = true, PartnerScope = PartnerScopes.Submit };
     public static readonly StaffOperation ImportComplaints = new(Import, "ImportComplaints", Supervisors, CaseScope.None, "import historical complaints",
         "staff imports share one source; each partner has its own")
     { PartnerScope = PartnerScopes.Import };
@@ -196,7 +199,7 @@ public static class StaffOperations
         CreateAccount, ListAccounts, SetRoles, SetDisabled, ForceSignOut,
         RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
         SetPartnerWebhook,
-        SubmitComplaint, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
+        SubmitComplaint, GetTaxonomy, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
         ViewSuggestion,
     ];
 

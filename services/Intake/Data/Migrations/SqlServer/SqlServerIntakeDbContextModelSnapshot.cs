@@ -169,6 +169,14 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("BatchKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<int>("BatchSlot")
+                        .HasColumnType("int");
+
                     b.Property<Guid>("ComplaintId")
                         .HasColumnType("uniqueidentifier");
 
@@ -184,6 +192,10 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.Property<byte[]>("FileNameCipher")
                         .IsRequired()
                         .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("ReplayKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -206,7 +218,14 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ComplaintId", "ReplayKey")
+                        .IsUnique()
+                        .HasFilter("[ReplayKey] IS NOT NULL");
+
                     b.HasIndex("ComplaintId", "Slot")
+                        .IsUnique();
+
+                    b.HasIndex("ComplaintId", "UploadedBy", "BatchKey", "BatchSlot")
                         .IsUnique();
 
                     b.ToTable("attachment", (string)null);
@@ -324,6 +343,12 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.Property<byte[]>("PhoneIndex")
                         .HasMaxLength(32)
                         .HasColumnType("varbinary(32)");
+
+                    b.Property<byte[]>("PostalAddressCipher")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<int>("PreferredContactChannel")
+                        .HasColumnType("int");
 
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()

@@ -160,6 +160,14 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BatchKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BatchSlot")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("ComplaintId")
                         .HasColumnType("TEXT");
 
@@ -174,6 +182,10 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
 
                     b.Property<byte[]>("FileNameCipher")
                         .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ReplayKey")
+                        .HasMaxLength(32)
                         .HasColumnType("BLOB");
 
                     b.Property<string>("Sha256")
@@ -197,7 +209,13 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ComplaintId", "ReplayKey")
+                        .IsUnique();
+
                     b.HasIndex("ComplaintId", "Slot")
+                        .IsUnique();
+
+                    b.HasIndex("ComplaintId", "UploadedBy", "BatchKey", "BatchSlot")
                         .IsUnique();
 
                     b.ToTable("attachment", (string)null);
@@ -315,6 +333,12 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.Property<byte[]>("PhoneIndex")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("PostalAddressCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("PreferredContactChannel")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
