@@ -68,7 +68,7 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 /// data rights, attachments), Notifications (dead letters, partner webhooks) and Identity (staff accounts, partner clients), every
 /// operation a partner may call (Intake's submission and taxonomy, import and partner complaints), with the scope it needs, and
 /// the public gRPC operations that answer to the table's policy (Intake's submission, taxonomy and tracking access,
-/// Notifications' complainant preferences). Roles
+/// Notifications' complainant preferences, Insights' suggestion view). Roles
 /// and partner scopes are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before the operation
 /// runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/> after the need-to-know rule (staff)
 /// or by its ownership check (<see cref="CaseScope.Own"/>). docs/security.md shows the same table; tests call every
@@ -90,6 +90,7 @@ public static class StaffOperations
     private const string Import = "complaints.intake.v1.ImportService";
     private const string PartnerComplaints = "complaints.intake.v1.PartnerComplaintService";
     private const string ComplainantPreferences = "complaints.notifications.v1.PreferenceService";
+    private const string Suggestions = "complaints.insights.v1.SuggestionService";
 
     private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
@@ -195,6 +196,9 @@ public static class StaffOperations
     public static readonly StaffOperation SetPreferences = new(ComplainantPreferences, "SetPreferences", [], CaseScope.None, "choose a complaint's message channels",
         "the token of a message's link is the credential")
     { Public = true };
+    public static readonly StaffOperation ViewSuggestion = new(Suggestions, "ViewSuggestion", [], CaseScope.None, "read a suggestion and its response",
+        "with its reference and access code (the code only in the body); a wrong code and an unknown reference are the same NotFound")
+    { Public = true };
 
     public static readonly IReadOnlyList<StaffOperation> All =
     [
@@ -212,6 +216,7 @@ public static class StaffOperations
         SetPartnerWebhook,
         SubmitComplaint, GetTaxonomy, RequestTrackingAccess, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
         GetPreferences, Unsubscribe, SetPreferences,
+        ViewSuggestion,
     ];
 
     private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);

@@ -42,6 +42,7 @@ public static class PortalExtensions
         builder.Services.AddPublicGrpcClient<SurveyService.SurveyServiceClient>("Insights");
         builder.Services.AddPublicGrpcClient<SuggestionService.SuggestionServiceClient>("Insights");
         builder.AddSubmit();
+        builder.AddFeedback();
         return builder;
     }
 
@@ -60,6 +61,7 @@ public static class PortalExtensions
         app.MapFollow();
         app.MapRazorComponents<App>();
         app.MapSubmit();
+        app.MapFeedback();
         return app;
     }
 }
