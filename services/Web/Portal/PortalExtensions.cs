@@ -41,6 +41,8 @@ public static class PortalExtensions
         builder.Services.AddPublicGrpcClient<AttachmentService.AttachmentServiceClient>("Intake");
         builder.Services.AddPublicGrpcClient<SurveyService.SurveyServiceClient>("Insights");
         builder.Services.AddPublicGrpcClient<SuggestionService.SuggestionServiceClient>("Insights");
+        builder.AddSubmit();
+        builder.AddFeedback();
         return builder;
     }
 
@@ -58,6 +60,8 @@ public static class PortalExtensions
         app.MapLanguageSwitch();
         app.MapFollow();
         app.MapRazorComponents<App>();
+        app.MapSubmit();
+        app.MapFeedback();
         return app;
     }
 }
