@@ -165,17 +165,20 @@ public class ExposureAndSecretTests
                     $"{policy} admits traffic from outside the namespace to pods other than the gateway.");
                 if (!fromOutside)
                 {
-                    // Inside the namespace: the gateway or the platform's services, nobody else.
+                    // Inside the namespace: the gateway, the platform's services or the web app, nobody else (which of
+                    // them reaches what: IdentityTests and WebTests).
                     var labels = peer.Map("podSelector").Map("matchLabels");
                     Assert.True(
-                        labels.Str("app.kubernetes.io/name") == "gateway" || labels.Str("app.kubernetes.io/component") == "service",
-                        $"{policy} admits pods other than the gateway and the services.");
+                        labels.Str("app.kubernetes.io/name") is "gateway" or Manifests.Web || labels.Str("app.kubernetes.io/component") == "service",
+                        $"{policy} admits pods other than the gateway, the services and the web app.");
                 }
             }
         }
 
+        // The one policy for every service (web-backends-from-web selects three of them by name, for the web app).
         var services = Assert.Single(Manifests.Under("base"), d => d.Kind == "NetworkPolicy"
-            && d.Root.Str("spec", "podSelector", "matchLabels", "app.kubernetes.io/component") == "service");
+            && d.Root.Str("spec", "podSelector", "matchLabels", "app.kubernetes.io/component") == "service"
+            && d.Root.Path("spec", "podSelector").Get("matchExpressions") is null);
         Assert.Equal(2, services.Root.Path("spec").Seq("ingress").Single().Seq("from").Count());
         Assert.Single(Manifests.Under("base"), d => d.Kind == "NetworkPolicy"
             && d.Root.Str("spec", "podSelector", "matchLabels", "app.kubernetes.io/name") == "gateway");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using Complaints.Web.Portal;
 
 namespace Complaints.Web.Tests;
 
@@ -140,13 +141,21 @@ public sealed class PortalBasicsTests : IClassFixture<PortalBasicsTests.Host>
     [Fact]
     public void Texts_EveryLanguage_HasExactlyTheEnglishKeys()
     {
+        // Every resource set in the folder (Texts, SubmitTexts, ...): each language file has the English file's keys.
         var folder = Path.Combine(Launcher.RepositoryLocator.FindRoot(), "services", "Web", "Resources");
-        var english = Keys(Path.Combine(folder, "Texts.resx"));
-        foreach (var language in new[] { "ko", "bg" })
+        var sets = Directory.GetFiles(folder, "*.resx").Select(Path.GetFileName).Where(f => f!.Count(c => c == '.') == 1).ToList();
+        Assert.Contains("Texts.resx", sets);
+        foreach (var set in sets)
         {
-            var translated = Keys(Path.Combine(folder, $"Texts.{language}.resx"));
-            Assert.True(english.SetEquals(translated),
-                $"{language}: missing {string.Join(", ", english.Except(translated))}; extra {string.Join(", ", translated.Except(english))}");
+            var english = Keys(Path.Combine(folder, set!));
+            foreach (var language in PortalCultures.Supported.Where(c => c != "en"))
+            {
+                var path = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(set)}.{language}.resx");
+                Assert.True(File.Exists(path), $"{set}: no {language} file");
+                var translated = Keys(path);
+                Assert.True(english.SetEquals(translated),
+                    $"{set} {language}: missing {string.Join(", ", english.Except(translated))}; extra {string.Join(", ", translated.Except(english))}");
+            }
         }
     }
 

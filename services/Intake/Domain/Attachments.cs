@@ -271,7 +271,7 @@ public sealed class Attachments(
         // Staff add documents to complaints they may see (StaffOperations.UploadAttachment); complainants prove theirs with the token.
         var allowed = complaint is not null && (IsStaff(user)
             ? (await access.ViewerAsync(user, ct)).MaySee(complaint)
-            : tokens.Verify(complaint.Id, header.TrackingToken?.Trim()));
+            : await ComplainantProof.VerifyAsync(db, tokens, complaint.Id, header.TrackingToken, ct));
         if (!allowed)
         {
             throw new NotFoundException("No complaint matches this reference and tracking token.");

@@ -28,7 +28,7 @@ public sealed class ComplaintTracking(
     ILogger<ComplaintTracking> logger)
 {
     public async Task<TrackComplaintResponse> TrackAsync(string? reference, string? token, CancellationToken ct) =>
-        await ViewAsync(await ComplainantProof.FindAsync(db.Complaints.AsNoTracking(), tokens, reference, token, ct), ct);
+        await ViewAsync(await ComplainantProof.FindAsync(db, tokens, reference, token, ct), ct);
 
     /// <summary>
     /// The same view for the partner that owns the complaint (<see cref="ComplaintRecord.PartnerId"/>), without the
@@ -120,7 +120,7 @@ public sealed class ComplaintTracking(
     /// </summary>
     public async Task WatchAsync(WatchComplaintRequest request, IServerStreamWriter<ComplaintChange> writer, CancellationToken ct)
     {
-        var complaint = await ComplainantProof.FindAsync(db.Complaints.AsNoTracking(), tokens, request.Reference, request.TrackingToken, ct);
+        var complaint = await ComplainantProof.FindAsync(db, tokens, request.Reference, request.TrackingToken, ct);
         var resumeToken = ResumeToken(request.ResumeToken);
         // End with the host too, or graceful shutdown would wait for every watcher.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
@@ -239,7 +239,7 @@ public static class ComplainantProof
 {
     public const string NotFoundMessage = "No complaint matches this reference and tracking token.";
 
-    public static async Task<ComplaintRecord> FindAsync(IQueryable<ComplaintRecord> complaints, TrackingTokens tokens, string? reference, string? token, CancellationToken ct)
+    public static async Task<ComplaintRecord> FindAsync(IntakeDbContext db, TrackingTokens tokens, string? reference, string? token, CancellationToken ct)
     {
         var v = new Validator();
         if (string.IsNullOrWhiteSpace(reference))
@@ -253,11 +253,30 @@ public static class ComplainantProof
         v.ThrowIfInvalid();
 
         var normalized = ReferenceGenerator.Normalize(reference);
-        var complaint = await complaints.FirstOrDefaultAsync(c => c.Reference == normalized, ct);
-        if (complaint is null || !tokens.Verify(complaint.Id, token!.Trim()))
+        var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == normalized, ct);
+        if (complaint is null || !await VerifyAsync(db, tokens, complaint.Id, token, ct))
         {
             throw new NotFoundException(NotFoundMessage);
         }
         return complaint;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="token"/> proves the complaint: its own token (recomputed, never stored), or a new one it
+    /// was given when its complainant asked for tracking access (<see cref="TrackingAccess"/>, recognised by its hash).
+    /// </summary>
+    public static async Task<bool> VerifyAsync(IntakeDbContext db, TrackingTokens tokens, Guid complaintId, string? token, CancellationToken ct)
+    {
+        var presented = token?.Trim();
+        if (string.IsNullOrEmpty(presented))
+        {
+            return false;
+        }
+        if (tokens.Verify(complaintId, presented))
+        {
+            return true;
+        }
+        var hash = tokens.GrantHash(presented);
+        return await db.TrackingGrants.AnyAsync(g => g.ComplaintId == complaintId && g.TokenHash == hash, ct);
     }
 }

@@ -72,6 +72,14 @@ public sealed class DataRights(
         c.RepresentativeCipher = null;
         c.EmailIndex = null;
         c.PhoneIndex = null;
+        // A new tracking token given on request keeps working, like the complaint's own; its sealed copy and the
+        // address it went to go.
+        foreach (var grant in await db.TrackingGrants.Where(g => g.ComplaintId == c.Id).ToListAsync(ct))
+        {
+            grant.TokenCipher = null;
+            grant.AddressIndex = null;
+            grant.TokenDiscardedAt ??= clock.GetUtcNow();
+        }
         c.HasContact = false;
         c.ErasedAt = clock.GetUtcNow();
         db.AppendEvent(new ComplainantErased { ComplaintId = c.Id.ToString(), Reference = c.Reference }, c.Id.ToString(), clock);

@@ -255,10 +255,11 @@ public sealed class MessageDelivery(
         values["reference"] = message.Reference;
         values["name"] = contact.Name;
         values["followUrl"] = FollowUrl(message.Reference);
-        var unsubscribe = statutory ? null : preferences.UnsubscribeUrl(message.ComplaintId);
-        if (unsubscribe is not null)
+        // What may be stopped links to the portal's preferences page; mail clients get the one-click address.
+        var unsubscribe = statutory ? null : preferences.OneClickUrl(message.ComplaintId);
+        if (!statutory)
         {
-            values["unsubscribeUrl"] = unsubscribe;
+            values["unsubscribeUrl"] = preferences.PageUrl(message.ComplaintId);
         }
         await AddFetchedAsync(message, data, values, culture, zone, ct);
         var rendered = await SendAsync(message, channel, address, contact.Name, language, template, values, unsubscribe, ct);
