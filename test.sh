@@ -14,7 +14,7 @@ install_missing() {
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   # Korean glyphs for the pages' screenshots in artifacts/screenshots (Cyrillic comes with chromium's fonts).
-  [ -d /usr/share/fonts/truetype/nanum ] || missing+=(fonts-nanum)
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "Installing ${missing[*]} ..."
   local sudo=""
@@ -23,7 +23,7 @@ install_missing() {
 }
 
 if ! install_missing; then
-  echo "Could not install the test dependencies (redis-server, python3-aiosmtpd, chromium, fonts-nanum)."
+  echo "Could not install the test dependencies (redis-server, python3-aiosmtpd, chromium, fonts-noto-cjk)."
   echo "0 passed, 1 failed"
   exit 1
 fi

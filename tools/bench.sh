@@ -2,7 +2,8 @@
 # First benchmark, one run against the real processes started by the launcher:
 #  1. SubmitComplaint throughput and latency (p50/p99), closed loop, direct to Intake and through the gateway;
 #     the acknowledgement delay of those bursts (includes the backlog they build);
-#  2. the time from submit to acknowledgement delivered (p50/p99) at a steady rate below saturation.
+#  2. the time from submit to acknowledgement delivered (p50/p99) at a steady rate below saturation;
+#  3. the bytes a first visit to the portal's pages transfers with a cold cache (tools/page-weight.sh).
 # Each burst follows 1,000 unmeasured submits: the first burst on a cold platform runs at half speed
 # (JIT tiering, caches), which is a start-up effect, not the steady figure.
 # Prints one line per measurement; record them in docs/BENCHMARKS.md.
@@ -52,3 +53,5 @@ echo "command: tools/bench.sh $count $concurrency $rate $seconds"
 "${loadgen[@]}" --label via-gateway --target "http://127.0.0.1:$((gateway_port + 1))"
 "${loadgen[@]}" --label steady-via-gateway --target "http://127.0.0.1:$((gateway_port + 1))" \
   --count $((rate * seconds)) --rate "$rate" --warmup 0
+# The complainant pages' first-visit weight (cold cache) through the gateway.
+tools/page-weight.sh "http://127.0.0.1:$gateway_port" / /submit /follow

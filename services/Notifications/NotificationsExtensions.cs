@@ -82,6 +82,7 @@ public static class NotificationsExtensions
         app.MapGrpcService<MessageHistoryGrpcService>();
         app.MapGrpcService<DeadLetterGrpcService>();
         app.MapGrpcService<PartnerWebhookGrpcService>();
+        app.MapGrpcService<PreferenceGrpcService>();
         app.MapPreferenceEndpoints();
         app.MapEventFeed<NotificationsDbContext>();
         return app;

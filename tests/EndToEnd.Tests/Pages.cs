@@ -16,10 +16,11 @@ public static class Pages
         return playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
     }
 
-    public static async Task CheckAsync(IPage page, string name)
+    /// <summary>Axe, and the screenshot as <c>{area}-{name}.png</c> (e.g. identity-sign-in.png, portal-follow-ko.png).</summary>
+    public static async Task CheckAsync(IPage page, string name, string area = "identity")
     {
         Directory.CreateDirectory(Screenshots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"identity-{name}.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{area}-{name}.png"), FullPage = true });
         var axe = await page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
         {
             RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },

@@ -130,12 +130,31 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
             Assert.Contains(reference, mail.Subject);
             Assert.DoesNotContain("{{", all);
             Assert.DoesNotContain("}}", all);
+            if (TemplateKinds.Of(kind).Audience == Audience.Complainant)
+            {
+                FollowLinkOnly(mail, reference);
+            }
         }
         if (TemplateKinds.Of(kind).Audience == Audience.Staff)
         {
             // The handler when there is one, and always the queue's supervisor.
             Assert.Equal(sparse ? ["s1"] : ["h1", "s1"], ofKind.Select(m => m.Recipient).Order());
         }
+    }
+
+    /// <summary>
+    /// Every complainant message links to the portal's follow page in its text and its HTML, by reference alone: the
+    /// tracking token is the complainant's secret and never travels in a message.
+    /// </summary>
+    private static void FollowLinkOnly(MimeMessage mail, string reference)
+    {
+        var follow = $"https://complaints.example.org/follow?reference={reference}";
+        Assert.Contains(follow, mail.TextBody);
+        Assert.Contains($"<a href=\"{follow}\">{follow}</a>", mail.HtmlBody);
+        var links = System.Text.RegularExpressions.Regex.Matches(mail.TextBody + "\n" + mail.HtmlBody, @"https?://[^\s""<>]*/follow[^\s""<>]*");
+        Assert.All(links, l => Assert.Equal(follow, l.Value));
+        Assert.DoesNotContain("trackingToken", mail.TextBody + mail.HtmlBody, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("tracking_token", mail.TextBody + mail.HtmlBody, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
@@ -153,6 +172,12 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
             ? new CaseOpened { ComplaintId = c, Reference = reference, HasContact = true, QueueId = "q1" }
             : Tests.Events.Opened(id, reference, "", At);
         opened.QueueId = "q1";
+        if (!sparse)
+        {
+            // Routing gives the days of date-valued deadlines beside the instants.
+            opened.ResolveByDate = "2025-05-05";
+            opened.FinalResponseDueDate = "2025-05-05";
+        }
         var events = new List<(IMessage, string)>
         {
             (new CaseAssigned { ComplaintId = c, Reference = reference, QueueId = "q1", AssigneeId = assignee, SupervisorIds = { "s1" }, At = When(At) }, Sources.Routing),
@@ -162,8 +187,8 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
         {
             MessageKind.Acknowledgement or MessageKind.Assignment or MessageKind.StaffAssigned => null,
             MessageKind.PublicUpdate => new PublicUpdatePosted { ComplaintId = c, Reference = reference, EntryId = 1, At = When(At) },
-            MessageKind.InformationRequest => new InformationRequested { ComplaintId = c, Reference = reference, EntryId = 2, DueBy = When(At.AddDays(10)), At = When(At) },
-            MessageKind.HoldingReply => new StatutoryDeadlineExtended { ComplaintId = c, Reference = reference, PreviousDue = When(At.AddDays(15)), FinalResponseDue = When(At.AddDays(35)), At = When(At) },
+            MessageKind.InformationRequest => new InformationRequested { ComplaintId = c, Reference = reference, EntryId = 2, DueBy = When(At.AddDays(10)), DueByDate = sparse ? "" : "2025-03-20", At = When(At) },
+            MessageKind.HoldingReply => new StatutoryDeadlineExtended { ComplaintId = c, Reference = reference, PreviousDue = When(At.AddDays(15)), FinalResponseDue = When(At.AddDays(35)), PreviousDueDate = sparse ? "" : "2025-03-25", FinalResponseDueDate = sparse ? "" : "2025-04-14", At = When(At) },
             MessageKind.FinalResponse => new FinalResponseSent
             {
                 ComplaintId = c,
@@ -173,7 +198,7 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
                 Remedy = sparse ? null : new Remedy { Refund = new Money { Amount = "1234.5", Currency = "BGN" }, Compensation = new Money { Amount = "50", Currency = "EUR" } },
             },
             MessageKind.CaseClosed => new CaseClosed { ComplaintId = c, Reference = reference, ClosedAt = When(At) },
-            MessageKind.Reopened => new CaseReopened { ComplaintId = c, Reference = reference, ResolveBy = When(At.AddDays(30)), At = When(At) },
+            MessageKind.Reopened => new CaseReopened { ComplaintId = c, Reference = reference, ResolveBy = When(At.AddDays(30)), ResolveByDate = sparse ? "" : "2025-04-09", At = When(At) },
             MessageKind.StaffAnswerReceived => new ComplainantResponded { ComplaintId = c, Reference = reference, AssigneeId = assignee, Kind = "answer", AttachmentCount = 1, At = When(At) },
             MessageKind.StaffSlaWarning => new ClockWarning { ComplaintId = c, Reference = reference, AssigneeId = assignee, QueueId = sparse ? "" : "q1", Percent = 75, Clock = ClockKind.SlaResolve, DueAt = When(At), At = When(At) },
             MessageKind.StaffSlaBreach => new ClockBreached { ComplaintId = c, Reference = reference, AssigneeId = assignee, QueueId = sparse ? "" : "q1", Clock = ClockKind.SlaResolve, DueAt = When(At), At = When(At) },

@@ -10,7 +10,9 @@ namespace Complaints.Launcher;
 /// never in the repository. Each is base64 of 32 random bytes. <see cref="ServiceClients"/> holds each service's client
 /// secret at the identity provider, which registers them as the only clients with the service role.
 /// </summary>
-public sealed record LocalSecrets(string TrackingKey, string MasterKey, string RoutingMasterKey, string IdentityEncryptionKey, Dictionary<string, string>? ServiceClients)
+public sealed record LocalSecrets(
+    string TrackingKey, string MasterKey, string RoutingMasterKey, string IdentityEncryptionKey, Dictionary<string, string>? ServiceClients,
+    string? WebKeyEncryptionKey = null)
 {
     /// <summary>The services that call others with their own token (Identity signs its own and calls no one).</summary>
     public static readonly string[] ServiceClientNames =
@@ -21,7 +23,7 @@ public sealed record LocalSecrets(string TrackingKey, string MasterKey, string R
 
     public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, FileName);
 
-    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey(), NewKey(), ServiceClientNames.ToDictionary(n => n, _ => NewKey()));
+    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey(), NewKey(), ServiceClientNames.ToDictionary(n => n, _ => NewKey()), NewKey());
 
     /// <summary>A service's client secret.</summary>
     public string ServiceClientSecret(string service) => ServiceClients![service];
@@ -41,7 +43,8 @@ public sealed record LocalSecrets(string TrackingKey, string MasterKey, string R
                     Valid(stored?.MasterKey) ?? NewKey(),
                     Valid(stored?.RoutingMasterKey) ?? NewKey(),
                     Valid(stored?.IdentityEncryptionKey) ?? NewKey(),
-                    ServiceClientNames.ToDictionary(n => n, n => Valid(stored?.ServiceClients?.GetValueOrDefault(n)) ?? NewKey()));
+                    ServiceClientNames.ToDictionary(n => n, n => Valid(stored?.ServiceClients?.GetValueOrDefault(n)) ?? NewKey()),
+                    Valid(stored?.WebKeyEncryptionKey) ?? NewKey());
                 if (stored is null || complete with { ServiceClients = null } != stored with { ServiceClients = null }
                     || !complete.ServiceClients!.All(c => stored.ServiceClients?.GetValueOrDefault(c.Key) == c.Value))
                 {

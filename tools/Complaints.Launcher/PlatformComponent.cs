@@ -1,9 +1,9 @@
 namespace Complaints.Launcher;
 
 /// <summary>
-/// One process of the platform: a service (endpoints <c>Grpc</c>, h2c, and <c>Http</c>, HTTP/1.1) or the gateway
-/// (endpoints <c>Grpc</c>, h2c, and <c>Rest</c>, HTTP/1.1). <see cref="HttpPort"/> is the HTTP/1.1 one, where
-/// <c>/health/ready</c> is polled.
+/// One process of the platform: a service (endpoints <c>Grpc</c>, h2c, and <c>Http</c>, HTTP/1.1), the web app (only
+/// <c>Http</c>: it serves pages, no RPCs; its gRPC port stays reserved but unused) or the gateway (endpoints <c>Grpc</c>,
+/// h2c, and <c>Rest</c>, HTTP/1.1). <see cref="HttpPort"/> is the HTTP/1.1 one, where <c>/health/ready</c> is polled.
 /// </summary>
 public sealed record PlatformComponent(
     string Name,
@@ -17,6 +17,11 @@ public sealed record PlatformComponent(
     public const string Host = "127.0.0.1";
 
     public bool IsGateway => Name == PlatformComponents.Gateway;
+
+    public bool IsWeb => Name == PlatformComponents.Web;
+
+    /// <summary>Where the others reach it (<c>Services:{ConfigName}</c>): the gRPC endpoint, or the web app's pages.</summary>
+    public string ServiceUrl => IsWeb ? HttpUrl : GrpcUrl;
 
     /// <summary>The h2c endpoint, e.g. <c>http://127.0.0.1:5101</c> (no trailing slash, as in <c>Services:*</c>).</summary>
     public string GrpcUrl => $"http://{Host}:{GrpcPort}";
@@ -42,15 +47,16 @@ public static class PlatformComponents
     public const string Notifications = "notifications";
     public const string Insights = "insights";
     public const string Identity = "identity";
+    public const string Web = "web";
     public const string Gateway = "gateway";
 
-    /// <summary>Default service ports: gRPC = base + 1..5 (5101..5105), HTTP = base + 11..15 (5111..5115).</summary>
+    /// <summary>Default service ports: gRPC = base + 1..6 (5101..5106), HTTP = base + 11..16 (5111..5116).</summary>
     public const int DefaultBasePort = 5100;
 
     /// <summary>Default gateway ports: REST = 8080, gRPC = REST + 1 (8081).</summary>
     public const int DefaultGatewayPort = 8080;
 
-    public static readonly IReadOnlyList<string> All = [Intake, Routing, Notifications, Insights, Identity, Gateway];
+    public static readonly IReadOnlyList<string> All = [Intake, Routing, Notifications, Insights, Identity, Web, Gateway];
 
     internal static readonly IReadOnlyList<(string Name, string ConfigName, string Folder)> Services =
     [
@@ -59,6 +65,7 @@ public static class PlatformComponents
         (Notifications, "Notifications", "services/Notifications"),
         (Insights, "Insights", "services/Insights"),
         (Identity, "Identity", "services/Identity"),
+        (Web, "Web", "services/Web"),
     ];
 
     /// <summary>Every component with the fixed port layout around a service base port and a gateway REST port.</summary>

@@ -337,9 +337,12 @@ public sealed class PlatformProcesses : IAsyncDisposable
 
         foreach (var other in AllComponents.Where(c => !c.IsGateway))
         {
-            env[$"Services__{other.ConfigName}"] = other.GrpcUrl;
+            env[$"Services__{other.ConfigName}"] = other.ServiceUrl;
         }
-        env["Kestrel__Endpoints__Grpc__Url"] = component.GrpcUrl;
+        if (!component.IsWeb)
+        {
+            env["Kestrel__Endpoints__Grpc__Url"] = component.GrpcUrl;
+        }
         env[$"Kestrel__Endpoints__{component.HttpEndpointName}__Url"] = component.HttpUrl;
 
         if (!component.IsGateway)
@@ -362,6 +365,10 @@ public sealed class PlatformProcesses : IAsyncDisposable
         {
             env["Intake__TrackingKey"] = Secrets.TrackingKey;
             env["Intake__MasterKey"] = Secrets.MasterKey;
+        }
+        if (component.IsWeb)
+        {
+            env["Web__KeyEncryptionKey"] = Secrets.WebKeyEncryptionKey;
         }
         if (component.Name == PlatformComponents.Routing)
         {

@@ -105,12 +105,13 @@ internal static class RunCommand
         Info("The complaint platform is ready.");
         if (started.Contains(PlatformComponents.Gateway))
         {
-            Console.WriteLine($"  Gateway REST, gRPC-Web, page  {platform.Gateway.HttpUrl}");
+            Console.WriteLine($"  Complainant portal            {platform.Gateway.HttpUrl}/");
+            Console.WriteLine($"  Gateway REST, gRPC-Web        {platform.Gateway.HttpUrl}");
             Console.WriteLine($"  Gateway gRPC (h2c)            {platform.Gateway.GrpcUrl}");
         }
         foreach (var c in platform.Components.Where(c => !c.IsGateway))
         {
-            Console.WriteLine($"  {c.Name,-14} gRPC {c.GrpcUrl}  HTTP {c.HttpUrl}");
+            Console.WriteLine(c.IsWeb ? $"  {c.Name,-14} HTTP {c.HttpUrl}" : $"  {c.Name,-14} gRPC {c.GrpcUrl}  HTTP {c.HttpUrl}");
         }
         Console.WriteLine($"  Data folder: {platform.DataDirectory}");
         Console.WriteLine($"  Logs:        {platform.LogDirectory}");

@@ -85,11 +85,18 @@ public sealed class ComplaintTracking(
             response.InformationRequested = view.InformationRequested;
             response.InformationDue = view.InformationDue;
             response.ResumeToken = view.ResumeToken;
-            response.Timeline.AddRange(view.Timeline.Select(t => new TimelineEntry { At = t.At, Title = t.Title, Detail = t.Detail }));
+            response.NextStepCode = view.NextStepCode;
+            response.NextStepParameters.Add(view.NextStepParameters);
+            response.ResolveByDate = view.ResolveByDate;
+            response.FirstResponseByDate = view.FirstResponseByDate;
+            response.FinalResponseDueDate = view.FinalResponseDueDate;
+            response.InformationDueDate = view.InformationDueDate;
+            response.Timeline.AddRange(view.Timeline.Select(Entry));
         }
         else
         {
-            response.Timeline.Add(new TimelineEntry { At = response.ReceivedAt, Title = "Complaint received", Detail = "We have received your complaint." });
+            // Routing's own first entry, until it has opened the case (docs/routing.md: case.received).
+            response.Timeline.Add(new TimelineEntry { At = response.ReceivedAt, Title = "Complaint received", Detail = "We have received your complaint.", Code = "case.received" });
         }
 
         var history = await TryGetAsync(messagesCall.ResponseAsync, "messages", response, ct);
@@ -128,7 +135,7 @@ public sealed class ComplaintTracking(
                 {
                     ResumeToken = change.ResumeToken,
                     Status = change.Status,
-                    Entry = change.Entry is { } e ? new TimelineEntry { At = e.At, Title = e.Title, Detail = e.Detail } : null,
+                    Entry = change.Entry is { } e ? Entry(e) : null,
                     TimeZone = complaint.TimeZone ?? string.Empty,
                     PreferredLanguage = complaint.PreferredLanguage,
                 }, ct);
@@ -148,6 +155,14 @@ public sealed class ComplaintTracking(
             throw new RpcException(new Status(StatusCode.Unavailable,
                 "Live updates are unavailable right now. Please try again later, passing the last resume_token you received."));
         }
+    }
+
+    /// <summary>Routing's public entry as the complainant's: the English words, and the code, parameters and text a translating client shows.</summary>
+    private static TimelineEntry Entry(PublicTimelineEntry e)
+    {
+        var entry = new TimelineEntry { At = e.At, Title = e.Title, Detail = e.Detail, Code = e.Code, Text = e.Text };
+        entry.Parameters.Add(e.Parameters);
+        return entry;
     }
 
     /// <summary>Checked here too, so a bad token is refused before Routing is asked: "" or a whole number.</summary>

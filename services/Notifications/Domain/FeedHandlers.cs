@@ -168,6 +168,19 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
         return data;
     }
 
+    /// <summary>Adds the days of date-valued deadlines (Routing's <c>*_date</c> fields; empty when the deadline is a time).</summary>
+    protected static MessageData Days(MessageData data, params (string Name, string Date)[] days)
+    {
+        foreach (var (name, date) in days)
+        {
+            if (!string.IsNullOrEmpty(date))
+            {
+                data.Days[name] = date;
+            }
+        }
+        return data;
+    }
+
     protected static string ClockName(ClockKind clock) => clock switch
     {
         ClockKind.SlaAcknowledge => "acknowledge",
@@ -203,9 +216,10 @@ public sealed class OnCaseOpened(DeliveryWakeup w, TimeProvider clock) : Notifyi
             return;
         }
         await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, e.PreferredLanguage, MessageKind.Acknowledgement,
-            Dates(("receivedAt", OrOccurred(e.ReceivedAt, envelope)), ("acknowledgeBy", e.AcknowledgeBy), ("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ct);
+            Days(Dates(("receivedAt", OrOccurred(e.ReceivedAt, envelope)), ("acknowledgeBy", e.AcknowledgeBy), ("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)),
+                ("resolveBy", e.ResolveByDate), ("finalResponseDue", e.FinalResponseDueDate)), ct);
         await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.opened", At(e.OpenedAt, envelope),
-            Dates(("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ct);
+            Days(Dates(("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ("resolveBy", e.ResolveByDate), ("finalResponseDue", e.FinalResponseDueDate)), ct);
     }
 }
 
@@ -277,10 +291,10 @@ public sealed class OnInformationRequested(DeliveryWakeup w, TimeProvider clock)
 {
     protected override async Task HandleAsync(InformationRequested e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        var data = Dates(("dueBy", e.DueBy));
+        var data = Days(Dates(("dueBy", e.DueBy)), ("dueBy", e.DueByDate));
         data.EntryId = e.EntryId;
         await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.InformationRequest, data, ct);
-        var partner = Dates(("dueBy", e.DueBy));
+        var partner = Days(Dates(("dueBy", e.DueBy)), ("dueBy", e.DueByDate));
         partner.EntryId = e.EntryId;
         await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.information_requested", At(e.At, envelope), partner, ct);
     }
@@ -290,11 +304,12 @@ public sealed class OnStatutoryDeadlineExtended(DeliveryWakeup w, TimeProvider c
 {
     protected override async Task HandleAsync(StatutoryDeadlineExtended e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        var data = Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue));
+        (string, string)[] days = [("previousDue", e.PreviousDueDate), ("finalResponseDue", e.FinalResponseDueDate)];
+        var data = Days(Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)), days);
         data.LatestPublicEntry = true;
         await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.HoldingReply, data, ct);
         await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.deadline_extended", At(e.At, envelope),
-            Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)), ct);
+            Days(Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)), days), ct);
     }
 }
 
@@ -335,8 +350,8 @@ public sealed class OnCaseReopened(DeliveryWakeup w, TimeProvider clock) : Notif
 {
     protected override async Task HandleAsync(CaseReopened e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.Reopened, Dates(("resolveBy", e.ResolveBy)), ct);
-        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.reopened", At(e.At, envelope), Dates(("resolveBy", e.ResolveBy)), ct);
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.Reopened, Days(Dates(("resolveBy", e.ResolveBy)), ("resolveBy", e.ResolveByDate)), ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.reopened", At(e.At, envelope), Days(Dates(("resolveBy", e.ResolveBy)), ("resolveBy", e.ResolveByDate)), ct);
     }
 }
 

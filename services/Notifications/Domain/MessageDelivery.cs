@@ -37,6 +37,9 @@ public sealed class MessageDelivery(
     TimeProvider clock,
     ILogger<MessageDelivery> logger)
 {
+    /// <summary>Routing's code of the "we need more time" entry (docs/routing.md), whose text is the handler's reason.</summary>
+    private const string HoldingReplyCode = "deadline.extended";
+
     public static readonly ActivitySource ActivitySource = new(Telemetry.SourcePrefix + "Notifications");
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -267,16 +270,19 @@ public sealed class MessageDelivery(
         var values = Values(data, culture, zone);
         values["reference"] = message.Reference;
         values["name"] = contact.Name;
+        values["followUrl"] = FollowUrl(message.Reference);
         if (token is not null)
         {
+            // In the body only (the template check keeps it out of the subject); the follow link carries the reference alone.
             values["token"] = token;
-            // The reference only: the token never travels in a URL.
-            values["followUrl"] = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/follow?reference={Uri.EscapeDataString(message.Reference)}";
         }
-        var unsubscribe = statutory || info.OnRequest ? null : preferences.UnsubscribeUrl(message.ComplaintId);
-        if (unsubscribe is not null)
+        // What may be stopped links to the portal's preferences page; mail clients get the one-click address. What was
+        // owed or asked for has neither.
+        var stoppable = !statutory && !info.OnRequest;
+        var unsubscribe = stoppable ? preferences.OneClickUrl(message.ComplaintId) : null;
+        if (stoppable)
         {
-            values["unsubscribeUrl"] = unsubscribe;
+            values["unsubscribeUrl"] = preferences.PageUrl(message.ComplaintId);
         }
         await AddFetchedAsync(message, data, values, culture, zone, ct);
         var rendered = await SendAsync(message, channel, address, contact.Name, language, template, values, unsubscribe, ct);
@@ -321,6 +327,10 @@ public sealed class MessageDelivery(
         foreach (var (key, at) in data.Dates)
         {
             payload[key] = at;
+        }
+        foreach (var (key, day) in data.Days)
+        {
+            payload[key + "Date"] = day;
         }
         foreach (var (key, money) in data.Amounts)
         {
@@ -371,7 +381,11 @@ public sealed class MessageDelivery(
         {
             var view = await cases.GetPublicCaseViewAsync(new GetPublicCaseViewRequest { ComplaintId = complaintId },
                 deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
-            values["detail"] = view.Timeline.LastOrDefault() is { } last ? string.Join("\n", new[] { last.Title, last.Detail }.Where(s => s.Length > 0)) : "";
+            // The handler's reason for the delay, as written (the template says the rest in the message's language);
+            // before Routing gave codes, the latest entry's English title and detail.
+            values["detail"] = view.Timeline.LastOrDefault(t => t.Code == HoldingReplyCode) is { Text.Length: > 0 } extended
+                ? extended.Text
+                : view.Timeline.LastOrDefault() is { } last ? string.Join("\n", new[] { last.Title, last.Detail }.Where(s => s.Length > 0)) : "";
         }
         if (data.SurveyId is { } surveyId)
         {
@@ -385,6 +399,10 @@ public sealed class MessageDelivery(
         }
     }
 
+    /// <summary>The portal's follow page for a complaint: the reference only; the complainant gives the tracking token there.</summary>
+    public string FollowUrl(string reference) =>
+        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/follow?reference={Uri.EscapeDataString(reference)}";
+
     private static MessageData Data(Message message) => JsonSerializer.Deserialize<MessageData>(message.TemplateData) ?? new MessageData();
 
     public static Dictionary<string, string> Values(MessageData data, CultureInfo culture, TimeZoneInfo zone)
@@ -393,6 +411,14 @@ public sealed class MessageDelivery(
         foreach (var (key, at) in data.Dates)
         {
             values[key] = Formatting.Date(at, culture, zone);
+        }
+        // A date-valued deadline is that day, not the midnight after it in the reader's zone.
+        foreach (var (key, day) in data.Days)
+        {
+            if (DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                values[key] = Formatting.Day(date, culture);
+            }
         }
         foreach (var (key, money) in data.Amounts)
         {

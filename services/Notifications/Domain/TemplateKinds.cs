@@ -29,8 +29,11 @@ public static class TemplateKinds
         public IReadOnlySet<string> Secrets { get; init; } = new HashSet<string>();
     }
 
-    /// <summary>Given for every complainant message ("name" may be empty: use it in a section).</summary>
-    private static readonly string[] Complainant = ["reference", "name"];
+    /// <summary>
+    /// Given for every complainant message ("name" may be empty: use it in a section). "followUrl" is the portal's follow
+    /// page for the complaint, <c>{PublicBaseUrl}/follow?reference=...</c>: it carries the reference, never a token.
+    /// </summary>
+    private static readonly string[] Complainant = ["reference", "name", "followUrl"];
     /// <summary>Staff alerts: the queue and handler when known; "toSupervisor" when the recipient is a supervisor of the queue, not the handler.</summary>
     private static readonly string[] StaffOptional = ["queueId", "assigneeId", "toSupervisor"];
 
@@ -48,7 +51,7 @@ public static class TemplateKinds
         Kind(MessageKind.SurveyInvitation, "surveyInvitation", Audience.Complainant, false, [.. Complainant, "surveyUrl"], ["unsubscribeUrl", "expiresAt"]),
         Kind(MessageKind.Reopened, "reopened", Audience.Complainant, false, [.. Complainant], ["unsubscribeUrl", "resolveBy"]),
         // A new tracking token the complainant asked for (Intake's TrackingAccessGranted), to the address that matched.
-        Kind(MessageKind.TrackingAccess, "trackingAccess", Audience.Complainant, false, [.. Complainant, "token", "followUrl"], []) with
+        Kind(MessageKind.TrackingAccess, "trackingAccess", Audience.Complainant, false, [.. Complainant, "token"], []) with
         {
             OnRequest = true,
             Secrets = new HashSet<string> { "token" },

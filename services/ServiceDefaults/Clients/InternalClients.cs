@@ -15,6 +15,21 @@ public static class InternalClients
     /// Callers set a deadline per call.
     /// </summary>
     public static IHttpClientBuilder AddInternalGrpcClient<TClient>(this IServiceCollection services, string target, string? name = null)
+        where TClient : class =>
+        services.AddPublicGrpcClient<TClient>(target, name)
+            .AddCallCredentials(async (context, metadata, sp) =>
+            {
+                if (await sp.GetRequiredService<ServiceTokenSource>().GetTokenAsync(context.CancellationToken) is { } token)
+                {
+                    metadata.Add("Authorization", "Bearer " + token);
+                }
+            });
+
+    /// <summary>
+    /// The same channel as <see cref="AddInternalGrpcClient"/> without this service's token: the caller is the
+    /// anonymous public, as the web app is when it acts for a complainant, who has no token.
+    /// </summary>
+    public static IHttpClientBuilder AddPublicGrpcClient<TClient>(this IServiceCollection services, string target, string? name = null)
         where TClient : class
     {
         // Read when the client is first built, so test hosts and late configuration sources apply.
@@ -54,13 +69,6 @@ public static class InternalClients
                         },
                     },
                 };
-            })
-            .AddCallCredentials(async (context, metadata, sp) =>
-            {
-                if (await sp.GetRequiredService<ServiceTokenSource>().GetTokenAsync(context.CancellationToken) is { } token)
-                {
-                    metadata.Add("Authorization", "Bearer " + token);
-                }
             });
     }
 }

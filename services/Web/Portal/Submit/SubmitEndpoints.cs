@@ -1,0 +1,42 @@
+using Complaints.Web.Components;
+using Complaints.Web.Portal.Submit;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+// In the portal's namespace, so PortalExtensions registers the journey with one line each and no using.
+namespace Complaints.Web.Portal;
+
+/// <summary>The submit journey: the form (GET /submit, a page), its post (POST /submit, here) and the confirmation (GET /submitted, a page).</summary>
+public static class SubmitEndpoints
+{
+    /// <summary>Five files of 10 MiB, and 2 MiB for the fields and the multipart framing.</summary>
+    public const long MaxBodyBytes = (5 * 10 + 2) * 1024 * 1024;
+
+    public static WebApplicationBuilder AddSubmit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SubmitFormIds>();
+        builder.Services.AddSingleton<SubmittedAnswers>();
+        builder.Services.AddSingleton<SubmitTaxonomy.Cache>();
+        builder.Services.AddScoped<SubmitTaxonomy>();
+        builder.Services.AddScoped<IntakeFieldErrors>();
+        builder.Services.AddScoped<SubmitUploads>();
+        builder.Services.AddScoped<SubmitHandler>();
+        return builder;
+    }
+
+    public static WebApplication MapSubmit(this WebApplication app)
+    {
+        // Before the page's own POST endpoint (Razor components take POSTs for their form handling, which would
+        // buffer the whole body); antiforgery is checked by the handler from the first multipart field instead.
+        app.MapPost("/submit", (HttpContext context, SubmitHandler handler) => handler.HandleAsync(context))
+            .DisableAntiforgery()
+            .WithOrder(-1);
+        return app;
+    }
+
+    /// <summary>The submit page again, with the posted values and the errors, at the given status.</summary>
+    internal static IResult Page(HttpContext context, SubmitPageState state, int status)
+    {
+        state.AttachTo(context);
+        return new RazorComponentResult<App> { StatusCode = status };
+    }
+}
