@@ -273,12 +273,14 @@ public sealed class MessageDelivery(
         values["followUrl"] = FollowUrl(message.Reference);
         if (token is not null)
         {
+            // In the body only (the template check keeps it out of the subject); the follow link carries the reference alone.
             values["token"] = token;
         }
-        // What may be stopped links to the portal's preferences page; mail clients get the one-click address. A message
-        // sent on the complainant's own request (a new tracking code) offers no unsubscribe.
-        var unsubscribe = statutory || info.OnRequest ? null : preferences.OneClickUrl(message.ComplaintId);
-        if (unsubscribe is not null)
+        // What may be stopped links to the portal's preferences page; mail clients get the one-click address. What was
+        // owed or asked for has neither.
+        var stoppable = !statutory && !info.OnRequest;
+        var unsubscribe = stoppable ? preferences.OneClickUrl(message.ComplaintId) : null;
+        if (stoppable)
         {
             values["unsubscribeUrl"] = preferences.PageUrl(message.ComplaintId);
         }

@@ -51,7 +51,7 @@ public static class TemplateKinds
         Kind(MessageKind.SurveyInvitation, "surveyInvitation", Audience.Complainant, false, [.. Complainant, "surveyUrl"], ["unsubscribeUrl", "expiresAt"]),
         Kind(MessageKind.Reopened, "reopened", Audience.Complainant, false, [.. Complainant], ["unsubscribeUrl", "resolveBy"]),
         // A new tracking token the complainant asked for (Intake's TrackingAccessGranted), to the address that matched.
-        Kind(MessageKind.TrackingAccess, "trackingAccess", Audience.Complainant, false, [.. Complainant, "token", "followUrl"], []) with
+        Kind(MessageKind.TrackingAccess, "trackingAccess", Audience.Complainant, false, [.. Complainant, "token"], []) with
         {
             OnRequest = true,
             Secrets = new HashSet<string> { "token" },
