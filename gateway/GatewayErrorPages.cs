@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Localization;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -19,6 +20,9 @@ public static class GatewayErrorPages
     public const string RetryAfterSeconds = "30";
 
     private static readonly string[] Languages = ["en", "ko", "bg"];
+
+    /// <summary>The portal's language switch (services/Web, <c>PortalCultures.CookieName</c>): it wins over Accept-Language there.</summary>
+    private const string PortalLanguageCookie = "portal_language";
     private static readonly string[] SignInBrowserPaths = ["/account", "/connect/authorize", "/connect/endsession"];
 
     /// <summary>
@@ -79,7 +83,7 @@ public static class GatewayErrorPages
     private static Task WritePageAsync(HttpContext context, string name, int status, string retryAfterSeconds)
     {
         var pages = context.RequestServices.GetRequiredService<IWebHostEnvironment>().ContentRootFileProvider;
-        var page = pages.GetFileInfo($"ErrorPages/{name}.{Language(context.Request)}.html");
+        var page = pages.GetFileInfo($"ErrorPages/{name}.{Language(context)}.html");
         context.Response.Clear();
         context.Response.StatusCode = status;
         if (retryAfterSeconds.Length > 0)
@@ -92,10 +96,21 @@ public static class GatewayErrorPages
         return context.Response.SendFileAsync(page);
     }
 
-    /// <summary>The first of the reader's languages (by quality) that a page exists in; English otherwise.</summary>
-    private static string Language(HttpRequest request) =>
-        request.GetTypedHeaders().AcceptLanguage
+    /// <summary>
+    /// The language the portal would show (on its requests, the one chosen with its switch), else the first of the
+    /// reader's Accept-Language languages (by quality) that a page exists in; English otherwise.
+    /// </summary>
+    private static string Language(HttpContext context)
+    {
+        if (IsPortalRequest(context) && context.Request.Cookies[PortalLanguageCookie] is { } cookie
+            && CookieRequestCultureProvider.ParseCookieValue(cookie)?.UICultures.FirstOrDefault().Value is { } chosen
+            && Languages.Contains(chosen))
+        {
+            return chosen;
+        }
+        return context.Request.GetTypedHeaders().AcceptLanguage
             .OrderByDescending(l => l.Quality ?? 1)
             .Select(l => l.Value.Value?.Split('-')[0].ToLowerInvariant())
             .FirstOrDefault(l => l is not null && Languages.Contains(l)) ?? "en";
+    }
 }

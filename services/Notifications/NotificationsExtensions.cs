@@ -43,6 +43,7 @@ public static class NotificationsExtensions
         builder.AddEventHandler<NotificationsDbContext, OnCaseEscalated>();
         builder.AddEventHandler<NotificationsDbContext, OnSurveyRequested>();
         builder.AddEventHandler<NotificationsDbContext, OnComplainantErased>();
+        builder.AddEventHandler<NotificationsDbContext, OnTrackingAccessGranted>();
         builder.AddEventHandler<NotificationsDbContext, LinkWebhookOnPartnerRegistered>();
         builder.AddEventHandler<NotificationsDbContext, SetWebhookUrlOnPartnerWebhookChanged>();
         builder.AddEventHandler<NotificationsDbContext, StopWebhookOnPartnerDisabled>();

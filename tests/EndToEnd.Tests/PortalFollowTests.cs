@@ -57,32 +57,71 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await work.RequestInformationAsync(new RequestInformationRequest { Reference = reference, Question = question }, agent);
     }
 
+    /// <summary>
+    /// Holds the platform's mail sink ({DataDir}/mail) until disposed: the folder is moved aside and a file takes its
+    /// name, so Notifications' sends fail and are retried (2 s, then doubling) instead of being written. The
+    /// acknowledgement of a complaint then waits until the test has its follow page open, as it would behind a slow mail
+    /// server. Tests in the platform collection run one at a time, so no other test reads the mail meanwhile.
+    /// </summary>
+    private sealed class HeldMail : IDisposable
+    {
+        private readonly string _folder;
+        private readonly string _aside;
+
+        public HeldMail(string dataDirectory)
+        {
+            _folder = Path.Combine(dataDirectory, "mail");
+            _aside = _folder + ".held";
+            Directory.CreateDirectory(_folder);
+            Directory.Move(_folder, _aside);
+            File.WriteAllText(_folder, "held by PortalFollowTests");
+        }
+
+        public void Dispose()
+        {
+            if (File.Exists(_folder))
+            {
+                File.Delete(_folder);
+                Directory.Move(_aside, _folder);
+            }
+        }
+    }
+
     [Fact]
     public async Task Follow_KoreanWithTheKeyboardOnly_AcknowledgementAndRequestArriveLiveAndTheAnswerWithADocumentIsInTheTimeline()
     {
-        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Pages.LaunchAsync(playwright);
         var context = await ContextAsync(browser, "ko-KR");
         var page = await context.NewPageAsync();
         var addresses = new List<string>();
         page.Request += (_, request) => addresses.Add(request.Url);
+        var mail = new HeldMail(fixture.DataDirectory);
+        Complaint complaint;
+        try
+        {
+            complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko", timeZone: "Asia/Seoul");
+            // The email's link carries the reference only; the code typed in, by keyboard.
+            await page.GotoAsync($"follow?reference={complaint.Reference}");
+            await Assertions.Expect(page.Locator("#open-reference")).ToHaveValueAsync(complaint.Reference);
+            await TabToAsync(page, "#open-trackingToken");
+            await page.Keyboard.InsertTextAsync(complaint.TrackingToken);
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForURLAsync("**/follow");
 
-        // The email's link carries the reference only; the code typed in, by keyboard, at once (the acknowledgement
-        // follows the submission within seconds, and it is to arrive while the page is open).
-        await page.GotoAsync($"follow?reference={complaint.Reference}");
-        await Assertions.Expect(page.Locator("#open-reference")).ToHaveValueAsync(complaint.Reference);
-        await TabToAsync(page, "#open-trackingToken");
-        await page.Keyboard.InsertTextAsync(complaint.TrackingToken);
-        await page.Keyboard.PressAsync("Enter");
+            // The view, in Korean, before the acknowledgement; the page is listening, the keyboard on a link.
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync($"민원 {complaint.Reference}");
+            await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("접수됨");
+            await page.EvaluateAsync("() => { window.followMarker = 'not reloaded'; }");
+            await TabToAsync(page, "a[href='/follow/withdraw']");
+            await Assertions.Expect(page.Locator(".follow-refresh span")).ToHaveTextAsync("이 페이지는 열려 있는 동안 자동으로 업데이트됩니다.");
+        }
+        finally
+        {
+            mail.Dispose();
+        }
 
-        // The view, in Korean; the acknowledgement arrives while it is open, without a reload, focus kept.
-        await page.WaitForURLAsync("**/follow");
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync($"민원 {complaint.Reference}");
-        Assert.Equal("접수됨", await page.Locator("#follow-status .follow-status strong").TextContentAsync());
-        await page.EvaluateAsync("() => { window.followMarker = 'not reloaded'; }");
-        await TabToAsync(page, "a[href='/follow/withdraw']");
-        await Assertions.Expect(page.Locator(".follow-refresh span")).ToHaveTextAsync("이 페이지는 열려 있는 동안 자동으로 업데이트됩니다.");
+        // The acknowledgement arrives while the page is open: no reload, focus kept, the change announced.
         await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("접수 확인됨", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#follow-live")).ToContainTextAsync("업데이트:");
         Assert.Equal("not reloaded", await page.EvaluateAsync<string>("() => window.followMarker"));
@@ -113,6 +152,9 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await Assertions.Expect(answered).ToContainTextAsync("첨부 문서: 1개.");
         await Assertions.Expect(answered).ToContainTextAsync("5월 카드 명세서를 첨부합니다.");
         await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("조사 중");
+        await Assertions.Expect(page.Locator("#follow-documents")).ToContainTextAsync("statement-may.pdf");
+        // Times in the complainant's zone, named.
+        await Assertions.Expect(answered.Locator("time")).ToContainTextAsync("(Asia/Seoul)");
         await Pages.CheckAsync(page, "follow-answered-ko", "portal");
 
         // At 320 CSS px nothing needs sideways scrolling, and the page still passes axe.
@@ -177,7 +219,8 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
     [Fact]
     public async Task WithdrawAndReopen_EnglishAt320Px_EachConfirmedFirstThenDone()
     {
-        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "en");
+        // A Korean complainant on an English browser: the page offers Korean, in Korean.
+        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko");
         await Eventually.Get(() => complaint.TrackAsync(fixture.Rest), Complaint.IsAcknowledged, "the acknowledgement", Timeout);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Pages.LaunchAsync(playwright);
@@ -187,6 +230,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await page.Locator("#open-trackingToken").FillAsync(complaint.TrackingToken);
         await page.Locator("form.follow-open button[type=submit]").ClickAsync();
         await page.WaitForURLAsync("**/follow");
+        await Assertions.Expect(page.Locator(".follow-language[lang=ko] a")).ToHaveTextAsync("이 페이지를 한국어로 보기");
         await Pages.CheckAsync(page, "follow-en-320", "portal");
 
         // The confirmation page explains; going back does nothing.

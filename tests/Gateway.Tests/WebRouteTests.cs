@@ -124,6 +124,24 @@ public sealed class WebRouteTests
         Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
     }
 
+    [Theory]
+    [InlineData("c=bg|uic=bg", "В момента порталът за жалби не е достъпен")]
+    [InlineData("c=ko|uic=ko", "지금은 민원 창구를 사용할 수 없습니다")]
+    [InlineData("c=fr|uic=fr", "The complaints portal is unavailable right now")]
+    public async Task Proxy_WebAppDownWithThePortalsLanguageCookie_ThatLanguageOverAcceptLanguage(string cookie, string heading)
+    {
+        using var gateway = new GatewayHost([]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/follow");
+        request.Headers.AcceptLanguage.ParseAdd("en-GB");
+        // The portal's visible switch keeps the reader's choice in this cookie (services/Web, PortalCultures).
+        request.Headers.Add("Cookie", "portal_language=" + Uri.EscapeDataString(cookie));
+
+        using var response = await gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains($"<h1>{heading}</h1>", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Proxy_IdentityDownOnSignInPage_503SignInPageNotThePortalOne()
     {

@@ -108,6 +108,7 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
         {
             book.Entries[(id.ToString(), entry)] = new PublicTimelineEntry { EntryId = entry, Title = $"Entry {entry}", Detail = $"Words of entry {entry}.", At = sparse ? null : Tests.Events.Stamp(At) };
         }
+        book.TrackingTokens[$"{id}"] = new GetTrackingAccessTokenResponse { Token = $"tok{id:N}", Channel = DeliveryChannel.Email, Address = $"c-{id:N}@example.com" };
         book.SurveyLinks[$"survey-{id:N}"] = new GetSurveyLinkResponse { Url = $"https://complaints.example.org/s/{id:N}", ExpiresAt = sparse ? null : Tests.Events.Stamp(At.AddDays(14)) };
 
         var queued = new List<Message>();
@@ -203,11 +204,16 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
             MessageKind.StaffSlaBreach => new ClockBreached { ComplaintId = c, Reference = reference, AssigneeId = assignee, QueueId = sparse ? "" : "q1", Clock = ClockKind.SlaResolve, DueAt = When(At), At = When(At) },
             MessageKind.StaffEscalation => new CaseEscalated { ComplaintId = c, Reference = reference, AssigneeId = assignee, QueueId = sparse ? "" : "q1", Tier = 2, Clock = sparse ? ClockKind.Unspecified : ClockKind.SlaResolve, At = When(At) },
             MessageKind.SurveyInvitation => null,
+            MessageKind.TrackingAccess => null,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no sample events for this kind: add them here"),
         };
         if (next is not null)
         {
             events.Add((next, Sources.Routing));
+        }
+        if (kind == MessageKind.TrackingAccess)
+        {
+            events.Add((new TrackingAccessGranted { ComplaintId = c, Reference = reference, GrantId = c, Channel = DeliveryChannel.Email, GrantedAt = When(At) }, Sources.Intake));
         }
         if (kind == MessageKind.SurveyInvitation)
         {

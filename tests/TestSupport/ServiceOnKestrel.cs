@@ -20,7 +20,8 @@ public sealed class ServiceOnKestrel<TEntryPoint> : ServiceFactory<TEntryPoint> 
     {
     }
 
-    private ServiceOnKestrel(string grpcAddress, IDictionary<string, string?>? settings, Action<IServiceCollection>? services) : base(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+    /// <summary>On a gRPC address chosen beforehand (<c>http://127.0.0.1:{TestKeys.FreePort()}</c>), for two services that each need the other's address.</summary>
+    public ServiceOnKestrel(string grpcAddress, IDictionary<string, string?>? settings, Action<IServiceCollection>? services) : base(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
     {
         ["Kestrel:Endpoints:Grpc:Url"] = grpcAddress,
         ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{TestKeys.FreePort()}",

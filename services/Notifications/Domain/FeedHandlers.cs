@@ -118,7 +118,7 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
         await QueueAsync(db, envelope, complaintId, reference, null, MessageKind.PartnerEvent, Audience.Partner, DeliveryChannel.Webhook, null, data, ct);
     }
 
-    private async Task QueueAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference, string? language,
+    protected async Task QueueAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference, string? language,
         MessageKind kind, Audience audience, DeliveryChannel channel, string? recipient, MessageData data, CancellationToken ct)
     {
         var id = MessageIds.From(envelope.EventId, kind, channel, recipient);
@@ -416,6 +416,28 @@ public sealed class OnSurveyRequested(DeliveryWakeup w, TimeProvider clock) : No
         var data = Dates(("expiresAt", e.ExpiresAt));
         data.SurveyId = e.SurveyId;
         return ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, e.Language, MessageKind.SurveyInvitation, data, ct);
+    }
+}
+
+/// <summary>
+/// A new tracking token a complainant asked for: one message, on the channel of the address that matched (email or SMS),
+/// whatever the channel preferences. It carries only the grant's id; the token and the address are Intake's, asked for
+/// at send time.
+/// </summary>
+public sealed class OnTrackingAccessGranted(DeliveryWakeup w, TimeProvider clock, ILogger<OnTrackingAccessGranted> logger)
+    : NotifyingHandler<Complaints.Intake.V1.TrackingAccessGranted>(Sources.Intake, w, clock)
+{
+    protected override async Task HandleAsync(Complaints.Intake.V1.TrackingAccessGranted e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        if (e.Channel is not (DeliveryChannel.Email or DeliveryChannel.Sms) || e.GrantId.Length == 0)
+        {
+            logger.LogWarning("TrackingAccessGranted {EventId} names channel {Channel}: only email and SMS carry a tracking token; nothing queued",
+                envelope.EventId, e.Channel);
+            return;
+        }
+        var language = (await CaseAsync(db, e.ComplaintId, ct))?.Language;
+        await QueueAsync(db, envelope, e.ComplaintId, e.Reference, language, MessageKind.TrackingAccess, Audience.Complainant, e.Channel, null,
+            new MessageData { GrantId = e.GrantId }, ct);
     }
 }
 

@@ -24,6 +24,8 @@ public sealed class MessageData
     /// <summary>The message carries the case's latest public entry (the holding reply's "We need more time").</summary>
     public bool LatestPublicEntry { get; set; }
     public string? SurveyId { get; set; }
+    /// <summary>A tracking access grant in Intake, whose token and address are asked for at send time (never stored here).</summary>
+    public string? GrantId { get; set; }
     /// <summary>For a partner webhook: the event type, e.g. "case.opened", and the case status it implies.</summary>
     public string? EventType { get; set; }
     public DateTimeOffset? OccurredAt { get; set; }

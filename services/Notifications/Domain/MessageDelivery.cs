@@ -218,20 +218,25 @@ public sealed class MessageDelivery(
         {
             return (DeliveryStatus.NotApplicable, null);
         }
-        var statutory = TemplateKinds.IsStatutory(kind);
-        var pref = await preferences.ForAsync(message.ComplaintId, ct);
-        var channelOn = channel switch
+        var info = TemplateKinds.Of(kind);
+        var statutory = info.Statutory;
+        if (!info.OnRequest)
         {
-            DeliveryChannel.Email => pref?.Email ?? true,
-            DeliveryChannel.Sms => pref?.Sms ?? false,
-            DeliveryChannel.Push => pref?.Push ?? false,
-            _ => false,
-        };
-        // What is owed (acknowledgement, information request, holding reply, final response) still goes by email.
-        if (!(statutory && channel == DeliveryChannel.Email) && (pref?.OptedOut == true || !channelOn))
-        {
-            return (DeliveryStatus.Suppressed, null);
+            var pref = await preferences.ForAsync(message.ComplaintId, ct);
+            var channelOn = channel switch
+            {
+                DeliveryChannel.Email => pref?.Email ?? true,
+                DeliveryChannel.Sms => pref?.Sms ?? false,
+                DeliveryChannel.Push => pref?.Push ?? false,
+                _ => false,
+            };
+            // What is owed (acknowledgement, information request, holding reply, final response) still goes by email.
+            if (!(statutory && channel == DeliveryChannel.Email) && (pref?.OptedOut == true || !channelOn))
+            {
+                return (DeliveryStatus.Suppressed, null);
+            }
         }
+        var data = Data(message);
         var address = channel switch
         {
             DeliveryChannel.Email => contact.Email,
@@ -240,12 +245,23 @@ public sealed class MessageDelivery(
             DeliveryChannel.Push => message.ComplaintId.ToString(),
             _ => "",
         };
+        string? token = null;
+        if (data.GrantId is { } grantId)
+        {
+            // A new tracking token goes to the address that matched the request, as Intake says now; never stored here.
+            var access = await contacts.GetTrackingAccessTokenAsync(new GetTrackingAccessTokenRequest
+            {
+                ComplaintId = message.ComplaintId.ToString(),
+                GrantId = grantId,
+                MessageId = message.Id.ToString(),
+            }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+            (address, token) = access.Token.Length > 0 && access.Channel == channel ? (access.Address, access.Token) : ("", null);
+        }
         if (string.IsNullOrEmpty(address))
         {
             return (DeliveryStatus.NotApplicable, null);
         }
-        var data = Data(message);
-        var template = TemplateKinds.Of(kind).Name;
+        var template = info.Name;
         var requested = contact.PreferredLanguage is { Length: > 0 } l ? l : message.Language;
         // Values are formatted for the language the template is actually in, after any fallback.
         var language = templates.LanguageFor(template, requested, options.Value.DefaultLanguage);
@@ -255,9 +271,14 @@ public sealed class MessageDelivery(
         values["reference"] = message.Reference;
         values["name"] = contact.Name;
         values["followUrl"] = FollowUrl(message.Reference);
-        // What may be stopped links to the portal's preferences page; mail clients get the one-click address.
-        var unsubscribe = statutory ? null : preferences.OneClickUrl(message.ComplaintId);
-        if (!statutory)
+        if (token is not null)
+        {
+            values["token"] = token;
+        }
+        // What may be stopped links to the portal's preferences page; mail clients get the one-click address. A message
+        // sent on the complainant's own request (a new tracking code) offers no unsubscribe.
+        var unsubscribe = statutory || info.OnRequest ? null : preferences.OneClickUrl(message.ComplaintId);
+        if (unsubscribe is not null)
         {
             values["unsubscribeUrl"] = preferences.PageUrl(message.ComplaintId);
         }

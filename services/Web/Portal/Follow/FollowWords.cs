@@ -76,7 +76,35 @@ public sealed partial class FollowWords(IStringLocalizer<FollowTexts> texts, Por
         Format("LiveUpdated", change.Entry is { } entry ? Title(entry) : Status(change.Status));
 
     /// <summary>The complainant's time zone (IANA), or null for UTC.</summary>
-    public string? Zone(TrackComplaintResponse view) => null;
+    public string? Zone(TrackComplaintResponse view) => view.TimeZone is { Length: > 0 } zone ? zone : null;
+
+    /// <summary>A document's size in the page's language: "12 KB", "1.5 MB".</summary>
+    public string Size(long bytes) => bytes < 1024 * 1024
+        ? Format("SizeKilobytes", Math.Max(1, (long)Math.Ceiling(bytes / 1024.0)))
+        : Format("SizeMegabytes", (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.CurrentCulture));
+
+    /// <summary>
+    /// The complainant's own language when the page is in another one the portal has (so the page can offer it), else
+    /// null. The offer is worded in that language, as a reader who does not read this one needs it.
+    /// </summary>
+    public (string Culture, string Offer)? OtherLanguage(TrackComplaintResponse view)
+    {
+        var preferred = view.PreferredLanguage is { Length: >= 2 } language ? language[..2].ToLowerInvariant() : null;
+        if (preferred is null || preferred == PortalCultures.Current || !PortalCultures.Supported.Contains(preferred))
+        {
+            return null;
+        }
+        var page = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = new CultureInfo(preferred);
+            return (preferred, texts["OfferLanguage"]);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = page;
+        }
+    }
 
     public string? AcknowledgeBy(TrackComplaintResponse view) => view.AcknowledgeBy is { } at ? Moment(at, Zone(view)) : null;
 
