@@ -90,6 +90,17 @@ public sealed partial class PortalFeedbackTests(PlatformFixture fixture)
             await CheckAsync(page, $"survey-answered-{language}");
         }
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Вече сте отговорили на тази анкета");
+
+        // The link's token, the survey's only credential, is in no span, metric or log of any service (the gateway's and
+        // the web app's spans name the page /surveys/{token}).
+        await Eventually.True(() => Task.FromResult(fixture.Otlp.Spans.Any(s => s.Service == "web" && s.Span.Name == "GET /surveys/{token}")),
+            "the web app's span of the survey page", Timeout);
+        var secret = System.Text.Encoding.UTF8.GetBytes(token);
+        Assert.All(fixture.Otlp.Exports, e => Assert.True(e.Body.AsSpan().IndexOf(secret) < 0, $"an OTLP {e.Signal} export carries the survey token"));
+        foreach (var log in Directory.EnumerateFiles(Path.Combine(fixture.DataDirectory, "logs")))
+        {
+            Assert.DoesNotContain(token, await File.ReadAllTextAsync(log));
+        }
     }
 
     [Fact]

@@ -30,6 +30,18 @@ public sealed class PreferencePageTests : IClassFixture<PreferencePageTests.Host
         /// <summary>The token of a message's link for a complaint, as Notifications writes it into the message.</summary>
         public string Token(Guid complaintId) => Notifications.Services.GetRequiredService<LinkTokens>().For(complaintId);
 
+        /// <summary>A complaint Notifications knows (the record its CaseOpened handler keeps), in <paramref name="language"/>.</summary>
+        public async Task<(Guid Id, string Reference)> ComplaintAsync(string language)
+        {
+            var id = Guid.NewGuid();
+            var reference = "CMP-" + id.ToString("N")[..8].ToUpperInvariant();
+            await using var scope = Notifications.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<NotificationsDb>();
+            db.Cases.Add(new notifications::Complaints.Notifications.Data.CaseContext { ComplaintId = id, Reference = reference, Language = language, HasContact = true });
+            await db.SaveChangesAsync();
+            return (id, reference);
+        }
+
         public async Task<notifications::Complaints.Notifications.Data.ChannelPreference?> StoredAsync(Guid complaintId)
         {
             await using var scope = Notifications.Services.CreateAsyncScope();
@@ -44,16 +56,19 @@ public sealed class PreferencePageTests : IClassFixture<PreferencePageTests.Host
     }
 
     [Fact]
-    public async Task GetPreferences_LinkToken_ChoicesShownNothingChanged()
+    public async Task GetPreferences_LinkToken_ChoicesShownInTheComplaintsLanguageNothingChanged()
     {
-        var complaint = Guid.NewGuid();
-        using var browser = new FeedbackBrowser(_host.Web, "ko");
+        var (complaint, reference) = await _host.ComplaintAsync("ko");
+        using var browser = new FeedbackBrowser(_host.Web, "en");
 
         var (status, html) = await browser.GetAsync("/preferences?token=" + _host.Token(complaint));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("<html lang=\"ko\">", html);
+        Assert.Contains(reference, html);
         Assert.Contains("이 민원 소식 받지 않기", html);
+        Assert.Matches("<th scope=\"row\">진행 상황 안내</th>\\s*<td>예</td>", html);
+        Assert.Matches("<th scope=\"row\">최종 답변</th>\\s*<td>항상 이메일로 발송\\(법적 의무\\)</td>", html);
         Assert.Matches("id=\"f-email\"[^>]*checked", html);
         Assert.DoesNotMatch("id=\"f-sms\"[^>]*checked", html);
         var stored = await _host.StoredAsync(complaint);
@@ -63,8 +78,8 @@ public sealed class PreferencePageTests : IClassFixture<PreferencePageTests.Host
     [Fact]
     public async Task PostPreferences_Unsubscribe_StoppedAtNotificationsAndSaidOnThePage()
     {
-        var complaint = Guid.NewGuid();
-        using var browser = new FeedbackBrowser(_host.Web, "bg");
+        var (complaint, _) = await _host.ComplaintAsync("bg");
+        using var browser = new FeedbackBrowser(_host.Web, "en");
         var (_, page) = await browser.GetAsync("/preferences?token=" + _host.Token(complaint));
 
         var form = page[..page.IndexOf("</form>", StringComparison.Ordinal)];
@@ -75,13 +90,14 @@ public sealed class PreferencePageTests : IClassFixture<PreferencePageTests.Host
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         Assert.Contains("Вече няма да получавате новини за това оплакване.", html);
         Assert.Contains("Включете новините отново", html);
+        Assert.Matches("<th scope=\"row\">Новини за напредъка</th>\\s*<td>Не: спряно</td>", html);
         Assert.True((await _host.StoredAsync(complaint))!.OptedOut);
     }
 
     [Fact]
     public async Task PostPreferences_Channels_SmsOnEmailOffStored()
     {
-        var complaint = Guid.NewGuid();
+        var (complaint, _) = await _host.ComplaintAsync("en");
         using var browser = new FeedbackBrowser(_host.Web, "en");
         var (_, page) = await browser.GetAsync("/preferences?token=" + _host.Token(complaint));
         var form = page[page.IndexOf("id=\"channels-heading\"", StringComparison.Ordinal)..];
@@ -100,11 +116,12 @@ public sealed class PreferencePageTests : IClassFixture<PreferencePageTests.Host
     [Theory]
     [InlineData("")]
     [InlineData("?token=not-a-token")]
-    public async Task GetPreferences_NoOrForgedToken_400SayingTheLinkDoesNotWork(string query)
+    [InlineData("?token=valid-but-unknown")]
+    public async Task GetPreferences_NoForgedOrUnknownToken_400SayingTheLinkDoesNotWork(string query)
     {
         using var browser = new FeedbackBrowser(_host.Web, "en");
 
-        var (status, html) = await browser.GetAsync("/preferences" + query);
+        var (status, html) = await browser.GetAsync("/preferences" + query.Replace("valid-but-unknown", _host.Token(Guid.NewGuid())));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("This link does not work", html);
@@ -113,7 +130,7 @@ public sealed class PreferencePageTests : IClassFixture<PreferencePageTests.Host
     [Fact]
     public async Task PostPreferences_WithoutAntiforgeryToken_NothingChanged()
     {
-        var complaint = Guid.NewGuid();
+        var (complaint, _) = await _host.ComplaintAsync("en");
         using var browser = new FeedbackBrowser(_host.Web, "en");
 
         using var posted = await browser.PostAsync("/preferences", "", new Dictionary<string, string> { ["token"] = _host.Token(complaint), ["change"] = "unsubscribe" });

@@ -1,3 +1,4 @@
+using Complaints.ServiceDefaults.Clients;
 using Complaints.Web.Portal.Feedback;
 
 // In the portal's namespace, so PortalExtensions registers the pages with one line and no using.
@@ -11,7 +12,8 @@ public static class FeedbackEndpoints
 {
     public static WebApplicationBuilder AddFeedback(this WebApplicationBuilder builder)
     {
-        RestMessagePreferences.Register(builder.Services);
+        // The complainant has no token: the link's token is the credential, as for the survey's.
+        builder.Services.AddPublicGrpcClient<Notifications.V1.PreferenceService.PreferenceServiceClient>("Notifications");
         return builder;
     }
 
