@@ -107,7 +107,7 @@ public sealed partial class SubmitJourney(WebHost web, string language = "en") :
             file.Headers.ContentType = new MediaTypeHeaderValue(type);
             content.Add(file, "attachments", name);
         }
-        var request = new HttpRequestMessage(HttpMethod.Post, "/submit") { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/submit?send=1") { Content = content };
         request.Headers.AcceptLanguage.ParseAdd(Language);
         return await Browser.SendAsync(request);
     }

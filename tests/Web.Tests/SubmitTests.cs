@@ -33,6 +33,8 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
         Assert.True(form.LastIndexOf("type=\"file\"", StringComparison.Ordinal) > form.LastIndexOf("name=\"description\"", StringComparison.Ordinal));
         Assert.Equal(form.IndexOf("type=\"file\"", StringComparison.Ordinal), form.LastIndexOf("<input", StringComparison.Ordinal) + "<input ".Length);
         Assert.Contains("enctype=\"multipart/form-data\"", form);
+        // Not the page's own address: a POST there would evict the page from the browser's cache ("back" = a new form id).
+        Assert.Contains("<form method=\"post\" action=\"/submit?send=1\"", form);
         // The configured taxonomy's categories and subcategories, as option values.
         Assert.Contains("<option value=\"billing\">", form);
         Assert.Contains("value=\"billing/double-charge\"", form);
