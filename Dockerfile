@@ -3,7 +3,8 @@
 #   docker build --build-arg SDK_IMAGE=... --build-arg RUNTIME_IMAGE=... \
 #     --build-arg PROJECT=services/Intake/Intake.csproj --build-arg ASSEMBLY=Complaints.Intake.dll -t complaints/intake .
 #   (gateway: PROJECT=gateway/Gateway.csproj ASSEMBLY=Complaints.Gateway.dll; identity:
-#   PROJECT=services/Identity/Identity.csproj ASSEMBLY=Complaints.Identity.dll)
+#   PROJECT=services/Identity/Identity.csproj ASSEMBLY=Complaints.Identity.dll; web:
+#   PROJECT=services/Web/Web.csproj ASSEMBLY=Complaints.Web.dll)
 # See docs/deployment.md for every image. The process listens where Kestrel__Endpoints__* say (the k8s
 # manifests set them); the appsettings.json defaults bind 127.0.0.1 only.
 
@@ -31,6 +32,7 @@ COPY services/Routing/Routing.csproj services/Routing/
 COPY services/Notifications/Notifications.csproj services/Notifications/
 COPY services/Insights/Insights.csproj services/Insights/
 COPY services/Identity/Identity.csproj services/Identity/
+COPY services/Web/Web.csproj services/Web/
 COPY gateway/Gateway.csproj gateway/
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
     dotnet restore "$PROJECT"

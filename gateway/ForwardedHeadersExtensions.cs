@@ -5,11 +5,13 @@ using Microsoft.Extensions.Options;
 namespace Complaints.Gateway;
 
 /// <summary>
-/// The client's address from <c>X-Forwarded-For</c>, only on connections from trusted proxies:
-/// <c>ForwardedHeaders:KnownProxies</c> (addresses) and <c>ForwardedHeaders:KnownNetworks</c> (CIDR, e.g. the Ingress
-/// controller's pod network). Nothing is trusted by default, not even loopback (ASP.NET Core's own default): without
-/// either list the header is ignored and the client is the connection's address. Only the last entry counts (the
-/// address the trusted proxy saw), never what the client wrote before it.
+/// The client's address from <c>X-Forwarded-For</c> and the scheme it used from <c>X-Forwarded-Proto</c>, only on
+/// connections from trusted proxies: <c>ForwardedHeaders:KnownProxies</c> (addresses) and
+/// <c>ForwardedHeaders:KnownNetworks</c> (CIDR, e.g. the Ingress controller's pod network). Nothing is trusted by
+/// default, not even loopback (ASP.NET Core's own default): without either list the headers are ignored, the client is
+/// the connection's address and the scheme the connection's. Only the last entry of each counts (what the trusted proxy
+/// saw), never what the client wrote before it. The scheme decides HSTS (<see cref="SecurityHeadersExtensions"/>) and
+/// the <c>X-Forwarded-Proto</c> the processes behind the gateway get.
 /// </summary>
 public static class ForwardedHeadersExtensions
 {
@@ -20,7 +22,7 @@ public static class ForwardedHeadersExtensions
     {
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.ForwardLimit = 1;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
@@ -40,7 +42,7 @@ public static class ForwardedHeadersExtensions
         return builder;
     }
 
-    /// <summary>Before anything that uses the client's address (the rate limiter); a no-op when no proxy is trusted.</summary>
+    /// <summary>Before anything that uses the client's address or scheme (security headers, the rate limiter); a no-op when no proxy is trusted.</summary>
     public static WebApplication UseGatewayForwardedHeaders(this WebApplication app)
     {
         // Read (and validated) now: a bad address stops the gateway at start, naming the key.

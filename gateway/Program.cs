@@ -15,11 +15,10 @@ builder.AddGatewayHealth();
 var app = builder.Build();
 
 app.UseGatewayForwardedHeaders();
+app.UseGatewaySecurityHeaders();
 app.UseRateLimiter();
-app.UseIdentityUnavailablePage();
-app.UseDefaultFiles();
-app.UseStaticFiles();
+app.UseGatewayErrorPages();
 app.MapGatewayHealth();
-app.MapReverseProxy();
+app.MapGatewayProxy();
 
 app.Run();

@@ -8,9 +8,10 @@ namespace Complaints.Gateway;
 /// <summary>
 /// The gateway's one rate-limiting mechanism. Each <see cref="RateLimitPolicy"/> is declared once in
 /// <see cref="Policies"/>: a fixed window per client IP (the connection's address, or the forwarded one from a trusted
-/// proxy, <see cref="ForwardedHeadersExtensions"/>) for the requests it applies to, on the REST/gRPC-Web listener only
-/// (health probes and the h2c gRPC listener are never limited). A request needs a permit from every policy; over a
-/// limit the gateway answers 429 with Retry-After. The store is chosen once, for all policies: with
+/// proxy, <see cref="ForwardedHeadersExtensions"/>) for the requests it applies to: the general one on the
+/// REST/gRPC-Web listener only, the budgets for credential attempts, submissions and follow attempts (paths a browser or
+/// REST client posts to) on both listeners; health probes are never limited. A request needs a permit from every policy
+/// that applies to it; over a limit the gateway answers 429 with Retry-After. The store is chosen once, for all policies: with
 /// <c>ConnectionStrings:Redis</c> the replicas share each budget through Redis (<see cref="RedisRateLimitStore"/>),
 /// without it each replica counts on its own. Redis unreachable: each policy's <see cref="WhenRedisDown"/> says what
 /// happens (docs/decisions/0016). Per-account lockout is Identity's own.
@@ -22,12 +23,38 @@ public static class RateLimitingExtensions
     /// <summary>Password, code and token attempts per client per window: enough for a person, too few for guessing.</summary>
     public const int DefaultSignInPermitsPerMinute = 20;
 
+    /// <summary>
+    /// Complaint submissions per client per window: far more than one person sends, few enough that a script cannot
+    /// flood the handlers' queues from one address.
+    /// </summary>
+    public const int DefaultSubmitPermitsPerMinute = 10;
+
+    /// <summary>
+    /// Attempts to open a complaint with its reference and tracking token (and lost-token requests, which send an email)
+    /// per client per window: a person following a few complaints, or several people behind one address, never come
+    /// near it; a token guesser gets nowhere at this rate.
+    /// </summary>
+    public const int DefaultFollowPermitsPerMinute = 30;
+
     /// <summary>How long a client is told to wait when a policy that refuses without Redis meets Redis down.</summary>
     public static readonly TimeSpan RedisDownRetryAfter = TimeSpan.FromSeconds(10);
 
     /// <summary>The requests that try a credential or send a reset email; the pages themselves (GET) and discovery are not counted here.</summary>
     private static readonly string[] SignInPaths =
         ["/account/sign-in", "/account/code", "/account/two-factor-setup", "/account/forgot-password", "/account/reset-password", "/connect/token"];
+
+    /// <summary>POSTs that submit a complaint: the portal's form and the REST API (JSON transcoding of SubmitComplaint).</summary>
+    private static readonly string[] SubmitPaths = ["/submit", "/api/v1/complaints"];
+
+    /// <summary>
+    /// POSTs that present a reference and a tracking token, or ask for a lost one: the portal's forms; the REST API's
+    /// <c>/api/v1/complaints/{reference}/{action}</c> (track, access, contact, answers, documents, withdraw, reopen: every
+    /// one of them checks the token) is matched by its shape.
+    /// </summary>
+    private static readonly string[] FollowPaths = ["/follow", "/follow/lost"];
+
+    /// <summary>The gateway's own health endpoints, never limited (probes); any other path under /health is.</summary>
+    private static readonly string[] HealthPaths = ["/health/live", "/health/ready"];
 
     /// <summary>
     /// Every policy of the gateway, in the order a request asks them for a permit. A later issue adds its policy here
@@ -57,6 +84,22 @@ public static class RateLimitingExtensions
                 WhenRedisDown.Refuse,
                 // The sign-in pages answer on the h2c listener too (the ingress's grpc host passes any path).
                 RestListenerOnly: false),
+            new RateLimitPolicy(
+                "submit",
+                configuration.GetValue("RateLimiting:Submit:PermitsPerMinute", DefaultSubmitPermitsPerMinute),
+                window,
+                IsSubmission,
+                // The front door stays open while Redis is down (decision 16): counted per replica meanwhile.
+                WhenRedisDown.CountPerReplica,
+                // The h2c listener routes these paths too; gRPC's SubmitComplaint (partners, h2c) is not counted here.
+                RestListenerOnly: false),
+            new RateLimitPolicy(
+                "follow",
+                configuration.GetValue("RateLimiting:Follow:PermitsPerMinute", DefaultFollowPermitsPerMinute),
+                window,
+                IsFollowAttempt,
+                WhenRedisDown.CountPerReplica,
+                RestListenerOnly: false),
         ];
     }
 
@@ -84,7 +127,7 @@ public static class RateLimitingExtensions
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             if (policy.Permits <= 0 || (policy.RestListenerOnly && !context.IsRestListener())
-                || context.Request.Path.StartsWithSegments("/health") || !policy.AppliesTo(context))
+                || IsHealthProbe(context) || !policy.AppliesTo(context))
             {
                 return RateLimitPartition.GetNoLimiter("unlimited");
             }
@@ -93,8 +136,10 @@ public static class RateLimitingExtensions
         });
 
     /// <summary>
-    /// 429 with Retry-After over a limit. A policy that refuses while Redis is unreachable answers 503 with Retry-After
-    /// instead (the client did nothing wrong): the sign-in-unavailable page on the browser's sign-in pages.
+    /// 429 with Retry-After over a limit; a request for the portal (the web app's pages and forms) gets the page that
+    /// says to wait and send again, the others an empty body. A policy that refuses while Redis is unreachable answers
+    /// 503 with Retry-After instead (the client did nothing wrong): the sign-in-unavailable page on the browser's
+    /// sign-in pages.
     /// </summary>
     private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
@@ -106,18 +151,44 @@ public static class RateLimitingExtensions
         if (context.Lease.TryGetMetadata(RedisRateLimitStore.Unavailable, out _))
         {
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            if (IdentityUnavailableExtensions.IsBrowserPath(http.Request))
+            if (GatewayErrorPages.IsSignInBrowserPath(http.Request))
             {
-                await IdentityUnavailableExtensions.WriteSignInUnavailablePageAsync(http, http.Response.Headers.RetryAfter.ToString());
+                await GatewayErrorPages.WriteSignInUnavailablePageAsync(http, http.Response.Headers.RetryAfter.ToString());
             }
+        }
+        else if (GatewayErrorPages.IsPortalRequest(http))
+        {
+            await GatewayErrorPages.WriteTooManyRequestsPageAsync(http, http.Response.Headers.RetryAfter.ToString());
         }
     }
 
-    /// <summary>Routing ignores case and a trailing slash, so the match does too.</summary>
-    private static bool IsSignInAttempt(HttpContext context) =>
-        HttpMethods.IsPost(context.Request.Method)
-        && (context.Request.Path.Value?.TrimEnd('/') ?? "") is var path
-        && SignInPaths.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
+    private static bool IsSignInAttempt(HttpContext context) => IsPostTo(context, SignInPaths);
+
+    private static bool IsSubmission(HttpContext context) => IsPostTo(context, SubmitPaths);
+
+    private static bool IsFollowAttempt(HttpContext context) =>
+        IsPostTo(context, FollowPaths) || (HttpMethods.IsPost(context.Request.Method) && IsComplainantAction(PathOf(context)));
+
+    /// <summary><c>/api/v1/complaints/{reference}/{action}</c>: the REST API's calls that carry a tracking token.</summary>
+    private static bool IsComplainantAction(string path)
+    {
+        var segments = path.Split('/');
+        return segments.Length == 6 && segments[0].Length == 0
+            && segments[1].Equals("api", StringComparison.OrdinalIgnoreCase)
+            && segments[2].Equals("v1", StringComparison.OrdinalIgnoreCase)
+            && segments[3].Equals("complaints", StringComparison.OrdinalIgnoreCase)
+            && segments[4].Length > 0 && segments[5].Length > 0;
+    }
+
+    private static bool IsHealthProbe(HttpContext context) =>
+        HealthPaths.Any(p => PathOf(context).Equals(p, StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsPostTo(HttpContext context, string[] paths) =>
+        HttpMethods.IsPost(context.Request.Method) && PathOf(context) is var path
+        && paths.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The path as routing sees it: routing ignores case and a trailing slash, so the matches do too.</summary>
+    private static string PathOf(HttpContext context) => context.Request.Path.Value?.TrimEnd('/') ?? "";
 }
 
 /// <summary>What a policy does while Redis is configured but cannot be reached.</summary>

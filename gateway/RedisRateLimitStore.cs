@@ -43,7 +43,7 @@ public sealed partial class RedisRateLimitStore(IConnectionMultiplexer redis, IL
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis cannot be asked for rate-limit permits: until it answers, the general limit counts per replica and credential attempts are refused with 503.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis cannot be asked for rate-limit permits: until it answers, the general, submit and follow budgets count per replica and credential attempts are refused with 503.")]
     private static partial void LogDown(ILogger logger, Exception? error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers again: the rate limits are shared across replicas.")]

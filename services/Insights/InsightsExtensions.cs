@@ -38,11 +38,13 @@ public static class InsightsExtensions
         builder.AddEventHandler<InsightsDbContext, FactReopened>();
         builder.AddEventHandler<InsightsDbContext, FactFinalResponse>();
         builder.AddEventHandler<InsightsDbContext, FactClosed>();
+        builder.AddEventHandler<InsightsDbContext, WithdrawSurveyOfWithdrawnComplaint>();
         builder.Services.AddInternalGrpcClient<ComplaintTextService.ComplaintTextServiceClient>(Sources.Intake);
         builder.Services.AddScoped<IComplaintTextSource, IntakeComplaintTexts>();
         builder.Services.AddSingleton<Detector>();
         builder.Services.AddSingleton<Surveys>();
         builder.Services.AddSingleton<InsightsKeys>();
+        builder.Services.AddSingleton<SuggestionCodes>();
         builder.Services.AddHostedService<InsightsStartupCheck>();
         builder.Services.AddSingleton<TermLinks>();
         builder.Services.AddSingleton(sp => FcaCalendar.From(sp.GetRequiredService<IConfiguration>()));

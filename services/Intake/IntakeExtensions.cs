@@ -58,6 +58,7 @@ public static class IntakeExtensions
         builder.Services.AddSingleton<ComplaintImport>();
         builder.Services.AddScoped<ContactLookup>();
         builder.Services.AddScoped<ComplainantActions>();
+        builder.Services.AddScoped<TrackingAccess>();
 
         builder.Services.AddInternalGrpcClient<CaseViewService.CaseViewServiceClient>("Routing");
         builder.Services.AddInternalGrpcClient<ComplainantActionService.ComplainantActionServiceClient>("Routing");
@@ -68,6 +69,9 @@ public static class IntakeExtensions
         builder.AddEventHandler<IntakeDbContext, RecordCaseClosed>();
         builder.AddEventHandler<IntakeDbContext, ClearClosedOnReopen>();
         builder.Services.AddInternalGrpcClient<MessageHistoryService.MessageHistoryServiceClient>("Notifications");
+        // Notifications' feed: a delivered tracking access message discards the token it carried.
+        builder.AddEventSubscription<IntakeDbContext>(Sources.Notifications);
+        builder.AddEventHandler<IntakeDbContext, DiscardDeliveredTrackingToken>();
         return builder;
     }
 

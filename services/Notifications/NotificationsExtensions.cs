@@ -43,6 +43,7 @@ public static class NotificationsExtensions
         builder.AddEventHandler<NotificationsDbContext, OnCaseEscalated>();
         builder.AddEventHandler<NotificationsDbContext, OnSurveyRequested>();
         builder.AddEventHandler<NotificationsDbContext, OnComplainantErased>();
+        builder.AddEventHandler<NotificationsDbContext, OnTrackingAccessGranted>();
         builder.AddEventHandler<NotificationsDbContext, LinkWebhookOnPartnerRegistered>();
         builder.AddEventHandler<NotificationsDbContext, SetWebhookUrlOnPartnerWebhookChanged>();
         builder.AddEventHandler<NotificationsDbContext, StopWebhookOnPartnerDisabled>();
@@ -81,6 +82,7 @@ public static class NotificationsExtensions
         app.MapGrpcService<MessageHistoryGrpcService>();
         app.MapGrpcService<DeadLetterGrpcService>();
         app.MapGrpcService<PartnerWebhookGrpcService>();
+        app.MapGrpcService<PreferenceGrpcService>();
         app.MapPreferenceEndpoints();
         app.MapEventFeed<NotificationsDbContext>();
         return app;

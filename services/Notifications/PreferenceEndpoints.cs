@@ -1,28 +1,27 @@
-using System.Net;
 using Complaints.Notifications.Domain;
 using Complaints.ServiceDefaults.Errors;
+using Microsoft.Extensions.Options;
 
 namespace Complaints.Notifications;
 
 /// <summary>
-/// The complainant's public endpoints, reached by the link in every non-statutory message (no login: the link's
-/// token is the proof). GET shows a confirmation page (mail scanners follow GETs, so a GET changes nothing);
-/// POST unsubscribes (RFC 8058 one-click, or the page's button); PUT sets channels in JSON.
+/// The complainant's HTTP endpoints (no login: the link's token is the proof). The pages are the web portal's
+/// (<c>{PublicBaseUrl}/preferences?token=...</c>, over <c>PreferenceService</c>); what stays here is what mail clients
+/// and earlier messages need: POST unsubscribes (RFC 8058 one-click, the List-Unsubscribe address); GET, the link of
+/// messages sent before the portal, sends the browser to the portal's page and changes nothing (mail scanners follow
+/// GETs); PUT sets channels in JSON.
 /// </summary>
 public static class PreferenceEndpoints
 {
-    public const string UnsubscribePath = "/api/v1/notifications/unsubscribe";
+    public const string UnsubscribePath = Preferences.UnsubscribePath;
     public const string PreferencesPath = "/api/v1/notifications/preferences";
 
     public static void MapPreferenceEndpoints(this WebApplication app)
     {
-        app.MapGet(UnsubscribePath, (string? token, LinkTokens tokens) =>
+        app.MapGet(UnsubscribePath, (string? token, LinkTokens tokens, IOptions<NotificationOptions> options) =>
             tokens.Verify(token) is null
-                ? Results.Content(Page("This link is not valid."), "text/html; charset=utf-8", statusCode: 400)
-                : Results.Content(Page(
-                    "Stop updates about this complaint? We will still send what we must by law (the acknowledgement, requests for information, a holding reply and the final response).",
-                    $"<form method=\"post\" action=\"{UnsubscribePath}?token={WebUtility.HtmlEncode(token)}\"><button type=\"submit\">Unsubscribe</button></form>"),
-                    "text/html; charset=utf-8")).AllowAnonymous();
+                ? Results.Text("This link is not valid.", statusCode: 400)
+                : Results.Redirect($"{options.Value.PublicBaseUrl.TrimEnd('/')}/preferences?token={Uri.EscapeDataString(token!)}")).AllowAnonymous();
 
         app.MapPost(UnsubscribePath, async (string? token, Preferences preferences, CancellationToken ct) =>
         {
@@ -32,9 +31,9 @@ public static class PreferenceEndpoints
             }
             catch (ValidationException)
             {
-                return Results.Content(Page("This link is not valid."), "text/html; charset=utf-8", statusCode: 400);
+                return Results.Text("This link is not valid.", statusCode: 400);
             }
-            return Results.Content(Page("You will no longer receive updates about this complaint."), "text/html; charset=utf-8");
+            return Results.Text("You will no longer receive updates about this complaint.");
         }).AllowAnonymous().DisableAntiforgery();
 
         app.MapPut(PreferencesPath, async (PreferenceChange change, Preferences preferences, CancellationToken ct) =>
@@ -50,7 +49,4 @@ public static class PreferenceEndpoints
             }
         }).AllowAnonymous();
     }
-
-    private static string Page(string text, string form = "") =>
-        $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Notifications</title></head><body><p>{WebUtility.HtmlEncode(text)}</p>{form}</body></html>";
 }

@@ -62,8 +62,11 @@ public static class Telemetry
         return source.StartActivity(name, kind);
     }
 
-    /// <summary>Paths whose last segment is a bearer secret (a survey's single-use token): never in a span.</summary>
-    private static readonly string[] SecretPathPrefixes = ["/api/v1/surveys/"];
+    /// <summary>
+    /// Paths whose last segment is a bearer secret (a survey's single-use token: the API's path, and the portal's page the
+    /// survey link opens): never in a span.
+    /// </summary>
+    private static readonly string[] SecretPathPrefixes = ["/api/v1/surveys/", "/surveys/"];
 
     public static void RedactSecretPath(System.Diagnostics.Activity activity, string? path)
     {

@@ -85,6 +85,55 @@ public class ExposureAndSecretTests
     }
 
     [Fact]
+    public void Ingresses_UploadForms_ExactPathsWithRoomForTheGatewaysUploadLimitAndNoMore()
+    {
+        // The gateway lets these two POSTs carry MaxRequestBodySize bytes (its routes web-submit and web-follow-answer).
+        using var appsettings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("gateway", "appsettings.json")));
+        var routes = appsettings.RootElement.GetProperty("ReverseProxy").GetProperty("Routes");
+        var uploads = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var route in routes.EnumerateObject().Where(r => r.Value.TryGetProperty("MaxRequestBodySize", out _)))
+        {
+            uploads[route.Value.GetProperty("Match").GetProperty("Path").GetString()!] = route.Value.GetProperty("MaxRequestBodySize").GetInt64();
+        }
+        Assert.Equal(["/follow/answer", "/follow/documents", "/submit"], uploads.Keys.Order(StringComparer.Ordinal));
+
+        var ingresses = Manifests.Under("base").Where(d => d.Kind == "Ingress").ToList();
+        foreach (var (path, limit) in uploads)
+        {
+            var (ingress, rule) = ingresses
+                .SelectMany(i => i.Root.Path("spec").Seq("rules").SelectMany(r => r.Path("http").Seq("paths")).Select(p => (Ingress: i, Path: p)))
+                .Single(x => x.Path.Str("path") == path);
+            Assert.Equal("Exact", rule.Str("pathType"));
+            Assert.Equal("gateway", rule.Str("backend", "service", "name"));
+            Assert.True(BodySize(ingress) >= limit, $"{ingress}: proxy-body-size refuses {path} bodies the gateway accepts ({limit} bytes).");
+            // Only the upload forms get the larger limit: every path of that Ingress is one of them.
+            Assert.All(ingress.Root.Path("spec").Seq("rules").SelectMany(r => r.Path("http").Seq("paths")), p => Assert.Contains(p.Str("path"), uploads.Keys));
+            // The same public host as the rest of the portal.
+            var restHosts = ingresses.Single(i => i.Name == "gateway-rest").Root.Path("spec").Seq("rules").Select(r => r.Str("host"));
+            Assert.Equal(restHosts, ingress.Root.Path("spec").Seq("rules").Select(r => r.Str("host")).Distinct());
+        }
+        foreach (var other in ingresses.Where(i => i.Root.Path("spec").Seq("rules").SelectMany(r => r.Path("http").Seq("paths")).All(p => !uploads.ContainsKey(p.Str("path") ?? ""))))
+        {
+            Assert.True(BodySize(other) < uploads.Values.Min(), $"{other}: proxy-body-size is as large as the upload forms'.");
+        }
+    }
+
+    /// <summary>An ingress-nginx proxy-body-size (e.g. 32m) in bytes.</summary>
+    private static long BodySize(ManifestDocument ingress)
+    {
+        var value = ingress.Root.Str("metadata", "annotations", "nginx.ingress.kubernetes.io/proxy-body-size")
+            ?? throw new Xunit.Sdk.XunitException($"{ingress} has no proxy-body-size (ingress-nginx's default is 1m).");
+        var number = long.Parse(value[..^1], System.Globalization.CultureInfo.InvariantCulture);
+        return char.ToLowerInvariant(value[^1]) switch
+        {
+            'k' => number * 1024,
+            'm' => number * 1024 * 1024,
+            'g' => number * 1024 * 1024 * 1024,
+            _ => long.Parse(value, System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
+    [Fact]
     public void Services_Everywhere_StayInsideTheCluster()
     {
         foreach (var service in Manifests.All.Where(d => d.Kind == "Service"))
@@ -116,17 +165,20 @@ public class ExposureAndSecretTests
                     $"{policy} admits traffic from outside the namespace to pods other than the gateway.");
                 if (!fromOutside)
                 {
-                    // Inside the namespace: the gateway or the platform's services, nobody else.
+                    // Inside the namespace: the gateway, the platform's services or the web app, nobody else (which of
+                    // them reaches what: IdentityTests and WebTests).
                     var labels = peer.Map("podSelector").Map("matchLabels");
                     Assert.True(
-                        labels.Str("app.kubernetes.io/name") == "gateway" || labels.Str("app.kubernetes.io/component") == "service",
-                        $"{policy} admits pods other than the gateway and the services.");
+                        labels.Str("app.kubernetes.io/name") is "gateway" or Manifests.Web || labels.Str("app.kubernetes.io/component") == "service",
+                        $"{policy} admits pods other than the gateway, the services and the web app.");
                 }
             }
         }
 
+        // The one policy for every service (web-backends-from-web selects three of them by name, for the web app).
         var services = Assert.Single(Manifests.Under("base"), d => d.Kind == "NetworkPolicy"
-            && d.Root.Str("spec", "podSelector", "matchLabels", "app.kubernetes.io/component") == "service");
+            && d.Root.Str("spec", "podSelector", "matchLabels", "app.kubernetes.io/component") == "service"
+            && d.Root.Path("spec", "podSelector").Get("matchExpressions") is null);
         Assert.Equal(2, services.Root.Path("spec").Seq("ingress").Single().Seq("from").Count());
         Assert.Single(Manifests.Under("base"), d => d.Kind == "NetworkPolicy"
             && d.Root.Str("spec", "podSelector", "matchLabels", "app.kubernetes.io/name") == "gateway");

@@ -124,12 +124,12 @@ public class IdentityTests
     }
 
     [Fact]
-    public void SecretReaders_EveryManifest_ClientSecretsAndIdentityKeysReadByTheirOwnerOnly() =>
+    public void SecretReaders_EveryManifest_ClientSecretsIdentityAndWebKeysReadByTheirOwnerOnly() =>
         AssertSecretsReadByOwnersOnly(Manifests.All.Where(d => d.Kind == "Deployment"), "k8s/");
 
     [KubectlTheory]
     [MemberData(nameof(Overlays))]
-    public async Task SecretReaders_Overlay_ClientSecretsAndIdentityKeysReadByTheirOwnerOnly(string overlay)
+    public async Task SecretReaders_Overlay_ClientSecretsIdentityAndWebKeysReadByTheirOwnerOnly(string overlay)
     {
         var deployments = (await RenderAsync(overlay)).Where(d => d.Kind == "Deployment").ToList();
 
@@ -139,6 +139,7 @@ public class IdentityTests
             Assert.Contains(ClientSecretOf(service), deployments.Single(d => d.Name == service).SecretsRead());
         }
         Assert.Contains(SigningKeysSecret, deployments.Single(d => d.Name == Manifests.Identity).SecretsRead());
+        Assert.Contains(WebTests.WebSecret, deployments.Single(d => d.Name == Manifests.Web).SecretsRead());
     }
 
     [Fact]
@@ -273,6 +274,7 @@ public class IdentityTests
         var owners = Manifests.Services.ToDictionary(ClientSecretOf, s => s);
         owners[SigningKeysSecret] = Manifests.Identity;
         owners[IdentitySecret] = Manifests.Identity;
+        owners[WebTests.WebSecret] = Manifests.Web;
         foreach (var deployment in deployments)
         {
             // A whole-secret import reads keys nobody listed: none, so every key a pod sees is named in its manifest.

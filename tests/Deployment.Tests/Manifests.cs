@@ -53,11 +53,20 @@ public static class Manifests
     /// <summary>The identity provider: the only process that signs tokens.</summary>
     public const string Identity = "identity";
 
+    /// <summary>The web app (complainant portal): no database, no gRPC port, only its data-protection keys.</summary>
+    public const string Web = "web";
+
     /// <summary>The processes with a database of their own (a migrate step, the data dir, a SQLite claim locally).</summary>
     public static readonly IReadOnlyList<string> WithDatabase = [.. Services, Identity];
 
-    /// <summary>The platform's processes: the four services, Identity and the gateway.</summary>
-    public static readonly IReadOnlyList<string> Processes = [.. WithDatabase, "gateway"];
+    /// <summary>The processes that write to the data dir: those with a database, and the web app (its key ring without Redis).</summary>
+    public static readonly IReadOnlyList<string> WithDataDir = [.. WithDatabase, Web];
+
+    /// <summary>The platform's processes: the four services, Identity, the web app and the gateway.</summary>
+    public static readonly IReadOnlyList<string> Processes = [.. WithDatabase, Web, "gateway"];
+
+    /// <summary>The services the web app calls (gRPC), and no other.</summary>
+    public static readonly IReadOnlyList<string> WebBackends = ["intake", "insights", "notifications"];
 
     /// <summary>The overlays that <c>kubectl kustomize</c> must render.</summary>
     public static readonly IReadOnlyList<string> Overlays = ["local", "local-redis", "production"];

@@ -17,19 +17,29 @@ public sealed record PodRef(string Description, string Namespace, IReadOnlyDicti
 }
 
 /// <summary>
-/// Which ingress the NetworkPolicies of the complaints namespace admit, decided the way Kubernetes does for the forms
-/// these manifests use (matchLabels, namespaceSelector, numeric ports). An ipBlock peer is taken to match every source,
-/// so a "denied" answer never rests on an address range.
+/// Which traffic the NetworkPolicies of the complaints namespace admit, decided the way Kubernetes does for the forms
+/// these manifests use (matchLabels, matchExpressions, namespaceSelector, numeric ports). An ipBlock peer is taken to
+/// match every pod, so a "denied" answer never rests on an address range.
 /// </summary>
 public static class NetworkPolicyModel
 {
-    public static bool Selects(YamlNode? selector, IReadOnlyDictionary<string, string> labels)
+    public static bool Selects(YamlNode? selector, IReadOnlyDictionary<string, string> labels) =>
+        Manifests.Labels(selector.Get("matchLabels")).All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value)
+        && selector.Seq("matchExpressions").All(e => Matches(e, labels));
+
+    /// <summary>One requirement of a label selector's matchExpressions.</summary>
+    private static bool Matches(YamlNode expression, IReadOnlyDictionary<string, string> labels)
     {
-        if (selector.Get("matchExpressions") is not null)
+        var values = expression.Seq("values").OfType<YamlScalarNode>().Select(v => v.Value).ToList();
+        var present = labels.TryGetValue(expression.Str("key") ?? "", out var value);
+        return expression.Str("operator") switch
         {
-            throw new NotSupportedException("matchExpressions: extend NetworkPolicyModel before using them.");
-        }
-        return Manifests.Labels(selector.Get("matchLabels")).All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value);
+            "In" => present && values.Contains(value),
+            "NotIn" => !present || !values.Contains(value),
+            "Exists" => present,
+            "DoesNotExist" => !present,
+            var other => throw new NotSupportedException($"matchExpressions operator '{other}'."),
+        };
     }
 
     public static IReadOnlyList<string> PolicyTypes(ManifestDocument policy)
@@ -58,6 +68,22 @@ public static class NetworkPolicyModel
             .Any(rule => PortAllowed(rule, port) && PeerAllowed(rule.Get("from"), source));
     }
 
+    /// <summary>Whether a pod of the complaints namespace (<paramref name="source"/>) may open a TCP connection to <paramref name="target"/> on a port.</summary>
+    public static bool AdmitsEgress(IEnumerable<ManifestDocument> policies, IReadOnlyDictionary<string, string> source, PodRef target, int port)
+    {
+        var isolating = Isolating(policies, source, "Egress");
+        if (isolating.Count == 0)
+        {
+            return true;
+        }
+        return isolating.SelectMany(p => p.Root.Path("spec").Seq("egress"))
+            .Any(rule => PortAllowed(rule, port) && PeerAllowed(rule.Get("to"), target));
+    }
+
+    /// <summary>Egress and ingress both: what a connection from one platform pod to another needs.</summary>
+    public static bool Connects(IReadOnlyList<ManifestDocument> policies, PodRef source, PodRef target, int port) =>
+        AdmitsEgress(policies, source.Labels, target, port) && AdmitsIngress(policies, source, target.Labels, port);
+
     private static bool PortAllowed(YamlNode rule, int port)
     {
         var ports = rule.Seq("ports").ToList();
@@ -67,9 +93,10 @@ public static class NetworkPolicyModel
             && (n == port || (int.TryParse(p.Str("endPort"), System.Globalization.CultureInfo.InvariantCulture, out var end) && n <= port && port <= end)));
     }
 
-    private static bool PeerAllowed(YamlNode? from, PodRef source)
+    /// <summary>Whether a rule's peers (its from, or its to) include the pod.</summary>
+    private static bool PeerAllowed(YamlNode? peersNode, PodRef source)
     {
-        if (from is not YamlSequenceNode peers || peers.Children.Count == 0)
+        if (peersNode is not YamlSequenceNode peers || peers.Children.Count == 0)
         {
             return true;
         }

@@ -74,7 +74,7 @@ public class RenderAndImageTests
             {
                 Assert.True(int.Parse(deployment.Root.Str("spec", "replicas")!, System.Globalization.CultureInfo.InvariantCulture) >= 2,
                     $"production: {deployment.Name} has fewer than 2 replicas.");
-                if (Manifests.Services.Contains(deployment.Name))
+                if (Manifests.Services.Contains(deployment.Name) || deployment.Name == Manifests.Web)
                 {
                     Assert.Contains("ConnectionStrings__Redis", deployment.Container().Env().Keys);
                 }
@@ -87,7 +87,7 @@ public class RenderAndImageTests
         else
         {
             Assert.Equal("Sqlite", provider);
-            foreach (var service in Manifests.WithDatabase)
+            foreach (var service in Manifests.WithDataDir)
             {
                 var volumes = deployments.Single(d => d.Name == service).Root.Path("spec", "template", "spec").Seq("volumes").OfType<YamlMappingNode>();
                 var data = volumes.Single(v => v.Str("name") == "data");
@@ -112,7 +112,7 @@ public class RenderAndImageTests
         var restoreAt = dockerfile.IndexOf("dotnet restore", StringComparison.Ordinal);
         Assert.True(restoreAt > 0, "The Dockerfile does not restore in a layer of its own.");
 
-        var entries = Manifests.WithDatabase
+        var entries = Manifests.WithDataDir
             .Select(s => $"services/{char.ToUpperInvariant(s[0])}{s[1..]}/{char.ToUpperInvariant(s[0])}{s[1..]}.csproj")
             .Append("gateway/Gateway.csproj");
         foreach (var project in entries.SelectMany(ProjectClosure).Distinct())

@@ -102,7 +102,7 @@ public class WorkloadTests
 
         Assert.True(mounts.TryGetValue("/tmp", out var tmp), $"{name}: /tmp is not mounted.");
         Assert.NotNull(volumes[tmp].Get("emptyDir"));
-        if (Manifests.WithDatabase.Contains(name))
+        if (Manifests.WithDataDir.Contains(name))
         {
             var dataDir = Manifests.Kustomization("base").ConfigMapLiterals("complaints-config")["DataDir"];
             Assert.True(mounts.TryGetValue(dataDir, out var data), $"{name}: the data dir {dataDir} is not mounted.");
@@ -117,12 +117,16 @@ public class WorkloadTests
         var container = Manifests.BaseDeployment(name).Container();
         var env = container.Env();
         var ports = container.Ports();
-        // The gateway's HTTP/1.1 endpoint is called Rest, a service's Http (their appsettings.json).
+        // The gateway's HTTP/1.1 endpoint is called Rest, a service's Http (their appsettings.json); the web app has
+        // only Http (it serves pages, no RPCs).
         var endpoints = new Dictionary<string, string>
         {
-            ["Kestrel__Endpoints__Grpc__Url"] = "grpc",
             [name == "gateway" ? "Kestrel__Endpoints__Rest__Url" : "Kestrel__Endpoints__Http__Url"] = "http",
         };
+        if (name != Manifests.Web)
+        {
+            endpoints["Kestrel__Endpoints__Grpc__Url"] = "grpc";
+        }
         var servicePorts = Manifests.BaseService(name).Root.Path("spec").Seq("ports").OfType<YamlMappingNode>()
             .ToDictionary(p => p.Str("name")!);
 
@@ -137,7 +141,12 @@ public class WorkloadTests
             Assert.Equal(ports[portName], int.Parse(servicePort.Str("port")!, System.Globalization.CultureInfo.InvariantCulture));
             Assert.Contains(servicePort.Str("targetPort"), new[] { portName, ports[portName].ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
-        Assert.Equal("kubernetes.io/h2c", servicePorts["grpc"].Str("appProtocol"));
+        Assert.Equal(endpoints.Values.Order(StringComparer.Ordinal), ports.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(endpoints.Values.Order(StringComparer.Ordinal), servicePorts.Keys.Order(StringComparer.Ordinal));
+        if (servicePorts.TryGetValue("grpc", out var grpcPort))
+        {
+            Assert.Equal("kubernetes.io/h2c", grpcPort.Str("appProtocol"));
+        }
         Assert.Equal(name, env["OTEL_SERVICE_NAME"].Str("value"));
         Assert.Equal(name, Manifests.BaseService(name).Root.Str("spec", "selector", "app.kubernetes.io/name"));
     }
@@ -148,9 +157,10 @@ public class WorkloadTests
         var literals = Manifests.Kustomization("base").ConfigMapLiterals("complaints-config");
         var addresses = literals.Where(l => l.Key.StartsWith("Services__", StringComparison.Ordinal)).ToList();
 
-        // Every peer the services and the gateway's clusters look up (Services:Intake|Routing|Notifications|Insights|Identity).
+        // Every peer the services, the web app and the gateway's clusters look up
+        // (Services:Intake|Routing|Notifications|Insights|Identity|Web).
         Assert.Equal(
-            Manifests.WithDatabase.Order(StringComparer.Ordinal),
+            Manifests.WithDataDir.Order(StringComparer.Ordinal),
             addresses.Select(a => a.Key["Services__".Length..].ToLowerInvariant()).Order(StringComparer.Ordinal));
         foreach (var (key, value) in addresses)
         {
@@ -158,8 +168,10 @@ public class WorkloadTests
             var service = key["Services__".Length..].ToLowerInvariant();
             Assert.Equal("http", uri.Scheme);
             Assert.Equal(service, uri.Host);
-            var grpc = Manifests.BaseService(service).Root.Path("spec").Seq("ports").OfType<YamlMappingNode>().Single(p => p.Str("name") == "grpc");
-            Assert.Equal(grpc.Str("port"), uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // The gRPC port, but the web app's pages: it has no other.
+            var portName = service == Manifests.Web ? "http" : "grpc";
+            var port = Manifests.BaseService(service).Root.Path("spec").Seq("ports").OfType<YamlMappingNode>().Single(p => p.Str("name") == portName);
+            Assert.Equal(port.Str("port"), uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         Assert.Equal("Sqlite", literals["Database__Provider"]);
         Assert.True(literals.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));

@@ -11,7 +11,7 @@ public sealed record Complaint(string Reference, string TrackingToken, string Co
     public string Email => $"{Marker}@example.com";
     public string Description => $"My card was charged twice for order {Marker}.";
 
-    public static async Task<Complaint> SubmitAsync(HttpClient rest, string language = "ko", string category = "billing")
+    public static async Task<Complaint> SubmitAsync(HttpClient rest, string language = "ko", string category = "billing", string? timeZone = null)
     {
         var marker = "e2e" + Guid.NewGuid().ToString("N")[..12];
         var traceId = ActivityTraceId.CreateRandom();
@@ -21,7 +21,7 @@ public sealed record Complaint(string Reference, string TrackingToken, string Co
             {
                 idempotencyKey = Guid.NewGuid().ToString(),
                 channel = "CHANNEL_WEB",
-                complainant = new { name = $"Mina {marker}", email = $"{marker}@example.com", phone = "+821012345678", preferredLanguage = language },
+                complainant = new { name = $"Mina {marker}", email = $"{marker}@example.com", phone = "+821012345678", preferredLanguage = language, timeZone = timeZone ?? "" },
                 category,
                 subject = $"Charged twice {marker}",
                 description = $"My card was charged twice for order {marker}.",

@@ -16,10 +16,8 @@ public static class Pages
         return playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
     }
 
-    public static Task CheckAsync(IPage page, string name) => CheckAsync(page, "identity", name);
-
-    /// <summary>Checks a page of an area ("identity", "portal"); its screenshot is <c>{area}-{name}.png</c>, e.g. portal-submit-ko.png.</summary>
-    public static async Task CheckAsync(IPage page, string area, string name)
+    /// <summary>Axe, and the screenshot as <c>{area}-{name}.png</c> (e.g. identity-sign-in.png, portal-follow-ko.png).</summary>
+    public static async Task CheckAsync(IPage page, string name, string area = "identity")
     {
         Directory.CreateDirectory(Screenshots);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{area}-{name}.png"), FullPage = true });
@@ -31,12 +29,12 @@ public static class Pages
     }
 
     /// <summary>
-    /// As <see cref="CheckAsync(IPage, string, string)"/> for a page of a context with JavaScript off, where axe (a page
+    /// As <see cref="CheckAsync"/> for a page of a context with JavaScript off, where axe (a page
     /// script) cannot run: the screenshot is the page's own; axe runs on a twin in a context with JavaScript on, served
     /// the same HTML at the same address with the page's own scripts emptied, so the DOM is the one without script.
     /// (Content inside noscript is not rendered in the twin and so not checked.)
     /// </summary>
-    public static async Task CheckWithoutScriptAsync(IPage page, IBrowser browser, string area, string name)
+    public static async Task CheckWithoutScriptAsync(IPage page, IBrowser browser, string name, string area = "identity")
     {
         Directory.CreateDirectory(Screenshots);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{area}-{name}.png"), FullPage = true });

@@ -62,6 +62,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             options.Environment["OTEL_BLRP_SCHEDULE_DELAY"] = "200";
             options.Environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
         }
+        // Every test submits and follows from 127.0.0.1: the per-client budgets (tested in Gateway.Tests) would refuse them.
+        options.Environment["RateLimiting__Submit__PermitsPerMinute"] = "100000";
+        options.Environment["RateLimiting__Follow__PermitsPerMinute"] = "100000";
         PlatformTokens.Register(options);
         configure?.Invoke(options);
         return new PlatformProcesses(options);

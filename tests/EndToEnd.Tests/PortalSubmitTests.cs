@@ -56,7 +56,7 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("민원 제기하기");
         // The browser's zone, chosen by the script.
         await Assertions.Expect(page.Locator("#f-timeZone")).ToHaveValueAsync("Asia/Seoul");
-        await Pages.CheckAsync(page, "portal", "submit-ko");
+        await Pages.CheckAsync(page, "submit-ko", "portal");
 
         await TabToAsync(page, "#f-name");
         await page.Keyboard.TypeAsync("김민아");
@@ -93,7 +93,7 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("[data-copy-status]")).ToHaveTextAsync("복사되었습니다.");
         Assert.Contains(token, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
-        await Pages.CheckAsync(page, "portal", "submitted-ko");
+        await Pages.CheckAsync(page, "submitted-ko", "portal");
 
         // The complaint is there, as the public API tracks it with that reference and token.
         using var tracked = await fixture.Rest.PostAsJsonAsync($"/api/v1/complaints/{reference}/track", new { trackingToken = token });
@@ -132,11 +132,11 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         await Assertions.Expect(page.Locator("#f-subject")).ToBeInViewportAsync();
         if (javaScript)
         {
-            await Pages.CheckAsync(page, "portal", "submit-bg-errors");
+            await Pages.CheckAsync(page, "submit-bg-errors", "portal");
         }
         else
         {
-            await Pages.CheckWithoutScriptAsync(page, browser, "portal", "submit-bg-errors-nojs");
+            await Pages.CheckWithoutScriptAsync(page, browser, "submit-bg-errors-nojs", "portal");
         }
     }
 
@@ -170,14 +170,14 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         var formId = await page.Locator("input[name=form]").GetAttributeAsync("value");
         await FillValidAsync(page, email);
         await page.Locator("#f-attachments").SetInputFilesAsync([Receipt, Letter]);
-        await Pages.CheckWithoutScriptAsync(page, browser, "portal", "submit-en-nojs");
+        await Pages.CheckWithoutScriptAsync(page, browser, "submit-en-nojs", "portal");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send complaint" }).ClickAsync();
         await page.WaitForURLAsync("**/submitted");
         var reference = (await page.Locator("#reference").TextContentAsync())!.Trim();
         await Assertions.Expect(page.Locator(".files li")).ToHaveTextAsync(["Received: 영수증.pdf", "Received: letter.txt"]);
         // Without a script: no copy or print buttons, the print instructions instead.
         await Assertions.Expect(page.Locator("button[data-copy]")).ToBeHiddenAsync();
-        await Pages.CheckWithoutScriptAsync(page, browser, "portal", "submitted-en-nojs");
+        await Pages.CheckWithoutScriptAsync(page, browser, "submitted-en-nojs", "portal");
 
         // Back to the same form (the browser keeps it, with its form id), a change, and send again.
         await page.GoBackAsync();
@@ -242,12 +242,12 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
 
         await page.GotoAsync("/submit");
         await AssertNoSidewaysScrollAsync(page);
-        await Pages.CheckAsync(page, "portal", $"submit-{language}-320");
+        await Pages.CheckAsync(page, $"submit-{language}-320", "portal");
 
         await page.GetByRole(AriaRole.Button, new() { Name = send }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
         await AssertNoSidewaysScrollAsync(page);
-        await Pages.CheckAsync(page, "portal", $"submit-{language}-320-errors");
+        await Pages.CheckAsync(page, $"submit-{language}-320-errors", "portal");
 
         // Anonymous: the contact details are not asked for.
         await page.Locator("#f-kind-anonymous").CheckAsync();
@@ -258,7 +258,7 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = send }).ClickAsync();
         await page.WaitForURLAsync("**/submitted");
         await AssertNoSidewaysScrollAsync(page);
-        await Pages.CheckAsync(page, "portal", $"submitted-{language}-320");
+        await Pages.CheckAsync(page, $"submitted-{language}-320", "portal");
     }
 
     private static async Task FillValidAsync(IPage page, string email)

@@ -6,7 +6,9 @@ namespace Complaints.Gateway.Tests;
 
 /// <summary>
 /// The gateway's own Program on a real Kestrel, both listeners on free loopback ports (the rate limiter only limits
-/// connections accepted on the REST listener). Its service clusters point at a dead address: nothing is proxied here.
+/// connections accepted on the REST listener). Its clusters point at a dead address unless a test gives one of them a
+/// <see cref="StubUpstream"/> (<c>Services:Web</c>, ...): a request the gateway lets through then gets 502 (or the
+/// unavailable page, 503), one it refuses 429.
 /// </summary>
 public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
 {
@@ -25,6 +27,7 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
             ["Services:Notifications"] = TestKeys.DeadAddress(),
             ["Services:Insights"] = TestKeys.DeadAddress(),
             ["Services:Identity"] = TestKeys.DeadAddress(),
+            ["Services:Web"] = TestKeys.DeadAddress(),
             // One window for the whole test: no budget is replenished while it runs.
             ["RateLimiting:Window"] = "01:00:00",
         };
@@ -45,7 +48,7 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
     /// <summary>A client of the REST listener over a real socket from 127.0.0.1.</summary>
     public HttpClient Http { get; }
 
-    /// <summary>GET / (the web page) as if a proxy had forwarded it for <paramref name="forwardedFor"/>.</summary>
+    /// <summary>GET / (the web app's home page) as if a proxy had forwarded it for <paramref name="forwardedFor"/>.</summary>
     public async Task<System.Net.HttpStatusCode> GetAsync(string? forwardedFor)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
@@ -76,11 +79,12 @@ public sealed class GatewayHost : WebApplicationFactory<GatewayMarker>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
-        // Program reads ConnectionStrings:Redis from the builder's configuration (AddOptionalRedis), before the
-        // callback above is applied; a host setting is there from the start.
-        if (_settings.TryGetValue("ConnectionStrings:Redis", out var redis))
+        // Program reads ConnectionStrings:Redis (AddOptionalRedis) and Services:* (AddGatewayProxy, the clusters'
+        // addresses) from the builder's configuration, before the callback above is applied; a host setting is there
+        // from the start.
+        foreach (var (key, value) in _settings.Where(s => s.Key == "ConnectionStrings:Redis" || s.Key.StartsWith("Services:", StringComparison.Ordinal)))
         {
-            builder.UseSetting("ConnectionStrings:Redis", redis);
+            builder.UseSetting(key, value);
         }
     }
 

@@ -75,6 +75,7 @@ public sealed class ErasureTests : IDisposable
 
         var read = await Assert.ThrowsAsync<PreconditionException>(() => _p.QueryAsync(db => _p.Surveys.QuestionsAsync(db, token, CancellationToken.None)));
         Assert.Contains("withdrawn", read.Message);
+        Assert.Equal(Surveys.ReasonWithdrawn, read.Reason);
         var submit = await Assert.ThrowsAsync<PreconditionException>(() => _p.QueryAsync(db =>
             _p.Surveys.SubmitAsync(db, new SubmitSurveyRequest { Token = token, Resolved = true, Satisfaction = 5, Effort = 1, Comment = "fine" }, CancellationToken.None)));
         Assert.Contains("withdrawn", submit.Message);

@@ -86,6 +86,7 @@ public sealed class Pipeline : IDisposable
             new FactReceived(), new CountComplaintTerms(Texts, Detector, Links), new ForgetComplainant(Links, Clock),
             new FactOpened(), new FactAssigned(), new FactAcknowledged(), new FactEscalated(), new FactReopened(),
             new FactFinalResponse(Surveys), new FactClosed(FcaCalendar.From(new ConfigurationBuilder().Build())),
+            new WithdrawSurveyOfWithdrawnComplaint(Surveys),
         ];
     }
 

@@ -5,8 +5,10 @@ using System.Text;
 using System.Text.Json;
 using Complaints.Eventing.V1;
 using Complaints.Insights.Data;
+using Complaints.Insights.Domain;
 using Complaints.Insights.V1;
 using Complaints.Routing.V1;
+using Google.Rpc;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,7 +55,7 @@ public sealed class ServiceSurfaceTests : IDisposable
         var surveyId = await scope.ServiceProvider.GetRequiredService<InsightsDbContext>().Surveys.Select(s => s.SurveyId).SingleAsync();
         var links = new SurveyLinkService.SurveyLinkServiceClient(_factory.Channel(_factory.Token("notifications", "service")));
         var link = await links.GetSurveyLinkAsync(new GetSurveyLinkRequest { SurveyId = surveyId.ToString() });
-        Assert.StartsWith("https://complaints.example.org/api/v1/surveys/", link.Url);
+        Assert.StartsWith("https://complaints.example.org/surveys/", link.Url);
         return link.Url.Split('/')[^1];
     }
 
@@ -127,7 +129,144 @@ public sealed class ServiceSurfaceTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, getStatus);
         Assert.Equal(4, questions.GetProperty("questions").GetArrayLength());
         Assert.Equal(HttpStatusCode.OK, postStatus);
-        Assert.Equal(HttpStatusCode.NotFound, againStatus);
+        Assert.Equal(HttpStatusCode.Conflict, againStatus);
+    }
+
+    [Fact]
+    public async Task GetSurvey_AnsweredOverGrpc_AlreadyExistsWithErrorInfoReasonAndLanguage()
+    {
+        var token = await SurveyTokenAsync();
+        var surveys = new SurveyService.SurveyServiceClient(_factory.Channel());
+        await surveys.SubmitSurveyAsync(new SubmitSurveyRequest { Token = token, Resolved = true, Satisfaction = 5, Effort = 1 });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => surveys.GetSurveyAsync(new GetSurveyRequest { Token = token }).ResponseAsync);
+
+        Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
+        var info = error.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>();
+        Assert.Equal(("SURVEY_ANSWERED", "complaints.insights", "en"), (info.Reason, info.Domain, info.Metadata["language"]));
+    }
+
+    [Fact]
+    public async Task ViewSuggestion_ReferenceAndCode_TextThenStaffResponse()
+    {
+        var suggestions = new SuggestionService.SuggestionServiceClient(_factory.Channel());
+        var created = await suggestions.SubmitSuggestionAsync(new SubmitSuggestionRequest
+        {
+            Topic = "Parking",
+            Text = "More bicycle stands at the Harrowgate office, please",
+            Origin = SuggestionOrigin.SuggestionBox,
+            SubmitterKind = SubmitterKind.Member,
+            Language = "bg",
+        });
+        var request = new ViewSuggestionRequest { Reference = created.Reference, AccessCode = created.AccessCode };
+
+        var before = await suggestions.ViewSuggestionAsync(request);
+        var staff = new SuggestionService.SuggestionServiceClient(_factory.Channel(_factory.Token("sup-1", "supervisor")));
+        await staff.RespondToSuggestionAsync(new RespondToSuggestionRequest { Id = created.Id, Response = "Ten more stands arrive in June." });
+        var after = await suggestions.ViewSuggestionAsync(request);
+
+        Assert.Matches("^SUG-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", created.Reference);
+        Assert.Matches("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", created.AccessCode);
+        Assert.Equal((created.Reference, "parking", "More bicycle stands at the Harrowgate office, please", "", SubmitterKind.Member, "bg"),
+            (before.Reference, before.Topic, before.Text, before.Response, before.SubmitterKind, before.Language));
+        Assert.Null(before.RespondedAt);
+        Assert.Equal("Ten more stands arrive in June.", after.Response);
+        Assert.NotNull(after.RespondedAt);
+        // The code is derived, never stored.
+        Assert.DoesNotContain(created.AccessCode, StoredText());
+        Assert.DoesNotContain(created.AccessCode.Replace("-", ""), StoredText());
+    }
+
+    [Fact]
+    public async Task ViewSuggestion_CodeTypedLoosely_Found()
+    {
+        var suggestions = new SuggestionService.SuggestionServiceClient(_factory.Channel());
+        var created = await suggestions.SubmitSuggestionAsync(new SubmitSuggestionRequest { Topic = "Forms", Text = "Shorter forms would help everyone" });
+        // Lower case, spaces for dashes, O for 0 and l for 1, as a reader might type them.
+        static string Loosely(string s) => s.ToLowerInvariant().Replace('-', ' ').Replace('0', 'O').Replace('1', 'l');
+
+        var view = await suggestions.ViewSuggestionAsync(new ViewSuggestionRequest { Reference = Loosely(created.Reference), AccessCode = Loosely(created.AccessCode) });
+
+        Assert.Equal(created.Reference, view.Reference);
+    }
+
+    [Fact]
+    public async Task ViewSuggestion_WrongCodeOrUnknownReference_SameNotFound()
+    {
+        var suggestions = new SuggestionService.SuggestionServiceClient(_factory.Channel());
+        var created = await suggestions.SubmitSuggestionAsync(new SubmitSuggestionRequest { Topic = "Forms", Text = "Shorter forms would help everyone" });
+        var other = await suggestions.SubmitSuggestionAsync(new SubmitSuggestionRequest { Topic = "Forms", Text = "Larger print on the forms" });
+
+        var wrongCode = await Assert.ThrowsAsync<RpcException>(() => suggestions.ViewSuggestionAsync(
+            new ViewSuggestionRequest { Reference = created.Reference, AccessCode = other.AccessCode }).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => suggestions.ViewSuggestionAsync(
+            new ViewSuggestionRequest { Reference = "SUG-0000-0000", AccessCode = created.AccessCode }).ResponseAsync);
+
+        Assert.Equal((StatusCode.NotFound, StatusCode.NotFound), (wrongCode.StatusCode, unknown.StatusCode));
+        Assert.Equal(wrongCode.Status.Detail, unknown.Status.Detail);
+    }
+
+    [Fact]
+    public async Task SubmitSuggestion_SameIdempotencyKey_OneSuggestionSameReferenceAndCode()
+    {
+        var suggestions = new SuggestionService.SuggestionServiceClient(_factory.Channel());
+        var request = new SubmitSuggestionRequest { Topic = "Opening hours", Text = "Open at eight on weekdays", IdempotencyKey = Guid.NewGuid().ToString() };
+
+        var first = await suggestions.SubmitSuggestionAsync(request);
+        var again = await suggestions.SubmitSuggestionAsync(request);
+
+        Assert.Equal(first, again);
+        await using var scope = _factory.Services.CreateAsyncScope();
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<InsightsDbContext>().Suggestions.CountAsync());
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<InsightsDbContext>().DailyMetrics
+            .Where(m => m.Dimension == Metric.SuggestionTopic && m.Key == "opening hours").SumAsync(m => m.Value));
+    }
+
+    [Fact]
+    public async Task SubmitSuggestion_SameKeyOtherWords_ASecondSuggestionWithItsOwnCode()
+    {
+        var suggestions = new SuggestionService.SuggestionServiceClient(_factory.Channel());
+        var key = Guid.NewGuid().ToString();
+
+        var first = await suggestions.SubmitSuggestionAsync(new SubmitSuggestionRequest { Topic = "Opening hours", Text = "Open at eight on weekdays", IdempotencyKey = key });
+        var other = await suggestions.SubmitSuggestionAsync(new SubmitSuggestionRequest { Topic = "Opening hours", Text = "Open at seven on weekdays", IdempotencyKey = key });
+
+        Assert.NotEqual(first.Reference, other.Reference);
+        Assert.NotEqual(first.AccessCode, other.AccessCode);
+    }
+
+    [Fact]
+    public async Task ViewSuggestionRest_AnonymousPost_ResponseAsJson()
+    {
+        var suggestions = new SuggestionService.SuggestionServiceClient(_factory.Channel());
+        var created = await suggestions.SubmitSuggestionAsync(new SubmitSuggestionRequest { Topic = "Forms", Text = "Shorter forms would help everyone" });
+
+        var (status, body) = await SendAsync(Rest(HttpMethod.Post, "/api/v1/suggestions/view", body: new { reference = created.Reference, accessCode = created.AccessCode }));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Shorter forms would help everyone", body.GetProperty("text").GetString());
+    }
+
+    [Theory]
+    [InlineData("partner", StatusCode.PermissionDenied)]
+    [InlineData("agent", StatusCode.OK)]
+    public async Task ViewSuggestion_TokenHolders_AsTheAuthorisationTableSays(string role, StatusCode expected)
+    {
+        var created = await new SuggestionService.SuggestionServiceClient(_factory.Channel())
+            .SubmitSuggestionAsync(new SubmitSuggestionRequest { Topic = "Forms", Text = "Shorter forms would help everyone" });
+        var client = new SuggestionService.SuggestionServiceClient(_factory.Channel(_factory.Token("someone", role)));
+
+        var status = StatusCode.OK;
+        try
+        {
+            await client.ViewSuggestionAsync(new ViewSuggestionRequest { Reference = created.Reference, AccessCode = created.AccessCode });
+        }
+        catch (RpcException e)
+        {
+            status = e.StatusCode;
+        }
+
+        Assert.Equal(expected, status);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class SuggestionTrendTests : IDisposable
     {
         _p.Clock.Now = Events.Day0.AddDays(day).AddHours(10);
         await using var db = _p.Db.Open();
-        var response = await new Suggestions(db, _p.Keys, _p.Clock, _p.Detector)
+        var response = await new Suggestions(db, _p.Keys, new SuggestionCodes(_p.Keys), _p.Clock, _p.Detector)
             .SubmitAsync(new SubmitSuggestionRequest { Topic = topic, Text = text, Language = "en" }, CancellationToken.None);
         return response.Id;
     }
@@ -27,7 +27,7 @@ public sealed class SuggestionTrendTests : IDisposable
     private async Task TagAsync(string id, params string[] tags)
     {
         await using var db = _p.Db.Open();
-        await new Suggestions(db, _p.Keys, _p.Clock, _p.Detector).TagAsync(new TagSuggestionRequest { Id = id, Tags = { tags } }, CancellationToken.None);
+        await new Suggestions(db, _p.Keys, new SuggestionCodes(_p.Keys), _p.Clock, _p.Detector).TagAsync(new TagSuggestionRequest { Id = id, Tags = { tags } }, CancellationToken.None);
     }
 
     private Task<GetEmergingIssuesResponse> IssuesAsync() =>

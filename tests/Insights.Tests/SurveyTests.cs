@@ -68,7 +68,8 @@ public sealed class SurveyTests : IDisposable
 
         var link = await _p.QueryAsync(db => _p.Surveys.LinkAsync(db, surveyId.ToString(), CancellationToken.None));
 
-        Assert.StartsWith("https://complaints.example.org/api/v1/surveys/", link.Url);
+        // The portal's page (the web app serves it and answers through the API), not the JSON API itself.
+        Assert.StartsWith("https://complaints.example.org/surveys/", link.Url);
         var token = link.Url.Split('/')[^1];
         Assert.Equal(43, token.Length);
         var stored = await _p.QueryAsync(db => db.SurveyTokens.SingleAsync());
@@ -121,18 +122,82 @@ public sealed class SurveyTests : IDisposable
     }
 
     [Fact]
-    public async Task SubmitSurvey_SecondAnswerAnyLink_Conflict()
+    public async Task SubmitSurvey_SecondAnswerAnyLink_ConflictSayingAnsweredInTheSurveysLanguage()
     {
-        var surveyId = await ResolvedCaseAsync();
+        var surveyId = await ResolvedCaseAsync(language: "bg");
         var first = await TokenAsync(surveyId);
         var second = await TokenAsync(surveyId);
         await SubmitAsync(first);
 
-        // The used link and a second link of the same survey are both dead.
-        await Assert.ThrowsAsync<NotFoundException>(() => SubmitAsync(first));
-        await Assert.ThrowsAsync<NotFoundException>(() => SubmitAsync(second));
+        // The used link and a second link of the same survey both say "answered", not "unknown".
+        var again = await Assert.ThrowsAsync<ConflictException>(() => SubmitAsync(first));
+        var other = await Assert.ThrowsAsync<ConflictException>(() => SubmitAsync(second));
+        var read = await Assert.ThrowsAsync<ConflictException>(() => _p.QueryAsync(db => _p.Surveys.QuestionsAsync(db, first, CancellationToken.None)));
         await Assert.ThrowsAsync<ConflictException>(() => _p.QueryAsync(db => _p.Surveys.LinkAsync(db, surveyId.ToString(), CancellationToken.None)));
+        Assert.All(new[] { again, other, read }, e => Assert.Equal((Surveys.ReasonAnswered, "bg"), (e.Reason, e.Metadata!["language"])));
         Assert.Equal(1, await _p.QueryAsync(db => db.DailyMetrics.Where(m => m.Dimension == Metric.All && m.Metric == Metric.SurveyAnswers).SumAsync(m => m.Value)));
+    }
+
+    [Fact]
+    public async Task GetSurvey_UnknownToken_NotFoundReasonUnknown()
+    {
+        await ResolvedCaseAsync();
+
+        var error = await Assert.ThrowsAsync<NotFoundException>(() => _p.QueryAsync(db => _p.Surveys.QuestionsAsync(db, "no-such-token", CancellationToken.None)));
+
+        Assert.Equal(Surveys.ReasonUnknown, error.Reason);
+    }
+
+    [Fact]
+    public async Task GetSurvey_Expired_PreconditionReasonExpired()
+    {
+        var token = await TokenAsync(await ResolvedCaseAsync(language: "ko"));
+        _p.Clock.Now = _p.Clock.Now.AddDays(31);
+
+        var error = await Assert.ThrowsAsync<PreconditionException>(() => _p.QueryAsync(db => _p.Surveys.QuestionsAsync(db, token, CancellationToken.None)));
+
+        Assert.Equal((Surveys.ReasonExpired, "ko"), (error.Reason, error.Metadata!["language"]));
+    }
+
+    [Fact]
+    public async Task CaseClosed_WithdrawnAfterReopening_SurveyWithdrawnReasonWithdrawn()
+    {
+        var token = await TokenAsync(await ResolvedCaseAsync());
+        await _p.FeedAsync(
+            new CaseReopened { ComplaintId = "a", At = At(5) },
+            new CaseClosed { ComplaintId = "a", ClosedAt = At(6), Outcome = Outcome.Withdrawn, Withdrawn = true });
+
+        var read = await Assert.ThrowsAsync<PreconditionException>(() => _p.QueryAsync(db => _p.Surveys.QuestionsAsync(db, token, CancellationToken.None)));
+        var submit = await Assert.ThrowsAsync<PreconditionException>(() => SubmitAsync(token));
+
+        Assert.Equal(Surveys.ReasonWithdrawn, read.Reason);
+        Assert.Equal(Surveys.ReasonWithdrawn, submit.Reason);
+        Assert.Equal(0, await _p.QueryAsync(db => db.DailyMetrics.Where(m => m.Metric == Metric.SurveyAnswers).SumAsync(m => m.Value)));
+    }
+
+    [Fact]
+    public async Task CaseClosed_NotWithdrawn_SurveyStillOpen()
+    {
+        var token = await TokenAsync(await ResolvedCaseAsync());
+        await _p.FeedAsync(new CaseClosed { ComplaintId = "a", ClosedAt = At(6), Outcome = Outcome.Upheld });
+
+        var survey = await _p.QueryAsync(db => _p.Surveys.QuestionsAsync(db, token, CancellationToken.None));
+
+        Assert.Equal(4, survey.Questions.Count);
+    }
+
+    [Fact]
+    public async Task CaseClosed_WithdrawnAfterTheAnswer_StillSaysAnswered()
+    {
+        var token = await TokenAsync(await ResolvedCaseAsync());
+        await SubmitAsync(token);
+        await _p.FeedAsync(
+            new CaseReopened { ComplaintId = "a", At = At(5) },
+            new CaseClosed { ComplaintId = "a", ClosedAt = At(6), Outcome = Outcome.Withdrawn, Withdrawn = true });
+
+        var error = await Assert.ThrowsAsync<ConflictException>(() => _p.QueryAsync(db => _p.Surveys.QuestionsAsync(db, token, CancellationToken.None)));
+
+        Assert.Equal(Surveys.ReasonAnswered, error.Reason);
     }
 
     [Fact]
@@ -141,7 +206,9 @@ public sealed class SurveyTests : IDisposable
         var token = await TokenAsync(await ResolvedCaseAsync());
         _p.Clock.Now = _p.Clock.Now.AddDays(31);
 
-        await Assert.ThrowsAsync<PreconditionException>(() => SubmitAsync(token));
+        var error = await Assert.ThrowsAsync<PreconditionException>(() => SubmitAsync(token));
+
+        Assert.Equal(Surveys.ReasonExpired, error.Reason);
     }
 
     [Fact]

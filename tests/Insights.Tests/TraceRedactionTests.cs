@@ -22,6 +22,22 @@ public sealed class TraceRedactionTests
     }
 
     [Fact]
+    public void RedactSecretPath_PortalSurveyPage_TokenRemoved()
+    {
+        const string token = "s3cr3t-token-value";
+        using var activity = new Activity("test");
+        activity.DisplayName = $"GET /surveys/{token}";
+        activity.SetTag("url.path", $"/surveys/{token}");
+        activity.SetTag("url.full", $"https://complaints.example.org/surveys/{token}");
+
+        Telemetry.RedactSecretPath(activity, $"/surveys/{token}");
+
+        Assert.Equal("/surveys/{token}", activity.GetTagItem("url.path"));
+        Assert.Equal("https://complaints.example.org/surveys/{token}", activity.GetTagItem("url.full"));
+        Assert.DoesNotContain(token, activity.DisplayName);
+    }
+
+    [Fact]
     public void RedactSecretPath_OtherPath_Untouched()
     {
         using var activity = new Activity("test");

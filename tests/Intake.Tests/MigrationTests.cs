@@ -9,7 +9,7 @@ namespace Complaints.Intake.Tests;
 
 public class MigrationTests : MigrationTestsBase<SqliteIntakeDbContext, SqlServerIntakeDbContext>
 {
-    protected override IReadOnlyList<string> Tables => ["complaint", "event_log", "access_audit", "attachment", "attachment_blob"];
+    protected override IReadOnlyList<string> Tables => ["complaint", "event_log", "access_audit", "attachment", "attachment_blob", "tracking_grant"];
 
     [Fact]
     public async Task Migrations_PartnerComplaints_RecordThePartnerOfEarlierPartnerComplaints()

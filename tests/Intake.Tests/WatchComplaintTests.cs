@@ -18,7 +18,15 @@ public class WatchComplaintTests(FakeRoutingFixture fixture) : IClassFixture<Fak
     {
         ResumeToken = seq.ToString(),
         Status = status,
-        Entry = new PublicTimelineEntry { At = At, Title = title, Detail = "About " + title, EntryId = seq },
+        Entry = new PublicTimelineEntry
+        {
+            At = At,
+            Title = title,
+            Detail = "About " + title,
+            EntryId = seq,
+            Code = "case.opened",
+            Parameters = { ["resolve_by"] = "2026-04-28T23:00:00Z", ["resolve_by_date"] = "2026-04-28" },
+        },
     };
 
     [Fact]
@@ -40,7 +48,15 @@ public class WatchComplaintTests(FakeRoutingFixture fixture) : IClassFixture<Fak
         var first = call.ResponseStream.Current;
         Assert.Equal("3", first.ResumeToken);
         Assert.Equal(CaseStatus.Acknowledged, first.Status);
-        Assert.Equal(new TimelineEntry { At = At, Title = "Case opened", Detail = "About Case opened" }, first.Entry);
+        // The code and its parameters come through: a watching client translates live changes too.
+        Assert.Equal(new TimelineEntry
+        {
+            At = At,
+            Title = "Case opened",
+            Detail = "About Case opened",
+            Code = "case.opened",
+            Parameters = { ["resolve_by"] = "2026-04-28T23:00:00Z", ["resolve_by_date"] = "2026-04-28" },
+        }, first.Entry);
         var asked = Assert.Single(_routing.Watches, w => w.ComplaintId == submitted.ComplaintId);
         Assert.Equal("2", asked.ResumeToken);
 
@@ -114,6 +130,61 @@ public class WatchComplaintTests(FakeRoutingFixture fixture) : IClassFixture<Fak
         Assert.Equal("7", tracked.ResumeToken);
         Assert.DoesNotContain("case", tracked.Unavailable);
     }
+
+    [Fact]
+    public async Task TrackComplaint_RoutingGivesCodesAndDates_PassedThroughToTheComplainant()
+    {
+        var submitted = await _intake.Public().SubmitComplaintAsync(ValidationTests.ValidRequest());
+        // The end of Mon 1 February 2027 in London: the instant is the next midnight, the date the day itself.
+        var due = Timestamp.FromDateTimeOffset(new DateTimeOffset(2027, 2, 2, 0, 0, 0, TimeSpan.Zero));
+        var view = new GetPublicCaseViewResponse
+        {
+            ComplaintId = submitted.ComplaintId,
+            Reference = submitted.Reference,
+            Status = CaseStatus.AwaitingComplainant,
+            NextStep = "We need information from you: please answer our request.",
+            NextStepCode = "next.answer_request",
+            NextStepParameters = { ["information_due"] = "2027-02-02T00:00:00Z", ["information_due_date"] = "2027-02-01" },
+            ResolveBy = due,
+            ResolveByDate = "2027-01-28",
+            FirstResponseByDate = "2026-12-14",
+            FinalResponseDue = due,
+            FinalResponseDueDate = "2027-02-01",
+            InformationDue = due,
+            InformationDueDate = "2027-02-01",
+        };
+        view.Timeline.Add(new PublicTimelineEntry
+        {
+            At = At,
+            Title = "Update from your handler",
+            Detail = "We have asked the processor.",
+            EntryId = 4,
+            Code = "update.posted",
+            Text = "We have asked the processor.",
+        });
+        view.Timeline.Add(new PublicTimelineEntry
+        {
+            At = At,
+            Title = "Information requested",
+            Detail = "Which card?",
+            EntryId = 5,
+            Code = "information.requested",
+            Parameters = { ["information_due"] = "2027-02-02T00:00:00Z", ["information_due_date"] = "2027-02-01" },
+            Text = "Which card?",
+        });
+        _routing.Views[submitted.ComplaintId] = view;
+
+        var tracked = await _intake.Public().TrackComplaintAsync(new TrackComplaintRequest { Reference = submitted.Reference, TrackingToken = submitted.TrackingToken });
+
+        Assert.Equal("next.answer_request", tracked.NextStepCode);
+        Assert.Equal(view.NextStepParameters, tracked.NextStepParameters);
+        Assert.Equal(("2027-01-28", "2026-12-14", "2027-02-01", "2027-02-01"),
+            (tracked.ResolveByDate, tracked.FirstResponseByDate, tracked.FinalResponseDueDate, tracked.InformationDueDate));
+        Assert.Equal(["update.posted", "information.requested"], tracked.Timeline.Select(t => t.Code));
+        Assert.Equal(["We have asked the processor.", "Which card?"], tracked.Timeline.Select(t => t.Text));
+        Assert.Equal("2027-02-01", tracked.Timeline[1].Parameters["information_due_date"]);
+        Assert.Equal("Update from your handler", tracked.Timeline[0].Title);
+    }
 }
 
 public class WatchComplaintRoutingDownTests(IntakeFixture fixture) : IClassFixture<IntakeFixture>
@@ -143,5 +214,9 @@ public class WatchComplaintRoutingDownTests(IntakeFixture fixture) : IClassFixtu
         Assert.Contains("case", tracked.Unavailable);
         Assert.Empty(tracked.ResumeToken);
         Assert.Empty(tracked.NextStep);
+        // Routing's own first entry, with its code, so a translating client shows it in the complainant's language.
+        var received = Assert.Single(tracked.Timeline);
+        Assert.Equal("case.received", received.Code);
+        Assert.Empty(received.Parameters);
     }
 }

@@ -108,6 +108,7 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
         {
             book.Entries[(id.ToString(), entry)] = new PublicTimelineEntry { EntryId = entry, Title = $"Entry {entry}", Detail = $"Words of entry {entry}.", At = sparse ? null : Tests.Events.Stamp(At) };
         }
+        book.TrackingTokens[$"{id}"] = new GetTrackingAccessTokenResponse { Token = $"tok{id:N}", Channel = DeliveryChannel.Email, Address = $"c-{id:N}@example.com" };
         book.SurveyLinks[$"survey-{id:N}"] = new GetSurveyLinkResponse { Url = $"https://complaints.example.org/s/{id:N}", ExpiresAt = sparse ? null : Tests.Events.Stamp(At.AddDays(14)) };
 
         var queued = new List<Message>();
@@ -129,12 +130,31 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
             Assert.Contains(reference, mail.Subject);
             Assert.DoesNotContain("{{", all);
             Assert.DoesNotContain("}}", all);
+            if (TemplateKinds.Of(kind).Audience == Audience.Complainant)
+            {
+                FollowLinkOnly(mail, reference);
+            }
         }
         if (TemplateKinds.Of(kind).Audience == Audience.Staff)
         {
             // The handler when there is one, and always the queue's supervisor.
             Assert.Equal(sparse ? ["s1"] : ["h1", "s1"], ofKind.Select(m => m.Recipient).Order());
         }
+    }
+
+    /// <summary>
+    /// Every complainant message links to the portal's follow page in its text and its HTML, by reference alone: the
+    /// tracking token is the complainant's secret and never travels in a message.
+    /// </summary>
+    private static void FollowLinkOnly(MimeMessage mail, string reference)
+    {
+        var follow = $"https://complaints.example.org/follow?reference={reference}";
+        Assert.Contains(follow, mail.TextBody);
+        Assert.Contains($"<a href=\"{follow}\">{follow}</a>", mail.HtmlBody);
+        var links = System.Text.RegularExpressions.Regex.Matches(mail.TextBody + "\n" + mail.HtmlBody, @"https?://[^\s""<>]*/follow[^\s""<>]*");
+        Assert.All(links, l => Assert.Equal(follow, l.Value));
+        Assert.DoesNotContain("trackingToken", mail.TextBody + mail.HtmlBody, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("tracking_token", mail.TextBody + mail.HtmlBody, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
@@ -152,6 +172,12 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
             ? new CaseOpened { ComplaintId = c, Reference = reference, HasContact = true, QueueId = "q1" }
             : Tests.Events.Opened(id, reference, "", At);
         opened.QueueId = "q1";
+        if (!sparse)
+        {
+            // Routing gives the days of date-valued deadlines beside the instants.
+            opened.ResolveByDate = "2025-05-05";
+            opened.FinalResponseDueDate = "2025-05-05";
+        }
         var events = new List<(IMessage, string)>
         {
             (new CaseAssigned { ComplaintId = c, Reference = reference, QueueId = "q1", AssigneeId = assignee, SupervisorIds = { "s1" }, At = When(At) }, Sources.Routing),
@@ -161,8 +187,8 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
         {
             MessageKind.Acknowledgement or MessageKind.Assignment or MessageKind.StaffAssigned => null,
             MessageKind.PublicUpdate => new PublicUpdatePosted { ComplaintId = c, Reference = reference, EntryId = 1, At = When(At) },
-            MessageKind.InformationRequest => new InformationRequested { ComplaintId = c, Reference = reference, EntryId = 2, DueBy = When(At.AddDays(10)), At = When(At) },
-            MessageKind.HoldingReply => new StatutoryDeadlineExtended { ComplaintId = c, Reference = reference, PreviousDue = When(At.AddDays(15)), FinalResponseDue = When(At.AddDays(35)), At = When(At) },
+            MessageKind.InformationRequest => new InformationRequested { ComplaintId = c, Reference = reference, EntryId = 2, DueBy = When(At.AddDays(10)), DueByDate = sparse ? "" : "2025-03-20", At = When(At) },
+            MessageKind.HoldingReply => new StatutoryDeadlineExtended { ComplaintId = c, Reference = reference, PreviousDue = When(At.AddDays(15)), FinalResponseDue = When(At.AddDays(35)), PreviousDueDate = sparse ? "" : "2025-03-25", FinalResponseDueDate = sparse ? "" : "2025-04-14", At = When(At) },
             MessageKind.FinalResponse => new FinalResponseSent
             {
                 ComplaintId = c,
@@ -172,17 +198,22 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
                 Remedy = sparse ? null : new Remedy { Refund = new Money { Amount = "1234.5", Currency = "BGN" }, Compensation = new Money { Amount = "50", Currency = "EUR" } },
             },
             MessageKind.CaseClosed => new CaseClosed { ComplaintId = c, Reference = reference, ClosedAt = When(At) },
-            MessageKind.Reopened => new CaseReopened { ComplaintId = c, Reference = reference, ResolveBy = When(At.AddDays(30)), At = When(At) },
+            MessageKind.Reopened => new CaseReopened { ComplaintId = c, Reference = reference, ResolveBy = When(At.AddDays(30)), ResolveByDate = sparse ? "" : "2025-04-09", At = When(At) },
             MessageKind.StaffAnswerReceived => new ComplainantResponded { ComplaintId = c, Reference = reference, AssigneeId = assignee, Kind = "answer", AttachmentCount = 1, At = When(At) },
             MessageKind.StaffSlaWarning => new ClockWarning { ComplaintId = c, Reference = reference, AssigneeId = assignee, QueueId = sparse ? "" : "q1", Percent = 75, Clock = ClockKind.SlaResolve, DueAt = When(At), At = When(At) },
             MessageKind.StaffSlaBreach => new ClockBreached { ComplaintId = c, Reference = reference, AssigneeId = assignee, QueueId = sparse ? "" : "q1", Clock = ClockKind.SlaResolve, DueAt = When(At), At = When(At) },
             MessageKind.StaffEscalation => new CaseEscalated { ComplaintId = c, Reference = reference, AssigneeId = assignee, QueueId = sparse ? "" : "q1", Tier = 2, Clock = sparse ? ClockKind.Unspecified : ClockKind.SlaResolve, At = When(At) },
             MessageKind.SurveyInvitation => null,
+            MessageKind.TrackingAccess => null,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no sample events for this kind: add them here"),
         };
         if (next is not null)
         {
             events.Add((next, Sources.Routing));
+        }
+        if (kind == MessageKind.TrackingAccess)
+        {
+            events.Add((new TrackingAccessGranted { ComplaintId = c, Reference = reference, GrantId = c, Channel = DeliveryChannel.Email, GrantedAt = When(At) }, Sources.Intake));
         }
         if (kind == MessageKind.SurveyInvitation)
         {

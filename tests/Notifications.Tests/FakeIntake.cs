@@ -33,6 +33,20 @@ public sealed class ContactBook
     /// <summary>Insights' survey links, by survey id.</summary>
     public ConcurrentDictionary<string, GetSurveyLinkResponse> SurveyLinks { get; } = new();
 
+    /// <summary>Intake's tracking access grants: grant id to the token and address it answers with.</summary>
+    public ConcurrentDictionary<string, GetTrackingAccessTokenResponse> TrackingTokens { get; } = new();
+
+    /// <summary>What GetTrackingAccessToken was asked: (complaint id, grant id, message id).</summary>
+    public ConcurrentQueue<GetTrackingAccessTokenRequest> TokenRequests { get; } = new();
+
+    public GetTrackingAccessTokenResponse TrackingToken(GetTrackingAccessTokenRequest request)
+    {
+        TokenRequests.Enqueue(request.Clone());
+        return TrackingTokens.TryGetValue(request.GrantId, out var answer)
+            ? answer
+            : throw new RpcException(new Status(StatusCode.NotFound, "No such grant (test)."));
+    }
+
     /// <summary>Calls for this complaint fail with Unavailable, as if Intake were down.</summary>
     public void FailWithUnavailable(Guid complaintId) => _down[complaintId.ToString()] = true;
 
@@ -54,6 +68,9 @@ public sealed class FakeContactService(ContactBook book) : ContactService.Contac
 {
     public override Task<GetContactForDeliveryResponse> GetContactForDelivery(GetContactForDeliveryRequest request, ServerCallContext context) =>
         Task.FromResult(book.Answer(request.ComplaintId, context.RequestHeaders.GetValue("authorization")));
+
+    public override Task<GetTrackingAccessTokenResponse> GetTrackingAccessToken(GetTrackingAccessTokenRequest request, ServerCallContext context) =>
+        Task.FromResult(book.TrackingToken(request));
 }
 
 public sealed class FakeCaseViewService(ContactBook book) : CaseViewService.CaseViewServiceBase

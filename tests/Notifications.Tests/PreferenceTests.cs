@@ -37,7 +37,7 @@ public sealed class PreferenceTests(ChannelFixture fixture) : IClassFixture<Chan
     {
         var (id, reference, email) = Complainant();
         await fixture.ApplyAsync(Events.Opened(id, reference, "en", ReceivedAt));
-        var client = fixture.Notifications.CreateClient();
+        var client = fixture.Notifications.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var page = await client.GetAsync($"/api/v1/notifications/unsubscribe?token={Token(id)}");
         var response = await client.PostAsync($"/api/v1/notifications/unsubscribe?token={Token(id)}",
@@ -46,8 +46,9 @@ public sealed class PreferenceTests(ChannelFixture fixture) : IClassFixture<Chan
         fixture.Intake.Book.Entries[(id.ToString(), 9)] = new PublicTimelineEntry { EntryId = 9, Title = "Final", Detail = "Our answer." };
         var final = Assert.Single(await fixture.ApplyAsync(new FinalResponseSent { ComplaintId = id.ToString(), Reference = reference, EntryId = 9 }));
 
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("<form method=\"post\"", await page.Content.ReadAsStringAsync());
+        // The link of messages sent before the portal: the browser goes to the portal's page, which owns it now.
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal($"https://complaints.example.org/preferences?token={Token(id)}", page.Headers.Location?.ToString());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal((int)DeliveryStatus.Suppressed, (await fixture.SettledAsync(update.Id)).Status);
         Assert.Equal((int)DeliveryStatus.Delivered, (await fixture.SettledAsync(final.Id)).Status);
@@ -138,5 +139,16 @@ public sealed class PreferenceTests(ChannelFixture fixture) : IClassFixture<Chan
         Assert.DoesNotContain("+359888777666", logs);
         Assert.DoesNotContain("Secret title", logs);
         Assert.DoesNotContain("Confidential words", logs);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_GetWithBadToken_BadRequestNoRedirect()
+    {
+        var client = fixture.Notifications.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync("/api/v1/notifications/unsubscribe?token=not-a-token");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
     }
 }

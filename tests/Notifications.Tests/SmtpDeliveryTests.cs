@@ -68,8 +68,14 @@ public sealed class SmtpDeliveryTests(ChannelFixture fixture) : IClassFixture<Ch
         Assert.Equal($"Новини по жалбата ви {reference}: Проверка", mail.Subject);
         Assert.Contains("Проверихме сметката <b>ви</b>.", mail.TextBody);
         Assert.Contains("Проверихме сметката &lt;b&gt;ви&lt;/b&gt;.", mail.HtmlBody);
-        Assert.StartsWith("<https://complaints.example.org/api/v1/notifications/unsubscribe?token=", mail.Headers["List-Unsubscribe"]);
+        // Mail clients' one-click POST goes to the API; the body links to the portal's preferences page, same token.
+        var header = mail.Headers["List-Unsubscribe"] ?? "";
+        Assert.StartsWith("<https://complaints.example.org/api/v1/notifications/unsubscribe?token=", header);
         Assert.Equal("List-Unsubscribe=One-Click", mail.Headers["List-Unsubscribe-Post"]);
+        var token = header[(header.IndexOf("token=", StringComparison.Ordinal) + 6)..^1];
+        Assert.Contains($"https://complaints.example.org/preferences?token={token}", mail.TextBody);
+        Assert.Contains($"<a href=\"https://complaints.example.org/preferences?token={token}\">", mail.HtmlBody);
+        Assert.DoesNotContain("/api/v1/notifications/unsubscribe", mail.TextBody);
         Assert.Equal(mail.Subject, message.Subject);
     }
 

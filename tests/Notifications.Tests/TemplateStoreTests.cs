@@ -19,6 +19,7 @@ public sealed class TemplateStoreTests
     {
         ["reference"] = reference,
         ["name"] = "Alex Doe",
+        ["followUrl"] = $"https://complaints.example.org/follow?reference={reference}",
         ["receivedAt"] = "10 March 2025 (UTC)",
         ["resolveBy"] = "5 May 2025 (UTC)",
     };

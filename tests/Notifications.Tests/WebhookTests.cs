@@ -54,7 +54,9 @@ public sealed class WebhookTests(ChannelFixture fixture) : IClassFixture<Channel
     {
         var (id, reference) = PartnerComplaint("partner-a");
 
-        var webhook = await Webhook(fixture.ApplyAsync(Events.Opened(id, reference, "en", ReceivedAt, Channel.PartnerApi)));
+        var opened = Events.Opened(id, reference, "en", ReceivedAt, Channel.PartnerApi);
+        opened.ResolveByDate = "2025-07-28";
+        var webhook = await Webhook(fixture.ApplyAsync(opened));
         var message = await fixture.SettledAsync(webhook.Id);
 
         Assert.Equal((int)DeliveryStatus.Delivered, message.Status);
@@ -69,6 +71,9 @@ public sealed class WebhookTests(ChannelFixture fixture) : IClassFixture<Channel
         Assert.Equal(reference, json.RootElement.GetProperty("reference").GetString());
         Assert.Equal(id.ToString(), json.RootElement.GetProperty("complaintId").GetString());
         Assert.Equal(ReceivedAt.AddDays(56), json.RootElement.GetProperty("resolveBy").GetDateTimeOffset());
+        // A date-valued deadline also as its day; one Routing gave no day for has none.
+        Assert.Equal("2025-07-28", json.RootElement.GetProperty("resolveByDate").GetString());
+        Assert.False(json.RootElement.TryGetProperty("finalResponseDueDate", out _));
         // No contact data on the wire.
         Assert.DoesNotContain("@example.com", received.Body);
     }

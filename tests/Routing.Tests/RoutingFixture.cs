@@ -39,8 +39,10 @@ public sealed class RoutingFixture : IDisposable
         var journal = scope.ServiceProvider.GetRequiredService<CaseJournal>();
         journal.Text.Provision(c);
         db.Cases.Add(c);
-        journal.Record(db, c, EntryKinds.System, "Complaint received", CaseJournal.System, "We have received your complaint.", isPublic: true, at: receivedAt);
-        journal.Record(db, c, EntryKinds.System, "Case opened", CaseJournal.System, "Your complaint is registered.", isPublic: true, at: receivedAt.AddMinutes(1));
+        journal.Record(db, c, EntryKinds.System, "Complaint received", CaseJournal.System, "We have received your complaint.", isPublic: true, at: receivedAt,
+            code: PublicCodes.CaseReceived);
+        journal.Record(db, c, EntryKinds.System, "Case opened", CaseJournal.System, "Your complaint is registered.", isPublic: true, at: receivedAt.AddMinutes(1),
+            code: PublicCodes.CaseOpened, parameters: new Dictionary<string, string> { [PublicCodes.ResolveBy] = PublicCodes.Instant(c.ResolveBy!.Value) });
         journal.Record(db, c, EntryKinds.Note, "Internal note", "agent-7", $"Suspect duplicate charge {id:N}", at: receivedAt.AddMinutes(2));
         await db.SaveChangesAsync();
         return c;

@@ -152,6 +152,10 @@ public sealed class SurveyToken
 public sealed class Suggestion
 {
     public Guid Id { get; set; }
+    /// <summary>The public reference ("SUG-7K3F-9Q2M"); null for suggestions from before references.</summary>
+    public string? Reference { get; set; }
+    /// <summary>The submitter's retry key (the portal's form): a retry returns this suggestion.</summary>
+    public string? IdempotencyKey { get; set; }
     public required string Topic { get; set; }
     public required byte[] SealedText { get; set; }
     public required byte[] WrappedKey { get; set; }
@@ -280,6 +284,10 @@ public class InsightsDbContext(DbContextOptions options) : DbContext(options), I
             e.ToTable("suggestion");
             e.HasKey(x => x.Id);
             e.HasIndex(x => x.SubmittedAt);
+            e.HasIndex(x => x.Reference).IsUnique();
+            e.HasIndex(x => x.IdempotencyKey).IsUnique();
+            e.Property(x => x.Reference).HasMaxLength(16);
+            e.Property(x => x.IdempotencyKey).HasMaxLength(100);
             e.Property(x => x.Topic).HasMaxLength(100);
             e.Property(x => x.SubmitterKind).HasMaxLength(64);
             e.Property(x => x.Origin).HasMaxLength(64);

@@ -35,6 +35,73 @@ public sealed class InsightsKeys(IConfiguration configuration)
     /// <summary>For <see cref="TermLinks"/>: HKDF-SHA256 of the master key, its own purpose.</summary>
     public byte[] TermLinkKey => field ??= System.Security.Cryptography.HKDF.DeriveKey(
         System.Security.Cryptography.HashAlgorithmName.SHA256, Master, 32, info: Encoding.ASCII.GetBytes("complaints/insights/term-links/v1"));
+
+    /// <summary>For <see cref="SuggestionCodes"/>: HKDF-SHA256 of the master key, its own purpose.</summary>
+    public byte[] SuggestionCodeKey => field ??= System.Security.Cryptography.HKDF.DeriveKey(
+        System.Security.Cryptography.HashAlgorithmName.SHA256, Master, 32, info: Encoding.ASCII.GetBytes("complaints/insights/suggestion-codes/v1"));
+}
+
+/// <summary>
+/// A suggestion's public reference ("SUG-7K3F-9Q2M", 40 random bits, unique in the database) and its secret access
+/// code ("4HJ7-PQ2M-9XKD", 60 bits of HMAC-SHA256 of the suggestion's id under a key derived from the master key). The
+/// code is never stored: it is derived again to check it, and to answer a retried submission with the same code.
+/// Crockford base32 (no I, L, O, U), so both read out and type easily; look-alike letters are mapped when checking.
+/// </summary>
+public sealed class SuggestionCodes(InsightsKeys keys)
+{
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    public const string Prefix = "SUG-";
+
+    public static string NewReference()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        var chars = new StringBuilder(Prefix, 13);
+        for (var i = 0; i < 8; i++)
+        {
+            if (i == 4)
+            {
+                chars.Append('-');
+            }
+            chars.Append(Alphabet[bytes[i] & 31]);
+        }
+        return chars.ToString();
+    }
+
+    public string CodeFor(Guid suggestionId)
+    {
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(keys.SuggestionCodeKey, suggestionId.ToByteArray());
+        var chars = new StringBuilder(14);
+        for (var i = 0; i < 12; i++)
+        {
+            if (i is 4 or 8)
+            {
+                chars.Append('-');
+            }
+            chars.Append(Alphabet[mac[i] & 31]);
+        }
+        return chars.ToString();
+    }
+
+    /// <summary>Whether <paramref name="code"/> (as typed: any case, spaces or dashes, O for 0, I or L for 1) is the suggestion's.</summary>
+    public bool Matches(Guid suggestionId, string? code) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(Canonical(CodeFor(suggestionId))), Encoding.ASCII.GetBytes(Canonical(code)));
+
+    /// <summary>"SUG-7K3F-9Q2M" from what a reader typed ("sug 7k3f 9q2m", "SUG-7K3F9Q2M"), or empty when it cannot be one.</summary>
+    public static string NormalizeReference(string? reference)
+    {
+        var r = Canonical(reference);
+        if (r.StartsWith("SUG", StringComparison.Ordinal))
+        {
+            r = r[3..];
+        }
+        return r.Length == 8 && r.All(Alphabet.Contains) ? Prefix + r[..4] + "-" + r[4..] : string.Empty;
+    }
+
+    private static string Canonical(string? value) =>
+        new((value ?? string.Empty).ToUpperInvariant().Where(char.IsAsciiLetterOrDigit)
+            .Select(c => c switch { 'O' => '0', 'I' or 'L' => '1', _ => c }).ToArray());
 }
 
 /// <summary>
@@ -58,10 +125,12 @@ public sealed class InsightsStartupCheck(InsightsKeys keys, IServiceProvider ser
 /// under their own source labels: the topic's daily volume (source "suggestion", a category series), the text's terms
 /// (source "suggestion", category = topic) and staff tags (source "suggestion_tag", counted on the suggestion's day).
 /// </summary>
-public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, TimeProvider clock, Detector detector)
+public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, SuggestionCodes codes, TimeProvider clock, Detector detector)
 {
     public const int MaxText = 4000;
     public const int MaxTags = 10;
+    public const int MaxIdempotencyKey = 100;
+    private const int ReferenceAttempts = 5;
 
     public async Task<SubmitSuggestionResponse> SubmitAsync(SubmitSuggestionRequest request, CancellationToken ct)
     {
@@ -81,14 +150,62 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Time
         {
             v.Add("origin", "is not a known origin");
         }
+        var givenKey = v.Text("idempotencyKey", request.IdempotencyKey, 0, MaxIdempotencyKey, allowNewlines: false);
         v.ThrowIfInvalid();
 
+        // Anyone may submit, so keys share one space: a key matches only the same words, so a guessed key alone
+        // never returns someone else's reference and access code.
+        var idempotencyKey = givenKey.Length == 0 ? string.Empty : Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join('\0', givenKey, topic, text, request.SubmitterKind.ToString(), request.Origin.ToString(), language))));
+
+        if (idempotencyKey.Length > 0 && await FindByKeyAsync(idempotencyKey, ct) is { } earlier)
+        {
+            return Submitted(earlier);
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Submitted(await StoreAsync(request, topic, text, language, idempotencyKey.Length > 0 ? idempotencyKey : null, ct));
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                // A concurrent retry with the same key won the unique index: answer with its result.
+                if (idempotencyKey.Length > 0 && await FindByKeyAsync(idempotencyKey, ct) is { } winner)
+                {
+                    return Submitted(winner);
+                }
+                // Otherwise the reference collided (40 random bits): draw another.
+                if (attempt >= ReferenceAttempts)
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private Task<Db.Suggestion?> FindByKeyAsync(string idempotencyKey, CancellationToken ct) =>
+        db.Suggestions.AsNoTracking().FirstOrDefaultAsync(s => s.IdempotencyKey == idempotencyKey, ct);
+
+    private SubmitSuggestionResponse Submitted(Db.Suggestion s) => new()
+    {
+        Id = s.Id.ToString(),
+        SubmittedAt = Timestamp.FromDateTimeOffset(s.SubmittedAt),
+        Reference = s.Reference ?? string.Empty,
+        AccessCode = codes.CodeFor(s.Id),
+    };
+
+    private async Task<Db.Suggestion> StoreAsync(SubmitSuggestionRequest request, string topic, string text, string language, string? idempotencyKey, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var key = SealedBox.NewKey();
         var suggestion = new Db.Suggestion
         {
             Id = id,
+            Reference = SuggestionCodes.NewReference(),
+            IdempotencyKey = idempotencyKey,
             Topic = topic,
             WrappedKey = SealedBox.Seal(keys.Master, key, SealedBox.Aad(id, "data-key")),
             SealedText = SealedBox.Seal(key, Encoding.UTF8.GetBytes(text), SealedBox.Aad(id, "text")),
@@ -108,7 +225,43 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Time
         await detector.CheckTermsAsync(db, TermSources.Suggestion, topic, day, terms, example, record: true, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new SubmitSuggestionResponse { Id = id.ToString(), SubmittedAt = Timestamp.FromDateTimeOffset(now) };
+        return suggestion;
+    }
+
+    /// <summary>The submitter's view, by reference and access code; an unknown reference and a wrong code are the same NotFound.</summary>
+    public async Task<ViewSuggestionResponse> ViewAsync(ViewSuggestionRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        if (string.IsNullOrWhiteSpace(request.Reference))
+        {
+            v.Add("reference", "is required");
+        }
+        if (string.IsNullOrWhiteSpace(request.AccessCode))
+        {
+            v.Add("accessCode", "is required");
+        }
+        v.ThrowIfInvalid();
+        var reference = SuggestionCodes.NormalizeReference(request.Reference);
+        var suggestion = reference.Length == 0 ? null : await db.Suggestions.AsNoTracking().FirstOrDefaultAsync(s => s.Reference == reference, ct);
+        // The code is checked (in constant time) even for an unknown reference, so timing tells nothing either.
+        var matches = codes.Matches(suggestion?.Id ?? Guid.Empty, request.AccessCode);
+        if (suggestion is null || !matches)
+        {
+            throw new NotFoundException("No suggestion has this reference and access code.") { Reason = "SUGGESTION_NOT_FOUND" };
+        }
+        var s = ToProto(suggestion);
+        return new ViewSuggestionResponse
+        {
+            Reference = s.Reference,
+            Topic = s.Topic,
+            Text = s.Text,
+            Origin = s.Origin,
+            SubmitterKind = s.SubmitterKind,
+            Language = s.Language,
+            SubmittedAt = s.SubmittedAt,
+            Response = s.Response,
+            RespondedAt = s.RespondedAt,
+        };
     }
 
     public async Task<ListSuggestionsResponse> ListAsync(ListSuggestionsRequest request, CancellationToken ct)
@@ -209,6 +362,7 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Time
             RespondedBy = s.RespondedBy ?? string.Empty,
             SubmittedAt = Timestamp.FromDateTimeOffset(s.SubmittedAt),
             RespondedAt = s.RespondedAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
+            Reference = s.Reference ?? string.Empty,
         };
         proto.Tags.AddRange(s.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries));
         return proto;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Complaints.Eventing;
+using Complaints.Eventing.V1;
 using Complaints.Insights.Data;
 using Complaints.Insights.V1;
 using Complaints.ServiceDefaults.Data;
@@ -82,7 +83,8 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         await db.SaveChangesAsync(ct);
         return new GetSurveyLinkResponse
         {
-            Url = options.Value.PublicBaseUrl.TrimEnd('/') + "/api/v1/surveys/" + token,
+            // The portal's survey page, which answers through the API (GET|POST /api/v1/surveys/{token}).
+            Url = options.Value.PublicBaseUrl.TrimEnd('/') + "/surveys/" + token,
             ExpiresAt = Timestamp.FromDateTimeOffset(survey.ExpiresAt),
         };
     }
@@ -128,10 +130,10 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         if (won == 0)
         {
             // Answered or withdrawn meanwhile: say which.
-            EnsureOpen(await db.Surveys.AsNoTracking().SingleAsync(s => s.SurveyId == survey.SurveyId, ct));
-            throw new ConflictException("This survey has already been answered.");
+            var current = await db.Surveys.AsNoTracking().SingleAsync(s => s.SurveyId == survey.SurveyId, ct);
+            EnsureOpen(current);
+            throw Answered(current);
         }
-        await db.SurveyTokens.Where(t => t.SurveyId == survey.SurveyId).ExecuteDeleteAsync(ct);
         var fact = await db.CaseFacts.FindAsync([survey.ComplaintId], ct)
             ?? new CaseFact { ComplaintId = survey.ComplaintId, Category = string.Empty };
         var day = Days.Of(now);
@@ -175,26 +177,56 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         }
         var hash = Hash(token);
         var surveyId = await db.SurveyTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.SurveyId).FirstOrDefaultAsync(ct);
-        // Unknown, used and withdrawn links look the same: nothing to learn by guessing.
+        // A used link stays known (its hash), so a second visit learns "already answered", not "unknown": the token
+        // is 256 random bits, so only its holder can ask.
         return surveyId is { } id ? await db.Surveys.FindAsync([id], ct) ?? throw Unknown() : throw Unknown();
     }
 
-    private static NotFoundException Unknown() => new("This survey link is unknown or has already been used.");
+    private static NotFoundException Unknown() => new("This survey link is unknown.") { Reason = ReasonUnknown };
 
+    /// <summary>
+    /// Each closed state has its own reason (google.rpc.ErrorInfo), with the survey's language, so the portal words a
+    /// clear page in the complainant's language: answered (AlreadyExists), withdrawn or expired (FailedPrecondition).
+    /// </summary>
     private void EnsureOpen(Survey survey)
     {
         if (survey.WithdrawnAt is not null)
         {
-            throw new PreconditionException("This survey has been withdrawn: the complainant's data was erased at their request.");
+            throw new PreconditionException("This survey has been withdrawn: the complaint was withdrawn, or the complainant's data was erased at their request.")
+            {
+                Reason = ReasonWithdrawn,
+                Metadata = LanguageOf(survey),
+            };
         }
         if (survey.AnsweredAt is not null)
         {
-            throw new ConflictException("This survey has already been answered.");
+            throw Answered(survey);
         }
         if (clock.GetUtcNow() >= survey.ExpiresAt)
         {
-            throw new PreconditionException("This survey has expired.");
+            throw new PreconditionException("This survey has expired.") { Reason = ReasonExpired, Metadata = LanguageOf(survey) };
         }
+    }
+
+    private static ConflictException Answered(Survey survey) =>
+        new("This survey has already been answered.") { Reason = ReasonAnswered, Metadata = LanguageOf(survey) };
+
+    private static Dictionary<string, string> LanguageOf(Survey survey) => new() { ["language"] = survey.Language };
+
+    public const string ReasonUnknown = "SURVEY_UNKNOWN";
+    public const string ReasonAnswered = "SURVEY_ANSWERED";
+    public const string ReasonExpired = "SURVEY_EXPIRED";
+    public const string ReasonWithdrawn = "SURVEY_WITHDRAWN";
+
+    /// <summary>
+    /// A complaint withdrawn by its complainant (after a reopening: a resolved case cannot be withdrawn) takes its
+    /// unanswered survey with it: no link works any more, none is issued.
+    /// </summary>
+    public async Task WithdrawForComplaintAsync(InsightsDbContext db, string complaintId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await db.Surveys.Where(s => s.ComplaintId == complaintId && s.WithdrawnAt == null && s.AnsweredAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.WithdrawnAt, now), ct);
     }
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
@@ -221,5 +253,17 @@ public static class SurveyQuestions
         yield return new SurveyQuestion { Id = "satisfaction", Kind = "scale", Text = t[1], Min = 1, Max = 5, Required = true };
         yield return new SurveyQuestion { Id = "effort", Kind = "scale", Text = t[2], Min = 1, Max = 5, Required = true };
         yield return new SurveyQuestion { Id = "comment", Kind = "text", Text = t[3], Max = Surveys.MaxComment };
+    }
+}
+
+/// <summary>A complaint its complainant withdrew: its unanswered survey is withdrawn (<see cref="Surveys.WithdrawForComplaintAsync"/>).</summary>
+public sealed class WithdrawSurveyOfWithdrawnComplaint(Surveys surveys) : FeedEventHandler<InsightsDbContext, Routing.V1.CaseClosed>(Sources.Routing)
+{
+    protected override async Task HandleAsync(Routing.V1.CaseClosed e, EventEnvelope envelope, InsightsDbContext db, CancellationToken ct)
+    {
+        if (e.Withdrawn)
+        {
+            await surveys.WithdrawForComplaintAsync(db, e.ComplaintId, ct);
+        }
     }
 }

@@ -26,19 +26,27 @@ public sealed class SurveyLinkGrpcService(Surveys surveys, InsightsDbContext db)
         surveys.LinkAsync(db, request.SurveyId, context.CancellationToken);
 }
 
-[Authorize(Policy = Policies.Staff)]
+/// <summary>Staff methods each carry the staff policy; the public ones are anonymous (submit) or on the authorisation table (view).</summary>
 public sealed class SuggestionGrpcService(Suggestions suggestions) : SuggestionService.SuggestionServiceBase
 {
     [AllowAnonymous]
     public override Task<SubmitSuggestionResponse> SubmitSuggestion(SubmitSuggestionRequest request, ServerCallContext context) =>
         suggestions.SubmitAsync(request, context.CancellationToken);
 
+    /// <summary>A public row of <see cref="StaffOperations"/>: anyone, but never a partner token without a scope for it.</summary>
+    [Authorize(Policy = Policies.StaffTable)]
+    public override Task<ViewSuggestionResponse> ViewSuggestion(ViewSuggestionRequest request, ServerCallContext context) =>
+        suggestions.ViewAsync(request, context.CancellationToken);
+
+    [Authorize(Policy = Policies.Staff)]
     public override Task<ListSuggestionsResponse> ListSuggestions(ListSuggestionsRequest request, ServerCallContext context) =>
         suggestions.ListAsync(request, context.CancellationToken);
 
+    [Authorize(Policy = Policies.Staff)]
     public override Task<V1.Suggestion> TagSuggestion(TagSuggestionRequest request, ServerCallContext context) =>
         suggestions.TagAsync(request, context.CancellationToken);
 
+    [Authorize(Policy = Policies.Staff)]
     public override Task<V1.Suggestion> RespondToSuggestion(RespondToSuggestionRequest request, ServerCallContext context) =>
         suggestions.RespondAsync(request, context.GetHttpContext().User.Identity?.Name ?? "staff", context.CancellationToken);
 }

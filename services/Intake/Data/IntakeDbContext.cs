@@ -73,6 +73,10 @@ public sealed class ComplaintRecord : IConfidentialCase
     public byte[]? EmailCipher { get; set; }
     public byte[]? PhoneCipher { get; set; }
     public byte[]? MemberNumberCipher { get; set; }
+    /// <summary>The postal address (several lines), encrypted like the other contact data.</summary>
+    public byte[]? PostalAddressCipher { get; set; }
+    /// <summary>How the complainant would like to be contacted (<see cref="V1.PreferredContactChannel"/>; 0: no preference). A preference, not an address.</summary>
+    public int PreferredContactChannel { get; set; }
     /// <summary>Blind indexes (keyed hashes) of the normalised email and phone, for matching and staff search.</summary>
     public byte[]? EmailIndex { get; set; }
     public byte[]? PhoneIndex { get; set; }
@@ -117,6 +121,32 @@ public sealed class AttachmentRecord
     public byte[]? ReplayKey { get; set; }
 }
 
+/// <summary>
+/// A new tracking token a complainant asked for (a lost token) and got, because the email or phone they gave matched: valid
+/// beside the complaint's own token. Only its keyed hash is kept for checking; the token itself waits sealed under the
+/// complaint's key until Notifications has delivered it, then it is discarded (or after a while, whatever happened).
+/// </summary>
+public sealed class TrackingGrant
+{
+    public Guid Id { get; set; }
+    public Guid ComplaintId { get; set; }
+    /// <summary>HMAC-SHA256 of the token under the tracking key: how a presented token is recognised.</summary>
+    public required byte[] TokenHash { get; set; }
+    /// <summary>The token, sealed under the complaint's data key for its message; null once delivered, expired or erased.</summary>
+    public byte[]? TokenCipher { get; set; }
+    /// <summary>The blind index of the address that matched: the token goes only there, and not after the address changed.</summary>
+    public byte[]? AddressIndex { get; set; }
+    /// <summary>DELIVERY_CHANNEL_EMAIL or DELIVERY_CHANNEL_SMS.</summary>
+    public int Channel { get; set; }
+    public DateTimeOffset IssuedAt { get; set; }
+    /// <summary>The UTC day of issue and a slot in it (unique together), so concurrent requests cannot pass the daily limit.</summary>
+    public DateOnly IssuedOn { get; set; }
+    public int Slot { get; set; }
+    /// <summary>Notifications' message that carries the token (told when it fetched it); its delivery discards the token.</summary>
+    public Guid? MessageId { get; set; }
+    public DateTimeOffset? TokenDiscardedAt { get; set; }
+}
+
 /// <summary>Attachment content in the database store (the default; a file store is the alternative).</summary>
 public sealed class AttachmentBlob
 {
@@ -157,6 +187,7 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
     public DbSet<AttachmentRecord> Attachments => Set<AttachmentRecord>();
     public DbSet<AttachmentBlob> AttachmentBlobs => Set<AttachmentBlob>();
     public DbSet<RoutingQueue> RoutingQueues => Set<RoutingQueue>();
+    public DbSet<TrackingGrant> TrackingGrants => Set<TrackingGrant>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
@@ -247,6 +278,16 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
         {
             e.ToTable("attachment_blob");
             e.HasKey(x => x.AttachmentId);
+        });
+        modelBuilder.Entity<TrackingGrant>(e =>
+        {
+            e.ToTable("tracking_grant");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => new { x.ComplaintId, x.IssuedOn, x.Slot }).IsUnique();
+            e.HasIndex(x => x.MessageId);
+            e.Property(x => x.TokenHash).HasMaxLength(32);
+            e.Property(x => x.AddressIndex).HasMaxLength(32);
         });
         modelBuilder.Entity<RoutingQueue>(e =>
         {

@@ -27,6 +27,9 @@ public sealed class Attachments(
 {
     public const int ChunkBytes = 256 * 1024;
 
+    /// <summary><see cref="AttachmentRecord.UploadedBy"/> of what the complainant uploaded with the tracking token.</summary>
+    public const string ComplainantUploader = "complainant";
+
     public async Task<UploadAttachmentResponse> UploadAsync(IAsyncStreamReader<UploadAttachmentRequest> parts, ClaimsPrincipal user, CancellationToken ct)
     {
         var limits = options.Value;
@@ -45,7 +48,7 @@ public sealed class Attachments(
         v.ThrowIfInvalid();
 
         var complaint = await FindForUploadAsync(header, user, ct);
-        var uploadedBy = IsStaff(user) ? user.FindFirst("sub")?.Value ?? "staff" : "complainant";
+        var uploadedBy = IsStaff(user) ? user.FindFirst("sub")?.Value ?? "staff" : ComplainantUploader;
         // A full complaint or batch still reads the upload, without storing it: it may be the retry of one already
         // stored, which is answered with that attachment. Anything else is refused once its hash is known.
         var room = await RoomAsync(complaint.Id, uploadedBy, batchKey, ct);
@@ -268,7 +271,7 @@ public sealed class Attachments(
         // Staff add documents to complaints they may see (StaffOperations.UploadAttachment); complainants prove theirs with the token.
         var allowed = complaint is not null && (IsStaff(user)
             ? (await access.ViewerAsync(user, ct)).MaySee(complaint)
-            : tokens.Verify(complaint.Id, header.TrackingToken?.Trim()));
+            : await ComplainantProof.VerifyAsync(db, tokens, complaint.Id, header.TrackingToken, ct));
         if (!allowed)
         {
             throw new NotFoundException("No complaint matches this reference and tracking token.");

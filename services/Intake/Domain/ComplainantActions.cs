@@ -37,7 +37,7 @@ public sealed class ComplainantActions(
 
     public async Task<ComplainantActionResponse> ApplyAsync(Kind kind, ComplainantActionRequest request, CancellationToken ct)
     {
-        var complaint = await ComplainantProof.FindAsync(db.Complaints.AsNoTracking(), tokens, request.Reference, request.TrackingToken, ct);
+        var complaint = await ComplainantProof.FindAsync(db, tokens, request.Reference, request.TrackingToken, ct);
         if (complaint.ErasedAt is not null)
         {
             throw new PreconditionException("The complainant's data of this complaint was erased.");

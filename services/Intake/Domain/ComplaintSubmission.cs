@@ -178,6 +178,8 @@ public sealed class ComplaintSubmission(
                 EmailCipher = Seal(s.Email, "email"),
                 PhoneCipher = Seal(s.Phone, "phone"),
                 MemberNumberCipher = Seal(s.MemberNumber, "memberNumber"),
+                PostalAddressCipher = Seal(s.PostalAddress, "postalAddress"),
+                PreferredContactChannel = (int)s.PreferredChannel,
                 EmailIndex = blindIndex.Email(s.Email),
                 PhoneIndex = blindIndex.Phone(s.Phone),
                 RepresentativeCipher = Seal(s.Representative is null ? null : System.Text.Json.JsonSerializer.Serialize(s.Representative), "representative"),

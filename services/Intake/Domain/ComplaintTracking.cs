@@ -28,7 +28,7 @@ public sealed class ComplaintTracking(
     ILogger<ComplaintTracking> logger)
 {
     public async Task<TrackComplaintResponse> TrackAsync(string? reference, string? token, CancellationToken ct) =>
-        await ViewAsync(await ComplainantProof.FindAsync(db.Complaints.AsNoTracking(), tokens, reference, token, ct), ct);
+        await ViewAsync(await ComplainantProof.FindAsync(db, tokens, reference, token, ct), ct);
 
     /// <summary>
     /// The same view for the partner that owns the complaint (<see cref="ComplaintRecord.PartnerId"/>), without the
@@ -56,7 +56,10 @@ public sealed class ComplaintTracking(
             ReceivedAt = Timestamp.FromDateTimeOffset(complaint.ReceivedAt),
             Category = complaint.Category,
             Subject = DecryptSubject(complaint),
+            TimeZone = complaint.TimeZone ?? string.Empty,
+            PreferredLanguage = complaint.PreferredLanguage,
         };
+        response.Attachments.AddRange(await ComplainantAttachmentsAsync(complaint, ct));
         if (complaint.MergedIntoId is { } primaryId)
         {
             // The complainant's own token still works; the view says where their complaint went.
@@ -82,11 +85,18 @@ public sealed class ComplaintTracking(
             response.InformationRequested = view.InformationRequested;
             response.InformationDue = view.InformationDue;
             response.ResumeToken = view.ResumeToken;
-            response.Timeline.AddRange(view.Timeline.Select(t => new TimelineEntry { At = t.At, Title = t.Title, Detail = t.Detail }));
+            response.NextStepCode = view.NextStepCode;
+            response.NextStepParameters.Add(view.NextStepParameters);
+            response.ResolveByDate = view.ResolveByDate;
+            response.FirstResponseByDate = view.FirstResponseByDate;
+            response.FinalResponseDueDate = view.FinalResponseDueDate;
+            response.InformationDueDate = view.InformationDueDate;
+            response.Timeline.AddRange(view.Timeline.Select(Entry));
         }
         else
         {
-            response.Timeline.Add(new TimelineEntry { At = response.ReceivedAt, Title = "Complaint received", Detail = "We have received your complaint." });
+            // Routing's own first entry, until it has opened the case (docs/routing.md: case.received).
+            response.Timeline.Add(new TimelineEntry { At = response.ReceivedAt, Title = "Complaint received", Detail = "We have received your complaint.", Code = "case.received" });
         }
 
         var history = await TryGetAsync(messagesCall.ResponseAsync, "messages", response, ct);
@@ -110,7 +120,7 @@ public sealed class ComplaintTracking(
     /// </summary>
     public async Task WatchAsync(WatchComplaintRequest request, IServerStreamWriter<ComplaintChange> writer, CancellationToken ct)
     {
-        var complaint = await ComplainantProof.FindAsync(db.Complaints.AsNoTracking(), tokens, request.Reference, request.TrackingToken, ct);
+        var complaint = await ComplainantProof.FindAsync(db, tokens, request.Reference, request.TrackingToken, ct);
         var resumeToken = ResumeToken(request.ResumeToken);
         // End with the host too, or graceful shutdown would wait for every watcher.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
@@ -125,7 +135,9 @@ public sealed class ComplaintTracking(
                 {
                     ResumeToken = change.ResumeToken,
                     Status = change.Status,
-                    Entry = change.Entry is { } e ? new TimelineEntry { At = e.At, Title = e.Title, Detail = e.Detail } : null,
+                    Entry = change.Entry is { } e ? Entry(e) : null,
+                    TimeZone = complaint.TimeZone ?? string.Empty,
+                    PreferredLanguage = complaint.PreferredLanguage,
                 }, ct);
             }
         }
@@ -143,6 +155,14 @@ public sealed class ComplaintTracking(
             throw new RpcException(new Status(StatusCode.Unavailable,
                 "Live updates are unavailable right now. Please try again later, passing the last resume_token you received."));
         }
+    }
+
+    /// <summary>Routing's public entry as the complainant's: the English words, and the code, parameters and text a translating client shows.</summary>
+    private static TimelineEntry Entry(PublicTimelineEntry e)
+    {
+        var entry = new TimelineEntry { At = e.At, Title = e.Title, Detail = e.Detail, Code = e.Code, Text = e.Text };
+        entry.Parameters.Add(e.Parameters);
+        return entry;
     }
 
     /// <summary>Checked here too, so a bad token is refused before Routing is asked: "" or a whole number.</summary>
@@ -173,6 +193,34 @@ public sealed class ComplaintTracking(
         }
     }
 
+    /// <summary>
+    /// The documents the complainant uploaded (staff's own uploads are theirs), oldest first: names decrypted, nothing
+    /// else of them. None once the complainant's data was erased (they went with it).
+    /// </summary>
+    private async Task<IEnumerable<ComplainantAttachment>> ComplainantAttachmentsAsync(ComplaintRecord complaint, CancellationToken ct)
+    {
+        if (complaint.ErasedAt is not null)
+        {
+            return [];
+        }
+        var rows = await db.Attachments.AsNoTracking()
+            .Where(a => a.ComplaintId == complaint.Id && a.UploadedBy == Attachments.ComplainantUploader)
+            .OrderBy(a => a.UploadedAt).ThenBy(a => a.Id)
+            .ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+        var fields = protector.Open(complaint);
+        return rows.Select(a => new ComplainantAttachment
+        {
+            AttachmentId = a.Id.ToString(),
+            FileName = fields.Read(a.FileNameCipher, $"attachment-name:{a.Id:N}") ?? string.Empty,
+            Size = a.Size,
+            UploadedAt = Timestamp.FromDateTimeOffset(a.UploadedAt),
+        });
+    }
+
     private string DecryptSubject(ComplaintRecord complaint)
     {
         if (complaint.ErasedAt is not null)
@@ -191,7 +239,7 @@ public static class ComplainantProof
 {
     public const string NotFoundMessage = "No complaint matches this reference and tracking token.";
 
-    public static async Task<ComplaintRecord> FindAsync(IQueryable<ComplaintRecord> complaints, TrackingTokens tokens, string? reference, string? token, CancellationToken ct)
+    public static async Task<ComplaintRecord> FindAsync(IntakeDbContext db, TrackingTokens tokens, string? reference, string? token, CancellationToken ct)
     {
         var v = new Validator();
         if (string.IsNullOrWhiteSpace(reference))
@@ -205,11 +253,30 @@ public static class ComplainantProof
         v.ThrowIfInvalid();
 
         var normalized = ReferenceGenerator.Normalize(reference);
-        var complaint = await complaints.FirstOrDefaultAsync(c => c.Reference == normalized, ct);
-        if (complaint is null || !tokens.Verify(complaint.Id, token!.Trim()))
+        var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == normalized, ct);
+        if (complaint is null || !await VerifyAsync(db, tokens, complaint.Id, token, ct))
         {
             throw new NotFoundException(NotFoundMessage);
         }
         return complaint;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="token"/> proves the complaint: its own token (recomputed, never stored), or a new one it
+    /// was given when its complainant asked for tracking access (<see cref="TrackingAccess"/>, recognised by its hash).
+    /// </summary>
+    public static async Task<bool> VerifyAsync(IntakeDbContext db, TrackingTokens tokens, Guid complaintId, string? token, CancellationToken ct)
+    {
+        var presented = token?.Trim();
+        if (string.IsNullOrEmpty(presented))
+        {
+            return false;
+        }
+        if (tokens.Verify(complaintId, presented))
+        {
+            return true;
+        }
+        var hash = tokens.GrantHash(presented);
+        return await db.TrackingGrants.AnyAsync(g => g.ComplaintId == complaintId && g.TokenHash == hash, ct);
     }
 }

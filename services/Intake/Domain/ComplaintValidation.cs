@@ -11,6 +11,10 @@ namespace Complaints.Intake.Domain;
 /// <summary>A representative's details after validation.</summary>
 public sealed record ValidRepresentative(string Name, string? Organisation, string? Email, string? Phone, string Authority);
 
+/// <summary>A complainant's contact details after validation (all null for an anonymous complaint but language and time zone).</summary>
+public sealed record ValidContact(string? Name, string? Email, string? Phone, string? MemberNumber, string Language, string? TimeZone,
+    PreferredContactChannel PreferredChannel = PreferredContactChannel.Unspecified, string? PostalAddress = null);
+
 /// <summary>A submission after validation and normalisation (NFC, trimmed, taxonomy ids).</summary>
 public sealed record ValidSubmission(
     string IdempotencyKey,
@@ -35,7 +39,9 @@ public sealed record ValidSubmission(
     decimal? Amount,
     string? Currency,
     bool ConsentContact,
-    bool ConsentPublication)
+    bool ConsentPublication,
+    PreferredContactChannel PreferredChannel = PreferredContactChannel.Unspecified,
+    string? PostalAddress = null)
 {
     public bool HasContact => Kind != ComplainantKind.Anonymous && (Email is not null || Phone is not null);
 }
@@ -50,6 +56,7 @@ public static partial class ComplaintValidation
     public const int IdempotencyKeyMax = 128;
     public const int ShortTextMax = 200;
     public const int AuthorityMax = 1_000;
+    public const int PostalAddressMax = 1_000;
 
     /// <summary>Checks every field and throws one ValidationException naming each bad field (proto JSON names).</summary>
     public static ValidSubmission Validate(SubmitComplaintRequest r, Taxonomy taxonomy, DateOnly today)
@@ -114,21 +121,19 @@ public static partial class ComplaintValidation
         return new ValidSubmission(key, r.Channel, kind, person.Name, person.Email, person.Phone, person.MemberNumber,
             person.Language, person.TimeZone, category!, subcategory, subject, description, Optional(remedy),
             r.Confidential, r.Jurisdiction, representative, receivedBy, eventDate, amount, currency,
-            r.Consent?.Contact ?? false, r.Consent?.Publication ?? false);
+            r.Consent?.Contact ?? false, r.Consent?.Publication ?? false, person.PreferredChannel, person.PostalAddress);
     }
 
     /// <summary>New contact details from the complainant, checked as on submission.</summary>
-    public static (string? Name, string? Email, string? Phone, string? MemberNumber, string Language, string? TimeZone) ValidateContact(Complainant? c, ComplainantKind kind)
+    public static ValidContact ValidateContact(Complainant? c, ComplainantKind kind)
     {
         var v = new Validator();
         var p = ValidateComplainant(v, c, kind);
         v.ThrowIfInvalid();
-        return (p.Name, p.Email, p.Phone, p.MemberNumber, p.Language, p.TimeZone);
+        return p;
     }
 
-    private sealed record Person(string? Name, string? Email, string? Phone, string? MemberNumber, string Language, string? TimeZone);
-
-    private static Person ValidateComplainant(Validator v, Complainant? c, ComplainantKind kind)
+    private static ValidContact ValidateComplainant(Validator v, Complainant? c, ComplainantKind kind)
     {
         var language = "en";
         string? timeZone = null;
@@ -152,24 +157,48 @@ public static partial class ComplaintValidation
             }
         }
 
+        if (c is not null && !Enum.IsDefined(c.PreferredContactChannel))
+        {
+            v.Add("complainant.preferredContactChannel", "must be one of " + string.Join(", ", EnumNames<PreferredContactChannel>(skipZero: false)));
+        }
+
         if (kind == ComplainantKind.Anonymous)
         {
             // Language and time zone only serve the tracking page; nothing identifying is kept.
             if (c is not null && (!string.IsNullOrWhiteSpace(c.Name) || !string.IsNullOrWhiteSpace(c.Email)
-                || !string.IsNullOrWhiteSpace(c.Phone) || !string.IsNullOrWhiteSpace(c.MemberNumber)))
+                || !string.IsNullOrWhiteSpace(c.Phone) || !string.IsNullOrWhiteSpace(c.MemberNumber) || !string.IsNullOrWhiteSpace(c.PostalAddress)))
             {
-                v.Add("complainant", "must not carry a name, email, phone or member number for an anonymous complaint");
+                v.Add("complainant", "must not carry a name, email, phone, member number or postal address for an anonymous complaint");
             }
-            return new Person(null, null, null, null, language, timeZone);
+            if (c is not null && c.PreferredContactChannel != PreferredContactChannel.Unspecified && Enum.IsDefined(c.PreferredContactChannel))
+            {
+                v.Add("complainant.preferredContactChannel", "must be left unspecified for an anonymous complaint: there is nobody to contact");
+            }
+            return new ValidContact(null, null, null, null, language, timeZone);
         }
         if (c is null)
         {
             v.Add("complainant", "is required (or set complainantKind to COMPLAINANT_KIND_ANONYMOUS)");
-            return new Person(null, null, null, null, language, timeZone);
+            return new ValidContact(null, null, null, null, language, timeZone);
         }
 
         var name = v.Text("complainant.name", c.Name?.Trim(), 1, NameMax, allowNewlines: false);
         var (email, phone) = ContactPoints(v, "complainant", c.Email, c.Phone);
+        var postal = Optional(v.Text("complainant.postalAddress", c.PostalAddress?.Trim().ReplaceLineEndings("\n"), 0, PostalAddressMax));
+        // The channel the complainant prefers needs its address: named on the missing field, which the form shows.
+        var preferred = c.PreferredContactChannel;
+        var missing = preferred switch
+        {
+            // Without email and phone, "complainant.email" is already named (one of the two is required).
+            PreferredContactChannel.Email when email is null && phone is not null => "complainant.email",
+            PreferredContactChannel.Phone or PreferredContactChannel.Sms when phone is null => "complainant.phone",
+            PreferredContactChannel.Post when postal is null => "complainant.postalAddress",
+            _ => null,
+        };
+        if (missing is not null)
+        {
+            v.Add(missing, $"is required when the preferred contact channel is {ProtoEnums.Name(preferred)}");
+        }
         string? member = null;
         if (kind == ComplainantKind.Member)
         {
@@ -179,7 +208,8 @@ public static partial class ComplaintValidation
         {
             member = v.Text("complainant.memberNumber", c.MemberNumber.Trim(), 1, 64, allowNewlines: false);
         }
-        return new Person(name, email, phone, Optional(member), language, timeZone);
+        return new ValidContact(name, email, phone, Optional(member), language, timeZone,
+            Enum.IsDefined(preferred) ? preferred : PreferredContactChannel.Unspecified, postal);
     }
 
     private static ValidRepresentative? ValidateRepresentative(Validator v, Representative? r, bool required)

@@ -13,7 +13,7 @@ public sealed class ContactCorrection(IntakeDbContext db, TrackingTokens tokens,
     {
         var normalized = ReferenceGenerator.Normalize(request.Reference);
         var c = await db.Complaints.FirstOrDefaultAsync(x => x.Reference == normalized, ct);
-        if (c is null || string.IsNullOrWhiteSpace(request.TrackingToken) || !tokens.Verify(c.Id, request.TrackingToken.Trim()))
+        if (c is null || !await ComplainantProof.VerifyAsync(db, tokens, c.Id, request.TrackingToken, ct))
         {
             throw new NotFoundException("No complaint matches this reference and tracking token.");
         }
@@ -33,6 +33,8 @@ public sealed class ContactCorrection(IntakeDbContext db, TrackingTokens tokens,
         c.EmailCipher = fields.Seal(contact.Email, "email");
         c.PhoneCipher = fields.Seal(contact.Phone, "phone");
         c.MemberNumberCipher = fields.Seal(contact.MemberNumber, "memberNumber");
+        c.PostalAddressCipher = fields.Seal(contact.PostalAddress, "postalAddress");
+        c.PreferredContactChannel = (int)contact.PreferredChannel;
         c.EmailIndex = blindIndex.Email(contact.Email);
         c.PhoneIndex = blindIndex.Phone(contact.Phone);
         c.PreferredLanguage = contact.Language;

@@ -37,6 +37,8 @@ public sealed class ContactLookup(IntakeDbContext db, FieldProtector protector)
         response.Name = fields.Read(c.NameCipher, "name") ?? string.Empty;
         response.Email = fields.Read(c.EmailCipher, "email") ?? string.Empty;
         response.Phone = fields.Read(c.PhoneCipher, "phone") ?? string.Empty;
+        response.PostalAddress = fields.Read(c.PostalAddressCipher, "postalAddress") ?? string.Empty;
+        response.PreferredContactChannel = (PreferredContactChannel)c.PreferredContactChannel;
         return response;
     }
 }

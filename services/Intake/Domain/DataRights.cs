@@ -67,9 +67,19 @@ public sealed class DataRights(
         c.EmailCipher = null;
         c.PhoneCipher = null;
         c.MemberNumberCipher = null;
+        c.PostalAddressCipher = null;
+        c.PreferredContactChannel = 0;
         c.RepresentativeCipher = null;
         c.EmailIndex = null;
         c.PhoneIndex = null;
+        // A new tracking token given on request keeps working, like the complaint's own; its sealed copy and the
+        // address it went to go.
+        foreach (var grant in await db.TrackingGrants.Where(g => g.ComplaintId == c.Id).ToListAsync(ct))
+        {
+            grant.TokenCipher = null;
+            grant.AddressIndex = null;
+            grant.TokenDiscardedAt ??= clock.GetUtcNow();
+        }
         c.HasContact = false;
         c.ErasedAt = clock.GetUtcNow();
         db.AppendEvent(new ComplainantErased { ComplaintId = c.Id.ToString(), Reference = c.Reference }, c.Id.ToString(), clock);
@@ -149,6 +159,8 @@ public sealed class DataRights(
         item["email"] = fields.Read(c.EmailCipher, "email");
         item["phone"] = fields.Read(c.PhoneCipher, "phone");
         item["memberNumber"] = fields.Read(c.MemberNumberCipher, "memberNumber");
+        item["postalAddress"] = fields.Read(c.PostalAddressCipher, "postalAddress");
+        item["preferredContactChannel"] = ProtoEnums.Name((PreferredContactChannel)c.PreferredContactChannel);
         item["subject"] = fields.Read(c.SubjectCipher, "subject");
         item["description"] = fields.Read(c.DescriptionCipher, "description");
         item["remedySought"] = fields.Read(c.RemedySoughtCipher, "remedySought");

@@ -72,6 +72,24 @@ public sealed class IntakeOptions
 
     /// <summary>How often the retention job looks for complaints past their period.</summary>
     public TimeSpan RetentionScanInterval { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>A lost tracking token: new tokens sent to the address on file (<c>Intake:TrackingAccess</c>).</summary>
+    public TrackingAccessOptions TrackingAccess { get; set; } = new();
+}
+
+public sealed class TrackingAccessOptions
+{
+    /// <summary>The most new tokens one complaint gets per UTC day (default 3); more requests are answered the same, and nothing is sent.</summary>
+    public int GrantsPerDay { get; set; } = 3;
+
+    /// <summary>
+    /// No answer comes sooner than this after the request (default 300 ms), matched or not, so the time taken does not
+    /// tell whether a complaint and an address matched.
+    /// </summary>
+    public TimeSpan MinimumAnswerTime { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>A token not yet reported delivered is discarded this long after it was issued (default 7 days, beyond Notifications' retries).</summary>
+    public TimeSpan KeepTokenFor { get; set; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>Refuses a start whose <c>Intake:DefaultJurisdiction</c> is not a jurisdiction, naming the value and the choices.</summary>
@@ -90,6 +108,10 @@ public sealed class IntakeOptionsCheck : IValidateOptions<IntakeOptions>
         {
             failures.Add($"Intake:MaxAttachmentsPerSubmission ({options.MaxAttachmentsPerSubmission}) must be at least 1 and at most "
                 + $"Intake:MaxAttachmentsPerComplaint ({options.MaxAttachmentsPerComplaint}).");
+        }
+        if (options.TrackingAccess.GrantsPerDay < 1)
+        {
+            failures.Add($"Intake:TrackingAccess:GrantsPerDay ({options.TrackingAccess.GrantsPerDay}) must be at least 1.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -42,7 +42,10 @@ public sealed class RetentionPurge(IntakeDbContext db, IOptions<IntakeOptions> o
     }
 }
 
-/// <summary>Runs the retention purge at start and then every <see cref="IntakeOptions.RetentionScanInterval"/>.</summary>
+/// <summary>
+/// Runs the retention purge at start and then every <see cref="IntakeOptions.RetentionScanInterval"/>, and discards the
+/// tracking access tokens kept past <see cref="TrackingAccessOptions.KeepTokenFor"/>.
+/// </summary>
 public sealed class RetentionWorker(IServiceScopeFactory scopes, IOptions<IntakeOptions> options, TimeProvider clock, ILogger<RetentionWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,6 +61,14 @@ public sealed class RetentionWorker(IServiceScopeFactory scopes, IOptions<Intake
                     purged = await scope.ServiceProvider.GetRequiredService<RetentionPurge>().PurgeDueAsync(clock.GetUtcNow(), stoppingToken);
                 }
                 while (purged.Count == RetentionPurge.BatchSize);
+                await using (var scope = scopes.CreateAsyncScope())
+                {
+                    var discarded = await scope.ServiceProvider.GetRequiredService<TrackingAccess>().DiscardStaleTokensAsync(clock.GetUtcNow(), stoppingToken);
+                    if (discarded > 0)
+                    {
+                        logger.LogInformation("Discarded {Count} tracking access tokens past Intake:TrackingAccess:KeepTokenFor", discarded);
+                    }
+                }
                 await Task.Delay(options.Value.RetentionScanInterval, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -11,6 +11,9 @@ namespace Complaints.Intake
     public static class Sources
     {
         public const string Routing = "Routing";
+
+        /// <summary>Notifications' feed: deliveries of tracking access messages, whose tokens are then discarded.</summary>
+        public const string Notifications = "Notifications";
     }
 }
 

@@ -95,6 +95,8 @@ public sealed class StaffAccess(
             MemberNumber = Open(c.MemberNumberCipher, "memberNumber"),
             PreferredLanguage = c.PreferredLanguage,
             TimeZone = c.TimeZone ?? string.Empty,
+            PreferredContactChannel = (PreferredContactChannel)c.PreferredContactChannel,
+            PostalAddress = Open(c.PostalAddressCipher, "postalAddress"),
         };
         if (c.RepresentativeCipher is not null && JsonSerializer.Deserialize<ValidRepresentative>(Open(c.RepresentativeCipher, "representative")) is { } rep)
         {

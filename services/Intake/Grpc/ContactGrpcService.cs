@@ -5,12 +5,18 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Complaints.Intake.Grpc;
 
-/// <summary>Internal: contact data for a delivery, to the delivering services only (<c>Intake:ContactReaders</c>).</summary>
+/// <summary>
+/// Internal: contact data for a delivery, and the token of a tracking access grant for its message, to the delivering
+/// services only (<c>Intake:ContactReaders</c>).
+/// </summary>
 [Authorize(Policy = Policy)]
-public sealed class ContactGrpcService(ContactLookup contacts) : ContactService.ContactServiceBase
+public sealed class ContactGrpcService(ContactLookup contacts, TrackingAccess access) : ContactService.ContactServiceBase
 {
     public const string Policy = "contact-readers";
 
     public override Task<GetContactForDeliveryResponse> GetContactForDelivery(GetContactForDeliveryRequest request, ServerCallContext context) =>
         contacts.ForDeliveryAsync(request.ComplaintId, context.CancellationToken);
+
+    public override Task<GetTrackingAccessTokenResponse> GetTrackingAccessToken(GetTrackingAccessTokenRequest request, ServerCallContext context) =>
+        access.TokenForDeliveryAsync(request, context.CancellationToken);
 }

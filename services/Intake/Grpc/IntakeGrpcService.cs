@@ -11,7 +11,7 @@ namespace Complaints.Intake.Grpc;
 /// the tracking token, track and act. Each method says so: a method added without an attribute needs a token.
 /// </summary>
 public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking, ContactCorrection correction, ComplainantActions actions,
-    TaxonomyCatalog taxonomy)
+    TaxonomyCatalog taxonomy, TrackingAccess access)
     : IntakeService.IntakeServiceBase
 {
     [Authorize(Policy = Policies.StaffTable)]
@@ -49,4 +49,8 @@ public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintT
     [Authorize(Policy = Policies.StaffTable)]
     public override Task<GetTaxonomyResponse> GetTaxonomy(GetTaxonomyRequest request, ServerCallContext context) =>
         Task.FromResult(taxonomy.Get(request));
+
+    [Authorize(Policy = Policies.StaffTable)]
+    public override Task<RequestTrackingAccessResponse> RequestTrackingAccess(RequestTrackingAccessRequest request, ServerCallContext context) =>
+        access.RequestAsync(request, context.CancellationToken);
 }

@@ -27,6 +27,12 @@ public sealed class TrackingTokens(KeyMaterial keys)
         return HMACSHA256.HashData(keys.TrackingKey, data);
     }
 
+    /// <summary>A new random tracking token (256 bits) for a tracking access grant, shaped like the complaint's own.</summary>
+    public static string NewGrantToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>What is stored of a grant's token: a keyed hash, so the database alone can neither check nor confirm one.</summary>
+    public byte[] GrantHash(string token) => HMACSHA256.HashData(keys.TrackingKey, Encoding.ASCII.GetBytes("grant:" + token));
+
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -118,7 +118,7 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
         await QueueAsync(db, envelope, complaintId, reference, null, MessageKind.PartnerEvent, Audience.Partner, DeliveryChannel.Webhook, null, data, ct);
     }
 
-    private async Task QueueAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference, string? language,
+    protected async Task QueueAsync(NotificationsDbContext db, EventEnvelope envelope, string complaintId, string reference, string? language,
         MessageKind kind, Audience audience, DeliveryChannel channel, string? recipient, MessageData data, CancellationToken ct)
     {
         var id = MessageIds.From(envelope.EventId, kind, channel, recipient);
@@ -168,6 +168,19 @@ public abstract class NotifyingHandler<T>(string source, DeliveryWakeup wakeup, 
         return data;
     }
 
+    /// <summary>Adds the days of date-valued deadlines (Routing's <c>*_date</c> fields; empty when the deadline is a time).</summary>
+    protected static MessageData Days(MessageData data, params (string Name, string Date)[] days)
+    {
+        foreach (var (name, date) in days)
+        {
+            if (!string.IsNullOrEmpty(date))
+            {
+                data.Days[name] = date;
+            }
+        }
+        return data;
+    }
+
     protected static string ClockName(ClockKind clock) => clock switch
     {
         ClockKind.SlaAcknowledge => "acknowledge",
@@ -203,9 +216,10 @@ public sealed class OnCaseOpened(DeliveryWakeup w, TimeProvider clock) : Notifyi
             return;
         }
         await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, e.PreferredLanguage, MessageKind.Acknowledgement,
-            Dates(("receivedAt", OrOccurred(e.ReceivedAt, envelope)), ("acknowledgeBy", e.AcknowledgeBy), ("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ct);
+            Days(Dates(("receivedAt", OrOccurred(e.ReceivedAt, envelope)), ("acknowledgeBy", e.AcknowledgeBy), ("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)),
+                ("resolveBy", e.ResolveByDate), ("finalResponseDue", e.FinalResponseDueDate)), ct);
         await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.opened", At(e.OpenedAt, envelope),
-            Dates(("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ct);
+            Days(Dates(("resolveBy", e.ResolveBy), ("finalResponseDue", e.FinalResponseDue)), ("resolveBy", e.ResolveByDate), ("finalResponseDue", e.FinalResponseDueDate)), ct);
     }
 }
 
@@ -277,10 +291,10 @@ public sealed class OnInformationRequested(DeliveryWakeup w, TimeProvider clock)
 {
     protected override async Task HandleAsync(InformationRequested e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        var data = Dates(("dueBy", e.DueBy));
+        var data = Days(Dates(("dueBy", e.DueBy)), ("dueBy", e.DueByDate));
         data.EntryId = e.EntryId;
         await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.InformationRequest, data, ct);
-        var partner = Dates(("dueBy", e.DueBy));
+        var partner = Days(Dates(("dueBy", e.DueBy)), ("dueBy", e.DueByDate));
         partner.EntryId = e.EntryId;
         await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.information_requested", At(e.At, envelope), partner, ct);
     }
@@ -290,11 +304,12 @@ public sealed class OnStatutoryDeadlineExtended(DeliveryWakeup w, TimeProvider c
 {
     protected override async Task HandleAsync(StatutoryDeadlineExtended e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        var data = Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue));
+        (string, string)[] days = [("previousDue", e.PreviousDueDate), ("finalResponseDue", e.FinalResponseDueDate)];
+        var data = Days(Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)), days);
         data.LatestPublicEntry = true;
         await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.HoldingReply, data, ct);
         await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.deadline_extended", At(e.At, envelope),
-            Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)), ct);
+            Days(Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)), days), ct);
     }
 }
 
@@ -335,8 +350,8 @@ public sealed class OnCaseReopened(DeliveryWakeup w, TimeProvider clock) : Notif
 {
     protected override async Task HandleAsync(CaseReopened e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.Reopened, Dates(("resolveBy", e.ResolveBy)), ct);
-        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.reopened", At(e.At, envelope), Dates(("resolveBy", e.ResolveBy)), ct);
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.Reopened, Days(Dates(("resolveBy", e.ResolveBy)), ("resolveBy", e.ResolveByDate)), ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.reopened", At(e.At, envelope), Days(Dates(("resolveBy", e.ResolveBy)), ("resolveBy", e.ResolveByDate)), ct);
     }
 }
 
@@ -401,6 +416,28 @@ public sealed class OnSurveyRequested(DeliveryWakeup w, TimeProvider clock) : No
         var data = Dates(("expiresAt", e.ExpiresAt));
         data.SurveyId = e.SurveyId;
         return ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, e.Language, MessageKind.SurveyInvitation, data, ct);
+    }
+}
+
+/// <summary>
+/// A new tracking token a complainant asked for: one message, on the channel of the address that matched (email or SMS),
+/// whatever the channel preferences. It carries only the grant's id; the token and the address are Intake's, asked for
+/// at send time.
+/// </summary>
+public sealed class OnTrackingAccessGranted(DeliveryWakeup w, TimeProvider clock, ILogger<OnTrackingAccessGranted> logger)
+    : NotifyingHandler<Complaints.Intake.V1.TrackingAccessGranted>(Sources.Intake, w, clock)
+{
+    protected override async Task HandleAsync(Complaints.Intake.V1.TrackingAccessGranted e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        if (e.Channel is not (DeliveryChannel.Email or DeliveryChannel.Sms) || e.GrantId.Length == 0)
+        {
+            logger.LogWarning("TrackingAccessGranted {EventId} names channel {Channel}: only email and SMS carry a tracking token; nothing queued",
+                envelope.EventId, e.Channel);
+            return;
+        }
+        var language = (await CaseAsync(db, e.ComplaintId, ct))?.Language;
+        await QueueAsync(db, envelope, e.ComplaintId, e.Reference, language, MessageKind.TrackingAccess, Audience.Complainant, e.Channel, null,
+            new MessageData { GrantId = e.GrantId }, ct);
     }
 }
 

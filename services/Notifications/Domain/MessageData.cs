@@ -12,6 +12,11 @@ namespace Complaints.Notifications.Domain;
 public sealed class MessageData
 {
     public Dictionary<string, DateTimeOffset> Dates { get; set; } = [];
+    /// <summary>
+    /// Deadlines that are dates: the last day (YYYY-MM-DD, in the jurisdiction's calendar) of those in <see cref="Dates"/>
+    /// whose instant is the end of a local day. A message shows the day; the instant stays for partners' webhooks.
+    /// </summary>
+    public Dictionary<string, string> Days { get; set; } = [];
     public Dictionary<string, string> Values { get; set; } = [];
     public Dictionary<string, MoneyValue> Amounts { get; set; } = [];
     /// <summary>The public entry whose title and detail the message carries.</summary>
@@ -19,6 +24,8 @@ public sealed class MessageData
     /// <summary>The message carries the case's latest public entry (the holding reply's "We need more time").</summary>
     public bool LatestPublicEntry { get; set; }
     public string? SurveyId { get; set; }
+    /// <summary>A tracking access grant in Intake, whose token and address are asked for at send time (never stored here).</summary>
+    public string? GrantId { get; set; }
     /// <summary>For a partner webhook: the event type, e.g. "case.opened", and the case status it implies.</summary>
     public string? EventType { get; set; }
     public DateTimeOffset? OccurredAt { get; set; }
@@ -51,6 +58,13 @@ public static class Formatting
         }
         return TimeZoneInfo.Utc;
     }
+
+    /// <summary>
+    /// A date-valued deadline as that day, in the language's long date form: "Monday, February 1, 2027" (en),
+    /// "Monday 1 February 2027" (en-GB), "2027년 2월 1일 월요일" (ko), "понеделник, 1 февруари 2027 г." (bg). No time and no
+    /// zone: the day is the jurisdiction's, whatever the reader's time zone.
+    /// </summary>
+    public static string Day(DateOnly day, CultureInfo culture) => day.ToString("D", culture);
 
     /// <summary>E.g. "Tuesday, 20 May 2025 23:30 (Europe/London)": long date and short time, and the zone named.</summary>
     public static string Date(DateTimeOffset at, CultureInfo culture, TimeZoneInfo zone)

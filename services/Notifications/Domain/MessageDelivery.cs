@@ -37,6 +37,9 @@ public sealed class MessageDelivery(
     TimeProvider clock,
     ILogger<MessageDelivery> logger)
 {
+    /// <summary>Routing's code of the "we need more time" entry (docs/routing.md), whose text is the handler's reason.</summary>
+    private const string HoldingReplyCode = "deadline.extended";
+
     public static readonly ActivitySource ActivitySource = new(Telemetry.SourcePrefix + "Notifications");
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -215,20 +218,25 @@ public sealed class MessageDelivery(
         {
             return (DeliveryStatus.NotApplicable, null);
         }
-        var statutory = TemplateKinds.IsStatutory(kind);
-        var pref = await preferences.ForAsync(message.ComplaintId, ct);
-        var channelOn = channel switch
+        var info = TemplateKinds.Of(kind);
+        var statutory = info.Statutory;
+        if (!info.OnRequest)
         {
-            DeliveryChannel.Email => pref?.Email ?? true,
-            DeliveryChannel.Sms => pref?.Sms ?? false,
-            DeliveryChannel.Push => pref?.Push ?? false,
-            _ => false,
-        };
-        // What is owed (acknowledgement, information request, holding reply, final response) still goes by email.
-        if (!(statutory && channel == DeliveryChannel.Email) && (pref?.OptedOut == true || !channelOn))
-        {
-            return (DeliveryStatus.Suppressed, null);
+            var pref = await preferences.ForAsync(message.ComplaintId, ct);
+            var channelOn = channel switch
+            {
+                DeliveryChannel.Email => pref?.Email ?? true,
+                DeliveryChannel.Sms => pref?.Sms ?? false,
+                DeliveryChannel.Push => pref?.Push ?? false,
+                _ => false,
+            };
+            // What is owed (acknowledgement, information request, holding reply, final response) still goes by email.
+            if (!(statutory && channel == DeliveryChannel.Email) && (pref?.OptedOut == true || !channelOn))
+            {
+                return (DeliveryStatus.Suppressed, null);
+            }
         }
+        var data = Data(message);
         var address = channel switch
         {
             DeliveryChannel.Email => contact.Email,
@@ -237,12 +245,23 @@ public sealed class MessageDelivery(
             DeliveryChannel.Push => message.ComplaintId.ToString(),
             _ => "",
         };
+        string? token = null;
+        if (data.GrantId is { } grantId)
+        {
+            // A new tracking token goes to the address that matched the request, as Intake says now; never stored here.
+            var access = await contacts.GetTrackingAccessTokenAsync(new GetTrackingAccessTokenRequest
+            {
+                ComplaintId = message.ComplaintId.ToString(),
+                GrantId = grantId,
+                MessageId = message.Id.ToString(),
+            }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+            (address, token) = access.Token.Length > 0 && access.Channel == channel ? (access.Address, access.Token) : ("", null);
+        }
         if (string.IsNullOrEmpty(address))
         {
             return (DeliveryStatus.NotApplicable, null);
         }
-        var data = Data(message);
-        var template = TemplateKinds.Of(kind).Name;
+        var template = info.Name;
         var requested = contact.PreferredLanguage is { Length: > 0 } l ? l : message.Language;
         // Values are formatted for the language the template is actually in, after any fallback.
         var language = templates.LanguageFor(template, requested, options.Value.DefaultLanguage);
@@ -251,10 +270,17 @@ public sealed class MessageDelivery(
         var values = Values(data, culture, zone);
         values["reference"] = message.Reference;
         values["name"] = contact.Name;
-        var unsubscribe = statutory ? null : preferences.UnsubscribeUrl(message.ComplaintId);
+        values["followUrl"] = FollowUrl(message.Reference);
+        if (token is not null)
+        {
+            values["token"] = token;
+        }
+        // What may be stopped links to the portal's preferences page; mail clients get the one-click address. A message
+        // sent on the complainant's own request (a new tracking code) offers no unsubscribe.
+        var unsubscribe = statutory || info.OnRequest ? null : preferences.OneClickUrl(message.ComplaintId);
         if (unsubscribe is not null)
         {
-            values["unsubscribeUrl"] = unsubscribe;
+            values["unsubscribeUrl"] = preferences.PageUrl(message.ComplaintId);
         }
         await AddFetchedAsync(message, data, values, culture, zone, ct);
         var rendered = await SendAsync(message, channel, address, contact.Name, language, template, values, unsubscribe, ct);
@@ -299,6 +325,10 @@ public sealed class MessageDelivery(
         foreach (var (key, at) in data.Dates)
         {
             payload[key] = at;
+        }
+        foreach (var (key, day) in data.Days)
+        {
+            payload[key + "Date"] = day;
         }
         foreach (var (key, money) in data.Amounts)
         {
@@ -349,7 +379,11 @@ public sealed class MessageDelivery(
         {
             var view = await cases.GetPublicCaseViewAsync(new GetPublicCaseViewRequest { ComplaintId = complaintId },
                 deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
-            values["detail"] = view.Timeline.LastOrDefault() is { } last ? string.Join("\n", new[] { last.Title, last.Detail }.Where(s => s.Length > 0)) : "";
+            // The handler's reason for the delay, as written (the template says the rest in the message's language);
+            // before Routing gave codes, the latest entry's English title and detail.
+            values["detail"] = view.Timeline.LastOrDefault(t => t.Code == HoldingReplyCode) is { Text.Length: > 0 } extended
+                ? extended.Text
+                : view.Timeline.LastOrDefault() is { } last ? string.Join("\n", new[] { last.Title, last.Detail }.Where(s => s.Length > 0)) : "";
         }
         if (data.SurveyId is { } surveyId)
         {
@@ -363,6 +397,10 @@ public sealed class MessageDelivery(
         }
     }
 
+    /// <summary>The portal's follow page for a complaint: the reference only; the complainant gives the tracking token there.</summary>
+    public string FollowUrl(string reference) =>
+        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/follow?reference={Uri.EscapeDataString(reference)}";
+
     private static MessageData Data(Message message) => JsonSerializer.Deserialize<MessageData>(message.TemplateData) ?? new MessageData();
 
     public static Dictionary<string, string> Values(MessageData data, CultureInfo culture, TimeZoneInfo zone)
@@ -371,6 +409,14 @@ public sealed class MessageDelivery(
         foreach (var (key, at) in data.Dates)
         {
             values[key] = Formatting.Date(at, culture, zone);
+        }
+        // A date-valued deadline is that day, not the midnight after it in the reader's zone.
+        foreach (var (key, day) in data.Days)
+        {
+            if (DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                values[key] = Formatting.Day(date, culture);
+            }
         }
         foreach (var (key, money) in data.Amounts)
         {

@@ -10,7 +10,10 @@ public sealed class NotificationOptions
     public string StaffTimeZone { get; set; } = "UTC";
     /// <summary>An organisation's own templates, overriding the shipped ones per kind and language.</summary>
     public string TemplatesFolder { get; set; } = "";
-    /// <summary>The public address of the gateway, for links in messages (unsubscribe).</summary>
+    /// <summary>
+    /// The public address of the gateway (which serves the web portal), for links in messages: the portal's follow and
+    /// preferences pages, and the one-click unsubscribe address of the API.
+    /// </summary>
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:8080";
     /// <summary>How often the delivery worker looks for due messages when nothing woke it (a fallback: it wakes when a message is queued or a retry falls due).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);

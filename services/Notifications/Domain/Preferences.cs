@@ -56,15 +56,29 @@ public sealed class LinkTokens
 
 public sealed record PreferenceChange(string? Token, bool? Email, bool? Sms, bool? Push, bool? OptedOut);
 
-/// <summary>A complainant's channel choices and opt-out, changed with the token from any message's link.</summary>
+/// <summary>One complaint's preferences as the complainant's page shows them.</summary>
+public sealed record PreferenceView(string Reference, string Language, ChannelPreference Channels);
+
+/// <summary>
+/// A complainant's channel choices and opt-out, changed with the token from any message's link: in the portal's
+/// preferences page (over <c>PreferenceService</c>), by a mail client's one-click unsubscribe, or the JSON API.
+/// </summary>
 public sealed class Preferences(NotificationsDbContext db, LinkTokens tokens, TimeProvider clock, IOptions<NotificationOptions> options)
 {
-    public string UnsubscribeUrl(Guid complaintId) =>
-        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/v1/notifications/unsubscribe?token={tokens.For(complaintId)}";
+    /// <summary>The link in message bodies: the web portal's preferences page, which calls <c>PreferenceService</c>.</summary>
+    public string PageUrl(Guid complaintId) =>
+        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/preferences?token={tokens.For(complaintId)}";
+
+    /// <summary>The List-Unsubscribe header's address: RFC 8058 one-click POST, answered by the API itself.</summary>
+    public string OneClickUrl(Guid complaintId) =>
+        $"{options.Value.PublicBaseUrl.TrimEnd('/')}{UnsubscribePath}?token={tokens.For(complaintId)}";
+
+    /// <summary>Where mail clients POST (List-Unsubscribe-Post) and where messages sent before the portal linked to.</summary>
+    public const string UnsubscribePath = "/api/v1/notifications/unsubscribe";
 
     public async Task<ChannelPreference> ChangeAsync(PreferenceChange change, CancellationToken ct)
     {
-        var complaintId = tokens.Verify(change.Token) ?? throw new ValidationException("token", "is not a valid link token");
+        var complaintId = Verify(change.Token);
         var pref = await db.Preferences.FirstOrDefaultAsync(p => p.ComplaintId == complaintId, ct);
         if (pref is null)
         {
@@ -80,6 +94,41 @@ public sealed class Preferences(NotificationsDbContext db, LinkTokens tokens, Ti
         return pref;
     }
 
+    /// <summary>
+    /// The complaint's reference, the language to show the page in (its latest complainant message's, else the
+    /// complaint's, else the default) and its preferences (the defaults when none were set). NotFound when the token
+    /// is valid but Notifications knows no such complaint (tokens are only ever sent in its messages).
+    /// </summary>
+    public async Task<PreferenceView> ViewAsync(string? token, CancellationToken ct)
+    {
+        var complaintId = Verify(token);
+        return await ViewAsync(complaintId, await ForAsync(complaintId, ct) ?? new ChannelPreference { ComplaintId = complaintId }, ct);
+    }
+
+    /// <summary>Applies the change, then answers as <see cref="ViewAsync(string?, CancellationToken)"/>.</summary>
+    public async Task<PreferenceView> ChangeAndViewAsync(PreferenceChange change, CancellationToken ct)
+    {
+        var complaintId = Verify(change.Token);
+        // Known before anything is stored: a valid token of an unknown complaint changes nothing.
+        var view = await ViewAsync(complaintId, new ChannelPreference { ComplaintId = complaintId }, ct);
+        return view with { Channels = await ChangeAsync(change, ct) };
+    }
+
     public Task<ChannelPreference?> ForAsync(Guid complaintId, CancellationToken ct) =>
         db.Preferences.AsNoTracking().FirstOrDefaultAsync(p => p.ComplaintId == complaintId, ct);
+
+    private async Task<PreferenceView> ViewAsync(Guid complaintId, ChannelPreference channels, CancellationToken ct)
+    {
+        var c = await db.Cases.AsNoTracking().FirstOrDefaultAsync(x => x.ComplaintId == complaintId, ct);
+        var latest = await db.Messages.AsNoTracking()
+            .Where(m => m.ComplaintId == complaintId && m.Audience == (int)Audience.Complainant && m.RenderedLanguage != null)
+            .OrderByDescending(m => m.CreatedAt).Select(m => new { m.Reference, m.RenderedLanguage }).FirstOrDefaultAsync(ct);
+        var reference = c?.Reference ?? latest?.Reference ?? throw new NotFoundException("No complaint for this link.");
+        var language = latest?.RenderedLanguage is { Length: > 0 } rendered ? rendered
+            : c?.Language is { Length: > 0 } chosen ? chosen
+            : options.Value.DefaultLanguage;
+        return new PreferenceView(reference, language, channels);
+    }
+
+    private Guid Verify(string? token) => tokens.Verify(token) ?? throw new ValidationException("token", "is not a valid link token");
 }

@@ -17,10 +17,23 @@ public enum Audience
 /// </summary>
 public static class TemplateKinds
 {
-    public sealed record KindInfo(MessageKind Kind, string Name, Audience Audience, bool Statutory, IReadOnlySet<string> Values, IReadOnlySet<string> Required);
+    public sealed record KindInfo(MessageKind Kind, string Name, Audience Audience, bool Statutory, IReadOnlySet<string> Values, IReadOnlySet<string> Required)
+    {
+        /// <summary>
+        /// Asked for by the complainant, for the one channel they asked on: sent whatever the channel preferences and
+        /// opt-outs (they say which messages the complainant wants unasked), without an unsubscribe link.
+        /// </summary>
+        public bool OnRequest { get; init; }
 
-    /// <summary>Given for every complainant message ("name" may be empty: use it in a section).</summary>
-    private static readonly string[] Complainant = ["reference", "name"];
+        /// <summary>Values that are secrets: never in the subject, which is stored and shown in the message history.</summary>
+        public IReadOnlySet<string> Secrets { get; init; } = new HashSet<string>();
+    }
+
+    /// <summary>
+    /// Given for every complainant message ("name" may be empty: use it in a section). "followUrl" is the portal's follow
+    /// page for the complaint, <c>{PublicBaseUrl}/follow?reference=...</c>: it carries the reference, never a token.
+    /// </summary>
+    private static readonly string[] Complainant = ["reference", "name", "followUrl"];
     /// <summary>Staff alerts: the queue and handler when known; "toSupervisor" when the recipient is a supervisor of the queue, not the handler.</summary>
     private static readonly string[] StaffOptional = ["queueId", "assigneeId", "toSupervisor"];
 
@@ -37,6 +50,12 @@ public static class TemplateKinds
         Kind(MessageKind.CaseClosed, "caseClosed", Audience.Complainant, false, [.. Complainant, "closedAt"], ["unsubscribeUrl"]),
         Kind(MessageKind.SurveyInvitation, "surveyInvitation", Audience.Complainant, false, [.. Complainant, "surveyUrl"], ["unsubscribeUrl", "expiresAt"]),
         Kind(MessageKind.Reopened, "reopened", Audience.Complainant, false, [.. Complainant], ["unsubscribeUrl", "resolveBy"]),
+        // A new tracking token the complainant asked for (Intake's TrackingAccessGranted), to the address that matched.
+        Kind(MessageKind.TrackingAccess, "trackingAccess", Audience.Complainant, false, [.. Complainant, "token", "followUrl"], []) with
+        {
+            OnRequest = true,
+            Secrets = new HashSet<string> { "token" },
+        },
         Kind(MessageKind.StaffAssigned, "staffAssigned", Audience.Staff, false, ["reference"], StaffOptional),
         Kind(MessageKind.StaffAnswerReceived, "staffAnswerReceived", Audience.Staff, false, ["reference", "responseKind", "attachmentCount", "at"], StaffOptional),
         Kind(MessageKind.StaffSlaWarning, "staffSlaWarning", Audience.Staff, false, ["reference", "clock", "percent"], [.. StaffOptional, "dueAt"]),

@@ -284,6 +284,13 @@ public sealed class TemplateStore
         {
             throw new FormatException($"Template {file} uses values its kind does not have: {string.Join(", ", unknown)}.");
         }
+        // The subject is stored and shown in the complainant's message history: a secret never goes there.
+        var leaked = t.Subject.Names.Where(info.Secrets.Contains).ToList();
+        if (leaked.Count > 0)
+        {
+            throw new FormatException($"Template {file} puts {string.Join(", ", leaked.Select(n => $"{{{{{n}}}}}"))} in its subject: "
+                + "a secret belongs in the body only (the subject is stored in the message history).");
+        }
         // A value that may be absent outside its own section would fail the send: refuse it now.
         var unguarded = parts.SelectMany(p => p.Unguarded).Where(n => !info.Required.Contains(n)).Distinct().ToList();
         if (unguarded.Count > 0)

@@ -231,8 +231,11 @@ public sealed class CaseClocks(ClockPolicies policies, CaseJournal journal)
         if (final is not null)
         {
             // The complainant is owed a new final response: the date matters to them.
+            var parameters = new Dictionary<string, string>();
+            PublicCodes.AddDeadline(parameters, PublicCodes.FinalResponseDue, final.DueAt, calendar);
             journal.Record(db, c, EntryKinds.Deadline, "New final response deadline", CaseJournal.System,
-                Detail(c, $"Your complaint was reopened. We will send our final response by {Format(final.DueAt)}."), isPublic: true, at: at);
+                Detail(c, $"Your complaint was reopened. We will send our final response by {DeadlineDates.Describe(final.DueAt, calendar)}."), isPublic: true, at: at,
+                code: PublicCodes.DeadlineRenewed, parameters: parameters);
         }
         journal.Record(db, c, EntryKinds.Deadline, "SLA deadlines restarted", CaseJournal.System,
             Detail(c, $"Reopened: first response by {Format(firstResponse.DueAt)}{firstResponseNote}; resolve by {Format(resolve.DueAt)}{resolveNote}."), at: at);

@@ -119,6 +119,10 @@ public sealed class CaseHistoryEntry
     public int? ToStatus { get; set; }
     /// <summary>Intake's command id for a complainant action: unique, so a retried command applies once.</summary>
     public string? CommandId { get; set; }
+    /// <summary>A public entry's stable code (<see cref="Domain.PublicCodes"/>), for clients that translate; null on internal entries and on entries written before codes.</summary>
+    public string? Code { get; set; }
+    /// <summary>The code's parameters as a JSON object of strings (dates, instants, counts, references: never personal data); null when none.</summary>
+    public string? Parameters { get; set; }
 }
 
 /// <summary>The model; <see cref="SqliteRoutingDbContext"/> and <see cref="SqlServerRoutingDbContext"/> carry each provider's migrations.</summary>
@@ -173,6 +177,8 @@ public class RoutingDbContext(DbContextOptions options) : DbContext(options), IE
             e.Property(x => x.Title).HasMaxLength(200);
             e.Property(x => x.Actor).HasMaxLength(200);
             e.Property(x => x.CommandId).HasMaxLength(64);
+            e.Property(x => x.Code).HasMaxLength(64);
+            e.Property(x => x.Parameters).HasMaxLength(2000);
             e.HasIndex(x => x.CommandId).IsUnique();
         });
         modelBuilder.AddClocks();

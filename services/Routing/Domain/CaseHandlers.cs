@@ -53,13 +53,15 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
         };
         journal.Text.Provision(c);
         db.Cases.Add(c);
-        journal.Record(db, c, EntryKinds.System, "Complaint received", CaseJournal.System, "We have received your complaint.", isPublic: true, at: receivedAt);
+        journal.Record(db, c, EntryKinds.System, "Complaint received", CaseJournal.System, "We have received your complaint.", isPublic: true, at: receivedAt,
+            code: PublicCodes.CaseReceived);
         if (e.ImportedClosed)
         {
             // A historical record imported closed runs no clocks and goes to no queue.
             c.ClosedAt = receivedAt;
             journal.Record(db, c, EntryKinds.System, "Case closed", CaseJournal.System,
-                c.SourceOutcome is null ? "This complaint was closed." : $"This complaint was closed: {c.SourceOutcome}.", isPublic: true, at: receivedAt);
+                c.SourceOutcome is null ? "This complaint was closed." : $"This complaint was closed: {c.SourceOutcome}.", isPublic: true, at: receivedAt,
+                code: PublicCodes.CaseImportedClosed);
         }
         else
         {
@@ -70,8 +72,12 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
                 $"Points {assessed.Points}: category {assessed.CategoryPoints}, amount {assessed.AmountPoints}, complainant kind {assessed.ComplainantKindPoints}"
                 + (assessed.KeywordGroups.Length > 0 ? $"; keyword groups: {string.Join(", ", assessed.KeywordGroups)}" : "") + ".", at: now);
             await clocks.StartAsync(db, c, ct);
+            var calendar = clocks.Policies.CalendarFor((Jurisdiction)c.Jurisdiction);
+            var opened = new Dictionary<string, string>();
+            PublicCodes.AddDeadline(opened, PublicCodes.ResolveBy, c.ResolveBy, calendar);
             journal.Record(db, c, EntryKinds.System, "Case opened", CaseJournal.System,
-                $"Your complaint is registered under {e.Reference}. We aim to resolve it by {c.ResolveBy:yyyy-MM-dd}.", isPublic: true, at: now);
+                $"Your complaint is registered under {e.Reference}. We aim to resolve it by {DeadlineDates.Describe(c.ResolveBy, calendar)}.", isPublic: true, at: now,
+                code: PublicCodes.CaseOpened, parameters: opened);
             // CaseOpened goes on the feed before CaseAssigned: consumers learn the case (its channel, its partner)
             // before its first assignment, or a partner would miss the first case.assigned webhook.
             await router.RouteAsync(db, c, now, ct, beforeRecord: () => journal.Append(db, c, Opened()));
@@ -100,6 +106,9 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
             FirstResponseBy = CaseJournal.Stamp(c.FirstResponseBy),
             StatutoryAcknowledgeBy = CaseJournal.Stamp(c.StatutoryAcknowledgeBy),
             FinalResponseDue = CaseJournal.Stamp(c.FinalResponseDue),
+            ResolveByDate = DeadlineDates.OrEmpty(c.ResolveBy, clocks.Policies.CalendarFor(e.Jurisdiction)),
+            FirstResponseByDate = DeadlineDates.OrEmpty(c.FirstResponseBy, clocks.Policies.CalendarFor(e.Jurisdiction)),
+            FinalResponseDueDate = DeadlineDates.OrEmpty(c.FinalResponseDue, clocks.Policies.CalendarFor(e.Jurisdiction)),
             ImportedClosed = e.ImportedClosed,
             Severity = (Severity)c.Severity,
             QueueId = c.QueueId ?? "",
@@ -129,16 +138,20 @@ public sealed class AcknowledgeOnNotificationDelivered(CaseJournal journal, Case
         c.AcknowledgedAt = at;
         await clocks.StopAsync(db, c, ClockKind.SlaAcknowledge, at, ct);
         await clocks.StopAsync(db, c, ClockKind.StatutoryAcknowledge, at, ct);
-        var detail = e.Status == DeliveryStatus.Delivered
+        var delivered = e.Status == DeliveryStatus.Delivered;
+        var detail = delivered
             ? "We have sent you an acknowledgement with your reference and our timeline."
             : "Your reference and our timeline were given to you when you submitted your complaint.";
+        var parameters = new Dictionary<string, string> { [PublicCodes.Via] = delivered ? "message" : "submission" };
         if (c.Status == (int)CaseStatus.Received)
         {
-            journal.Transition(db, c, CaseStatus.Acknowledged, "acknowledge", CaseJournal.System, "Acknowledgement sent", detail, at: at);
+            journal.Transition(db, c, CaseStatus.Acknowledged, "acknowledge", CaseJournal.System, "Acknowledgement sent", detail, at: at,
+                code: PublicCodes.CaseAcknowledged, parameters: parameters);
         }
         else
         {
-            journal.Record(db, c, EntryKinds.System, "Acknowledgement sent", CaseJournal.System, detail, isPublic: true, at: at);
+            journal.Record(db, c, EntryKinds.System, "Acknowledgement sent", CaseJournal.System, detail, isPublic: true, at: at,
+                code: PublicCodes.CaseAcknowledged, parameters: parameters);
         }
         journal.Append(db, c, new CaseAcknowledged
         {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Complaints.Calendars;
 using Complaints.Common.V1;
 using Complaints.Intake.V1;
 using Complaints.Routing.Data;
@@ -12,7 +13,7 @@ using static Complaints.Routing.Domain.CaseJournal;
 
 namespace Complaints.Routing.Domain;
 
-public sealed class CaseQueries(RoutingDbContext db, CaseAccess access, CaseText text)
+public sealed class CaseQueries(RoutingDbContext db, CaseAccess access, CaseText text, JurisdictionCalendars calendars)
 {
     public async Task<GetPublicCaseViewResponse> PublicViewAsync(string complaintId, CancellationToken ct)
     {
@@ -21,6 +22,7 @@ public sealed class CaseQueries(RoutingDbContext db, CaseAccess access, CaseText
             .FirstOrDefaultAsync(x => x.ComplaintId == id, ct)
             ?? throw new NotFoundException("No case for this complaint yet.");
         var fields = text.Open(c);
+        var calendar = calendars.For((Jurisdiction)c.Jurisdiction);
         var view = new GetPublicCaseViewResponse
         {
             ComplaintId = c.ComplaintId.ToString(),
@@ -33,10 +35,16 @@ public sealed class CaseQueries(RoutingDbContext db, CaseAccess access, CaseText
             FinalResponseDue = Stamp(c.FinalResponseDue),
             InformationDue = Stamp(c.InformationDueAt),
             NextStep = NextStep.For(c),
+            NextStepCode = NextStep.CodeFor(c),
             ResumeToken = c.EntryCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ResolveByDate = DeadlineDates.OrEmpty(c.ResolveBy, calendar),
+            FirstResponseByDate = DeadlineDates.OrEmpty(c.FirstResponseBy, calendar),
+            FinalResponseDueDate = DeadlineDates.OrEmpty(c.FinalResponseDue, calendar),
+            InformationDueDate = DeadlineDates.OrEmpty(c.InformationDueAt, calendar),
         };
+        view.NextStepParameters.Add(NextStep.ParametersFor(c, calendar));
         var ordered = c.Timeline.OrderBy(t => t.Seq).ToList();
-        view.Timeline.AddRange(ordered.Select(t => PublicEntry(t, fields)));
+        view.Timeline.AddRange(ordered.Select(t => PublicEntry(t, c, fields)));
         if (c.InformationRequestEntryId is { } requestSeq && ordered.FirstOrDefault(t => t.Seq == requestSeq) is { } request)
         {
             view.InformationRequested = fields.ReadEntry(request.Detail) ?? "";
@@ -50,7 +58,7 @@ public sealed class CaseQueries(RoutingDbContext db, CaseAccess access, CaseText
         var entry = await db.Timeline.AsNoTracking().FirstOrDefaultAsync(t => t.ComplaintId == id && t.Seq == request.EntryId && t.IsPublic, ct)
             ?? throw new NotFoundException("No such public entry.");
         var c = await db.Cases.AsNoTracking().FirstAsync(x => x.ComplaintId == id, ct);
-        return PublicEntry(entry, text.Open(c));
+        return PublicEntry(entry, c, text.Open(c));
     }
 
     public async Task<GetCaseResponse> ByReferenceAsync(string? reference, ClaimsPrincipal user, CancellationToken ct)
@@ -155,13 +163,46 @@ public sealed class CaseQueries(RoutingDbContext db, CaseAccess access, CaseText
         Breached = k.Breached,
     };
 
-    public static PublicTimelineEntry PublicEntry(CaseHistoryEntry t, CaseText.Fields fields) => new()
+    /// <summary>
+    /// A public entry as the complainant sees it: the English title and detail, and the entry's code, parameters and
+    /// text (<see cref="PublicCodes"/>). An entry written before codes gets the code of its title and what parameters
+    /// it still shows.
+    /// </summary>
+    public static PublicTimelineEntry PublicEntry(CaseHistoryEntry t, Case c, CaseText.Fields fields)
     {
-        At = Timestamp.FromDateTimeOffset(t.At),
-        Title = t.Title,
-        Detail = fields.ReadEntry(t.Detail) ?? "",
-        EntryId = t.Seq,
-    };
+        var detail = fields.ReadEntry(t.Detail) ?? "";
+        var code = t.Code ?? PublicCodes.ForLegacyTitle(t.Title);
+        var parameters = PublicCodes.Deserialize(t.Parameters);
+        if (t.Code is null)
+        {
+            if (code == PublicCodes.CaseMerged)
+            {
+                parameters[PublicCodes.MergedIntoReference] = t.Title["Merged into ".Length..];
+            }
+            else if (code is PublicCodes.InformationAnswered or PublicCodes.DocumentAdded)
+            {
+                parameters[PublicCodes.Documents] = PublicCodes.SplitDocuments(detail).Documents.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        var entry = new PublicTimelineEntry
+        {
+            At = Timestamp.FromDateTimeOffset(t.At),
+            Title = t.Title,
+            Detail = detail,
+            EntryId = t.Seq,
+            Code = code,
+            Text = (PublicCodes.Find(code)?.Text ?? PublicCodes.TextSource.None) switch
+            {
+                PublicCodes.TextSource.Detail => detail,
+                PublicCodes.TextSource.ComplainantWords => parameters.GetValueOrDefault(PublicCodes.Documents) is null or "0" ? detail : PublicCodes.SplitDocuments(detail).Words,
+                PublicCodes.TextSource.Reason => fields.ReadEntry(t.Reason) ?? "",
+                PublicCodes.TextSource.SourceOutcome => c.SourceOutcome ?? "",
+                _ => "",
+            },
+        };
+        entry.Parameters.Add(parameters);
+        return entry;
+    }
 
     private static Remedy RemedyOf(Case c, CaseText.Fields fields) => new()
     {
@@ -179,19 +220,51 @@ public sealed class CaseQueries(RoutingDbContext db, CaseAccess access, CaseText
         Guid.TryParse(complaintId, out var id) ? id : throw new ValidationException("complaintId", "must be a complaint id (UUID)");
 }
 
-/// <summary>What the complainant can expect next, in plain words.</summary>
+/// <summary>What the complainant can expect next, in plain words and as a code (<see cref="PublicCodes"/>) with its parameters.</summary>
 public static class NextStep
 {
-    public static string For(Case c) => (CaseStatus)c.Status switch
+    public static string For(Case c) => c.MergedIntoReference is { } primary
+        ? $"Your complaint is handled together with complaint {primary}: follow that complaint for updates."
+        : (CaseStatus)c.Status switch
+        {
+            CaseStatus.Received => "We will acknowledge your complaint and tell you who is handling it.",
+            CaseStatus.Acknowledged => "A handler will review your complaint and contact you.",
+            CaseStatus.InInvestigation => "We are investigating your complaint.",
+            CaseStatus.AwaitingComplainant => "We need information from you: please answer our request.",
+            CaseStatus.ResolutionProposed => "We are finalising our response to you.",
+            CaseStatus.Resolved => "We have sent our final response. If you are not satisfied, you may ask us to reopen it.",
+            CaseStatus.Closed => "This complaint is closed. You may ask us to reopen it.",
+            CaseStatus.Reopened => "We have reopened your complaint and will review it again.",
+            _ => "",
+        };
+
+    public static string CodeFor(Case c) => c.MergedIntoReference is not null
+        ? PublicCodes.NextMerged
+        : (CaseStatus)c.Status switch
+        {
+            CaseStatus.Received => PublicCodes.NextAcknowledge,
+            CaseStatus.Acknowledged => PublicCodes.NextReview,
+            CaseStatus.InInvestigation => PublicCodes.NextInvestigate,
+            CaseStatus.AwaitingComplainant => PublicCodes.NextAnswerRequest,
+            CaseStatus.ResolutionProposed => PublicCodes.NextFinalise,
+            CaseStatus.Resolved => PublicCodes.NextMayReopen,
+            CaseStatus.Closed => PublicCodes.NextClosed,
+            CaseStatus.Reopened => PublicCodes.NextReopened,
+            _ => "",
+        };
+
+    public static Dictionary<string, string> ParametersFor(Case c, BusinessCalendar calendar)
     {
-        CaseStatus.Received => "We will acknowledge your complaint and tell you who is handling it.",
-        CaseStatus.Acknowledged => "A handler will review your complaint and contact you.",
-        CaseStatus.InInvestigation => "We are investigating your complaint.",
-        CaseStatus.AwaitingComplainant => "We need information from you: please answer our request.",
-        CaseStatus.ResolutionProposed => "We are finalising our response to you.",
-        CaseStatus.Resolved => "We have sent our final response. If you are not satisfied, you may ask us to reopen it.",
-        CaseStatus.Closed => "This complaint is closed. You may ask us to reopen it.",
-        CaseStatus.Reopened => "We have reopened your complaint and will review it again.",
-        _ => "",
-    };
+        var parameters = new Dictionary<string, string>();
+        switch (CodeFor(c))
+        {
+            case PublicCodes.NextMerged:
+                parameters[PublicCodes.MergedIntoReference] = c.MergedIntoReference!;
+                break;
+            case PublicCodes.NextAnswerRequest:
+                PublicCodes.AddDeadline(parameters, PublicCodes.InformationDue, c.InformationDueAt, calendar);
+                break;
+        }
+        return parameters;
+    }
 }

@@ -44,7 +44,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
         var reason = Optional(v, "reason", request.Reason, ReasonMax);
         v.ThrowIfInvalid();
         await MoveAsync(c, CaseStatus.InInvestigation, "start investigating", actor, "Investigation started",
-            "We are looking into your complaint.", reason: reason, ct: ct);
+            "We are looking into your complaint.", reason: reason, code: PublicCodes.InvestigationStarted, ct: ct);
         return await SaveAsync(c, ct);
     }
 
@@ -67,7 +67,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
         v.ThrowIfInvalid();
         EnsureOpen(c, "post an update on");
         EnsureNotErased(c);
-        var entry = journal.Record(db, c, EntryKinds.PublicUpdate, "Update from your handler", actor, text, isPublic: true);
+        var entry = journal.Record(db, c, EntryKinds.PublicUpdate, "Update from your handler", actor, text, isPublic: true, code: PublicCodes.UpdatePosted);
         await FirstResponseAsync(c, ct);
         journal.Append(db, c, new PublicUpdatePosted
         {
@@ -91,10 +91,15 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
         v.ThrowIfInvalid();
         EnsureNotErased(c);
         var now = Now;
+        // A number of days to answer: the end of the last of them, in the jurisdiction's calendar (a date, not a time).
+        var calendar = clocks.Policies.CalendarFor((Jurisdiction)c.Jurisdiction);
+        var due = calendar.EndOfCalendarDaysAfter(now, request.RespondWithinDays > 0 ? request.RespondWithinDays : Policy.DefaultRespondWithinDays);
+        var parameters = new Dictionary<string, string>();
+        PublicCodes.AddDeadline(parameters, PublicCodes.InformationDue, due, calendar);
         var entry = await MoveAsync(c, CaseStatus.AwaitingComplainant, "request information on", actor,
-            "Information requested", question, ct: ct);
+            "Information requested", question, code: PublicCodes.InformationRequested, parameters: parameters, ct: ct);
         c.InformationRequestEntryId = entry.Seq;
-        c.InformationDueAt = now.AddDays(request.RespondWithinDays > 0 ? request.RespondWithinDays : Policy.DefaultRespondWithinDays);
+        c.InformationDueAt = due;
         await clocks.PauseSlaAsync(db, c, now, ct);
         await FirstResponseAsync(c, ct);
         journal.Append(db, c, new InformationRequested
@@ -103,6 +108,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
             Reference = c.Reference,
             EntryId = entry.Seq,
             DueBy = Stamp(c.InformationDueAt),
+            DueByDate = DeadlineDates.OrEmpty(c.InformationDueAt, calendar),
             At = Stamp(now),
         });
         return await SaveAsync(c, ct);
@@ -237,7 +243,8 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
         var withinSla = await clocks.WithinAsync(db, c, ClockKind.SlaResolve, now, ct);
         var withinStatutory = await clocks.WithinAsync(db, c, ClockKind.StatutoryFinalResponse, now, ct);
         var entry = await MoveAsync(c, CaseStatus.Resolved, "send the final response for", actor,
-            summary ? "Summary resolution sent" : "Final response sent", text, kind: EntryKinds.FinalResponse, ct: ct);
+            summary ? "Summary resolution sent" : "Final response sent", text, kind: EntryKinds.FinalResponse,
+            code: summary ? PublicCodes.SummaryResolutionSent : PublicCodes.FinalResponseSent, ct: ct);
         c.FinalResponseSentAt = now;
         c.ResolvedAt = now;
         await FirstResponseAsync(c, ct);
@@ -288,7 +295,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
         v.ThrowIfInvalid();
         var now = Now;
         await MoveAsync(c, CaseStatus.Reopened, "reopen", actor, "Complaint reopened",
-            "We have reopened your complaint and will review it again.", reason: reason, ct: ct);
+            "We have reopened your complaint and will review it again.", reason: reason, code: PublicCodes.CaseReopened, ct: ct);
         c.Outcome = (int)Outcome.Unspecified;
         c.AwaitingApproval = false;
         c.ResolutionApproved = false;
@@ -305,6 +312,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
             At = Stamp(now),
             Actor = actor,
             ResolveBy = Stamp(c.ResolveBy),
+            ResolveByDate = DeadlineDates.OrEmpty(c.ResolveBy, clocks.Policies.CalendarFor((Jurisdiction)c.Jurisdiction)),
         });
         return await SaveAsync(c, ct);
     }
@@ -383,10 +391,13 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
         var now = Now;
         var (previous, due) = await clocks.ExtendStatutoryAsync(db, c, now, ct);
         c.StatutoryExtended = true;
+        var calendar = clocks.Policies.CalendarFor((Jurisdiction)c.Jurisdiction);
+        var parameters = new Dictionary<string, string>();
+        PublicCodes.AddDeadline(parameters, PublicCodes.FinalResponseDue, due, calendar);
         // The holding reply: the reason for the delay and the new date (PSD2 requires both).
         journal.Record(db, c, EntryKinds.Deadline, "We need more time", actor,
-            $"We need more time to answer your complaint: {reason} We will send you our final response by {due:yyyy-MM-dd}.",
-            isPublic: true, reason: reason);
+            $"We need more time to answer your complaint: {reason} We will send you our final response by {DeadlineDates.Describe(due, calendar)}.",
+            isPublic: true, reason: reason, code: PublicCodes.DeadlineExtended, parameters: parameters);
         journal.Append(db, c, new StatutoryDeadlineExtended
         {
             ComplaintId = c.ComplaintId.ToString(),
@@ -394,6 +405,8 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
             Jurisdiction = (Jurisdiction)c.Jurisdiction,
             PreviousDue = Stamp(previous),
             FinalResponseDue = Stamp(due),
+            PreviousDueDate = DeadlineDates.OrEmpty(previous, calendar),
+            FinalResponseDueDate = DeadlineDates.OrEmpty(due, calendar),
             At = Stamp(now),
         });
         return await SaveAsync(c, ct);
@@ -406,11 +419,11 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
     /// </summary>
     internal async Task<CaseHistoryEntry> MoveAsync(Case c, CaseStatus to, string action, string actor, string title,
         string? detail = null, bool isPublic = true, string? reason = null, string? commandId = null,
-        string kind = EntryKinds.Transition, CancellationToken ct = default)
+        string kind = EntryKinds.Transition, string? code = null, IReadOnlyDictionary<string, string>? parameters = null, CancellationToken ct = default)
     {
         var from = (CaseStatus)c.Status;
         var now = Now;
-        var entry = journal.Transition(db, c, to, action, actor, title, detail, isPublic, reason, now, commandId, kind);
+        var entry = journal.Transition(db, c, to, action, actor, title, detail, isPublic, reason, now, commandId, kind, code, parameters);
         if (from == CaseStatus.AwaitingComplainant && to != CaseStatus.AwaitingComplainant)
         {
             c.InformationRequestEntryId = null;
@@ -435,7 +448,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
         await MoveAsync(c, CaseStatus.Closed, withdrawn ? "withdraw" : "close", actor,
             withdrawn ? "Complaint withdrawn" : "Case closed",
             withdrawn ? "You withdrew your complaint. It is now closed." : "Your complaint is now closed.",
-            reason: reason, commandId: commandId, ct: ct);
+            reason: reason, commandId: commandId, code: withdrawn ? PublicCodes.CaseWithdrawn : PublicCodes.CaseClosed, ct: ct);
         if (withdrawn)
         {
             c.Outcome = (int)Outcome.Withdrawn;

@@ -22,7 +22,8 @@ public sealed class ComplainantActions(RoutingDbContext db, CaseJournal journal,
             }
             // Leaving AWAITING_COMPLAINANT resumes the SLA clocks and clears the request.
             await work.MoveAsync(c, CaseStatus.InInvestigation, "answer a request for information on", Complainant,
-                "Your answer was received", Describe(text, request.AttachmentIds.Count), commandId: request.CommandId, ct: ct);
+                "Your answer was received", PublicCodes.DescribeWithDocuments(text, request.AttachmentIds.Count), commandId: request.CommandId,
+                code: PublicCodes.InformationAnswered, parameters: Documents(request), ct: ct);
             Responded(c, "answer", request, at);
         }, ct);
 
@@ -37,8 +38,8 @@ public sealed class ComplainantActions(RoutingDbContext db, CaseJournal journal,
             {
                 throw new PreconditionException("This complaint is closed: ask to reopen it first.");
             }
-            journal.Record(db, c, EntryKinds.Complainant, "You added a document", Complainant, Describe(text, request.AttachmentIds.Count),
-                isPublic: true, at: at, commandId: request.CommandId);
+            journal.Record(db, c, EntryKinds.Complainant, "You added a document", Complainant, PublicCodes.DescribeWithDocuments(text, request.AttachmentIds.Count),
+                isPublic: true, at: at, commandId: request.CommandId, code: PublicCodes.DocumentAdded, parameters: Documents(request));
             Responded(c, "document", request, at);
             return Task.CompletedTask;
         }, ct);
@@ -60,7 +61,7 @@ public sealed class ComplainantActions(RoutingDbContext db, CaseJournal journal,
             CaseStateMachine.EnsureIn((CaseStatus)c.Status, "ask to reopen", CaseStatus.Resolved, CaseStatus.Closed);
             c.ReopenRequested = true;
             journal.Record(db, c, EntryKinds.Complainant, "You asked us to reopen your complaint", Complainant, text,
-                isPublic: true, at: at, commandId: request.CommandId);
+                isPublic: true, at: at, commandId: request.CommandId, code: PublicCodes.ReopenRequested);
             journal.Append(db, c, new ReopenRequested
             {
                 ComplaintId = c.ComplaintId.ToString(),
@@ -133,10 +134,6 @@ public sealed class ComplainantActions(RoutingDbContext db, CaseJournal journal,
             At = Stamp(at),
         });
 
-    private static string? Describe(string? text, int attachments) => attachments switch
-    {
-        0 => text,
-        1 => text is null ? "1 document attached." : $"{text}\n\n1 document attached.",
-        _ => text is null ? $"{attachments} documents attached." : $"{text}\n\n{attachments} documents attached.",
-    };
+    private static Dictionary<string, string> Documents(ComplainantActionRequest request) =>
+        new() { [PublicCodes.Documents] = request.AttachmentIds.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }

@@ -35,12 +35,13 @@ public sealed class CloseCaseOnComplaintMerged(CaseJournal journal, CaseClocks c
         var actor = string.IsNullOrEmpty(e.Actor) ? CaseJournal.System : e.Actor;
         var title = $"Merged into {e.PrimaryReference}";
         var detail = $"Your complaint is handled together with complaint {e.PrimaryReference}, which covers the same matter. Updates will follow there.";
+        var parameters = new Dictionary<string, string> { [PublicCodes.MergedIntoReference] = e.PrimaryReference };
         duplicate.MergedIntoReference = e.PrimaryReference;
         if (CaseStateMachine.IsOpen((CaseStatus)duplicate.Status))
         {
             // Not an outcome: whatever resolution was proposed on the duplicate no longer applies.
             duplicate.Outcome = (int)Outcome.Unspecified;
-            journal.Transition(db, duplicate, CaseStatus.Closed, "merge", actor, title, detail, at: now);
+            journal.Transition(db, duplicate, CaseStatus.Closed, "merge", actor, title, detail, at: now, code: PublicCodes.CaseMerged, parameters: parameters);
             duplicate.ClosedAt = now;
             await clocks.StopAllAsync(db, duplicate, now, ct);
             journal.Append(db, duplicate, new CaseClosed
@@ -57,7 +58,7 @@ public sealed class CloseCaseOnComplaintMerged(CaseJournal journal, CaseClocks c
         }
         else
         {
-            journal.Record(db, duplicate, EntryKinds.System, title, actor, detail, isPublic: true, at: now);
+            journal.Record(db, duplicate, EntryKinds.System, title, actor, detail, isPublic: true, at: now, code: PublicCodes.CaseMerged, parameters: parameters);
         }
         journal.Record(db, primary, EntryKinds.System, $"Duplicate {e.Reference} merged into this case", actor, at: now);
         logger.LogInformation("Case {Duplicate} merged into {Primary}", e.Reference, e.PrimaryReference);

@@ -45,7 +45,7 @@ public sealed class CaseWatch(
         {
             ResumeToken = Token(entry.Seq),
             Status = (CaseStatus)c.Status,
-            Entry = CaseQueries.PublicEntry(entry, fields),
+            Entry = CaseQueries.PublicEntry(entry, c, fields),
         }, writer, ct);
     }
 

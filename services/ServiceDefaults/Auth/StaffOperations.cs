@@ -65,8 +65,10 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 
 /// <summary>
 /// The authorisation table: every staff operation of Routing (case work, cases, directory), Intake (staff intake,
-/// data rights, attachments), Notifications (dead letters, partner webhooks) and Identity (staff accounts, partner clients), and every
-/// operation a partner may call (Intake's submission and taxonomy, import and partner complaints), with the scope it needs. Roles
+/// data rights, attachments), Notifications (dead letters, partner webhooks) and Identity (staff accounts, partner clients), every
+/// operation a partner may call (Intake's submission and taxonomy, import and partner complaints), with the scope it needs, and
+/// the public gRPC operations that answer to the table's policy (Intake's submission, taxonomy and tracking access,
+/// Notifications' complainant preferences, Insights' suggestion view). Roles
 /// and partner scopes are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before the operation
 /// runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/> after the need-to-know rule (staff)
 /// or by its ownership check (<see cref="CaseScope.Own"/>). docs/security.md shows the same table; tests call every
@@ -87,6 +89,8 @@ public static class StaffOperations
     private const string Intake = "complaints.intake.v1.IntakeService";
     private const string Import = "complaints.intake.v1.ImportService";
     private const string PartnerComplaints = "complaints.intake.v1.PartnerComplaintService";
+    private const string ComplainantPreferences = "complaints.notifications.v1.PreferenceService";
+    private const string Suggestions = "complaints.insights.v1.SuggestionService";
 
     private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
@@ -170,6 +174,9 @@ public static class StaffOperations
     public static readonly StaffOperation GetTaxonomy = new(Intake, "GetTaxonomy", [], CaseScope.None, "read the categories and limits",
         "labels in the requested language, the default jurisdiction and the attachment limits; no complaint data")
     { Public = true, PartnerScope = PartnerScopes.Submit };
+    public static readonly StaffOperation RequestTrackingAccess = new(Intake, "RequestTrackingAccess", [], CaseScope.None, "ask for a new tracking token",
+        "the same answer whether anything matched or not; the token goes only to the complaint's matching email or phone, through Notifications")
+    { Public = true };
     public static readonly StaffOperation ImportComplaints = new(Import, "ImportComplaints", Supervisors, CaseScope.None, "import historical complaints",
         "staff imports share one source; each partner has its own")
     { PartnerScope = PartnerScopes.Import };
@@ -179,6 +186,19 @@ public static class StaffOperations
     public static readonly StaffOperation GetPartnerComplaint = new(PartnerComplaints, "GetPartnerComplaint", [], CaseScope.Own, "track its complaint",
         "the complainant's tracking view, without the tracking token")
     { PartnerScope = PartnerScopes.Read };
+
+    public static readonly StaffOperation GetPreferences = new(ComplainantPreferences, "GetPreferences", [], CaseScope.None, "read a complaint's message preferences",
+        "the web portal's preferences page: the token of a message's link is the credential")
+    { Public = true };
+    public static readonly StaffOperation Unsubscribe = new(ComplainantPreferences, "Unsubscribe", [], CaseScope.None, "stop a complaint's messages that are not owed",
+        "the token of a message's link is the credential; mail clients' one-click unsubscribe stays POST /api/v1/notifications/unsubscribe")
+    { Public = true };
+    public static readonly StaffOperation SetPreferences = new(ComplainantPreferences, "SetPreferences", [], CaseScope.None, "choose a complaint's message channels",
+        "the token of a message's link is the credential")
+    { Public = true };
+    public static readonly StaffOperation ViewSuggestion = new(Suggestions, "ViewSuggestion", [], CaseScope.None, "read a suggestion and its response",
+        "with its reference and access code (the code only in the body); a wrong code and an unknown reference are the same NotFound")
+    { Public = true };
 
     public static readonly IReadOnlyList<StaffOperation> All =
     [
@@ -194,7 +214,9 @@ public static class StaffOperations
         CreateAccount, ListAccounts, SetRoles, SetDisabled, ForceSignOut,
         RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
         SetPartnerWebhook,
-        SubmitComplaint, GetTaxonomy, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
+        SubmitComplaint, GetTaxonomy, RequestTrackingAccess, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
+        GetPreferences, Unsubscribe, SetPreferences,
+        ViewSuggestion,
     ];
 
     private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);

@@ -7,9 +7,10 @@ namespace Complaints.ServiceDefaults.Errors;
 
 /// <summary>
 /// The one place where domain errors become gRPC statuses. Unknown exceptions are logged and
-/// answered with a bare Internal status: no stack trace or message reaches the caller.
+/// answered with a bare Internal status: no stack trace or message reaches the caller. A domain error with a reason
+/// carries it as google.rpc.ErrorInfo (domain "complaints.{service}").
 /// </summary>
-public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, ServiceIdentity service) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -68,11 +69,11 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         RpcException => null,
         ValidationException v => ToRpc(Code.InvalidArgument, v.Message, BadRequestOf(v)),
-        NotFoundException => ToRpc(Code.NotFound, ex.Message),
-        ConflictException => ToRpc(Code.AlreadyExists, ex.Message),
-        PreconditionException => ToRpc(Code.FailedPrecondition, ex.Message),
-        ForbiddenException => ToRpc(Code.PermissionDenied, ex.Message),
-        TooLargeException => ToRpc(Code.ResourceExhausted, ex.Message),
+        NotFoundException e => ToRpc(Code.NotFound, ex.Message, ErrorInfoOf(e)),
+        ConflictException e => ToRpc(Code.AlreadyExists, ex.Message, ErrorInfoOf(e)),
+        PreconditionException e => ToRpc(Code.FailedPrecondition, ex.Message, ErrorInfoOf(e)),
+        ForbiddenException e => ToRpc(Code.PermissionDenied, ex.Message, ErrorInfoOf(e)),
+        TooLargeException e => ToRpc(Code.ResourceExhausted, ex.Message, ErrorInfoOf(e)),
         Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => ToRpc(Code.Aborted, "The record changed while this request was applied (e.g. a legal hold or an erasure); nothing was changed. Try again."),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested
             => new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled.")),
@@ -83,6 +84,20 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         logger.LogError(ex, "Unhandled error in {Method}", context.Method);
         return ToRpc(Code.Internal, "An internal error occurred.");
+    }
+
+    private ErrorInfo? ErrorInfoOf(DomainException e)
+    {
+        if (e.Reason is null)
+        {
+            return null;
+        }
+        var info = new ErrorInfo { Reason = e.Reason, Domain = "complaints." + service.Name };
+        foreach (var (key, value) in e.Metadata ?? new Dictionary<string, string>())
+        {
+            info.Metadata[key] = value;
+        }
+        return info;
     }
 
     private static BadRequest BadRequestOf(ValidationException v)

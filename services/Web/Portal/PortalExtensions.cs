@@ -34,6 +34,7 @@ public static class PortalExtensions
         });
         builder.Services.AddSingleton<FollowSession>();
         builder.Services.AddScoped<PortalDates>();
+        builder.AddFollow();
 
         // The complainant has no token: the web app calls the public operations as the anonymous public does.
         builder.Services.AddPublicGrpcClient<IntakeService.IntakeServiceClient>("Intake");
@@ -41,6 +42,7 @@ public static class PortalExtensions
         builder.Services.AddPublicGrpcClient<SurveyService.SurveyServiceClient>("Insights");
         builder.Services.AddPublicGrpcClient<SuggestionService.SuggestionServiceClient>("Insights");
         builder.AddSubmit();
+        builder.AddFeedback();
         return builder;
     }
 
@@ -56,8 +58,10 @@ public static class PortalExtensions
         app.UseAntiforgery();
 
         app.MapLanguageSwitch();
+        app.MapFollow();
         app.MapRazorComponents<App>();
         app.MapSubmit();
+        app.MapFeedback();
         return app;
     }
 }

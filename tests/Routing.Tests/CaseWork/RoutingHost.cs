@@ -51,7 +51,7 @@ public class RoutingHost : ServiceFactory<Program>
 
     /// <summary>Opens a case through Routing's real ComplaintReceived handler; returns the event.</summary>
     public async Task<ComplaintReceived> OpenCaseAsync(Jurisdiction jurisdiction = Jurisdiction.UkFca, string language = "en",
-        string text = "I was charged twice for one order.", string? amount = null, bool confidential = false)
+        string text = "I was charged twice for one order.", string? amount = null, bool confidential = false, DateTimeOffset? receivedAt = null)
     {
         var e = new ComplaintReceived
         {
@@ -64,7 +64,7 @@ public class RoutingHost : ServiceFactory<Program>
             HasContact = true,
             Confidential = confidential,
             ComplainantKind = ComplainantKind.Customer,
-            ReceivedAt = Timestamp.FromDateTimeOffset(Clock.GetUtcNow()),
+            ReceivedAt = Timestamp.FromDateTimeOffset(receivedAt ?? Clock.GetUtcNow()),
             AmountInDispute = amount ?? "",
             Currency = amount is null ? "" : "GBP",
         };

@@ -1,5 +1,6 @@
 using Complaints.Common.V1;
 using Complaints.Routing.Data;
+using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
 using Complaints.Routing.Watch;
 using Complaints.ServiceDefaults.Errors;
@@ -39,6 +40,9 @@ public sealed class CaseWatchTests : IAsyncLifetime
         Assert.Equal(["2", "4"], changes.Select(x => x.ResumeToken));
         Assert.Equal([2L, 4L], changes.Select(x => x.Entry.EntryId));
         Assert.Equal("Detail of Update", changes[1].Entry.Detail);
+        // The same code and text as the view gives: a watching client translates live changes too.
+        Assert.Equal(PublicCodes.UpdatePosted, changes[1].Entry.Code);
+        Assert.Equal("Detail of Update", changes[1].Entry.Text);
         Assert.All(changes, x => Assert.Equal(CaseStatus.Received, x.Status));
         Assert.DoesNotContain("Internal note", string.Join("", changes.Select(x => x.ToString())));
     }
@@ -84,7 +88,7 @@ public sealed class CaseWatchTests : IAsyncLifetime
         await using (var db = new RoutingDbContext(options))
         {
             var stored = await db.Cases.SingleAsync(x => x.ComplaintId == c.ComplaintId);
-            _host.Journal.Record(db, stored, "public_update", "Quiet update", "agent-7", isPublic: true);
+            _host.Journal.Record(db, stored, "public_update", "Quiet update", "agent-7", isPublic: true, code: PublicCodes.UpdatePosted);
             await db.SaveChangesAsync();
         }
         Assert.False(stream.TryTake(out _));

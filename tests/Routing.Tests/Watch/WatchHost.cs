@@ -115,7 +115,8 @@ public sealed class WatchHost : IAsyncDisposable
         db.Cases.Add(c);
         foreach (var (title, isPublic) in entries)
         {
-            Journal.Record(db, c, EntryKinds.System, title, CaseJournal.System, $"Detail of {title}", isPublic: isPublic);
+            Journal.Record(db, c, EntryKinds.System, title, CaseJournal.System, $"Detail of {title}", isPublic: isPublic,
+                code: isPublic ? PublicCodes.UpdatePosted : null);
         }
         await db.SaveChangesAsync();
         return c;
@@ -125,7 +126,8 @@ public sealed class WatchHost : IAsyncDisposable
     public Task AppendAsync(Guid complaintId, string title, bool isPublic, string actor = "agent-7") => WithDbAsync(async db =>
     {
         var c = await db.Cases.SingleAsync(x => x.ComplaintId == complaintId);
-        Journal.Record(db, c, isPublic ? EntryKinds.PublicUpdate : EntryKinds.Note, title, actor, $"Detail of {title}", isPublic: isPublic);
+        Journal.Record(db, c, isPublic ? EntryKinds.PublicUpdate : EntryKinds.Note, title, actor, $"Detail of {title}", isPublic: isPublic,
+            code: isPublic ? PublicCodes.UpdatePosted : null);
         return await db.SaveChangesAsync();
     });
 

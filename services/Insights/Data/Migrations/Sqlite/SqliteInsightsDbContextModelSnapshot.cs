@@ -376,6 +376,10 @@ namespace Complaints.Insights.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -384,6 +388,10 @@ namespace Complaints.Insights.Data.Migrations.Sqlite
                     b.Property<string>("Origin")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("RespondedAt")
@@ -423,6 +431,12 @@ namespace Complaints.Insights.Data.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("Reference")
+                        .IsUnique();
 
                     b.HasIndex("SubmittedAt");
 

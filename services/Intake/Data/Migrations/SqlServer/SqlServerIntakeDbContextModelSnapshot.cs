@@ -344,6 +344,12 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("varbinary(32)");
 
+                    b.Property<byte[]>("PostalAddressCipher")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<int>("PreferredContactChannel")
+                        .HasColumnType("int");
+
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
                         .HasMaxLength(35)
@@ -431,6 +437,58 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.ToTable("routing_queue", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Intake.Data.TrackingGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<byte[]>("AddressIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("IssuedOn")
+                        .HasColumnType("date");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("int");
+
+                    b.Property<byte[]>("TokenCipher")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<long?>("TokenDiscardedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("ComplaintId", "IssuedOn", "Slot")
+                        .IsUnique();
+
+                    b.ToTable("tracking_grant", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -334,6 +334,12 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("PostalAddressCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("PreferredContactChannel")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PreferredLanguage")
                         .IsRequired()
                         .HasMaxLength(35)
@@ -421,6 +427,58 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("routing_queue", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Intake.Data.TrackingGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("AddressIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("IssuedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TokenCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("TokenDiscardedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("ComplaintId", "IssuedOn", "Slot")
+                        .IsUnique();
+
+                    b.ToTable("tracking_grant", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -405,6 +405,10 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     b.Property<long>("At")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("CommandId")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
@@ -422,6 +426,10 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Parameters")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
 
                     b.Property<byte[]>("Reason")
                         .HasColumnType("varbinary(max)");

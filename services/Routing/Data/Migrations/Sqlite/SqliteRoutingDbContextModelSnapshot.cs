@@ -394,6 +394,10 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CommandId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -410,6 +414,10 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Parameters")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("Reason")

@@ -1,0 +1,60 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Complaints.Insights.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class SuggestionReferences : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "IdempotencyKey",
+                table: "suggestion",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Reference",
+                table: "suggestion",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_suggestion_IdempotencyKey",
+                table: "suggestion",
+                column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_suggestion_Reference",
+                table: "suggestion",
+                column: "Reference",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_suggestion_IdempotencyKey",
+                table: "suggestion");
+
+            migrationBuilder.DropIndex(
+                name: "IX_suggestion_Reference",
+                table: "suggestion");
+
+            migrationBuilder.DropColumn(
+                name: "IdempotencyKey",
+                table: "suggestion");
+
+            migrationBuilder.DropColumn(
+                name: "Reference",
+                table: "suggestion");
+        }
+    }
+}

@@ -1,0 +1,272 @@
+using System.Text;
+using Complaints.Launcher;
+using Complaints.Routing.V1;
+using Complaints.TestSupport;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Playwright;
+
+namespace Complaints.EndToEnd.Tests;
+
+/// <summary>
+/// Following a complaint in the portal, in real Chromium against the real platform: a Korean complainant with the
+/// keyboard alone opens a complaint with its reference and tracking code, sees the acknowledgement and a request for
+/// information arrive live, answers with a document and sees the answer in the timeline; the same with JavaScript off;
+/// withdrawing and asking to reopen, each after a confirmation. Every page state goes through axe (no rule disabled),
+/// with screenshots per page and language (artifacts/screenshots/portal-follow-*.png), also at 320 px.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class PortalFollowTests(PlatformFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static readonly byte[] Statement = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+
+    private string Portal => fixture.Platform[PlatformComponents.Web].HttpUrl + "/";
+
+    private async Task<IBrowserContext> ContextAsync(IBrowser browser, string locale, int width = 1280, bool javaScript = true) =>
+        await browser.NewContextAsync(new()
+        {
+            BaseURL = Portal,
+            Locale = locale,
+            ViewportSize = new() { Width = width, Height = 900 },
+            JavaScriptEnabled = javaScript,
+        });
+
+    /// <summary>Presses Tab until the element matching <paramref name="selector"/> has the focus: the keyboard, not the mouse.</summary>
+    private static async Task TabToAsync(IPage page, string selector, int most = 80)
+    {
+        for (var i = 0; i < most; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<bool>("s => document.activeElement !== null && document.activeElement.matches(s)", selector))
+            {
+                return;
+            }
+        }
+        Assert.Fail($"Tab never reached {selector}");
+    }
+
+    /// <summary>The staff side, through the gateway's gRPC: start the investigation and ask the complainant a question.</summary>
+    private async Task RequestInformationAsync(string reference, string question)
+    {
+        using var grpc = GrpcChannel.ForAddress(fixture.Platform.GatewayGrpcUrl);
+        var work = new CaseWorkService.CaseWorkServiceClient(grpc);
+        var agent = new Metadata { { "Authorization", "Bearer " + await fixture.Tokens.StaffAsync("e2e-agent", "agent") } };
+        await work.StartInvestigationAsync(new CaseActionRequest { Reference = reference }, agent);
+        await work.RequestInformationAsync(new RequestInformationRequest { Reference = reference, Question = question }, agent);
+    }
+
+    /// <summary>
+    /// Holds the platform's mail sink ({DataDir}/mail) until disposed: the folder is moved aside and a file takes its
+    /// name, so Notifications' sends fail and are retried (2 s, then doubling) instead of being written. The
+    /// acknowledgement of a complaint then waits until the test has its follow page open, as it would behind a slow mail
+    /// server. Tests in the platform collection run one at a time, so no other test reads the mail meanwhile.
+    /// </summary>
+    private sealed class HeldMail : IDisposable
+    {
+        private readonly string _folder;
+        private readonly string _aside;
+
+        public HeldMail(string dataDirectory)
+        {
+            _folder = Path.Combine(dataDirectory, "mail");
+            _aside = _folder + ".held";
+            Directory.CreateDirectory(_folder);
+            Directory.Move(_folder, _aside);
+            File.WriteAllText(_folder, "held by PortalFollowTests");
+        }
+
+        public void Dispose()
+        {
+            if (File.Exists(_folder))
+            {
+                File.Delete(_folder);
+                Directory.Move(_aside, _folder);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Follow_KoreanWithTheKeyboardOnly_AcknowledgementAndRequestArriveLiveAndTheAnswerWithADocumentIsInTheTimeline()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var context = await ContextAsync(browser, "ko-KR");
+        var page = await context.NewPageAsync();
+        var addresses = new List<string>();
+        page.Request += (_, request) => addresses.Add(request.Url);
+        var mail = new HeldMail(fixture.DataDirectory);
+        Complaint complaint;
+        try
+        {
+            complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko", timeZone: "Asia/Seoul");
+            // The email's link carries the reference only; the code typed in, by keyboard.
+            await page.GotoAsync($"follow?reference={complaint.Reference}");
+            await Assertions.Expect(page.Locator("#open-reference")).ToHaveValueAsync(complaint.Reference);
+            await TabToAsync(page, "#open-trackingToken");
+            await page.Keyboard.InsertTextAsync(complaint.TrackingToken);
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForURLAsync("**/follow");
+
+            // The view, in Korean, before the acknowledgement; the page is listening, the keyboard on a link.
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync($"민원 {complaint.Reference}");
+            await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("접수됨");
+            await page.EvaluateAsync("() => { window.followMarker = 'not reloaded'; }");
+            await TabToAsync(page, "a[href='/follow/withdraw']");
+            await Assertions.Expect(page.Locator(".follow-refresh span")).ToHaveTextAsync("이 페이지는 열려 있는 동안 자동으로 업데이트됩니다.");
+        }
+        finally
+        {
+            mail.Dispose();
+        }
+
+        // The acknowledgement arrives while the page is open: no reload, focus kept, the change announced.
+        await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("접수 확인됨", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#follow-live")).ToContainTextAsync("업데이트:");
+        Assert.Equal("not reloaded", await page.EvaluateAsync<string>("() => window.followMarker"));
+        await Assertions.Expect(page.Locator("a[href='/follow/withdraw']")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#follow-timeline")).ToContainTextAsync("민원 접수 확인");
+        await Pages.CheckAsync(page, "follow-ko", "portal");
+
+        // Staff ask for information through the API: the request and its form appear live.
+        await RequestInformationAsync(complaint.Reference, "Please send the card statement for May.");
+        await Assertions.Expect(page.Locator("#follow-request")).ToContainTextAsync("Please send the card statement for May.", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("답변 대기 중");
+        Assert.Equal("not reloaded", await page.EvaluateAsync<string>("() => window.followMarker"));
+        await Pages.CheckAsync(page, "follow-request-ko", "portal");
+
+        // The answer, with a document chosen from the keyboard (Space opens the file chooser).
+        await TabToAsync(page, "#answer-text");
+        await page.Keyboard.InsertTextAsync("5월 카드 명세서를 첨부합니다.");
+        await TabToAsync(page, "#answer-documents");
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
+        await chooser.SetFilesAsync(new FilePayload { Name = "statement-may.pdf", MimeType = "application/pdf", Buffer = Statement });
+        await TabToAsync(page, "#follow-request button[type=submit]");
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.WaitForURLAsync("**/follow?done=answered");
+        await Assertions.Expect(page.Locator(".follow-notice")).ToHaveTextAsync("감사합니다. 답변을 받았습니다.");
+        var answered = page.Locator("#follow-timeline li").First;
+        await Assertions.Expect(answered).ToContainTextAsync("답변이 접수됨");
+        await Assertions.Expect(answered).ToContainTextAsync("첨부 문서: 1개.");
+        await Assertions.Expect(answered).ToContainTextAsync("5월 카드 명세서를 첨부합니다.");
+        await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("조사 중");
+        await Assertions.Expect(page.Locator("#follow-documents")).ToContainTextAsync("statement-may.pdf");
+        // Times in the complainant's zone, named.
+        await Assertions.Expect(answered.Locator("time")).ToContainTextAsync("(Asia/Seoul)");
+        await Pages.CheckAsync(page, "follow-answered-ko", "portal");
+
+        // At 320 CSS px nothing needs sideways scrolling, and the page still passes axe.
+        await page.SetViewportSizeAsync(320, 800);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 320"), "the follow page scrolls sideways at 320 px");
+        await Pages.CheckAsync(page, "follow-answered-ko-320", "portal");
+
+        // Sign-out, by keyboard: the form again, and the view is gone.
+        await TabToAsync(page, ".follow-sign-out button");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/follow?done=signed-out");
+        await Assertions.Expect(page.Locator("#open-trackingToken")).ToBeVisibleAsync();
+        await Pages.CheckAsync(page, "follow-signed-out-ko-320", "portal");
+
+        // The email's link again, at full width, and a wrong code: the same words whichever of the two was wrong.
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.GotoAsync($"follow?reference={complaint.Reference}");
+        await Pages.CheckAsync(page, "follow-open-ko", "portal");
+        await TabToAsync(page, "#open-trackingToken");
+        await page.Keyboard.InsertTextAsync("not-the-code");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("해당 접수 번호와 코드로 민원을 찾을 수 없습니다.");
+        await Assertions.Expect(page.Locator("#open-reference")).ToBeFocusedAsync();
+        await Pages.CheckAsync(page, "follow-open-error-ko", "portal");
+
+        Assert.DoesNotContain(addresses, a => a.Contains(complaint.TrackingToken, StringComparison.Ordinal));
+        Assert.DoesNotContain(complaint.TrackingToken, await page.ContentAsync());
+    }
+
+    [Fact]
+    public async Task Follow_JavaScriptOff_OpenAndAnswerWithADocumentStillWork()
+    {
+        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "bg");
+        await Eventually.Get(() => complaint.TrackAsync(fixture.Rest), Complaint.IsAcknowledged, "the acknowledgement", Timeout);
+        await RequestInformationAsync(complaint.Reference, "Моля, изпратете извлечението.");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var page = await (await ContextAsync(browser, "bg-BG", javaScript: false)).NewPageAsync();
+
+        await page.GotoAsync("follow");
+        await page.Locator("#open-reference").FillAsync(complaint.Reference);
+        await page.Locator("#open-trackingToken").FillAsync(complaint.TrackingToken);
+        await page.Locator("form.follow-open button[type=submit]").ClickAsync();
+
+        await page.WaitForURLAsync("**/follow");
+        await Assertions.Expect(page.Locator("#follow-request")).ToContainTextAsync("Моля, изпратете извлечението.");
+        await Assertions.Expect(page.Locator(".follow-refresh")).ToContainTextAsync("Страницата показва жалбата ви такава, каквато беше");
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath("follow-request-bg-nojs"), FullPage = true });
+        await page.Locator("#answer-text").FillAsync("Прилагам извлечението.");
+        await page.Locator("#answer-documents").SetInputFilesAsync(new FilePayload { Name = "izvlechenie.pdf", MimeType = "application/pdf", Buffer = Statement });
+        await page.Locator("#follow-request button[type=submit]").ClickAsync();
+
+        await page.WaitForURLAsync("**/follow?done=answered");
+        await Assertions.Expect(page.Locator(".follow-notice")).ToHaveTextAsync("Благодарим ви. Получихме отговора ви.");
+        await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("Отговорът ви е получен");
+        await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("Приложени документи: 1.");
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath("follow-answered-bg-nojs"), FullPage = true });
+        var view = await complaint.TrackAsync(fixture.Rest);
+        Assert.Equal("CASE_STATUS_IN_INVESTIGATION", view.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task WithdrawAndReopen_EnglishAt320Px_EachConfirmedFirstThenDone()
+    {
+        // A Korean complainant on an English browser: the page offers Korean, in Korean.
+        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko");
+        await Eventually.Get(() => complaint.TrackAsync(fixture.Rest), Complaint.IsAcknowledged, "the acknowledgement", Timeout);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var page = await (await ContextAsync(browser, "en-GB", width: 320)).NewPageAsync();
+        await page.GotoAsync("follow");
+        await page.Locator("#open-reference").FillAsync(complaint.Reference);
+        await page.Locator("#open-trackingToken").FillAsync(complaint.TrackingToken);
+        await page.Locator("form.follow-open button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync("**/follow");
+        await Assertions.Expect(page.Locator(".follow-language[lang=ko] a")).ToHaveTextAsync("이 페이지를 한국어로 보기");
+        await Pages.CheckAsync(page, "follow-en-320", "portal");
+
+        // The confirmation page explains; going back does nothing.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Withdraw my complaint" }).ClickAsync();
+        await page.WaitForURLAsync("**/follow/withdraw");
+        await Assertions.Expect(page.Locator(".follow-consequence")).ToContainTextAsync("we stop working on it and close it");
+        await Pages.CheckAsync(page, "follow-withdraw-en-320", "portal");
+        await page.GetByRole(AriaRole.Button, new() { Name = "No, go back" }).ClickAsync();
+        await page.WaitForURLAsync("**/follow");
+        await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("Acknowledged");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Withdraw my complaint" }).ClickAsync();
+        await page.Locator("#withdraw-reason").FillAsync("The shop refunded me.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, withdraw my complaint" }).ClickAsync();
+        await page.WaitForURLAsync("**/follow?done=withdrawn");
+        await Assertions.Expect(page.Locator(".follow-notice")).ToHaveTextAsync("Your complaint has been withdrawn and closed.");
+        await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("Closed");
+        await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("You withdrew your complaint");
+        await Pages.CheckAsync(page, "follow-withdrawn-en-320", "portal");
+
+        // Asking to reopen needs a reason: the error first, then the request.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ask us to reopen my complaint" }).ClickAsync();
+        await page.WaitForURLAsync("**/follow/reopen");
+        await Pages.CheckAsync(page, "follow-reopen-en-320", "portal");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send my request" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Tell us why you want us to reopen your complaint.");
+        await Assertions.Expect(page.Locator("#reopen-reason")).ToBeFocusedAsync();
+        await Pages.CheckAsync(page, "follow-reopen-error-en-320", "portal");
+        await page.Locator("#reopen-reason").FillAsync("I changed my mind: the refund was reversed.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send my request" }).ClickAsync();
+        await page.WaitForURLAsync("**/follow?done=reopen-requested");
+        await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("You asked us to reopen your complaint");
+        await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("the refund was reversed");
+        Assert.Equal("CASE_STATUS_CLOSED", (await complaint.TrackAsync(fixture.Rest)).GetProperty("status").GetString());
+    }
+
+    private static string ScreenshotPath(string name) =>
+        Path.Combine(RepositoryLocator.FindRoot(), "artifacts", "screenshots", $"portal-{name}.png");
+}
