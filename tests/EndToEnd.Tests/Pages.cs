@@ -27,4 +27,28 @@ public static class Pages
         });
         Assert.True(axe.Violations.Length == 0, $"{name}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
     }
+
+    /// <summary>
+    /// As <see cref="CheckAsync"/> for a page of a context with JavaScript off, where axe (a page
+    /// script) cannot run: the screenshot is the page's own; axe runs on a twin in a context with JavaScript on, served
+    /// the same HTML at the same address with the page's own scripts emptied, so the DOM is the one without script.
+    /// (Content inside noscript is not rendered in the twin and so not checked.)
+    /// </summary>
+    public static async Task CheckWithoutScriptAsync(IPage page, IBrowser browser, string name, string area = "identity")
+    {
+        Directory.CreateDirectory(Screenshots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, $"{area}-{name}.png"), FullPage = true });
+        var html = await page.ContentAsync();
+        var address = page.Url;
+        await using var context = await browser.NewContextAsync(new() { ViewportSize = page.ViewportSize is { } size ? new() { Width = size.Width, Height = size.Height } : null });
+        var twin = await context.NewPageAsync();
+        await twin.RouteAsync("**/*.js", route => route.FulfillAsync(new() { Body = string.Empty, ContentType = "text/javascript" }));
+        await twin.RouteAsync(address, route => route.FulfillAsync(new() { Body = html, ContentType = "text/html; charset=utf-8" }));
+        await twin.GotoAsync(address);
+        var axe = await twin.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
+        {
+            RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+        });
+        Assert.True(axe.Violations.Length == 0, $"{name}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
+    }
 }

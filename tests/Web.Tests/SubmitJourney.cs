@@ -30,6 +30,14 @@ public sealed class SubmitHost : IDisposable
         return (await staff.SearchComplaintsAsync(new SearchComplaintsRequest { Email = email })).Complaints;
     }
 
+    /// <summary>A complaint's contact data, as an administrator reads it.</summary>
+    public async Task<GetComplaintContactResponse> ContactOfAsync(string reference)
+    {
+        using var channel = Intake.SocketChannel(Intake.Token("web-tests-admin", Roles.Admin));
+        var staff = new StaffIntakeService.StaffIntakeServiceClient(channel);
+        return await staff.GetComplaintContactAsync(new GetComplaintContactRequest { Reference = reference, Purpose = "check the web form's contact choice" });
+    }
+
     public void Dispose()
     {
         Web.Dispose();
@@ -107,7 +115,7 @@ public sealed partial class SubmitJourney(WebHost web, string language = "en") :
             file.Headers.ContentType = new MediaTypeHeaderValue(type);
             content.Add(file, "attachments", name);
         }
-        var request = new HttpRequestMessage(HttpMethod.Post, "/submit") { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/submit?send=1") { Content = content };
         request.Headers.AcceptLanguage.ParseAdd(Language);
         return await Browser.SendAsync(request);
     }

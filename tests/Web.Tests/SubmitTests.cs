@@ -33,6 +33,8 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
         Assert.True(form.LastIndexOf("type=\"file\"", StringComparison.Ordinal) > form.LastIndexOf("name=\"description\"", StringComparison.Ordinal));
         Assert.Equal(form.IndexOf("type=\"file\"", StringComparison.Ordinal), form.LastIndexOf("<input", StringComparison.Ordinal) + "<input ".Length);
         Assert.Contains("enctype=\"multipart/form-data\"", form);
+        // Not the page's own address: a POST there would evict the page from the browser's cache ("back" = a new form id).
+        Assert.Contains("<form method=\"post\" action=\"/submit?send=1\"", form);
         // The configured taxonomy's categories and subcategories, as option values.
         Assert.Contains("<option value=\"billing\">", form);
         Assert.Contains("value=\"billing/double-charge\"", form);
@@ -179,7 +181,7 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
     }
 
     [Fact]
-    public async Task PostSubmit_ContactByPostWithoutAddress_ErrorBesideTheAddressWithoutCallingIntake()
+    public async Task PostSubmit_ContactByPostWithoutAddress_IntakesErrorBesideTheAddressInKoreanAndNoComplaint()
     {
         using var journey = Journey("ko");
         await journey.OpenFormAsync();
@@ -190,8 +192,26 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
         using var response = await journey.PostAsync(fields);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("우편 주소를 입력하거나", await response.Content.ReadAsStringAsync());
+        Assert.Contains("<p id=\"f-postalAddress-error\" class=\"field-error\"><span class=\"visually-hidden\">오류: </span>우편 주소를 입력하거나 다른 연락 방법을 선택하세요</p>",
+            await response.Content.ReadAsStringAsync());
         Assert.Empty(await host.ComplaintsOfAsync(email));
+    }
+
+    [Fact]
+    public async Task PostSubmit_ContactByPostWithAddress_IntakeKeepsTheChoiceAndTheAddress()
+    {
+        using var journey = Journey();
+        await journey.OpenFormAsync();
+        var email = SubmitJourney.UniqueEmail();
+        var fields = SubmitJourney.ValidFields(email);
+        fields["contactChannel"] = "post";
+        fields["postalAddress"] = "1 High Street\nLondon\nSW1A 1AA";
+
+        var (reference, _, _) = await journey.SubmitAsync(fields);
+
+        var contact = await host.ContactOfAsync(reference);
+        Assert.Equal(Complaints.Intake.V1.PreferredContactChannel.Post, contact.PreferredContactChannel);
+        Assert.Equal("1 High Street\nLondon\nSW1A 1AA", contact.PostalAddress);
     }
 
     [Fact]

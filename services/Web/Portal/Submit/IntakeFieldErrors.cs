@@ -74,6 +74,15 @@ public sealed partial class IntakeFieldErrors(IStringLocalizer<SubmitTexts> text
         {
             return texts["Error_EmailOrPhone"];
         }
+        if (description.StartsWith("is required when the preferred contact channel", StringComparison.Ordinal))
+        {
+            return texts[field switch
+            {
+                "email" => "Error_ChannelNeedsEmail",
+                "phone" => "Error_ChannelNeedsPhone",
+                _ => "Error_Required_postalAddress",
+            }];
+        }
         if (description.StartsWith("is required", StringComparison.Ordinal))
         {
             return Specific("Error_Required_" + field) ?? texts["Error_Required", label];

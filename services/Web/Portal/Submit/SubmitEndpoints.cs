@@ -8,6 +8,14 @@ namespace Complaints.Web.Portal;
 /// <summary>The submit journey: the form (GET /submit, a page), its post (POST /submit, here) and the confirmation (GET /submitted, a page).</summary>
 public static class SubmitEndpoints
 {
+    /// <summary>
+    /// Where the form posts: the path of the page (so the gateway's submit rate limit, which matches the path, applies)
+    /// with a query, so that the address differs from the page's. A POST makes a browser drop its cached copy of the
+    /// address it posts to (RFC 9111, 4.4): posted to "/submit" itself, "back" would fetch a new form with a new form id,
+    /// and sending it again would make a second complaint.
+    /// </summary>
+    public const string PostAddress = "/submit?send=1";
+
     /// <summary>Five files of 10 MiB, and 2 MiB for the fields and the multipart framing.</summary>
     public const long MaxBodyBytes = (5 * 10 + 2) * 1024 * 1024;
 

@@ -44,6 +44,15 @@ public sealed partial class SubmitForm
 
     public bool OnBehalf => IsChecked("onBehalf");
 
+    public PreferredContactChannel ContactChannel => this["contactChannel"] switch
+    {
+        "email" => PreferredContactChannel.Email,
+        "phone" => PreferredContactChannel.Phone,
+        "sms" => PreferredContactChannel.Sms,
+        "post" => PreferredContactChannel.Post,
+        _ => PreferredContactChannel.Unspecified,
+    };
+
     /// <summary>The subcategory's own id: the option values are "category/subcategory", unique across categories.</summary>
     public string SubcategoryId => this["subcategory"] is { Length: > 0 } value && value.IndexOf('/') is var slash and >= 0
         ? value[(slash + 1)..]
@@ -95,6 +104,9 @@ public sealed partial class SubmitForm
                     MemberNumber = Kind == Member ? this["memberNumber"] : string.Empty,
                     PreferredLanguage = this["language"],
                     TimeZone = this["timeZone"],
+                    PreferredContactChannel = ContactChannel,
+                    // Kept only when letters are wanted: the field is not asked for otherwise.
+                    PostalAddress = ContactChannel == PreferredContactChannel.Post ? this["postalAddress"] : string.Empty,
                 },
         };
         if (this["amount"].Trim().Length > 0)

@@ -82,45 +82,41 @@ public sealed class SubmitHandler(
         if (stored is null)
         {
             var state = new SubmitPageState(form, protectedId!);
-            CheckContactChannel(state);
-            if (!state.HasErrors)
+            try
             {
-                try
+                var answer = await intake.SubmitComplaintAsync(form.ToRequest(key), deadline: time.GetUtcNow().UtcDateTime + SubmitDeadline, cancellationToken: ct);
+                stored = new SubmittedAnswer(answer.Reference, answer.TrackingToken, answer.ReceivedAt.ToDateTimeOffset(),
+                    form["timeZone"], form.IsAnonymous, [], UploadsDone: false);
+                await answers.SaveAsync(formId, stored, ct);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+            {
+                if (!fieldErrors.AddTo(state, ex))
                 {
-                    var answer = await intake.SubmitComplaintAsync(form.ToRequest(key), deadline: time.GetUtcNow().UtcDateTime + SubmitDeadline, cancellationToken: ct);
-                    stored = new SubmittedAnswer(answer.Reference, answer.TrackingToken, answer.ReceivedAt.ToDateTimeOffset(),
-                        form["timeZone"], form.IsAnonymous, [], UploadsDone: false);
-                    await answers.SaveAsync(formId, stored, ct);
+                    state.GeneralErrors.Add(texts["ErrorNotAccepted"]);
                 }
-                catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists)
+            {
+                // The same form, changed, after its answer left this cache: Intake keeps the first complaint.
+                if (await answers.FindAsync(formId, ct) is { } concurrent)
                 {
-                    if (!fieldErrors.AddTo(state, ex))
-                    {
-                        state.GeneralErrors.Add(texts["ErrorNotAccepted"]);
-                    }
+                    await SubmitUploads.DiscardAsync(reader, firstFile, ct);
+                    return await ConfirmAsync(context, concurrent, repeat: true, ct);
                 }
-                catch (RpcException ex) when (ex.StatusCode == StatusCode.AlreadyExists)
-                {
-                    // The same form, changed, after its answer left this cache: Intake keeps the first complaint.
-                    if (await answers.FindAsync(formId, ct) is { } concurrent)
-                    {
-                        await SubmitUploads.DiscardAsync(reader, firstFile, ct);
-                        return await ConfirmAsync(context, concurrent, repeat: true, ct);
-                    }
-                    state.GeneralErrors.Add(texts["ErrorAlreadySent"]);
-                    state.AlreadySent = true;
-                    state.FilesToChooseAgain = await SubmitUploads.DiscardAsync(reader, firstFile, ct);
-                    return SubmitEndpoints.Page(context, state, StatusCodes.Status409Conflict);
-                }
-                catch (RpcException ex) when (!ct.IsCancellationRequested)
-                {
-                    logger.LogWarning("Intake did not take a web complaint: {Status}", ex.StatusCode);
-                    state.GeneralErrors.Add(texts[ex.StatusCode == StatusCode.ResourceExhausted ? "ErrorBusy" : "ErrorUnavailable"]);
-                    state.FilesToChooseAgain = await SubmitUploads.DiscardAsync(reader, firstFile, ct);
-                    return SubmitEndpoints.Page(context, state, ex.StatusCode == StatusCode.ResourceExhausted
-                        ? StatusCodes.Status429TooManyRequests
-                        : StatusCodes.Status503ServiceUnavailable);
-                }
+                state.GeneralErrors.Add(texts["ErrorAlreadySent"]);
+                state.AlreadySent = true;
+                state.FilesToChooseAgain = await SubmitUploads.DiscardAsync(reader, firstFile, ct);
+                return SubmitEndpoints.Page(context, state, StatusCodes.Status409Conflict);
+            }
+            catch (RpcException ex) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning("Intake did not take a web complaint: {Status}", ex.StatusCode);
+                state.GeneralErrors.Add(texts[ex.StatusCode == StatusCode.ResourceExhausted ? "ErrorBusy" : "ErrorUnavailable"]);
+                state.FilesToChooseAgain = await SubmitUploads.DiscardAsync(reader, firstFile, ct);
+                return SubmitEndpoints.Page(context, state, ex.StatusCode == StatusCode.ResourceExhausted
+                    ? StatusCodes.Status429TooManyRequests
+                    : StatusCodes.Status503ServiceUnavailable);
             }
             if (stored is null)
             {
@@ -226,28 +222,6 @@ public sealed class SubmitHandler(
         }
         // Browsers send form fields with CRLF line ends; the text is stored with LF.
         return Encoding.UTF8.GetString(buffer, 0, filled).Replace("\r\n", "\n", StringComparison.Ordinal);
-    }
-
-    /// <summary>The chosen way to be contacted needs its address: checked here until Intake's contract carries the choice.</summary>
-    private void CheckContactChannel(SubmitPageState state)
-    {
-        var form = state.Form;
-        if (form.IsAnonymous)
-        {
-            return;
-        }
-        switch (form["contactChannel"])
-        {
-            case "email" when form["email"].Trim().Length == 0 && form["phone"].Trim().Length > 0:
-                state.AddError("email", texts["Error_ChannelNeedsEmail"]);
-                break;
-            case "phone" or "sms" when form["phone"].Trim().Length == 0 && form["email"].Trim().Length > 0:
-                state.AddError("phone", texts["Error_ChannelNeedsPhone"]);
-                break;
-            case "post" when form["postalAddress"].Trim().Length == 0:
-                state.AddError("postalAddress", texts["Error_Required_postalAddress"]);
-                break;
-        }
     }
 
     /// <summary>A post that is not a submit form's: a fresh form, nothing of the post kept.</summary>
