@@ -382,6 +382,55 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         Assert.DoesNotContain(Token, events);
     }
 
+    [Theory]
+    [InlineData("+82 10-1234-5678", "+821012345678")]
+    [InlineData("(+44) 7700 900123", "+447700900123")]
+    [InlineData("0044 7700 900123", "+447700900123")]
+    [InlineData("010-1234-5678", null)]
+    [InlineData("+0 123 4567", null)]
+    [InlineData("+82 10 12ab 5678", null)]
+    public void LostContactPhone_TypedNumber_E164OrNothing(string typed, string? expected) =>
+        Assert.Equal(expected, LostContact.Phone(typed));
+
+    [Theory]
+    [InlineData("", "mina@example.com", "Enter the reference.")]
+    [InlineData("CMP-TEST-0001", "", "Enter the email address or phone number you gave us.")]
+    [InlineData("CMP-TEST-0001", "010-1234-5678", "Enter the phone number with its country code")]
+    [InlineData("CMP-TEST-0001", "mina@", "Enter the email address as name@example.com.")]
+    public async Task PostLost_MissingOrMalformedDetails_FormAgainWithTheErrorAndNothingAsked(string reference, string contact, string error)
+    {
+        using var browser = NewBrowser();
+        var token = await AntiforgeryTokenAsync(browser);
+
+        using var response = await browser.Http.PostAsync("/follow/lost", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["reference"] = reference,
+            ["contact"] = contact,
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(error, html);
+        Assert.Contains("name=\"contact\"", html);
+        Assert.DoesNotContain("id=\"lost-sent\"", html);
+    }
+
+    [Fact]
+    public async Task PostLost_WithoutAntiforgeryToken_Refused()
+    {
+        using var browser = NewBrowser();
+
+        using var response = await browser.Http.PostAsync("/follow/lost", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["reference"] = Reference,
+            ["contact"] = "mina@example.com",
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("This form has expired or did not come from this page", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public void FollowTexts_EveryLanguage_HasExactlyTheEnglishKeys()
     {

@@ -134,6 +134,15 @@ public sealed class FollowIntake(
         }, ct);
     }
 
+    /// <summary>
+    /// Asks Intake to send a new tracking code to the email or phone on file. The answer is the same whether anything
+    /// matched or not; only a failure to ask (Unavailable, a malformed field) differs.
+    /// </summary>
+    public Task<FollowOutcome<RequestTrackingAccessResponse>> RequestAccessAsync(string reference, string? email, string? phone, CancellationToken ct) =>
+        CallAsync("access", () => intake.RequestTrackingAccessAsync(
+            new RequestTrackingAccessRequest { Reference = reference, Email = email ?? "", Phone = phone ?? "" },
+            deadline: Deadline, cancellationToken: ct).ResponseAsync, ct);
+
     /// <summary>Each public change of the case from <paramref name="resumeToken"/> on, as long as <paramref name="ct"/> allows.</summary>
     public AsyncServerStreamingCall<ComplaintChange> Watch(FollowedComplaint followed, string resumeToken, CancellationToken ct) =>
         intake.WatchComplaint(new WatchComplaintRequest
