@@ -13,7 +13,8 @@ namespace Complaints.EndToEnd.Tests;
 /// Following a complaint in the portal, in real Chromium against the real platform: a Korean complainant with the
 /// keyboard alone opens a complaint with its reference and tracking code, sees the acknowledgement and a request for
 /// information arrive live, answers with a document and sees the answer in the timeline; the same with JavaScript off;
-/// withdrawing and asking to reopen, each after a confirmation. Every page state goes through axe (no rule disabled),
+/// adding a document without a request, withdrawing and asking to reopen, each after a confirmation; a lost code
+/// recovered through the address on file. Every page state goes through axe (no rule disabled),
 /// with screenshots per page and language (artifacts/screenshots/portal-follow-*.png), also at 320 px.
 /// </summary>
 [Collection(PlatformCollection.Name)]
@@ -218,7 +219,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task WithdrawAndReopen_EnglishAt320Px_EachConfirmedFirstThenDone()
+    public async Task AddDocumentWithdrawAndReopen_EnglishPageAt320Px_DocumentListedAndEachActionConfirmedFirst()
     {
         // A Korean complainant on an English browser: the page offers Korean, in Korean.
         var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko");
@@ -233,6 +234,17 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await page.WaitForURLAsync("**/follow");
         await Assertions.Expect(page.Locator(".follow-language[lang=ko] a")).ToHaveTextAsync("이 페이지를 한국어로 보기");
         await Pages.CheckAsync(page, "follow-en-320", "portal");
+
+        // A document added without a request for information.
+        await page.Locator("#follow-documents summary").ClickAsync();
+        await page.Locator("#document-text").FillAsync("The shop's refund letter.");
+        await page.Locator("#document-documents").SetInputFilesAsync(new FilePayload { Name = "refund-letter.pdf", MimeType = "application/pdf", Buffer = Statement });
+        await Pages.CheckAsync(page, "follow-add-document-en-320", "portal");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add the documents" }).ClickAsync();
+        await page.WaitForURLAsync("**/follow?done=documents-added");
+        await Assertions.Expect(page.Locator(".follow-notice")).ToHaveTextAsync("Thank you. Your documents have been added to your complaint.");
+        await Assertions.Expect(page.Locator("#follow-documents .follow-attachments")).ToContainTextAsync("refund-letter.pdf");
+        await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("You added documents");
 
         // The confirmation page explains; going back does nothing.
         await page.GetByRole(AriaRole.Link, new() { Name = "Withdraw my complaint" }).ClickAsync();

@@ -280,7 +280,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
             { new ByteArrayContent([]), "documents", "empty.pdf" },
         };
 
-        using var response = await browser.Http.PostAsync("/follow/documents", form);
+        using var response = await browser.Http.PostAsync("/follow/answer", form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("The file empty.pdf is empty.", await response.Content.ReadAsStringAsync());
@@ -302,7 +302,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
             form.Add(new ByteArrayContent(Encoding.ASCII.GetBytes($"document {i}")), "documents", $"note-{i}.txt");
         }
 
-        using var response = await browser.Http.PostAsync("/follow/documents", form);
+        using var response = await browser.Http.PostAsync("/follow/answer", form);
         var html = await response.Content.ReadAsStringAsync();
 
         // The first file went to Intake, which does not answer here: the others were read past, not uploaded.
@@ -310,6 +310,32 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         Assert.Contains("We could not do this right now.", html);
         Assert.Contains("You can attach at most 5 files at a time.", html);
         Assert.Contains("Please choose your documents again.", html);
+    }
+
+    [Fact]
+    public async Task PostAnswer_BodyPastKestrelsDefaultLimit_ReadToTheEndNotRefusedAsTooLarge()
+    {
+        using var browser = NewBrowser();
+        OpenSession(browser);
+        var token = await AntiforgeryTokenAsync(browser);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent(FormKey(FollowPosted.Answer)), "formKey" },
+            { new StringContent("three large documents"), "text" },
+        };
+        // 33 MiB in all, past Kestrel's default 30 MB: five documents of 10 MiB must fit.
+        for (var i = 1; i <= 3; i++)
+        {
+            form.Add(new ByteArrayContent(new byte[11 * 1024 * 1024]), "documents", $"scan-{i}.pdf");
+        }
+
+        using var response = await browser.Http.PostAsync("/follow/answer", form);
+        var html = await response.Content.ReadAsStringAsync();
+
+        // Intake does not answer here: the first upload fails, the rest is read through, and the form comes back.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("We could not do this right now.", html);
     }
 
     private string FormKey(string form) => _host.Web.Services.GetRequiredService<FollowFormKeys>().Issue(Reference, form);

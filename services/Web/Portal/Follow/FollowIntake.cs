@@ -96,7 +96,21 @@ public sealed class FollowIntake(
     {
         var limit = options.Value.MaxFileBytes;
         using var upload = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // The writes too, not only the call: a write waiting on a stalled connection's flow control ignores the deadline.
+        upload.CancelAfter(options.Value.UploadTimeout);
         return await CallAsync("upload", async () =>
+        {
+            try
+            {
+                return await StreamAsync();
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new RpcException(new Grpc.Core.Status(StatusCode.DeadlineExceeded, "the upload took longer than its deadline"));
+            }
+        }, ct);
+
+        async Task<AttachmentInfo> StreamAsync()
         {
             using var call = attachments.UploadAttachment(deadline: DateTime.UtcNow.Add(options.Value.UploadTimeout), cancellationToken: upload.Token);
             await call.RequestStream.WriteAsync(new UploadAttachmentRequest
@@ -131,7 +145,7 @@ public sealed class FollowIntake(
             }
             await call.RequestStream.CompleteAsync();
             return (await call.ResponseAsync).Attachment;
-        }, ct);
+        }
     }
 
     /// <summary>
