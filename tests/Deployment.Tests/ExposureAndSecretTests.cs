@@ -95,7 +95,7 @@ public class ExposureAndSecretTests
         {
             uploads[route.Value.GetProperty("Match").GetProperty("Path").GetString()!] = route.Value.GetProperty("MaxRequestBodySize").GetInt64();
         }
-        Assert.Equal(["/follow/answer", "/submit"], uploads.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["/follow/answer", "/follow/documents", "/submit"], uploads.Keys.Order(StringComparer.Ordinal));
 
         var ingresses = Manifests.Under("base").Where(d => d.Kind == "Ingress").ToList();
         foreach (var (path, limit) in uploads)

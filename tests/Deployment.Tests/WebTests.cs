@@ -43,6 +43,21 @@ public class WebTests
     }
 
     [Fact]
+    public void WebDeployment_Base_ForwardedHeadersTrustedFromPrivateNetworksOnly()
+    {
+        var env = Manifests.BaseDeployment(Manifests.Web).Container().Env();
+        var networks = env.Where(e => e.Key.StartsWith("ForwardedHeaders__KnownNetworks__", StringComparison.Ordinal))
+            .Select(e => System.Net.IPNetwork.Parse(e.Value.Str("value")!)).ToList();
+
+        // Behind the Ingress and the gateway the scheme is the gateway's X-Forwarded-Proto (https: Secure cookies).
+        Assert.NotEmpty(networks);
+        // A public address trusted here could tell the web app any scheme and client address it liked.
+        System.Net.IPNetwork[] private_ = [System.Net.IPNetwork.Parse("10.0.0.0/8"), System.Net.IPNetwork.Parse("172.16.0.0/12"), System.Net.IPNetwork.Parse("192.168.0.0/16")];
+        Assert.All(networks, n => Assert.Contains(private_, p => p.Contains(n.BaseAddress) && n.PrefixLength >= p.PrefixLength));
+        Assert.DoesNotContain(env.Keys, k => k.StartsWith("ForwardedHeaders__KnownProxies__", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void NetworkPolicies_Base_WebReachedByTheGatewayAloneAndReachingItsThreeServicesGrpcOnly()
     {
         var documents = Manifests.Under("base");

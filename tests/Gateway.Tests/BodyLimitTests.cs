@@ -4,9 +4,9 @@ using Microsoft.Extensions.Configuration;
 namespace Complaints.Gateway.Tests;
 
 /// <summary>
-/// Request body limits on real sockets: the portal's two upload forms (<c>POST /submit</c>, <c>POST /follow/answer</c>:
-/// up to 5 attachments of 10 MiB each, multipart) pass the gateway whole, past Kestrel's default of 30 MB; every other
-/// request keeps that default.
+/// Request body limits on real sockets: the portal's upload forms (<c>POST /submit</c>, <c>POST /follow/answer</c>,
+/// <c>POST /follow/documents</c>: up to 5 attachments of 10 MiB each, multipart) pass the gateway whole, past Kestrel's
+/// default of 30 MB; every other request keeps that default.
 /// </summary>
 public sealed class BodyLimitTests
 {
@@ -31,6 +31,7 @@ public sealed class BodyLimitTests
     [Theory]
     [InlineData("/submit")]
     [InlineData("/follow/answer")]
+    [InlineData("/follow/documents")]
     [InlineData("/Follow/Answer/")]
     public async Task BodyLimit_51MiBMultipartToAnUploadForm_ReachesTheWebAppWhole(string path)
     {
@@ -90,16 +91,17 @@ public sealed class BodyLimitTests
 
         // 5 × 10 MiB of files, plus the text fields and the multipart framing (a few KiB); not unbounded.
         Assert.InRange(limit, (5 * 10 * MiB) + MiB, 64 * MiB);
-        Assert.Equal(limit, Routes()["web-follow-answer"].GetValue<long>("MaxRequestBodySize"));
-        foreach (var (name, path) in new[] { ("web-submit", "/submit"), ("web-follow-answer", "/follow/answer") })
+        var uploads = new[] { ("web-submit", "/submit"), ("web-follow-answer", "/follow/answer"), ("web-follow-documents", "/follow/documents") };
+        foreach (var (name, path) in uploads)
         {
             var route = Routes()[name];
+            Assert.Equal(limit, route.GetValue<long>("MaxRequestBodySize"));
             Assert.Equal(ProxyExtensions.WebCluster, route["ClusterId"]);
             Assert.Equal(path, route["Match:Path"]);
             Assert.Equal(["POST"], route.GetSection("Match:Methods").Get<string[]>() ?? []);
         }
         // No other route raises the limit.
-        Assert.All(Routes().Where(r => r.Key is not "web-submit" and not "web-follow-answer"), r => Assert.Null(r.Value["MaxRequestBodySize"]));
+        Assert.All(Routes().Where(r => !uploads.Any(u => u.Item1 == r.Key)), r => Assert.Null(r.Value["MaxRequestBodySize"]));
     }
 
     private static Dictionary<string, IConfigurationSection> Routes() =>
