@@ -280,7 +280,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
             { new ByteArrayContent([]), "documents", "empty.pdf" },
         };
 
-        using var response = await browser.Http.PostAsync("/follow/answer", form);
+        using var response = await browser.Http.PostAsync("/follow/documents", form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("The file empty.pdf is empty.", await response.Content.ReadAsStringAsync());
@@ -302,7 +302,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
             form.Add(new ByteArrayContent(Encoding.ASCII.GetBytes($"document {i}")), "documents", $"note-{i}.txt");
         }
 
-        using var response = await browser.Http.PostAsync("/follow/answer", form);
+        using var response = await browser.Http.PostAsync("/follow/documents", form);
         var html = await response.Content.ReadAsStringAsync();
 
         // The first file went to Intake, which does not answer here: the others were read past, not uploaded.
@@ -339,6 +339,25 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
     }
 
     private string FormKey(string form) => _host.Web.Services.GetRequiredService<FollowFormKeys>().Issue(Reference, form);
+
+    [Fact]
+    public async Task PostAnswer_KeyOfTheAddDocumentsForm_RefusedAsAnotherForm()
+    {
+        using var browser = NewBrowser();
+        OpenSession(browser);
+        var token = await AntiforgeryTokenAsync(browser);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent(FormKey(FollowPosted.Document)), "formKey" },
+            { new StringContent("my answer"), "text" },
+        };
+
+        using var response = await browser.Http.PostAsync("/follow/answer", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("This form has expired or did not come from this page", await response.Content.ReadAsStringAsync());
+    }
 
     [Fact]
     public async Task PostAnswer_WithoutSession_SentToTheFollowPage()

@@ -14,8 +14,11 @@ namespace Complaints.Web.Portal;
 /// </summary>
 public static class FollowEndpoints
 {
-    /// <summary>Where the answer and "add documents" forms post (multipart, up to the documents' limit).</summary>
-    public const string UploadPath = "/follow/answer";
+    /// <summary>Where the answer to a request for information posts (multipart, up to the documents' limit).</summary>
+    public const string AnswerPath = "/follow/answer";
+
+    /// <summary>Where "add documents" posts (multipart, up to the documents' limit).</summary>
+    public const string DocumentsPath = "/follow/documents";
 
     public static WebApplicationBuilder AddFollow(this WebApplicationBuilder builder)
     {
@@ -33,14 +36,17 @@ public static class FollowEndpoints
         // Order -1: ahead of the page components' own endpoints for the same paths (they accept POST too).
         endpoints.MapPost("/follow", OpenAsync).WithOrder(-1);
         endpoints.MapPost("/follow/sign-out", SignOutAsync).WithOrder(-1);
-        // Both upload forms (answer a request, add documents) post here: the form key says which, and the gateway
-        // raises its body limit for this one path (route web-follow-answer).
-        endpoints.MapPost(UploadPath, DocumentsAsync).DisableAntiforgery().WithMetadata(new BodyLimit(uploadLimit)).WithOrder(-1);
+        // The two upload forms; the gateway raises its body limit for these paths (routes web-follow-answer and
+        // web-follow-documents).
+        endpoints.MapPost(AnswerPath, (HttpContext c, FollowWords w) => DocumentsAsync(c, w, FollowAction.Answer))
+            .DisableAntiforgery().WithMetadata(new BodyLimit(uploadLimit)).WithOrder(-1);
+        endpoints.MapPost(DocumentsPath, (HttpContext c, FollowWords w) => DocumentsAsync(c, w, FollowAction.AddDocument))
+            .DisableAntiforgery().WithMetadata(new BodyLimit(uploadLimit)).WithOrder(-1);
         endpoints.MapPost("/follow/lost", LostAsync).WithOrder(-1);
         endpoints.MapPost("/follow/withdraw", (HttpContext c, FollowWords w) => ConfirmedAsync(c, w, FollowAction.Withdraw)).WithOrder(-1);
         endpoints.MapPost("/follow/reopen", (HttpContext c, FollowWords w) => ConfirmedAsync(c, w, FollowAction.Reopen)).WithOrder(-1);
         // The address bar keeps a form's address after an error: opening it again leads back to the view.
-        endpoints.MapGet("/follow/{form:regex(^(answer|sign-out)$)}", () => Results.Redirect("/follow"));
+        endpoints.MapGet("/follow/{form:regex(^(answer|documents|sign-out)$)}", () => Results.Redirect("/follow"));
         endpoints.MapGet(FollowEvents.Path, FollowEvents.StreamAsync);
         return endpoints;
     }
@@ -167,14 +173,12 @@ public static class FollowEndpoints
     /// section, each file streamed to Intake as it arrives, then the action with the text, the attachment ids and the
     /// form's idempotency key (also the uploads' batch).
     /// </summary>
-    private static async Task<IResult> DocumentsAsync(HttpContext context, FollowWords words)
+    private static async Task<IResult> DocumentsAsync(HttpContext context, FollowWords words, FollowAction action)
     {
         var services = context.RequestServices;
         var intake = services.GetRequiredService<FollowIntake>();
         var limits = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FollowOptions>>().Value;
-        // Which form it is comes with its key; until then an answer is assumed (for the message if the form is refused).
-        var form = FollowPosted.Answer;
-        var action = FollowAction.Answer;
+        var form = action == FollowAction.Answer ? FollowPosted.Answer : FollowPosted.Document;
         var ct = context.RequestAborted;
 
         var reader = MultipartForm.Reader(context.Request);
@@ -248,12 +252,8 @@ public static class FollowEndpoints
             {
                 case FollowFormKeys.FieldName:
                     formKeyField = await MultipartForm.ReadTextAsync(section, 1024, ct);
-                    var formKeys = services.GetRequiredService<FollowFormKeys>();
-                    key = formKeys.Read(formKeyField, followed.Reference, FollowPosted.Answer);
-                    if (key is null && formKeys.Read(formKeyField, followed.Reference, FollowPosted.Document) is { } documentKey)
-                    {
-                        (key, form, action) = (documentKey, FollowPosted.Document, FollowAction.AddDocument);
-                    }
+                    // A key issued for the other upload form is refused too: a form only does what it said.
+                    key = services.GetRequiredService<FollowFormKeys>().Read(formKeyField, followed.Reference, form);
                     if (key is null)
                     {
                         return await ExpiredAfterDrainAsync(context, reader, form, words);
