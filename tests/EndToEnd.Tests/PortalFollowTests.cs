@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Complaints.Launcher;
 using Complaints.Routing.V1;
 using Complaints.TestSupport;
@@ -12,7 +13,8 @@ namespace Complaints.EndToEnd.Tests;
 /// Following a complaint in the portal, in real Chromium against the real platform: a Korean complainant with the
 /// keyboard alone opens a complaint with its reference and tracking code, sees the acknowledgement and a request for
 /// information arrive live, answers with a document and sees the answer in the timeline; the same with JavaScript off;
-/// withdrawing and asking to reopen, each after a confirmation. Every page state goes through axe (no rule disabled),
+/// adding a document without a request, withdrawing and asking to reopen, each after a confirmation; a lost code
+/// recovered through the address on file. Every page state goes through axe (no rule disabled),
 /// with screenshots per page and language (artifacts/screenshots/portal-follow-*.png), also at 320 px.
 /// </summary>
 [Collection(PlatformCollection.Name)]
@@ -22,7 +24,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
 
     private static readonly byte[] Statement = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 
-    private string Portal => fixture.Platform[PlatformComponents.Web].HttpUrl + "/";
+    private string Portal => fixture.Portal.ToString();
 
     private async Task<IBrowserContext> ContextAsync(IBrowser browser, string locale, int width = 1280, bool javaScript = true) =>
         await browser.NewContextAsync(new()
@@ -136,12 +138,12 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         Assert.Equal("not reloaded", await page.EvaluateAsync<string>("() => window.followMarker"));
         await Pages.CheckAsync(page, "follow-request-ko", "portal");
 
-        // The answer, with a document chosen from the keyboard (Space opens the file chooser).
+        // The answer, with a document: the file input reached by Tab, the file given to it as the browser's own file
+        // dialog would (that dialog is the operating system's, outside the page).
         await TabToAsync(page, "#answer-text");
         await page.Keyboard.InsertTextAsync("5월 카드 명세서를 첨부합니다.");
         await TabToAsync(page, "#answer-documents");
-        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
-        await chooser.SetFilesAsync(new FilePayload { Name = "statement-may.pdf", MimeType = "application/pdf", Buffer = Statement });
+        await page.Locator("#answer-documents").SetInputFilesAsync(new FilePayload { Name = "statement-may.pdf", MimeType = "application/pdf", Buffer = Statement });
         await TabToAsync(page, "#follow-request button[type=submit]");
         await page.Keyboard.PressAsync("Enter");
 
@@ -217,7 +219,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
     }
 
     [Fact]
-    public async Task WithdrawAndReopen_EnglishAt320Px_EachConfirmedFirstThenDone()
+    public async Task AddDocumentWithdrawAndReopen_EnglishPageAt320Px_DocumentListedAndEachActionConfirmedFirst()
     {
         // A Korean complainant on an English browser: the page offers Korean, in Korean.
         var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko");
@@ -232,6 +234,17 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await page.WaitForURLAsync("**/follow");
         await Assertions.Expect(page.Locator(".follow-language[lang=ko] a")).ToHaveTextAsync("이 페이지를 한국어로 보기");
         await Pages.CheckAsync(page, "follow-en-320", "portal");
+
+        // A document added without a request for information.
+        await page.Locator("#follow-documents summary").ClickAsync();
+        await page.Locator("#document-text").FillAsync("The shop's refund letter.");
+        await page.Locator("#document-documents").SetInputFilesAsync(new FilePayload { Name = "refund-letter.pdf", MimeType = "application/pdf", Buffer = Statement });
+        await Pages.CheckAsync(page, "follow-add-document-en-320", "portal");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add the documents" }).ClickAsync();
+        await page.WaitForURLAsync("**/follow?done=documents-added");
+        await Assertions.Expect(page.Locator(".follow-notice")).ToHaveTextAsync("Thank you. Your documents have been added to your complaint.");
+        await Assertions.Expect(page.Locator("#follow-documents .follow-attachments")).ToContainTextAsync("refund-letter.pdf");
+        await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("You added documents");
 
         // The confirmation page explains; going back does nothing.
         await page.GetByRole(AriaRole.Link, new() { Name = "Withdraw my complaint" }).ClickAsync();
@@ -266,6 +279,82 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("the refund was reversed");
         Assert.Equal("CASE_STATUS_CLOSED", (await complaint.TrackAsync(fixture.Rest)).GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task LostCode_KoreanWithTheAddressOnFile_NewCodeArrivesByMailAndOpensTheComplaint()
+    {
+        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko");
+        await Eventually.Get(() => complaint.TrackAsync(fixture.Rest), Complaint.IsAcknowledged, "the acknowledgement", Timeout);
+        var stranger = $"nobody-{complaint.Marker}@example.com";
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var page = await (await ContextAsync(browser, "ko-KR")).NewPageAsync();
+
+        // From the email's link to the lost-code page, by keyboard.
+        await page.GotoAsync($"follow?reference={complaint.Reference}");
+        await TabToAsync(page, "a[href^='/follow/lost']");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/follow/lost\\?reference="));
+        await Assertions.Expect(page.Locator("#lost-reference")).ToHaveValueAsync(complaint.Reference);
+        await Pages.CheckAsync(page, "follow-lost-ko", "portal");
+
+        // A malformed phone number is an error; an address not on file reads exactly as one on file.
+        await page.Locator("#lost-contact").FillAsync("010-1234-5678");
+        await page.Locator("form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("국가 번호");
+        await Pages.CheckAsync(page, "follow-lost-error-ko", "portal");
+        await page.Locator("#lost-contact").FillAsync(stranger);
+        await page.Locator("form button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync("**/follow/lost?done=sent*");
+        var notMatched = await page.Locator("main").InnerTextAsync();
+        await Pages.CheckAsync(page, "follow-lost-sent-ko", "portal");
+
+        await page.GotoAsync($"follow/lost?reference={complaint.Reference}");
+        await page.Locator("#lost-contact").FillAsync(complaint.Email.ToUpperInvariant());
+        await page.Locator("form button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync("**/follow/lost?done=sent*");
+        Assert.Equal(notMatched, await page.Locator("main").InnerTextAsync());
+        Assert.DoesNotContain("example.com", page.Url, StringComparison.OrdinalIgnoreCase);
+
+        // The new code, from the mail sink, opens the complaint; nothing went to the address not on file.
+        var code = await Eventually.Get(() => Task.FromResult(NewCode(complaint)), c => c is not null, "the new code's email", Timeout);
+        Assert.NotEqual(complaint.TrackingToken, code);
+        Assert.False(MailTo(stranger).Any(), "an address not on file got mail");
+        await page.GetByRole(AriaRole.Link, new() { Name = "새 코드 입력하기" }).ClickAsync();
+        await page.WaitForURLAsync($"**/follow?reference={complaint.Reference}");
+        await page.Locator("#open-trackingToken").FillAsync(code!);
+        await page.Locator("form.follow-open button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync("**/follow");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync($"민원 {complaint.Reference}");
+        await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("접수 확인됨");
+    }
+
+    /// <summary>The .eml files of the platform's mail sink addressed to <paramref name="address"/>.</summary>
+    private IEnumerable<MimeKit.MimeMessage> MailTo(string address)
+    {
+        var folder = Path.Combine(fixture.DataDirectory, "mail");
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+        foreach (var file in Directory.EnumerateFiles(folder, "*.eml"))
+        {
+            var message = MimeKit.MimeMessage.Load(file);
+            if (message.To.Mailboxes.Any(m => string.Equals(m.Address, address, StringComparison.OrdinalIgnoreCase)))
+            {
+                yield return message;
+            }
+        }
+    }
+
+    /// <summary>The code on its own line in the new-code email for the complaint, or null before it arrives.</summary>
+    private string? NewCode(Complaint complaint) =>
+        MailTo(complaint.Email)
+            .Where(m => (m.Subject ?? "").Contains(complaint.Reference, StringComparison.Ordinal))
+            .Select(m => Regex.Match(m.TextBody ?? "", @"^\s*(?<code>[A-Za-z0-9_-]{40,})\s*$", RegexOptions.Multiline))
+            .Where(found => found.Success && found.Groups["code"].Value != complaint.TrackingToken)
+            .Select(found => found.Groups["code"].Value)
+            .FirstOrDefault();
 
     private static string ScreenshotPath(string name) =>
         Path.Combine(RepositoryLocator.FindRoot(), "artifacts", "screenshots", $"portal-{name}.png");

@@ -312,7 +312,52 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         Assert.Contains("Please choose your documents again.", html);
     }
 
+    [Fact]
+    public async Task PostAnswer_BodyPastKestrelsDefaultLimit_ReadToTheEndNotRefusedAsTooLarge()
+    {
+        using var browser = NewBrowser();
+        OpenSession(browser);
+        var token = await AntiforgeryTokenAsync(browser);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent(FormKey(FollowPosted.Answer)), "formKey" },
+            { new StringContent("three large documents"), "text" },
+        };
+        // 33 MiB in all, past Kestrel's default 30 MB: five documents of 10 MiB must fit.
+        for (var i = 1; i <= 3; i++)
+        {
+            form.Add(new ByteArrayContent(new byte[11 * 1024 * 1024]), "documents", $"scan-{i}.pdf");
+        }
+
+        using var response = await browser.Http.PostAsync("/follow/answer", form);
+        var html = await response.Content.ReadAsStringAsync();
+
+        // Intake does not answer here: the first upload fails, the rest is read through, and the form comes back.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("We could not do this right now.", html);
+    }
+
     private string FormKey(string form) => _host.Web.Services.GetRequiredService<FollowFormKeys>().Issue(Reference, form);
+
+    [Fact]
+    public async Task PostAnswer_KeyOfTheAddDocumentsForm_RefusedAsAnotherForm()
+    {
+        using var browser = NewBrowser();
+        OpenSession(browser);
+        var token = await AntiforgeryTokenAsync(browser);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent(FormKey(FollowPosted.Document)), "formKey" },
+            { new StringContent("my answer"), "text" },
+        };
+
+        using var response = await browser.Http.PostAsync("/follow/answer", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("This form has expired or did not come from this page", await response.Content.ReadAsStringAsync());
+    }
 
     [Fact]
     public async Task PostAnswer_WithoutSession_SentToTheFollowPage()
@@ -380,6 +425,55 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         Assert.Contains(": still here", events);
         Assert.Contains("event: expired", events);
         Assert.DoesNotContain(Token, events);
+    }
+
+    [Theory]
+    [InlineData("+82 10-1234-5678", "+821012345678")]
+    [InlineData("(+44) 7700 900123", "+447700900123")]
+    [InlineData("0044 7700 900123", "+447700900123")]
+    [InlineData("010-1234-5678", null)]
+    [InlineData("+0 123 4567", null)]
+    [InlineData("+82 10 12ab 5678", null)]
+    public void LostContactPhone_TypedNumber_E164OrNothing(string typed, string? expected) =>
+        Assert.Equal(expected, LostContact.Phone(typed));
+
+    [Theory]
+    [InlineData("", "mina@example.com", "Enter the reference.")]
+    [InlineData("CMP-TEST-0001", "", "Enter the email address or phone number you gave us.")]
+    [InlineData("CMP-TEST-0001", "010-1234-5678", "Enter the phone number with its country code")]
+    [InlineData("CMP-TEST-0001", "mina@", "Enter the email address as name@example.com.")]
+    public async Task PostLost_MissingOrMalformedDetails_FormAgainWithTheErrorAndNothingAsked(string reference, string contact, string error)
+    {
+        using var browser = NewBrowser();
+        var token = await AntiforgeryTokenAsync(browser);
+
+        using var response = await browser.Http.PostAsync("/follow/lost", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["reference"] = reference,
+            ["contact"] = contact,
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(error, html);
+        Assert.Contains("name=\"contact\"", html);
+        Assert.DoesNotContain("id=\"lost-sent\"", html);
+    }
+
+    [Fact]
+    public async Task PostLost_WithoutAntiforgeryToken_Refused()
+    {
+        using var browser = NewBrowser();
+
+        using var response = await browser.Http.PostAsync("/follow/lost", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["reference"] = Reference,
+            ["contact"] = "mina@example.com",
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("This form has expired or did not come from this page", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

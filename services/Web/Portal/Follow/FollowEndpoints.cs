@@ -14,6 +14,12 @@ namespace Complaints.Web.Portal;
 /// </summary>
 public static class FollowEndpoints
 {
+    /// <summary>Where the answer to a request for information posts (multipart, up to the documents' limit).</summary>
+    public const string AnswerPath = "/follow/answer";
+
+    /// <summary>Where "add documents" posts (multipart, up to the documents' limit).</summary>
+    public const string DocumentsPath = "/follow/documents";
+
     public static WebApplicationBuilder AddFollow(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<FollowOptions>().BindConfiguration(FollowOptions.Section);
@@ -30,10 +36,13 @@ public static class FollowEndpoints
         // Order -1: ahead of the page components' own endpoints for the same paths (they accept POST too).
         endpoints.MapPost("/follow", OpenAsync).WithOrder(-1);
         endpoints.MapPost("/follow/sign-out", SignOutAsync).WithOrder(-1);
-        endpoints.MapPost("/follow/answer", (HttpContext c, FollowWords w) => DocumentsAsync(c, w, FollowAction.Answer))
+        // The two upload forms; the gateway raises its body limit for these paths (routes web-follow-answer and
+        // web-follow-documents).
+        endpoints.MapPost(AnswerPath, (HttpContext c, FollowWords w) => DocumentsAsync(c, w, FollowAction.Answer))
             .DisableAntiforgery().WithMetadata(new BodyLimit(uploadLimit)).WithOrder(-1);
-        endpoints.MapPost("/follow/documents", (HttpContext c, FollowWords w) => DocumentsAsync(c, w, FollowAction.AddDocument))
+        endpoints.MapPost(DocumentsPath, (HttpContext c, FollowWords w) => DocumentsAsync(c, w, FollowAction.AddDocument))
             .DisableAntiforgery().WithMetadata(new BodyLimit(uploadLimit)).WithOrder(-1);
+        endpoints.MapPost("/follow/lost", LostAsync).WithOrder(-1);
         endpoints.MapPost("/follow/withdraw", (HttpContext c, FollowWords w) => ConfirmedAsync(c, w, FollowAction.Withdraw)).WithOrder(-1);
         endpoints.MapPost("/follow/reopen", (HttpContext c, FollowWords w) => ConfirmedAsync(c, w, FollowAction.Reopen)).WithOrder(-1);
         // The address bar keeps a form's address after an error: opening it again leads back to the view.
@@ -78,6 +87,75 @@ public static class FollowEndpoints
             errors.Add(new("", message));
         }
         return Render(context, "/follow", new FollowPosted(FollowPosted.Open, new Dictionary<string, string> { ["reference"] = reference }, errors), status);
+    }
+
+    /// <summary>
+    /// A lost tracking code: the reference and the email or phone given with the complaint go to Intake, which sends a
+    /// new code to that address only if they match. The page says the same either way; the address never goes into a
+    /// URL (the redirect carries the reference only).
+    /// </summary>
+    private static async Task<IResult> LostAsync(HttpContext context, IAntiforgery antiforgery, FollowIntake intake, FollowWords words)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Expired(context, "/follow/lost", FollowPosted.Lost, words);
+        }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var reference = form["reference"].ToString().Trim();
+        var contact = form["contact"].ToString().Trim();
+        var errors = new List<FollowError>();
+        if (reference.Length == 0)
+        {
+            errors.Add(new("reference", words["ReferenceRequired"]));
+        }
+        string? email = null;
+        string? phone = null;
+        if (contact.Length == 0)
+        {
+            errors.Add(new("contact", words["ContactRequired"]));
+        }
+        else if (contact.Contains('@'))
+        {
+            email = contact.Length <= 320 && !contact.Any(char.IsWhiteSpace) && contact.IndexOf('@') > 0 && contact.IndexOf('@') < contact.Length - 1
+                ? contact
+                : null;
+            if (email is null)
+            {
+                errors.Add(new("contact", words["EmailFormat"]));
+            }
+        }
+        else if ((phone = LostContact.Phone(contact)) is null)
+        {
+            errors.Add(new("contact", words["PhoneFormat"]));
+        }
+        var status = StatusCodes.Status400BadRequest;
+        if (errors.Count == 0)
+        {
+            var outcome = reference.Length > 64
+                ? FollowOutcome<Intake.V1.RequestTrackingAccessResponse>.Of(new())
+                : await intake.RequestAccessAsync(reference, email, phone, context.RequestAborted);
+            if (outcome.Succeeded || outcome.Failure is FollowFailure.NotFound or FollowFailure.NotAllowed or FollowFailure.TooLarge)
+            {
+                // Whatever Intake found, the complainant reads the same.
+                return SeeOther("/follow/lost?done=sent&reference=" + Uri.EscapeDataString(reference));
+            }
+            if (outcome.Failure == FollowFailure.Invalid)
+            {
+                errors.Add(outcome.Fields.Contains("reference")
+                    ? new("reference", words["ReferenceFormat"])
+                    : new("contact", email is null ? words["PhoneFormat"] : words["EmailFormat"]));
+            }
+            else
+            {
+                errors.Add(new("", words["ActionUnavailable"]));
+                status = StatusCodes.Status503ServiceUnavailable;
+            }
+        }
+        return Render(context, "/follow/lost", new FollowPosted(FollowPosted.Lost, new Dictionary<string, string>
+        {
+            ["reference"] = reference,
+            ["contact"] = contact,
+        }, errors), status);
     }
 
     private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, FollowSession session, FollowWords words)
@@ -174,6 +252,7 @@ public static class FollowEndpoints
             {
                 case FollowFormKeys.FieldName:
                     formKeyField = await MultipartForm.ReadTextAsync(section, 1024, ct);
+                    // A key issued for the other upload form is refused too: a form only does what it said.
                     key = services.GetRequiredService<FollowFormKeys>().Read(formKeyField, followed.Reference, form);
                     if (key is null)
                     {

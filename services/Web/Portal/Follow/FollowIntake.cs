@@ -96,7 +96,21 @@ public sealed class FollowIntake(
     {
         var limit = options.Value.MaxFileBytes;
         using var upload = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // The writes too, not only the call: a write waiting on a stalled connection's flow control ignores the deadline.
+        upload.CancelAfter(options.Value.UploadTimeout);
         return await CallAsync("upload", async () =>
+        {
+            try
+            {
+                return await StreamAsync();
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new RpcException(new Grpc.Core.Status(StatusCode.DeadlineExceeded, "the upload took longer than its deadline"));
+            }
+        }, ct);
+
+        async Task<AttachmentInfo> StreamAsync()
         {
             using var call = attachments.UploadAttachment(deadline: DateTime.UtcNow.Add(options.Value.UploadTimeout), cancellationToken: upload.Token);
             await call.RequestStream.WriteAsync(new UploadAttachmentRequest
@@ -131,8 +145,17 @@ public sealed class FollowIntake(
             }
             await call.RequestStream.CompleteAsync();
             return (await call.ResponseAsync).Attachment;
-        }, ct);
+        }
     }
+
+    /// <summary>
+    /// Asks Intake to send a new tracking code to the email or phone on file. The answer is the same whether anything
+    /// matched or not; only a failure to ask (Unavailable, a malformed field) differs.
+    /// </summary>
+    public Task<FollowOutcome<RequestTrackingAccessResponse>> RequestAccessAsync(string reference, string? email, string? phone, CancellationToken ct) =>
+        CallAsync("access", () => intake.RequestTrackingAccessAsync(
+            new RequestTrackingAccessRequest { Reference = reference, Email = email ?? "", Phone = phone ?? "" },
+            deadline: Deadline, cancellationToken: ct).ResponseAsync, ct);
 
     /// <summary>Each public change of the case from <paramref name="resumeToken"/> on, as long as <paramref name="ct"/> allows.</summary>
     public AsyncServerStreamingCall<ComplaintChange> Watch(FollowedComplaint followed, string resumeToken, CancellationToken ct) =>
