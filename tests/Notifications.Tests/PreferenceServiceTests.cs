@@ -52,7 +52,7 @@ public sealed class PreferenceServiceTests(DeliveryFixture fixture) : IClassFixt
         Assert.Equal(reference, p.Reference);
         Assert.Equal("ko", p.Language);
         Assert.Equal((true, false, false, false), (p.Email, p.Sms, p.Push, p.Unsubscribed));
-        var complainantKinds = TemplateKinds.All.Where(k => k.Audience == Audience.Complainant).ToList();
+        var complainantKinds = TemplateKinds.All.Where(k => k.Audience == Audience.Complainant && !k.OnRequest).ToList();
         Assert.Equal(complainantKinds.Select(k => k.Kind), p.Kinds.Select(k => k.Kind));
         Assert.All(p.Kinds, k => Assert.True(k.On));
         Assert.Equal(
@@ -71,6 +71,7 @@ public sealed class PreferenceServiceTests(DeliveryFixture fixture) : IClassFixt
         Assert.True(response.Preferences.Unsubscribed);
         Assert.Equal("bg", response.Preferences.Language);
         Assert.All(response.Preferences.Kinds, k => Assert.Equal(k.Required, k.On));
+        Assert.DoesNotContain(response.Preferences.Kinds, k => k.Kind == MessageKind.TrackingAccess);
         Assert.Equal((int)DeliveryStatus.Suppressed, (await fixture.SettledAsync(closed.Id)).Status);
         Assert.True((await Client().GetPreferencesAsync(new GetPreferencesRequest { Token = Token(id) })).Preferences.Unsubscribed);
     }

@@ -220,21 +220,10 @@ public sealed class MessageDelivery(
         }
         var info = TemplateKinds.Of(kind);
         var statutory = info.Statutory;
-        if (!info.OnRequest)
+        // What was asked for goes whatever the choices say: no need to read them.
+        if (!info.OnRequest && !Preferences.Sends(info, channel, await preferences.ForAsync(message.ComplaintId, ct)))
         {
-            var pref = await preferences.ForAsync(message.ComplaintId, ct);
-            var channelOn = channel switch
-            {
-                DeliveryChannel.Email => pref?.Email ?? true,
-                DeliveryChannel.Sms => pref?.Sms ?? false,
-                DeliveryChannel.Push => pref?.Push ?? false,
-                _ => false,
-            };
-            // What is owed (acknowledgement, information request, holding reply, final response) still goes by email.
-            if (!(statutory && channel == DeliveryChannel.Email) && (pref?.OptedOut == true || !channelOn))
-            {
-                return (DeliveryStatus.Suppressed, null);
-            }
+            return (DeliveryStatus.Suppressed, null);
         }
         var data = Data(message);
         var address = channel switch

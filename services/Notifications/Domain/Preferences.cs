@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Complaints.Common.V1;
 using Complaints.Notifications.Data;
 using Complaints.ServiceDefaults.Data;
 using Complaints.ServiceDefaults.Errors;
@@ -72,6 +73,27 @@ public sealed class Preferences(NotificationsDbContext db, LinkTokens tokens, Ti
     /// <summary>The List-Unsubscribe header's address: RFC 8058 one-click POST, answered by the API itself.</summary>
     public string OneClickUrl(Guid complaintId) =>
         $"{options.Value.PublicBaseUrl.TrimEnd('/')}{UnsubscribePath}?token={tokens.For(complaintId)}";
+
+    /// <summary>
+    /// Whether a complainant message of this kind goes out on this channel under these choices: what was asked for goes
+    /// whatever they say, what is owed always goes by email, anything else only on a chosen channel and without an
+    /// opt-out. The one rule for delivery and for what the preferences page shows.
+    /// </summary>
+    public static bool Sends(TemplateKinds.KindInfo kind, DeliveryChannel channel, ChannelPreference? choices)
+    {
+        if (kind.OnRequest || (kind.Statutory && channel == DeliveryChannel.Email))
+        {
+            return true;
+        }
+        var channelOn = channel switch
+        {
+            DeliveryChannel.Email => choices?.Email ?? true,
+            DeliveryChannel.Sms => choices?.Sms ?? false,
+            DeliveryChannel.Push => choices?.Push ?? false,
+            _ => false,
+        };
+        return choices?.OptedOut != true && channelOn;
+    }
 
     /// <summary>Where mail clients POST (List-Unsubscribe-Post) and where messages sent before the portal linked to.</summary>
     public const string UnsubscribePath = "/api/v1/notifications/unsubscribe";

@@ -30,6 +30,8 @@ public sealed class PreferenceGrpcService(Preferences preferences) : PreferenceS
                 request.HasUnsubscribed ? request.Unsubscribed : null), context.CancellationToken)),
         };
 
+    private static readonly DeliveryChannel[] Channels = [DeliveryChannel.Email, DeliveryChannel.Sms, DeliveryChannel.Push];
+
     private static ComplaintPreferences Map(PreferenceView view)
     {
         var c = view.Channels;
@@ -42,12 +44,12 @@ public sealed class PreferenceGrpcService(Preferences preferences) : PreferenceS
             Push = c.Push,
             Unsubscribed = c.OptedOut,
         };
-        var anyChannel = c.Email || c.Sms || c.Push;
-        result.Kinds.AddRange(TemplateKinds.All.Where(k => k.Audience == Audience.Complainant).Select(k => new KindPreference
+        // Messages sent only when asked for (a new tracking code) are no subscription: not listed.
+        result.Kinds.AddRange(TemplateKinds.All.Where(k => k.Audience == Audience.Complainant && !k.OnRequest).Select(k => new KindPreference
         {
             Kind = k.Kind,
             Required = k.Statutory,
-            On = k.Statutory || (!c.OptedOut && anyChannel),
+            On = Channels.Any(channel => Preferences.Sends(k, channel, c)),
         }));
         return result;
     }
