@@ -51,4 +51,18 @@ public static class Pages
         });
         Assert.True(axe.Violations.Length == 0, $"{name}: " + string.Join("; ", axe.Violations.Select(v => $"{v.Id}: {v.Help}")));
     }
+
+    /// <summary>Presses Tab until the element has the focus: it is reachable, and reached, with the keyboard alone.</summary>
+    public static async Task TabToAsync(IPage page, string selector)
+    {
+        for (var presses = 0; presses < 80; presses++)
+        {
+            if (await page.EvaluateAsync<bool>("s => document.activeElement !== null && document.activeElement.matches(s)", selector))
+            {
+                return;
+            }
+            await page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Fail($"{selector} was not reached with the Tab key");
+    }
 }

@@ -53,7 +53,7 @@ public sealed partial class PortalFeedbackTests(PlatformFixture fixture)
             await CheckAsync(page, $"survey-{language}");
             await page.Locator("form button[type=submit]").ClickAsync();
             await Assertions.Expect(page.Locator(".error-summary")).ToBeVisibleAsync();
-            Assert.Equal("f-resolved-yes", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+            await Assertions.Expect(page.Locator("#f-resolved-yes")).ToBeFocusedAsync();
             await CheckAsync(page, $"survey-errors-{language}");
         }
 
@@ -121,7 +121,7 @@ public sealed partial class PortalFeedbackTests(PlatformFixture fixture)
             await page.Locator("#f-topic").FillAsync("");
             await page.Locator("form button[type=submit]").ClickAsync();
             await Assertions.Expect(page.Locator(".error-summary")).ToBeVisibleAsync();
-            Assert.Equal("f-topic", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+            await Assertions.Expect(page.Locator("#f-topic")).ToBeFocusedAsync();
             await CheckAsync(page, $"suggestions-errors-{language}");
         }
 
@@ -170,7 +170,7 @@ public sealed partial class PortalFeedbackTests(PlatformFixture fixture)
             await page.GotoAsync($"/language/{language}?returnUrl=%2Fsuggestions%2Fview");
             await CheckAsync(page, $"suggestion-view-{language}");
             await page.Locator("form button[type=submit]").ClickAsync();
-            Assert.Equal("f-reference", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+            await Assertions.Expect(page.Locator("#f-reference")).ToBeFocusedAsync();
             await CheckAsync(page, $"suggestion-view-errors-{language}");
             await LookUpAsync(page, reference.ToLowerInvariant(), code.Replace("-", " "));
             await Assertions.Expect(page.Locator(".response")).ToHaveTextAsync("Ще поставим още десет стойки през юни.");

@@ -35,20 +35,6 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
             JavaScriptEnabled = javaScript,
         });
 
-    /// <summary>Presses Tab until the element matching <paramref name="selector"/> has the focus: the keyboard, not the mouse.</summary>
-    private static async Task TabToAsync(IPage page, string selector, int most = 80)
-    {
-        for (var i = 0; i < most; i++)
-        {
-            await page.Keyboard.PressAsync("Tab");
-            if (await page.EvaluateAsync<bool>("s => document.activeElement !== null && document.activeElement.matches(s)", selector))
-            {
-                return;
-            }
-        }
-        Assert.Fail($"Tab never reached {selector}");
-    }
-
     /// <summary>The staff side, through the gateway's gRPC: start the investigation and ask the complainant a question.</summary>
     private async Task RequestInformationAsync(string reference, string question)
     {
@@ -106,7 +92,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
             // The email's link carries the reference only; the code typed in, by keyboard.
             await page.GotoAsync($"follow?reference={complaint.Reference}");
             await Assertions.Expect(page.Locator("#open-reference")).ToHaveValueAsync(complaint.Reference);
-            await TabToAsync(page, "#open-trackingToken");
+            await Pages.TabToAsync(page, "#open-trackingToken");
             await page.Keyboard.InsertTextAsync(complaint.TrackingToken);
             await page.Keyboard.PressAsync("Enter");
             await page.WaitForURLAsync("**/follow");
@@ -115,7 +101,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync($"민원 {complaint.Reference}");
             await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("접수됨");
             await page.EvaluateAsync("() => { window.followMarker = 'not reloaded'; }");
-            await TabToAsync(page, "a[href='/follow/withdraw']");
+            await Pages.TabToAsync(page, "a[href='/follow/withdraw']");
             await Assertions.Expect(page.Locator(".follow-refresh span")).ToHaveTextAsync("이 페이지는 열려 있는 동안 자동으로 업데이트됩니다.");
         }
         finally
@@ -140,11 +126,11 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
 
         // The answer, with a document: the file input reached by Tab, the file given to it as the browser's own file
         // dialog would (that dialog is the operating system's, outside the page).
-        await TabToAsync(page, "#answer-text");
+        await Pages.TabToAsync(page, "#answer-text");
         await page.Keyboard.InsertTextAsync("5월 카드 명세서를 첨부합니다.");
-        await TabToAsync(page, "#answer-documents");
+        await Pages.TabToAsync(page, "#answer-documents");
         await page.Locator("#answer-documents").SetInputFilesAsync(new FilePayload { Name = "statement-may.pdf", MimeType = "application/pdf", Buffer = Statement });
-        await TabToAsync(page, "#follow-request button[type=submit]");
+        await Pages.TabToAsync(page, "#follow-request button[type=submit]");
         await page.Keyboard.PressAsync("Enter");
 
         await page.WaitForURLAsync("**/follow?done=answered");
@@ -165,7 +151,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await Pages.CheckAsync(page, "follow-answered-ko-320", "portal");
 
         // Sign-out, by keyboard: the form again, and the view is gone.
-        await TabToAsync(page, ".follow-sign-out button");
+        await Pages.TabToAsync(page, ".follow-sign-out button");
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/follow?done=signed-out");
         await Assertions.Expect(page.Locator("#open-trackingToken")).ToBeVisibleAsync();
@@ -175,7 +161,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await page.SetViewportSizeAsync(1280, 900);
         await page.GotoAsync($"follow?reference={complaint.Reference}");
         await Pages.CheckAsync(page, "follow-open-ko", "portal");
-        await TabToAsync(page, "#open-trackingToken");
+        await Pages.TabToAsync(page, "#open-trackingToken");
         await page.Keyboard.InsertTextAsync("not-the-code");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("해당 접수 번호와 코드로 민원을 찾을 수 없습니다.");
@@ -292,7 +278,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
 
         // From the email's link to the lost-code page, by keyboard.
         await page.GotoAsync($"follow?reference={complaint.Reference}");
-        await TabToAsync(page, "a[href^='/follow/lost']");
+        await Pages.TabToAsync(page, "a[href^='/follow/lost']");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/follow/lost\\?reference="));
         await Assertions.Expect(page.Locator("#lost-reference")).ToHaveValueAsync(complaint.Reference);

@@ -58,29 +58,29 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         await Assertions.Expect(page.Locator("#f-timeZone")).ToHaveValueAsync("Asia/Seoul");
         await Pages.CheckAsync(page, "submit-ko", "portal");
 
-        await TabToAsync(page, "#f-name");
+        await Pages.TabToAsync(page, "#f-name");
         await page.Keyboard.TypeAsync("김민아");
-        await TabToAsync(page, "#f-email");
+        await Pages.TabToAsync(page, "#f-email");
         await page.Keyboard.TypeAsync(email);
-        await TabToAsync(page, "#f-phone");
+        await Pages.TabToAsync(page, "#f-phone");
         await page.Keyboard.TypeAsync("+82 10 1234 5678");
-        await TabToAsync(page, "#f-category");
+        await Pages.TabToAsync(page, "#f-category");
         await page.Keyboard.PressAsync("ArrowDown");
         await Assertions.Expect(page.Locator("#f-category")).ToHaveValueAsync("billing");
         // The subcategories are the chosen category's only: the first one down from "none" is billing's first.
-        await TabToAsync(page, "#f-subcategory");
+        await Pages.TabToAsync(page, "#f-subcategory");
         await page.Keyboard.PressAsync("ArrowDown");
         await Assertions.Expect(page.Locator("#f-subcategory")).ToHaveValueAsync("billing/double-charge");
-        await TabToAsync(page, "#f-subject");
+        await Pages.TabToAsync(page, "#f-subject");
         await page.Keyboard.TypeAsync("한 번 주문에 두 번 결제됨");
-        await TabToAsync(page, "#f-description");
+        await Pages.TabToAsync(page, "#f-description");
         await page.Keyboard.TypeAsync("11월 2일 주문 1234번에 대해 카드에서 두 번 결제되었습니다.");
-        await TabToAsync(page, "#f-consentContact");
+        await Pages.TabToAsync(page, "#f-consentContact");
         await page.Keyboard.PressAsync("Space");
-        await TabToAsync(page, "#f-attachments");
+        await Pages.TabToAsync(page, "#f-attachments");
         var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
         await chooser.SetFilesAsync([Receipt, Letter]);
-        await TabToAsync(page, "button[type='submit']");
+        await Pages.TabToAsync(page, "button[type='submit']");
         await page.Keyboard.PressAsync("Enter");
 
         await page.WaitForURLAsync("**/submitted");
@@ -89,7 +89,7 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         var token = (await page.Locator("#token").TextContentAsync())!.Trim();
         Assert.DoesNotContain(token, page.Url);
         await Assertions.Expect(page.Locator(".files li")).ToHaveTextAsync(["접수됨: 영수증.pdf", "접수됨: letter.txt"]);
-        await TabToAsync(page, "button[data-copy]");
+        await Pages.TabToAsync(page, "button[data-copy]");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator("[data-copy-status]")).ToHaveTextAsync("복사되었습니다.");
         Assert.Contains(token, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
@@ -270,20 +270,6 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         await page.Locator("#f-description").FillAsync("My card was charged twice for order 1234.");
         await page.Locator("#f-amount").FillAsync("49.99");
         await page.Locator("#f-currency").SelectOptionAsync("GBP");
-    }
-
-    /// <summary>Presses Tab until the element has the focus: it is reachable, and reached, with the keyboard alone.</summary>
-    private static async Task TabToAsync(IPage page, string selector)
-    {
-        for (var presses = 0; presses < 80; presses++)
-        {
-            if (await page.EvaluateAsync<bool>("s => document.activeElement === document.querySelector(s)", selector))
-            {
-                return;
-            }
-            await page.Keyboard.PressAsync("Tab");
-        }
-        Assert.Fail($"{selector} was not reached with the Tab key");
     }
 
     private static async Task AssertNoSidewaysScrollAsync(IPage page) =>
