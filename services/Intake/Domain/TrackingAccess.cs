@@ -47,13 +47,18 @@ public sealed class TrackingAccess(
         }
         v.ThrowIfInvalid();
 
-        await GrantIfMatchedAsync(request, ct);
-
-        // The same answer in (at least) the same time, whatever happened above.
-        var remaining = options.Value.TrackingAccess.MinimumAnswerTime - clock.GetElapsedTime(started);
-        if (remaining > TimeSpan.Zero)
+        try
         {
-            await Task.Delay(remaining, clock, ct);
+            await GrantIfMatchedAsync(request, ct);
+        }
+        finally
+        {
+            // The same answer in (at least) the same time, whatever happened above: a failure is padded too.
+            var remaining = options.Value.TrackingAccess.MinimumAnswerTime - clock.GetElapsedTime(started);
+            if (remaining > TimeSpan.Zero)
+            {
+                await Task.Delay(remaining, clock, ct);
+            }
         }
         return new RequestTrackingAccessResponse();
     }
@@ -122,6 +127,13 @@ public sealed class TrackingAccess(
                 // A concurrent request took this slot: look again (the unique slot index decided).
                 db.ChangeTracker.Clear();
             }
+            catch (DbUpdateException ex)
+            {
+                // Only a matched request gets this far, so an error would tell the caller the address matched:
+                // logged here, answered like any other request.
+                logger.LogError(ex, "Tracking access for complaint {ComplaintId} not granted: the grant could not be saved", complaint.Id);
+                return;
+            }
         }
     }
 
@@ -132,18 +144,11 @@ public sealed class TrackingAccess(
         {
             return (DeliveryChannel.Email, onFileEmail);
         }
-        if (blindIndex.Phone(E164(request.Phone)) is { } phone && complaint.PhoneIndex is { } onFilePhone && CryptographicOperations.FixedTimeEquals(phone, onFilePhone))
+        if (blindIndex.Phone(request.Phone) is { } phone && complaint.PhoneIndex is { } onFilePhone && CryptographicOperations.FixedTimeEquals(phone, onFilePhone))
         {
             return (DeliveryChannel.Sms, onFilePhone);
         }
         return (DeliveryChannel.Unspecified, null);
-    }
-
-    /// <summary>International form as typed: separators go (the blind index drops them), a leading 00 is +.</summary>
-    private static string? E164(string? phone)
-    {
-        var digits = new string((phone ?? "").Where(c => c == '+' || char.IsAsciiDigit(c)).ToArray());
-        return digits.StartsWith("00", StringComparison.Ordinal) ? "+" + digits[2..] : digits;
     }
 
     private static string GrantField(Guid grantId) => $"tracking-grant:{grantId:N}";
@@ -179,9 +184,16 @@ public sealed class TrackingAccess(
         var complaint = await db.Complaints.AsNoTracking().SingleAsync(c => c.Id == complaintId, ct);
         var channel = (DeliveryChannel)grant.Channel;
         var current = channel == DeliveryChannel.Email ? complaint.EmailIndex : complaint.PhoneIndex;
-        if (grant.TokenCipher is null || complaint.ErasedAt is not null || grant.AddressIndex is null || current is null
-            || !CryptographicOperations.FixedTimeEquals(current, grant.AddressIndex))
+        if (grant.TokenCipher is null)
         {
+            return new GetTrackingAccessTokenResponse { Channel = channel };
+        }
+        if (complaint.ErasedAt is not null || grant.AddressIndex is null || current is null || !CryptographicOperations.FixedTimeEquals(current, grant.AddressIndex))
+        {
+            // The address that matched is gone or changed: this token will never be sent, so it is not kept either.
+            grant.TokenCipher = null;
+            grant.TokenDiscardedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(ct);
             return new GetTrackingAccessTokenResponse { Channel = channel };
         }
         var fields = protector.Open(complaint);

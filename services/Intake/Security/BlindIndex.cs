@@ -15,9 +15,15 @@ public sealed class BlindIndex(KeyMaterial keys)
     public byte[]? Email(string? email) =>
         string.IsNullOrWhiteSpace(email) ? null : Hash("email:" + email.Trim().ToLowerInvariant());
 
-    /// <summary>Phones are already E.164 after validation; separators are dropped for searches typed by staff.</summary>
-    public byte[]? Phone(string? phone) =>
-        string.IsNullOrWhiteSpace(phone) ? null : Hash("phone:" + new string(phone.Where(c => c == '+' || char.IsAsciiDigit(c)).ToArray()));
+    /// <summary>
+    /// Phones are already E.164 after validation; what people type (staff searching, a complainant who lost the token)
+    /// may carry separators, which go, or the international prefix 00, which is +.
+    /// </summary>
+    public byte[]? Phone(string? phone)
+    {
+        var digits = new string((phone ?? "").Where(c => c == '+' || char.IsAsciiDigit(c)).ToArray());
+        return digits.Length == 0 ? null : Hash("phone:" + (digits.StartsWith("00", StringComparison.Ordinal) ? "+" + digits[2..] : digits));
+    }
 
     private byte[] Hash(string value) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(value));
 }
