@@ -1,4 +1,5 @@
 using Complaints.Notifications.Domain;
+using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Errors;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public static class PreferenceEndpoints
         app.MapGet(UnsubscribePath, (string? token, LinkTokens tokens, IOptions<NotificationOptions> options) =>
             tokens.Verify(token) is null
                 ? Results.Text("This link is not valid.", statusCode: 400)
-                : Results.Redirect($"{options.Value.PublicBaseUrl.TrimEnd('/')}/preferences?token={Uri.EscapeDataString(token!)}")).AllowAnonymous();
+                : Results.Redirect(PortalLinks.Preferences(options.Value.PublicBaseUrl, token!))).AllowAnonymous();
 
         app.MapPost(UnsubscribePath, async (string? token, Preferences preferences, CancellationToken ct) =>
         {

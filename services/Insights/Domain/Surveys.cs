@@ -4,6 +4,7 @@ using Complaints.Eventing;
 using Complaints.Eventing.V1;
 using Complaints.Insights.Data;
 using Complaints.Insights.V1;
+using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Data;
 using Complaints.ServiceDefaults.Errors;
 using Google.Protobuf.WellKnownTypes;
@@ -84,7 +85,7 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         return new GetSurveyLinkResponse
         {
             // The portal's survey page, which answers through the API (GET|POST /api/v1/surveys/{token}).
-            Url = options.Value.PublicBaseUrl.TrimEnd('/') + "/surveys/" + token,
+            Url = PortalLinks.Survey(options.Value.PublicBaseUrl, token),
             ExpiresAt = Timestamp.FromDateTimeOffset(survey.ExpiresAt),
         };
     }

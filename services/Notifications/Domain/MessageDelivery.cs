@@ -259,7 +259,7 @@ public sealed class MessageDelivery(
         var values = Values(data, culture, zone);
         values["reference"] = message.Reference;
         values["name"] = contact.Name;
-        values["followUrl"] = FollowUrl(message.Reference);
+        values["followUrl"] = PortalLinks.Follow(options.Value.PublicBaseUrl, message.Reference);
         if (token is not null)
         {
             // In the body only (the template check keeps it out of the subject); the follow link carries the reference alone.
@@ -387,10 +387,6 @@ public sealed class MessageDelivery(
             }
         }
     }
-
-    /// <summary>The portal's follow page for a complaint: the reference only; the complainant gives the tracking token there.</summary>
-    public string FollowUrl(string reference) =>
-        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/follow?reference={Uri.EscapeDataString(reference)}";
 
     private static MessageData Data(Message message) => JsonSerializer.Deserialize<MessageData>(message.TemplateData) ?? new MessageData();
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Complaints.Common.V1;
 using Complaints.Notifications.Data;
+using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Data;
 using Complaints.ServiceDefaults.Errors;
 using Complaints.ServiceDefaults.Security;
@@ -67,8 +68,7 @@ public sealed record PreferenceView(string Reference, string Language, ChannelPr
 public sealed class Preferences(NotificationsDbContext db, LinkTokens tokens, TimeProvider clock, IOptions<NotificationOptions> options)
 {
     /// <summary>The link in message bodies: the web portal's preferences page, which calls <c>PreferenceService</c>.</summary>
-    public string PageUrl(Guid complaintId) =>
-        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/preferences?token={tokens.For(complaintId)}";
+    public string PageUrl(Guid complaintId) => PortalLinks.Preferences(options.Value.PublicBaseUrl, tokens.For(complaintId));
 
     /// <summary>The List-Unsubscribe header's address: RFC 8058 one-click POST, answered by the API itself.</summary>
     public string OneClickUrl(Guid complaintId) =>
