@@ -291,12 +291,15 @@ public sealed class OnInformationRequested(DeliveryWakeup w, TimeProvider clock)
 {
     protected override async Task HandleAsync(InformationRequested e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        var data = Days(Dates(("dueBy", e.DueBy)), ("dueBy", e.DueByDate));
-        data.EntryId = e.EntryId;
-        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.InformationRequest, data, ct);
-        var partner = Days(Dates(("dueBy", e.DueBy)), ("dueBy", e.DueByDate));
-        partner.EntryId = e.EntryId;
-        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.information_requested", At(e.At, envelope), partner, ct);
+        // Each recipient gets its own data: the partner's is given an event type and time.
+        MessageData Due()
+        {
+            var data = Days(Dates(("dueBy", e.DueBy)), ("dueBy", e.DueByDate));
+            data.EntryId = e.EntryId;
+            return data;
+        }
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.InformationRequest, Due(), ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.information_requested", At(e.At, envelope), Due(), ct);
     }
 }
 
@@ -304,12 +307,12 @@ public sealed class OnStatutoryDeadlineExtended(DeliveryWakeup w, TimeProvider c
 {
     protected override async Task HandleAsync(StatutoryDeadlineExtended e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        (string, string)[] days = [("previousDue", e.PreviousDueDate), ("finalResponseDue", e.FinalResponseDueDate)];
-        var data = Days(Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)), days);
+        MessageData Deadlines() => Days(Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)),
+            ("previousDue", e.PreviousDueDate), ("finalResponseDue", e.FinalResponseDueDate));
+        var data = Deadlines();
         data.LatestPublicEntry = true;
         await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.HoldingReply, data, ct);
-        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.deadline_extended", At(e.At, envelope),
-            Days(Dates(("previousDue", e.PreviousDue), ("finalResponseDue", e.FinalResponseDue)), days), ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.deadline_extended", At(e.At, envelope), Deadlines(), ct);
     }
 }
 
@@ -350,8 +353,9 @@ public sealed class OnCaseReopened(DeliveryWakeup w, TimeProvider clock) : Notif
 {
     protected override async Task HandleAsync(CaseReopened e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
     {
-        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.Reopened, Days(Dates(("resolveBy", e.ResolveBy)), ("resolveBy", e.ResolveByDate)), ct);
-        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.reopened", At(e.At, envelope), Days(Dates(("resolveBy", e.ResolveBy)), ("resolveBy", e.ResolveByDate)), ct);
+        MessageData ResolveBy() => Days(Dates(("resolveBy", e.ResolveBy)), ("resolveBy", e.ResolveByDate));
+        await ToComplainantAsync(db, envelope, e.ComplaintId, e.Reference, null, MessageKind.Reopened, ResolveBy(), ct);
+        await ToPartnerAsync(db, envelope, e.ComplaintId, e.Reference, "case.reopened", At(e.At, envelope), ResolveBy(), ct);
     }
 }
 

@@ -53,6 +53,7 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
         };
         journal.Text.Provision(c);
         db.Cases.Add(c);
+        var calendar = clocks.Policies.CalendarFor(e.Jurisdiction);
         journal.Record(db, c, EntryKinds.System, "Complaint received", CaseJournal.System, "We have received your complaint.", isPublic: true, at: receivedAt,
             code: PublicCodes.CaseReceived);
         if (e.ImportedClosed)
@@ -72,7 +73,6 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
                 $"Points {assessed.Points}: category {assessed.CategoryPoints}, amount {assessed.AmountPoints}, complainant kind {assessed.ComplainantKindPoints}"
                 + (assessed.KeywordGroups.Length > 0 ? $"; keyword groups: {string.Join(", ", assessed.KeywordGroups)}" : "") + ".", at: now);
             await clocks.StartAsync(db, c, ct);
-            var calendar = clocks.Policies.CalendarFor((Jurisdiction)c.Jurisdiction);
             var opened = new Dictionary<string, string>();
             PublicCodes.AddDeadline(opened, PublicCodes.ResolveBy, c.ResolveBy, calendar);
             journal.Record(db, c, EntryKinds.System, "Case opened", CaseJournal.System,
@@ -106,9 +106,9 @@ public sealed class OpenCaseOnComplaintReceived(CaseJournal journal, CaseClocks 
             FirstResponseBy = CaseJournal.Stamp(c.FirstResponseBy),
             StatutoryAcknowledgeBy = CaseJournal.Stamp(c.StatutoryAcknowledgeBy),
             FinalResponseDue = CaseJournal.Stamp(c.FinalResponseDue),
-            ResolveByDate = DeadlineDates.OrEmpty(c.ResolveBy, clocks.Policies.CalendarFor(e.Jurisdiction)),
-            FirstResponseByDate = DeadlineDates.OrEmpty(c.FirstResponseBy, clocks.Policies.CalendarFor(e.Jurisdiction)),
-            FinalResponseDueDate = DeadlineDates.OrEmpty(c.FinalResponseDue, clocks.Policies.CalendarFor(e.Jurisdiction)),
+            ResolveByDate = DeadlineDates.OrEmpty(c.ResolveBy, calendar),
+            FirstResponseByDate = DeadlineDates.OrEmpty(c.FirstResponseBy, calendar),
+            FinalResponseDueDate = DeadlineDates.OrEmpty(c.FinalResponseDue, calendar),
             ImportedClosed = e.ImportedClosed,
             Severity = (Severity)c.Severity,
             QueueId = c.QueueId ?? "",
