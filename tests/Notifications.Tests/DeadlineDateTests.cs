@@ -35,6 +35,8 @@ public sealed class DeadlineDateTests(DeliveryFixture fixture) : IClassFixture<D
         var text = await DeliveredTextAsync(opened);
 
         Assert.Contains(expected, text);
+        // A date ending with an abbreviation's period ends the sentence with one period, not two.
+        Assert.DoesNotContain("..", text);
         // In Seoul the instant is 2 February 09:00: read as a time it would name the day after the deadline.
         Assert.DoesNotContain(dayAfter, text);
         Assert.Contains(receivedAsTime, text);

@@ -65,7 +65,7 @@ public sealed class SmtpDeliveryTests(ChannelFixture fixture) : IClassFixture<Ch
 
         Assert.Equal((int)DeliveryStatus.Delivered, message.Status);
         var mail = Assert.Single(fixture.Smtp.MessagesTo(email), m => m.MessageId == $"{queued.Id:N}@complaints.local");
-        Assert.Equal($"Новини по жалбата ви {reference}: Проверка", mail.Subject);
+        Assert.Equal($"Новини по жалбата ви {reference}", mail.Subject);
         Assert.Contains("Проверихме сметката <b>ви</b>.", mail.TextBody);
         Assert.Contains("Проверихме сметката &lt;b&gt;ви&lt;/b&gt;.", mail.HtmlBody);
         // Mail clients' one-click POST goes to the API; the body links to the portal's preferences page, same token.

@@ -37,6 +37,17 @@ public sealed class TemplateStoreTests
         return data;
     }
 
+    [Theory]
+    [InlineData("1 февруари 2027 г.", "Отговор до {{day}}.", "Отговор до 1 февруари 2027 г.")]
+    [InlineData("1 February 2027", "Reply by {{day}}.", "Reply by 1 February 2027.")]
+    [InlineData("etc.", "And so on: {{day}}...", "And so on: etc....")]
+    public void Render_ValueEndingWithAPeriodEndsTheSentence_OnePeriod(string day, string template, string expected)
+    {
+        var parsed = TemplateEngine.Parse("t", template);
+
+        Assert.Equal(expected, TemplateEngine.Render(parsed, new Dictionary<string, string> { ["day"] = day }, s => s, v => v));
+    }
+
     [Fact]
     public void Load_OutputFolder_HasEveryTemplateOfTheServiceSource()
     {

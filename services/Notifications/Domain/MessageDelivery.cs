@@ -363,7 +363,6 @@ public sealed class MessageDelivery(
         {
             var entry = await cases.GetPublicEntryAsync(new GetPublicEntryRequest { ComplaintId = complaintId, EntryId = entryId },
                 deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
-            values["title"] = entry.Title;
             values["detail"] = entry.Detail;
         }
         if (data.LatestPublicEntry)

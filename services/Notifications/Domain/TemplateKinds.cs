@@ -46,7 +46,7 @@ public static class TemplateKinds
         Kind(MessageKind.HoldingReply, "holdingReply", Audience.Complainant, true, [.. Complainant, "detail"], ["previousDue", "finalResponseDue"]),
         Kind(MessageKind.FinalResponse, "finalResponse", Audience.Complainant, true, [.. Complainant, "detail"], ["refund", "compensation"]),
         Kind(MessageKind.Assignment, "assignment", Audience.Complainant, false, [.. Complainant], ["unsubscribeUrl"]),
-        Kind(MessageKind.PublicUpdate, "publicUpdate", Audience.Complainant, false, [.. Complainant, "title", "detail", "at"], ["unsubscribeUrl"]),
+        Kind(MessageKind.PublicUpdate, "publicUpdate", Audience.Complainant, false, [.. Complainant, "detail", "at"], ["unsubscribeUrl"]),
         Kind(MessageKind.CaseClosed, "caseClosed", Audience.Complainant, false, [.. Complainant, "closedAt"], ["unsubscribeUrl"]),
         Kind(MessageKind.SurveyInvitation, "surveyInvitation", Audience.Complainant, false, [.. Complainant, "surveyUrl"], ["unsubscribeUrl", "expiresAt"]),
         Kind(MessageKind.Reopened, "reopened", Audience.Complainant, false, [.. Complainant], ["unsubscribeUrl", "resolveBy"]),

@@ -118,7 +118,10 @@ public static partial class TemplateEngine
             switch (node)
             {
                 case Literal l:
-                    sb.Append(literal(l.Text));
+                    // A value that ends with an abbreviation's period ("1 февруари 2027 г.") ending a sentence: the two
+                    // periods are one, as in print ("… до 1 февруари 2027 г."). An ellipsis is left alone.
+                    var text = l.Text.StartsWith('.') && !l.Text.StartsWith("..", StringComparison.Ordinal) && sb.Length > 0 && sb[^1] == '.' ? l.Text[1..] : l.Text;
+                    sb.Append(literal(text));
                     break;
                 case Value v:
                     sb.Append(value(values.TryGetValue(v.Name, out var s) ? s : throw new MissingPlaceholderException(t.Name, v.Name)));
