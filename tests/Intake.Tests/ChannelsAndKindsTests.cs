@@ -24,9 +24,9 @@ public class ChannelsAndKindsTests
         var valid = Valid(r);
 
         Assert.False(valid.HasContact);
-        Assert.Null(valid.Name);
-        Assert.Null(valid.Email);
-        Assert.Equal("bg", valid.PreferredLanguage);
+        Assert.Null(valid.Contact.Name);
+        Assert.Null(valid.Contact.Email);
+        Assert.Equal("bg", valid.Contact.Language);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class ChannelsAndKindsTests
 
         Assert.Equal(["complainant.memberNumber"], FieldsOf(r));
         r.Complainant.MemberNumber = "M-10442";
-        Assert.Equal("M-10442", Valid(r).MemberNumber);
+        Assert.Equal("M-10442", Valid(r).Contact.MemberNumber);
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public class ChannelsAndKindsTests
         var valid = Valid(r);
 
         Assert.True(valid.HasContact);
-        Assert.Null(valid.Email);
-        Assert.Equal("+821012345678", valid.Phone);
+        Assert.Null(valid.Contact.Email);
+        Assert.Equal("+821012345678", valid.Contact.Phone);
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public class ChannelsAndKindsTests
 
         if (ok)
         {
-            Assert.Equal(zone, Valid(r).TimeZone);
+            Assert.Equal(zone, Valid(r).Contact.TimeZone);
         }
         else
         {

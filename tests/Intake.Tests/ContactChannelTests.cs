@@ -49,8 +49,8 @@ public sealed class ContactChannelValidationTests
     {
         var valid = ComplaintValidation.Validate(Request(PreferredContactChannel.Post, postal: "  Flat 2\r\n10 Downing Street\r\nLondon SW1A 2AA \n"), ValidationTests.Categories, ValidationTests.Today);
 
-        Assert.Equal(PreferredContactChannel.Post, valid.PreferredChannel);
-        Assert.Equal("Flat 2\n10 Downing Street\nLondon SW1A 2AA", valid.PostalAddress);
+        Assert.Equal(PreferredContactChannel.Post, valid.Contact.PreferredChannel);
+        Assert.Equal("Flat 2\n10 Downing Street\nLondon SW1A 2AA", valid.Contact.PostalAddress);
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public sealed class ContactChannelValidationTests
     {
         var valid = ComplaintValidation.Validate(Request(PreferredContactChannel.Unspecified, phone: null), ValidationTests.Categories, ValidationTests.Today);
 
-        Assert.Equal(PreferredContactChannel.Unspecified, valid.PreferredChannel);
-        Assert.Null(valid.PostalAddress);
+        Assert.Equal(PreferredContactChannel.Unspecified, valid.Contact.PreferredChannel);
+        Assert.Null(valid.Contact.PostalAddress);
     }
 
     [Fact]

@@ -39,8 +39,8 @@ public class ValidationTests
         var valid = ComplaintValidation.Validate(request, Categories, Today);
 
         Assert.Equal("billing", valid.Category.Id);
-        Assert.Equal("ko-KR", valid.PreferredLanguage);
-        Assert.Equal("+821012345678", valid.Phone);
+        Assert.Equal("ko-KR", valid.Contact.Language);
+        Assert.Equal("+821012345678", valid.Contact.Phone);
     }
 
     [Fact]

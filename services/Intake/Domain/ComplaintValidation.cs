@@ -20,12 +20,7 @@ public sealed record ValidSubmission(
     string IdempotencyKey,
     Channel Channel,
     ComplainantKind Kind,
-    string? Name,
-    string? Email,
-    string? Phone,
-    string? MemberNumber,
-    string PreferredLanguage,
-    string? TimeZone,
+    ValidContact Contact,
     TaxonomyCategory Category,
     string? Subcategory,
     string Subject,
@@ -39,11 +34,9 @@ public sealed record ValidSubmission(
     decimal? Amount,
     string? Currency,
     bool ConsentContact,
-    bool ConsentPublication,
-    PreferredContactChannel PreferredChannel = PreferredContactChannel.Unspecified,
-    string? PostalAddress = null)
+    bool ConsentPublication)
 {
-    public bool HasContact => Kind != ComplainantKind.Anonymous && (Email is not null || Phone is not null);
+    public bool HasContact => Kind != ComplainantKind.Anonymous && (Contact.Email is not null || Contact.Phone is not null);
 }
 
 public static partial class ComplaintValidation
@@ -118,10 +111,9 @@ public static partial class ComplaintValidation
         var (amount, currency) = ValidateMoney(v, r.AmountInDispute);
         v.ThrowIfInvalid();
 
-        return new ValidSubmission(key, r.Channel, kind, person.Name, person.Email, person.Phone, person.MemberNumber,
-            person.Language, person.TimeZone, category!, subcategory, subject, description, Optional(remedy),
+        return new ValidSubmission(key, r.Channel, kind, person, category!, subcategory, subject, description, Optional(remedy),
             r.Confidential, r.Jurisdiction, representative, receivedBy, eventDate, amount, currency,
-            r.Consent?.Contact ?? false, r.Consent?.Publication ?? false, person.PreferredChannel, person.PostalAddress);
+            r.Consent?.Contact ?? false, r.Consent?.Publication ?? false);
     }
 
     /// <summary>New contact details from the complainant, checked as on submission.</summary>
