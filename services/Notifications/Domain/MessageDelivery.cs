@@ -104,6 +104,7 @@ public sealed class MessageDelivery(
                 {
                     Audience.Staff => await ToStaffAsync(message, send.Token),
                     Audience.Partner => await ToPartnerAsync(message, send.Token),
+                    Audience.Submitter => await ToSubmitterAsync(message, send.Token),
                     _ => await ToComplainantAsync(message, send.Token),
                 };
                 outcome = new Outcome(status, rendered, null, false);
@@ -278,6 +279,36 @@ public sealed class MessageDelivery(
         return (DeliveryStatus.Delivered, rendered);
     }
 
+    /// <summary>
+    /// A suggestion's submitter: the address Intake keeps for the contact, asked for now and for this message (whose
+    /// delivery makes Intake forget it). Nothing to send to (forgotten, erased, unknown): not applicable.
+    /// </summary>
+    private async Task<(DeliveryStatus, RenderedMessage?)> ToSubmitterAsync(Message message, CancellationToken ct)
+    {
+        var info = TemplateKinds.Of((MessageKind)message.Kind);
+        if (Data(message).SuggestionContactId is not { Length: > 0 } contactId || (DeliveryChannel)message.Channel != DeliveryChannel.Email)
+        {
+            return (DeliveryStatus.NotApplicable, null);
+        }
+        var contact = await contacts.GetSuggestionContactForDeliveryAsync(new GetSuggestionContactForDeliveryRequest
+        {
+            ContactId = contactId,
+            MessageId = message.Id.ToString(),
+        }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+        if (contact.Email.Length == 0)
+        {
+            return (DeliveryStatus.NotApplicable, null);
+        }
+        var requested = message.Language is { Length: > 0 } l ? l : contact.Language;
+        var language = templates.LanguageFor(info.Name, requested, options.Value.DefaultLanguage);
+        var values = new Dictionary<string, string>
+        {
+            ["reference"] = message.Reference,
+            ["viewUrl"] = SuggestionViewUrl(message.Reference),
+        };
+        return (DeliveryStatus.Delivered, await SendAsync(message, DeliveryChannel.Email, contact.Email, null, language, info.Name, values, null, ct));
+    }
+
     private async Task<(DeliveryStatus, RenderedMessage?)> ToStaffAsync(Message message, CancellationToken ct)
     {
         var address = (await staff.GetStaffContactAsync(new GetStaffContactRequest { AgentId = message.Recipient ?? "" },
@@ -391,6 +422,13 @@ public sealed class MessageDelivery(
     /// <summary>The portal's follow page for a complaint: the reference only; the complainant gives the tracking token there.</summary>
     public string FollowUrl(string reference) =>
         $"{options.Value.PublicBaseUrl.TrimEnd('/')}/follow?reference={Uri.EscapeDataString(reference)}";
+
+    /// <summary>
+    /// The portal's suggestion look-up, built as <see cref="FollowUrl"/>: the reference only; the submitter gives the
+    /// access code there (never in a message).
+    /// </summary>
+    public string SuggestionViewUrl(string reference) =>
+        $"{options.Value.PublicBaseUrl.TrimEnd('/')}/suggestions/view" + (reference.Length > 0 ? $"?reference={Uri.EscapeDataString(reference)}" : "");
 
     private static MessageData Data(Message message) => JsonSerializer.Deserialize<MessageData>(message.TemplateData) ?? new MessageData();
 
