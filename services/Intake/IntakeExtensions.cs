@@ -59,6 +59,7 @@ public static class IntakeExtensions
         builder.Services.AddScoped<ContactLookup>();
         builder.Services.AddScoped<ComplainantActions>();
         builder.Services.AddScoped<TrackingAccess>();
+        builder.Services.AddScoped<SuggestionContacts>();
 
         builder.Services.AddInternalGrpcClient<CaseViewService.CaseViewServiceClient>("Routing");
         builder.Services.AddInternalGrpcClient<ComplainantActionService.ComplainantActionServiceClient>("Routing");
@@ -69,9 +70,11 @@ public static class IntakeExtensions
         builder.AddEventHandler<IntakeDbContext, RecordCaseClosed>();
         builder.AddEventHandler<IntakeDbContext, ClearClosedOnReopen>();
         builder.Services.AddInternalGrpcClient<MessageHistoryService.MessageHistoryServiceClient>("Notifications");
-        // Notifications' feed: a delivered tracking access message discards the token it carried.
+        // Notifications' feed: a delivered tracking access message discards the token it carried, a delivered suggestion
+        // response message the address it went to.
         builder.AddEventSubscription<IntakeDbContext>(Sources.Notifications);
         builder.AddEventHandler<IntakeDbContext, DiscardDeliveredTrackingToken>();
+        builder.AddEventHandler<IntakeDbContext, ForgetDeliveredSuggestionContact>();
         return builder;
     }
 

@@ -42,6 +42,7 @@ public static class NotificationsExtensions
         builder.AddEventHandler<NotificationsDbContext, OnClockBreached>();
         builder.AddEventHandler<NotificationsDbContext, OnCaseEscalated>();
         builder.AddEventHandler<NotificationsDbContext, OnSurveyRequested>();
+        builder.AddEventHandler<NotificationsDbContext, OnSuggestionResponded>();
         builder.AddEventHandler<NotificationsDbContext, OnComplainantErased>();
         builder.AddEventHandler<NotificationsDbContext, OnTrackingAccessGranted>();
         builder.AddEventHandler<NotificationsDbContext, LinkWebhookOnPartnerRegistered>();

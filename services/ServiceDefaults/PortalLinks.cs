@@ -18,7 +18,9 @@ public static class PortalLinks
 
     public static string Survey(string baseUrl, string token) => $"{Root(baseUrl)}{SurveysPath}/{Uri.EscapeDataString(token)}";
 
-    public static string SuggestionView(string baseUrl) => Root(baseUrl) + SuggestionViewPath;
+    /// <summary>The suggestion look-up, its reference filled in: the submitter gives the access code there, never in a message.</summary>
+    public static string SuggestionView(string baseUrl, string reference = "") =>
+        Root(baseUrl) + SuggestionViewPath + (reference.Length > 0 ? $"?reference={Uri.EscapeDataString(reference)}" : "");
 
     private static string Root(string baseUrl) => baseUrl.TrimEnd('/');
 }

@@ -14,7 +14,8 @@ namespace Complaints.EndToEnd.Tests;
 /// <summary>
 /// The portal's feedback pages in real Chromium against the real platform, through the gateway: the survey link of a
 /// real invitation (answered with the keyboard alone; the answer reaches Insights' figures; a second visit says it was
-/// answered), a suggestion answered by staff and read with its reference and code, and stopping updates from a real
+/// answered), a suggestion answered by staff and read with its reference and code (its submitter told by email, at the
+/// address Intake kept and then forgot), and stopping updates from a real
 /// message's link (a later update is then suppressed). Every page state in en, ko and bg through axe with no rule
 /// disabled, screenshots as artifacts/screenshots/portal-{page}-{language}.png, and each page at 320 and 640 CSS px
 /// (200 % zoom of a 1280 px window) without sideways scrolling.
@@ -107,6 +108,8 @@ public sealed partial class PortalFeedbackTests(PlatformFixture fixture)
     public async Task Suggestion_SubmittedThroughThePage_ReadWithReferenceAndCodeBeforeAndAfterStaffRespond()
     {
         var topic = "Parking " + Guid.NewGuid().ToString("N")[..8];
+        var email = $"sug.{Guid.NewGuid():N}@example.org";
+        const string Response = "Ще поставим още десет стойки през юни.";
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Pages.LaunchAsync(playwright);
         var page = await NewPageAsync(browser, "bg-BG");
@@ -119,13 +122,18 @@ public sealed partial class PortalFeedbackTests(PlatformFixture fixture)
             await SwitchAsync(page, language);
             await CheckAsync(page, $"suggestions-{language}");
             await page.Locator("#f-topic").FillAsync("");
+            // An address that is not one: its error beside the email field too.
+            await page.Locator("#f-email").FillAsync("sug@");
             await page.Locator("form button[type=submit]").ClickAsync();
             await Assertions.Expect(page.Locator(".error-summary")).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#f-topic")).ToBeFocusedAsync();
+            await Assertions.Expect(page.Locator("#f-email-error")).ToBeVisibleAsync();
             await CheckAsync(page, $"suggestions-errors-{language}");
+            await page.Locator("#f-email").FillAsync("");
         }
 
-        // In Bulgarian, from the keyboard: topic and text typed, "a town hall meeting" and "a member" chosen.
+        // In Bulgarian, from the keyboard: topic and text typed, "a town hall meeting" and "a member" chosen, an email to
+        // hear back given (Enter in it sends the form).
         await SwitchAsync(page, "bg");
         await page.Locator("#f-topic").FocusAsync();
         await page.Keyboard.TypeAsync(topic);
@@ -136,6 +144,8 @@ public sealed partial class PortalFeedbackTests(PlatformFixture fixture)
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("ArrowRight");
         await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#f-email")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(email);
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/suggestions/submitted");
         var reference = (await page.Locator("#suggestion-reference").TextContentAsync())!.Trim();
@@ -158,12 +168,27 @@ public sealed partial class PortalFeedbackTests(PlatformFixture fixture)
              suggestion.GetProperty("reference").GetString()));
         using (var respond = await fixture.BearerAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/suggestions/{suggestion.GetProperty("id").GetString()}/response")
         {
-            Content = JsonContent.Create(new { response = "Ще поставим още десет стойки през юни." }),
+            Content = JsonContent.Create(new { response = Response }),
         }, "supervisor"))
         using (var responded = await fixture.Rest.SendAsync(respond))
         {
             Assert.True(responded.IsSuccessStatusCode, await responded.Content.ReadAsStringAsync());
         }
+
+        // The submitter hears back, in Bulgarian, at the address they gave: a link to the look-up with the reference,
+        // neither the response nor the code. Once it is delivered, Intake has forgotten the address.
+        var viewLink = $"/suggestions/view?reference={reference}";
+        var heard = await MailAsync(reference, body => body.Contains(viewLink, StringComparison.Ordinal), "the suggestion response email");
+        Assert.Equal(email, heard.To.Mailboxes.Single().Address);
+        Assert.DoesNotContain(Response, heard.TextBody + heard.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(code, heard.TextBody + heard.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Отговорихме", heard.Subject, StringComparison.Ordinal);
+        await Eventually.Get(() => ExportStatusAsync(email), s => s == System.Net.HttpStatusCode.NotFound, "Intake to forget the delivered address", Timeout);
+        var link = Regex.Match(heard.TextBody ?? "", @"https?://\S+/suggestions/view\?reference=\S+").Value;
+        Assert.NotEmpty(link);
+        await page.GotoAsync(new Uri(link).PathAndQuery);
+        await Assertions.Expect(page.Locator("#f-reference")).ToHaveValueAsync(reference);
+        await CheckAsync(page, "suggestion-view-link-bg");
 
         foreach (var language in Languages)
         {
@@ -314,6 +339,17 @@ public sealed partial class PortalFeedbackTests(PlatformFixture fixture)
         return JsonDocument.Parse(body).RootElement.GetProperty("totals").TryGetProperty("csat", out var csat) && csat.TryGetProperty("denominator", out var n)
             ? (n.ValueKind == JsonValueKind.String ? long.Parse(n.GetString()!, CultureInfo.InvariantCulture) : n.GetInt64())
             : 0;
+    }
+
+    /// <summary>A data-protection officer's subject access export for an address: NotFound once nothing is held about it.</summary>
+    private async Task<System.Net.HttpStatusCode> ExportStatusAsync(string email)
+    {
+        using var request = await fixture.BearerAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/data-rights/exports")
+        {
+            Content = JsonContent.Create(new { subject = new { email }, reason = "E2E check that a delivered address is forgotten" }),
+        }, "admin");
+        using var response = await fixture.Rest.SendAsync(request);
+        return response.StatusCode;
     }
 
     /// <summary>The suggestion as staff list it, by its topic.</summary>

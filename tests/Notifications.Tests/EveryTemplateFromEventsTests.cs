@@ -109,6 +109,7 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
             book.Entries[(id.ToString(), entry)] = new PublicTimelineEntry { EntryId = entry, Title = $"Entry {entry}", Detail = $"Words of entry {entry}.", At = sparse ? null : Tests.Events.Stamp(At) };
         }
         book.TrackingTokens[$"{id}"] = new GetTrackingAccessTokenResponse { Token = $"tok{id:N}", Channel = DeliveryChannel.Email, Address = $"c-{id:N}@example.com" };
+        book.SuggestionContacts[$"contact-{id:N}"] = new GetSuggestionContactForDeliveryResponse { Email = $"s-{id:N}@example.com", Language = language };
         book.SurveyLinks[$"survey-{id:N}"] = new GetSurveyLinkResponse { Url = $"https://complaints.example.org/s/{id:N}", ExpiresAt = sparse ? null : Tests.Events.Stamp(At.AddDays(14)) };
 
         var queued = new List<Message>();
@@ -134,6 +135,10 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
             {
                 FollowLinkOnly(mail, reference);
             }
+            if (TemplateKinds.Of(kind).Audience == Audience.Submitter)
+            {
+                SuggestionViewLinkOnly(mail, reference);
+            }
         }
         if (TemplateKinds.Of(kind).Audience == Audience.Staff)
         {
@@ -154,6 +159,15 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
         var links = System.Text.RegularExpressions.Regex.Matches(mail.TextBody + "\n" + mail.HtmlBody, @"https?://[^\s""<>]*/follow[^\s""<>]*");
         // Every follow link is exactly that one: no other query parameter (a token) on any of them.
         Assert.All(links, l => Assert.Equal(follow, l.Value));
+    }
+
+    /// <summary>A suggestion's submitter is sent to the portal's look-up with the reference alone: no follow link, no code.</summary>
+    private static void SuggestionViewLinkOnly(MimeMessage mail, string reference)
+    {
+        var view = $"https://complaints.example.org/suggestions/view?reference={reference}";
+        Assert.Contains(view, mail.TextBody);
+        Assert.Contains($"<a href=\"{view}\">{view}</a>", mail.HtmlBody);
+        Assert.DoesNotContain("/follow", mail.TextBody + mail.HtmlBody, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -204,6 +218,7 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
             MessageKind.StaffEscalation => new CaseEscalated { ComplaintId = c, Reference = reference, AssigneeId = assignee, QueueId = sparse ? "" : "q1", Tier = 2, Clock = sparse ? ClockKind.Unspecified : ClockKind.SlaResolve, At = When(At) },
             MessageKind.SurveyInvitation => null,
             MessageKind.TrackingAccess => null,
+            MessageKind.SuggestionResponse => null,
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no sample events for this kind: add them here"),
         };
         if (next is not null)
@@ -213,6 +228,11 @@ public sealed class EveryTemplateFromEventsTests(LanguageFixtures fixtures) : IC
         if (kind == MessageKind.TrackingAccess)
         {
             events.Add((new TrackingAccessGranted { ComplaintId = c, Reference = reference, GrantId = c, Channel = DeliveryChannel.Email, GrantedAt = When(At) }, Sources.Intake));
+        }
+        if (kind == MessageKind.SuggestionResponse)
+        {
+            // The language left out: the one the submitter gave Intake applies.
+            events.Add((new SuggestionResponded { SuggestionId = c, Reference = reference, ContactId = $"contact-{id:N}", RespondedAt = When(At) }, Sources.Insights));
         }
         if (kind == MessageKind.SurveyInvitation)
         {

@@ -47,6 +47,18 @@ public sealed class ContactBook
             : throw new RpcException(new Status(StatusCode.NotFound, "No such grant (test)."));
     }
 
+    /// <summary>Intake's suggestion contacts: contact id to the address it answers with (an unknown id: an empty address).</summary>
+    public ConcurrentDictionary<string, GetSuggestionContactForDeliveryResponse> SuggestionContacts { get; } = new();
+
+    /// <summary>What GetSuggestionContactForDelivery was asked: (contact id, message id).</summary>
+    public ConcurrentQueue<GetSuggestionContactForDeliveryRequest> SuggestionContactRequests { get; } = new();
+
+    public GetSuggestionContactForDeliveryResponse SuggestionContact(GetSuggestionContactForDeliveryRequest request)
+    {
+        SuggestionContactRequests.Enqueue(request.Clone());
+        return SuggestionContacts.TryGetValue(request.ContactId, out var answer) ? answer : new GetSuggestionContactForDeliveryResponse();
+    }
+
     /// <summary>Calls for this complaint fail with Unavailable, as if Intake were down.</summary>
     public void FailWithUnavailable(Guid complaintId) => _down[complaintId.ToString()] = true;
 
@@ -71,6 +83,9 @@ public sealed class FakeContactService(ContactBook book) : ContactService.Contac
 
     public override Task<GetTrackingAccessTokenResponse> GetTrackingAccessToken(GetTrackingAccessTokenRequest request, ServerCallContext context) =>
         Task.FromResult(book.TrackingToken(request));
+
+    public override Task<GetSuggestionContactForDeliveryResponse> GetSuggestionContactForDelivery(GetSuggestionContactForDeliveryRequest request, ServerCallContext context) =>
+        Task.FromResult(book.SuggestionContact(request));
 }
 
 public sealed class FakeCaseViewService(ContactBook book) : CaseViewService.CaseViewServiceBase

@@ -107,6 +107,38 @@ public sealed partial class SuggestionPageTests : IClassFixture<SuggestionPageTe
     }
 
     [Fact]
+    public async Task PostSuggestion_InvalidEmail_BulgarianErrorBesideTheEmailFieldValueKeptNothingSent()
+    {
+        using var browser = new FeedbackBrowser(_host.Web, "bg-BG");
+        var text = $"Open the Lindenfeld branch on Saturdays {Guid.NewGuid():N}";
+        var (_, form) = await browser.GetAsync("/suggestions");
+        var before = await _host.QueryAsync(db => db.Suggestions.CountAsync());
+
+        using var posted = await browser.PostAsync("/suggestions", form, new Dictionary<string, string>(Suggestion(text)) { ["email"] = "mina.park@" });
+        var html = await posted.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, posted.StatusCode);
+        Assert.Contains("Имейл, за да научите за отговора", html);
+        Assert.Contains("Въведете имейл адрес във вида name@example.org или оставете полето празно.", html);
+        Assert.Matches("id=\"f-email\"[^>]*type=\"email\"[^>]*value=\"mina.park@\"[^>]*aria-invalid=\"true\"[^>]*aria-describedby=\"f-email-hint f-email-error\"[^>]*autofocus", html);
+        Assert.Contains("<a href=\"#f-email\">", html);
+        Assert.Equal(before, await _host.QueryAsync(db => db.Suggestions.CountAsync()));
+    }
+
+    [Fact]
+    public async Task GetSuggestionsView_ReferenceInTheLink_FormStartsWithItAndNoCode()
+    {
+        using var browser = new FeedbackBrowser(_host.Web, "en");
+
+        var (status, html) = await browser.GetAsync("/suggestions/view?reference=SUG-7K3F-9Q2M");
+        var (_, odd) = await browser.GetAsync("/suggestions/view?reference=%3Cb%3E");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Matches("id=\"f-reference\"[^>]*value=\"SUG-7K3F-9Q2M\"", html);
+        Assert.DoesNotMatch("id=\"f-reference\"[^>]*value=\"[^\"]", odd);
+    }
+
+    [Fact]
     public async Task PostSuggestionView_WrongCode_NotFoundInThePagesLanguageReferenceKeptCodeNot()
     {
         using var browser = new FeedbackBrowser(_host.Web, "bg");

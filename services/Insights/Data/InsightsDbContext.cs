@@ -168,6 +168,11 @@ public sealed class Suggestion
     public string? RespondedBy { get; set; }
     public DateTimeOffset SubmittedAt { get; set; }
     public DateTimeOffset? RespondedAt { get; set; }
+    /// <summary>
+    /// The opaque id of the address the submitter left with Intake to hear back (never the address: Insights holds no
+    /// contact data); the first response appends SuggestionResponded with it. Null: no way to hear back.
+    /// </summary>
+    public string? ContactId { get; set; }
 }
 
 /// <summary>The model; <see cref="SqliteInsightsDbContext"/> and <see cref="SqlServerInsightsDbContext"/> carry each provider's migrations.</summary>
@@ -288,6 +293,7 @@ public class InsightsDbContext(DbContextOptions options) : DbContext(options), I
             e.HasIndex(x => x.IdempotencyKey).IsUnique();
             e.Property(x => x.Reference).HasMaxLength(16);
             e.Property(x => x.IdempotencyKey).HasMaxLength(100);
+            e.Property(x => x.ContactId).HasMaxLength(64);
             e.Property(x => x.Topic).HasMaxLength(100);
             e.Property(x => x.SubmitterKind).HasMaxLength(64);
             e.Property(x => x.Origin).HasMaxLength(64);

@@ -1,4 +1,5 @@
 using System.Text;
+using Complaints.Eventing;
 using Complaints.Insights.V1;
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Data;
@@ -130,6 +131,7 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Sugg
     public const int MaxText = 4000;
     public const int MaxTags = 10;
     public const int MaxIdempotencyKey = 100;
+    public const int MaxContactId = 64;
     private const int ReferenceAttempts = 5;
 
     public async Task<SubmitSuggestionResponse> SubmitAsync(SubmitSuggestionRequest request, CancellationToken ct)
@@ -151,6 +153,11 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Sugg
             v.Add("origin", "is not a known origin");
         }
         var givenKey = v.Text("idempotencyKey", request.IdempotencyKey, 0, MaxIdempotencyKey, allowNewlines: false);
+        var contactId = (request.ContactId ?? string.Empty).Trim();
+        if (contactId.Length > MaxContactId || !contactId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            v.Add("contactId", $"must be the contact id Intake's RegisterSuggestionContact answered with (at most {MaxContactId} letters, digits, - or _)");
+        }
         v.ThrowIfInvalid();
 
         // Anyone may submit, so keys share one space: a key matches only the same words, so a guessed key alone
@@ -166,7 +173,8 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Sugg
         {
             try
             {
-                return Submitted(await StoreAsync(request, topic, text, language, idempotencyKey.Length > 0 ? idempotencyKey : null, ct));
+                return Submitted(await StoreAsync(request, topic, text, language, idempotencyKey.Length > 0 ? idempotencyKey : null,
+                    contactId.Length > 0 ? contactId : null, ct));
             }
             catch (DbUpdateException)
             {
@@ -196,7 +204,8 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Sugg
         AccessCode = codes.CodeFor(s.Id),
     };
 
-    private async Task<Db.Suggestion> StoreAsync(SubmitSuggestionRequest request, string topic, string text, string language, string? idempotencyKey, CancellationToken ct)
+    private async Task<Db.Suggestion> StoreAsync(SubmitSuggestionRequest request, string topic, string text, string language, string? idempotencyKey,
+        string? contactId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
@@ -213,6 +222,7 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Sugg
             Origin = ProtoEnums.Name(request.Origin == SuggestionOrigin.Unspecified ? SuggestionOrigin.SuggestionBox : request.Origin),
             Language = language.Length > 0 ? language : "en",
             SubmittedAt = now,
+            ContactId = contactId,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Suggestions.Add(suggestion);
@@ -328,9 +338,25 @@ public sealed class Suggestions(Db.InsightsDbContext db, InsightsKeys keys, Sugg
         var v = new Validator();
         var text = v.Text("response", request.Response, 1, MaxText);
         var suggestion = await FindAsync(request.Id, v, ct);
+        var first = suggestion.SealedResponse is null;
+        var now = clock.GetUtcNow();
         suggestion.SealedResponse = SealedBox.Seal(KeyOf(suggestion), Encoding.UTF8.GetBytes(text), SealedBox.Aad(suggestion.Id, "response"));
         suggestion.RespondedBy = staff;
-        suggestion.RespondedAt = clock.GetUtcNow();
+        suggestion.RespondedAt = now;
+        if (first && suggestion.ContactId is { Length: > 0 } contactId)
+        {
+            // The submitter left an address with Intake: Notifications tells them a response is ready. Saved with the
+            // response (outbox); ids only, never the response (sealed here; the event log is not). A revised response
+            // sends nothing more: the address is forgotten once the first message is delivered.
+            db.AppendEvent(new SuggestionResponded
+            {
+                SuggestionId = suggestion.Id.ToString(),
+                Reference = suggestion.Reference ?? string.Empty,
+                ContactId = contactId,
+                Language = suggestion.Language,
+                RespondedAt = Timestamp.FromDateTimeOffset(now),
+            }, suggestion.Id.ToString(), clock);
+        }
         await db.SaveChangesAsync(ct);
         return ToProto(suggestion);
     }

@@ -147,6 +147,35 @@ public sealed class TrackingGrant
     public DateTimeOffset? TokenDiscardedAt { get; set; }
 }
 
+/// <summary>
+/// The email address a suggestion's submitter left to hear back (<see cref="Domain.SuggestionContacts"/>): sealed under a
+/// data key of its own, wrapped by the master key. Forgetting it destroys the key, the ciphertext, the blind index and
+/// the retry key; the row stays, saying when and why.
+/// </summary>
+public sealed class SuggestionContact
+{
+    public const string Delivered = "delivered";
+    public const string Retention = "retention";
+    public const string Erased = "erased";
+
+    /// <summary>The opaque contact id (random), as Insights and Notifications know it.</summary>
+    public Guid Id { get; set; }
+    /// <summary>The contact's data key, wrapped by the master key (associated data: the id); empty once forgotten.</summary>
+    public required byte[] WrappedKey { get; set; }
+    public byte[]? EmailCipher { get; set; }
+    /// <summary>The address's blind index (<see cref="Security.BlindIndex.Email"/>), so access and erasure find it.</summary>
+    public byte[]? EmailIndex { get; set; }
+    /// <summary>A keyed hash of the portal's idempotency key and the address: a retried form finds its first contact.</summary>
+    public byte[]? RequestKey { get; set; }
+    public required string Language { get; set; }
+    public DateTimeOffset RegisteredAt { get; set; }
+    /// <summary>Notifications' message that carries the address (told when it fetched it); its delivery forgets the address.</summary>
+    public Guid? MessageId { get; set; }
+    public DateTimeOffset? ForgottenAt { get; set; }
+    /// <summary><see cref="Delivered"/>, <see cref="Retention"/> or <see cref="Erased"/>.</summary>
+    public string? ForgottenBecause { get; set; }
+}
+
 /// <summary>Attachment content in the database store (the default; a file store is the alternative).</summary>
 public sealed class AttachmentBlob
 {
@@ -161,7 +190,10 @@ public sealed class AccessAudit
     public DateTimeOffset At { get; set; }
     public required string Actor { get; set; }
     public required string Roles { get; set; }
-    /// <summary>"read-contact", "search", "erase", "export", "legal-hold", "legal-hold-released", "merge" (the duplicate) or "merge-primary".</summary>
+    /// <summary>
+    /// "read-contact", "search", "erase", "export", "legal-hold", "legal-hold-released", "merge" (the duplicate), "merge-primary",
+    /// "erase-suggestion-contacts" or "export-suggestion-contacts" (no complaint; <see cref="ResultCount"/> says how many).
+    /// </summary>
     public required string Action { get; set; }
     public Guid? ComplaintId { get; set; }
     public string? Purpose { get; set; }
@@ -188,6 +220,7 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
     public DbSet<AttachmentBlob> AttachmentBlobs => Set<AttachmentBlob>();
     public DbSet<RoutingQueue> RoutingQueues => Set<RoutingQueue>();
     public DbSet<TrackingGrant> TrackingGrants => Set<TrackingGrant>();
+    public DbSet<SuggestionContact> SuggestionContacts => Set<SuggestionContact>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
@@ -288,6 +321,19 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.HasIndex(x => x.MessageId);
             e.Property(x => x.TokenHash).HasMaxLength(32);
             e.Property(x => x.AddressIndex).HasMaxLength(32);
+        });
+        modelBuilder.Entity<SuggestionContact>(e =>
+        {
+            e.ToTable("suggestion_contact");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.EmailIndex);
+            e.HasIndex(x => x.RequestKey).IsUnique();
+            e.HasIndex(x => x.MessageId);
+            e.HasIndex(x => x.RegisteredAt);
+            e.Property(x => x.EmailIndex).HasMaxLength(32);
+            e.Property(x => x.RequestKey).HasMaxLength(32);
+            e.Property(x => x.Language).HasMaxLength(35);
+            e.Property(x => x.ForgottenBecause).HasMaxLength(16);
         });
         modelBuilder.Entity<RoutingQueue>(e =>
         {

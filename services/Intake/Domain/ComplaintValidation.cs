@@ -269,7 +269,7 @@ public static partial class ComplaintValidation
 
     private static string? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static bool IsEmail(string value) =>
+    internal static bool IsEmail(string value) =>
         value.Length <= EmailMax
         && MailAddress.TryCreate(value, out var parsed)
         && parsed.Address == value
@@ -281,7 +281,7 @@ public static partial class ComplaintValidation
     /// <summary>Shaped like a BCP 47 tag ("ko", "bg-BG", "zh-Hant-TW"), whether or not a culture exists for it.</summary>
     internal static bool IsLanguageTag(string? tag) => tag is not null && LanguageTag().IsMatch(tag);
 
-    private static bool TryLanguage(string tag, out string normalized)
+    internal static bool TryLanguage(string tag, out string normalized)
     {
         normalized = string.Empty;
         if (!LanguageTag().IsMatch(tag))

@@ -22,12 +22,15 @@ public sealed class DataRights(
     FieldProtector protector,
     TimeProvider clock,
     IAttachmentStore attachments,
+    SuggestionContacts suggestionContacts,
     ILogger<DataRights> logger)
 {
     public async Task<EraseComplainantResponse> EraseAsync(SubjectSelector? subject, string? reason, ClaimsPrincipal user, CancellationToken ct)
     {
         var why = RequireReason(reason);
         var complaints = await FindAsync(subject, tracked: true, ct);
+        var contacts = await SuggestionContacts.OfAddressAsync(db, blindIndex.Email(subject?.Email), tracked: true, ct);
+        NotFoundUnlessAny(complaints, contacts);
         var held = complaints.Where(c => c.LegalHold).ToList();
         if (held.Count > 0)
         {
@@ -42,9 +45,20 @@ public sealed class DataRights(
             db.AccessAudit.Add(AccessAudit.By(user, "erase", c.Id, why, clock.GetUtcNow()));
             response.ErasedReferences.Add(c.Reference);
         }
+        // The addresses left to hear back about suggestions: forgotten (key, ciphertext and index destroyed).
+        foreach (var contact in contacts)
+        {
+            SuggestionContacts.Forget(contact, SuggestionContact.Erased, clock.GetUtcNow());
+        }
+        if (contacts.Count > 0)
+        {
+            db.AccessAudit.Add(AccessAudit.By(user, "erase-suggestion-contacts", null, why, clock.GetUtcNow(), contacts.Count));
+        }
+        response.ForgottenSuggestionContacts = contacts.Count;
         await db.SaveChangesAsync(ct);
         await DeleteContentAsync(db, attachments, files, ct);
-        logger.LogInformation("Erased the complainant data of {Count} complaints", response.ErasedReferences.Count);
+        logger.LogInformation("Erased the complainant data of {Count} complaints and {Contacts} suggestion contacts",
+            response.ErasedReferences.Count, contacts.Count);
         return response;
     }
 
@@ -102,6 +116,8 @@ public sealed class DataRights(
     {
         var why = RequireReason(reason);
         var complaints = await FindAsync(subject, tracked: false, ct);
+        var contacts = await SuggestionContacts.OfAddressAsync(db, blindIndex.Email(subject?.Email), tracked: false, ct);
+        NotFoundUnlessAny(complaints, contacts);
         var items = new JsonArray();
         foreach (var c in complaints.OrderBy(c => c.ReceivedAt))
         {
@@ -113,9 +129,20 @@ public sealed class DataRights(
             ["exportedAt"] = clock.GetUtcNow(),
             ["controllerNote"] = "All complaint data held by the complaints service about the data subject.",
             ["complaints"] = items,
+            // Addresses left to hear back about a suggestion (the suggestions themselves are Insights', anonymous).
+            ["suggestionContacts"] = new JsonArray([.. contacts.Select(c => (JsonNode)suggestionContacts.Describe(c))]),
         };
+        if (contacts.Count > 0)
+        {
+            db.AccessAudit.Add(AccessAudit.By(user, "export-suggestion-contacts", null, why, clock.GetUtcNow(), contacts.Count));
+        }
         await db.SaveChangesAsync(ct);
-        return new ExportComplainantDataResponse { Json = document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), Complaints = items.Count };
+        return new ExportComplainantDataResponse
+        {
+            Json = document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }),
+            Complaints = items.Count,
+            SuggestionContacts = contacts.Count,
+        };
     }
 
     public async Task<SetLegalHoldResponse> SetLegalHoldAsync(string? reference, bool hold, string? reason, ClaimsPrincipal user, CancellationToken ct)
@@ -191,10 +218,17 @@ public sealed class DataRights(
             throw new ValidationException("subject", "give the data subject's email, phone or a complaint reference");
         }
         var query = tracked ? db.Complaints : db.Complaints.AsNoTracking();
-        var found = await query
+        return await query
             .Where(c => (emailIndex != null && c.EmailIndex == emailIndex) || (phoneIndex != null && c.PhoneIndex == phoneIndex) || (reference != null && c.Reference == reference))
             .ToListAsync(ct);
-        return found.Count > 0 ? found : throw new NotFoundException("No complaint is held about this data subject.");
+    }
+
+    private static void NotFoundUnlessAny(List<ComplaintRecord> complaints, List<SuggestionContact> contacts)
+    {
+        if (complaints.Count == 0 && contacts.Count == 0)
+        {
+            throw new NotFoundException("No complaint and no suggestion contact is held about this data subject.");
+        }
     }
 
     private static string RequireReason(string? reason)

@@ -75,6 +75,18 @@ public sealed class IntakeOptions
 
     /// <summary>A lost tracking token: new tokens sent to the address on file (<c>Intake:TrackingAccess</c>).</summary>
     public TrackingAccessOptions TrackingAccess { get; set; } = new();
+
+    /// <summary><c>Intake:SuggestionContacts</c>: the addresses suggestion submitters leave to hear back.</summary>
+    public SuggestionContactOptions SuggestionContacts { get; set; } = new();
+}
+
+public sealed class SuggestionContactOptions
+{
+    /// <summary>
+    /// An address not yet forgotten (no response, or its message not yet delivered) is forgotten this long after it was
+    /// left (default 180 days): long enough for staff to respond, not kept for ever.
+    /// </summary>
+    public TimeSpan KeepFor { get; set; } = TimeSpan.FromDays(180);
 }
 
 public sealed class TrackingAccessOptions

@@ -44,7 +44,8 @@ public sealed class RetentionPurge(IntakeDbContext db, IOptions<IntakeOptions> o
 
 /// <summary>
 /// Runs the retention purge at start and then every <see cref="IntakeOptions.RetentionScanInterval"/>, and discards the
-/// tracking access tokens kept past <see cref="TrackingAccessOptions.KeepTokenFor"/>.
+/// tracking access tokens kept past <see cref="TrackingAccessOptions.KeepTokenFor"/> and the suggestion contacts kept past
+/// <see cref="SuggestionContactOptions.KeepFor"/>.
 /// </summary>
 public sealed class RetentionWorker(IServiceScopeFactory scopes, IOptions<IntakeOptions> options, TimeProvider clock, ILogger<RetentionWorker> logger) : BackgroundService
 {
@@ -69,6 +70,17 @@ public sealed class RetentionWorker(IServiceScopeFactory scopes, IOptions<Intake
                         logger.LogInformation("Discarded {Count} tracking access tokens past Intake:TrackingAccess:KeepTokenFor", discarded);
                     }
                 }
+                int forgotten;
+                do
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    forgotten = await scope.ServiceProvider.GetRequiredService<SuggestionContacts>().ForgetStaleAsync(clock.GetUtcNow(), stoppingToken);
+                    if (forgotten > 0)
+                    {
+                        logger.LogInformation("Forgot {Count} suggestion contacts past Intake:SuggestionContacts:KeepFor", forgotten);
+                    }
+                }
+                while (forgotten == SuggestionContacts.ForgetBatch);
                 await Task.Delay(options.Value.RetentionScanInterval, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

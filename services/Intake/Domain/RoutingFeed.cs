@@ -12,7 +12,10 @@ namespace Complaints.Intake
     {
         public const string Routing = "Routing";
 
-        /// <summary>Notifications' feed: deliveries of tracking access messages, whose tokens are then discarded.</summary>
+        /// <summary>
+        /// Notifications' feed: deliveries of tracking access messages, whose tokens are then discarded, and of suggestion
+        /// response messages, whose addresses are then forgotten.
+        /// </summary>
         public const string Notifications = "Notifications";
     }
 }

@@ -11,7 +11,7 @@ namespace Complaints.Intake.Grpc;
 /// the tracking token, track and act. Each method says so: a method added without an attribute needs a token.
 /// </summary>
 public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintTracking tracking, ContactCorrection correction, ComplainantActions actions,
-    TaxonomyCatalog taxonomy, TrackingAccess access)
+    TaxonomyCatalog taxonomy, TrackingAccess access, SuggestionContacts suggestionContacts)
     : IntakeService.IntakeServiceBase
 {
     [Authorize(Policy = Policies.StaffTable)]
@@ -53,4 +53,8 @@ public sealed class IntakeGrpcService(ComplaintSubmission submission, ComplaintT
     [Authorize(Policy = Policies.StaffTable)]
     public override Task<RequestTrackingAccessResponse> RequestTrackingAccess(RequestTrackingAccessRequest request, ServerCallContext context) =>
         access.RequestAsync(request, context.CancellationToken);
+
+    [Authorize(Policy = Policies.StaffTable)]
+    public override Task<RegisterSuggestionContactResponse> RegisterSuggestionContact(RegisterSuggestionContactRequest request, ServerCallContext context) =>
+        suggestionContacts.RegisterAsync(request, context.CancellationToken);
 }

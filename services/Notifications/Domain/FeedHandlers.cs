@@ -446,6 +446,26 @@ public sealed class OnTrackingAccessGranted(DeliveryWakeup w, TimeProvider clock
 }
 
 /// <summary>
+/// Staff responded to a suggestion whose submitter left an address with Intake: one email saying the response is ready
+/// on the portal, asked for, so whatever any preferences say. It carries the contact's id only; the address is Intake's,
+/// asked for at send time, and neither the response nor the access code is ever in it.
+/// </summary>
+public sealed class OnSuggestionResponded(DeliveryWakeup w, TimeProvider clock, ILogger<OnSuggestionResponded> logger)
+    : NotifyingHandler<SuggestionResponded>(Sources.Insights, w, clock)
+{
+    protected override Task HandleAsync(SuggestionResponded e, EventEnvelope envelope, NotificationsDbContext db, CancellationToken ct)
+    {
+        if (e.ContactId.Length == 0 || !Guid.TryParse(e.SuggestionId, out _))
+        {
+            logger.LogWarning("SuggestionResponded {EventId} has no contact or no suggestion id; nothing queued", envelope.EventId);
+            return Task.CompletedTask;
+        }
+        return QueueAsync(db, envelope, e.SuggestionId, e.Reference, e.Language, MessageKind.SuggestionResponse, Audience.Submitter, DeliveryChannel.Email, null,
+            new MessageData { SuggestionContactId = e.ContactId }, ct);
+    }
+}
+
+/// <summary>
 /// Erasure (GDPR Art. 17): rendered subjects can hold staff-written words about the complainant, so they go;
 /// pending complainant messages are dropped as NOT_APPLICABLE (Intake no longer has an address) and the
 /// preferences row is removed. Each message is marked erased with its version raised, so a send running now

@@ -26,6 +26,8 @@ public sealed class MessageData
     public string? SurveyId { get; set; }
     /// <summary>A tracking access grant in Intake, whose token and address are asked for at send time (never stored here).</summary>
     public string? GrantId { get; set; }
+    /// <summary>A suggestion contact in Intake, whose address is asked for at send time (never stored here).</summary>
+    public string? SuggestionContactId { get; set; }
     /// <summary>For a partner webhook: the event type, e.g. "case.opened", and the case status it implies.</summary>
     public string? EventType { get; set; }
     public DateTimeOffset? OccurredAt { get; set; }

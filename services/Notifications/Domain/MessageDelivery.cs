@@ -104,6 +104,7 @@ public sealed class MessageDelivery(
                 {
                     Audience.Staff => await ToStaffAsync(message, send.Token),
                     Audience.Partner => await ToPartnerAsync(message, send.Token),
+                    Audience.Submitter => await ToSubmitterAsync(message, send.Token),
                     _ => await ToComplainantAsync(message, send.Token),
                 };
                 outcome = new Outcome(status, rendered, null, false);
@@ -276,6 +277,36 @@ public sealed class MessageDelivery(
         await AddFetchedAsync(message, data, values, culture, zone, ct);
         var rendered = await SendAsync(message, channel, address, contact.Name, language, template, values, unsubscribe, ct);
         return (DeliveryStatus.Delivered, rendered);
+    }
+
+    /// <summary>
+    /// A suggestion's submitter: the address Intake keeps for the contact, asked for now and for this message (whose
+    /// delivery makes Intake forget it). Nothing to send to (forgotten, erased, unknown): not applicable.
+    /// </summary>
+    private async Task<(DeliveryStatus, RenderedMessage?)> ToSubmitterAsync(Message message, CancellationToken ct)
+    {
+        var info = TemplateKinds.Of((MessageKind)message.Kind);
+        if (Data(message).SuggestionContactId is not { Length: > 0 } contactId || (DeliveryChannel)message.Channel != DeliveryChannel.Email)
+        {
+            return (DeliveryStatus.NotApplicable, null);
+        }
+        var contact = await contacts.GetSuggestionContactForDeliveryAsync(new GetSuggestionContactForDeliveryRequest
+        {
+            ContactId = contactId,
+            MessageId = message.Id.ToString(),
+        }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+        if (contact.Email.Length == 0)
+        {
+            return (DeliveryStatus.NotApplicable, null);
+        }
+        var requested = message.Language is { Length: > 0 } l ? l : contact.Language;
+        var language = templates.LanguageFor(info.Name, requested, options.Value.DefaultLanguage);
+        var values = new Dictionary<string, string>
+        {
+            ["reference"] = message.Reference,
+            ["viewUrl"] = PortalLinks.SuggestionView(options.Value.PublicBaseUrl, message.Reference),
+        };
+        return (DeliveryStatus.Delivered, await SendAsync(message, DeliveryChannel.Email, contact.Email, null, language, info.Name, values, null, ct));
     }
 
     private async Task<(DeliveryStatus, RenderedMessage?)> ToStaffAsync(Message message, CancellationToken ct)

@@ -7,6 +7,12 @@ public enum Audience
     Complainant = 0,
     Staff = 1,
     Partner = 2,
+
+    /// <summary>
+    /// A suggestion's submitter, who left an address with Intake to hear back: no complaint, no preferences; the address
+    /// is Intake's suggestion contact, asked for at send time. The message's complaint id is the suggestion's id.
+    /// </summary>
+    Submitter = 3,
 }
 
 /// <summary>
@@ -56,6 +62,9 @@ public static class TemplateKinds
             OnRequest = true,
             Secrets = new HashSet<string> { "token" },
         },
+        // A response to a suggestion is ready on the portal (Insights' SuggestionResponded), to the address its submitter
+        // left with Intake. "viewUrl" is the portal's /suggestions/view with the reference; never the response or the code.
+        Kind(MessageKind.SuggestionResponse, "suggestionResponse", Audience.Submitter, false, ["reference", "viewUrl"], []) with { OnRequest = true },
         Kind(MessageKind.StaffAssigned, "staffAssigned", Audience.Staff, false, ["reference"], StaffOptional),
         Kind(MessageKind.StaffAnswerReceived, "staffAnswerReceived", Audience.Staff, false, ["reference", "responseKind", "attachmentCount", "at"], StaffOptional),
         Kind(MessageKind.StaffSlaWarning, "staffSlaWarning", Audience.Staff, false, ["reference", "clock", "percent"], [.. StaffOptional, "dueAt"]),

@@ -67,7 +67,8 @@ public sealed record StaffOperation(string Service, string Method, IReadOnlyList
 /// The authorisation table: every staff operation of Routing (case work, cases, directory), Intake (staff intake,
 /// data rights, attachments), Notifications (dead letters, partner webhooks) and Identity (staff accounts, partner clients), every
 /// operation a partner may call (Intake's submission and taxonomy, import and partner complaints), with the scope it needs, and
-/// the public gRPC operations that answer to the table's policy (Intake's submission, taxonomy and tracking access,
+/// the public gRPC operations that answer to the table's policy (Intake's submission, taxonomy, tracking access and
+/// suggestion contacts,
 /// Notifications' complainant preferences, Insights' suggestion view). Roles
 /// and partner scopes are enforced for every row by the <see cref="Policies.StaffTable"/> policy, before the operation
 /// runs; the case scope by the operation, through <see cref="Viewer.EnsureMayAct"/> after the need-to-know rule (staff)
@@ -177,6 +178,9 @@ public static class StaffOperations
     public static readonly StaffOperation RequestTrackingAccess = new(Intake, "RequestTrackingAccess", [], CaseScope.None, "ask for a new tracking token",
         "the same answer whether anything matched or not; the token goes only to the complaint's matching email or phone, through Notifications")
     { Public = true };
+    public static readonly StaffOperation RegisterSuggestionContact = new(Intake, "RegisterSuggestionContact", [], CaseScope.None,
+        "leave an email to hear back about a suggestion", "answers with an opaque contact id for SubmitSuggestion; the address stays in Intake, encrypted")
+    { Public = true };
     public static readonly StaffOperation ImportComplaints = new(Import, "ImportComplaints", Supervisors, CaseScope.None, "import historical complaints",
         "staff imports share one source; each partner has its own")
     { PartnerScope = PartnerScopes.Import };
@@ -214,7 +218,7 @@ public static class StaffOperations
         CreateAccount, ListAccounts, SetRoles, SetDisabled, ForceSignOut,
         RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
         SetPartnerWebhook,
-        SubmitComplaint, GetTaxonomy, RequestTrackingAccess, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
+        SubmitComplaint, GetTaxonomy, RequestTrackingAccess, RegisterSuggestionContact, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
         GetPreferences, Unsubscribe, SetPreferences,
         ViewSuggestion,
     ];

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Complaints.Insights.V1;
+using Complaints.Intake.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
@@ -16,6 +17,8 @@ public sealed class SuggestionForm
     public string? Text { get; set; }
     public string? Origin { get; set; }
     public string? Kind { get; set; }
+    /// <summary>Optional: where to hear back. Sent to Intake only (RegisterSuggestionContact); Insights gets an opaque id.</summary>
+    public string? Email { get; set; }
     public string? FormId { get; set; }
 }
 
@@ -49,7 +52,8 @@ public sealed class SuggestionViewState : FeedbackForm
 /// The suggestion box (<c>/suggestions</c>): a suggestion or town-hall input goes to Insights' <c>SubmitSuggestion</c>,
 /// which answers with a reference and a secret access code; the next page shows both (carried over the redirect in an
 /// encrypted, HttpOnly cookie, never in a URL). <c>/suggestions/view</c> takes both by POST and shows the suggestion
-/// with the organisation's response once there is one. Hearing back by email is not offered yet (decision 19).
+/// with the organisation's response once there is one. An email to hear back goes first to Intake's
+/// <c>RegisterSuggestionContact</c>, which keeps it encrypted and answers with an opaque contact id for Insights (decision 19).
 /// </summary>
 public static class SuggestionFlow
 {
@@ -57,6 +61,7 @@ public static class SuggestionFlow
     public const string Text = "text";
     public const string Origin = "origin";
     public const string Kind = "kind";
+    public const string Email = "email";
     public const string Reference = "reference";
     public const string AccessCode = "accessCode";
 
@@ -72,12 +77,15 @@ public static class SuggestionFlow
     /// <summary>Insights' limits.</summary>
     public const int MinTopic = 2, MaxTopic = 100, MinText = 5, MaxText = 4000;
 
+    /// <summary>Intake's limit for an address (RFC 5321).</summary>
+    public const int MaxEmail = 254;
+
     public const string ReceiptCookie = "portal_suggestion";
 
     /// <summary>Long enough to read, copy or print the code; short, so a shared computer does not keep showing it.</summary>
     public static readonly TimeSpan ReceiptLifetime = TimeSpan.FromMinutes(15);
 
-    private static readonly string[] Fields = [Topic, Text, Origin, Kind];
+    private static readonly string[] Fields = [Topic, Text, Origin, Kind, Email];
 
     public static IEndpointRouteBuilder MapSuggestions(this IEndpointRouteBuilder endpoints)
     {
@@ -88,7 +96,9 @@ public static class SuggestionFlow
             ReadReceipt(context, protection) is { } receipt
                 ? FeedbackPages.Render(context, new SuggestionSubmittedState { Receipt = receipt })
                 : Results.Redirect("/suggestions/view")).WithOrder(-1);
-        endpoints.MapGet("/suggestions/view", (HttpContext context) => FeedbackPages.Render(context, new SuggestionViewState())).WithOrder(-1);
+        // A message's link names the reference (never the code): the form starts with it filled in.
+        endpoints.MapGet("/suggestions/view", (HttpContext context, [FromQuery] string? reference) => FeedbackPages.Render(context,
+            new SuggestionViewState { Form = new SuggestionLookupForm { Reference = ReferenceShaped(reference) } })).WithOrder(-1);
         endpoints.MapPost("/suggestions/view", ViewAsync).WithOrder(-1).DisableAntiforgery();
         return endpoints;
     }
@@ -96,7 +106,7 @@ public static class SuggestionFlow
     public static string NewFormId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     private static async Task<IResult> SubmitAsync([FromForm] SuggestionForm form, HttpContext context, SuggestionService.SuggestionServiceClient insights,
-        IDataProtectionProvider protection, CancellationToken ct)
+        IntakeService.IntakeServiceClient intake, IDataProtectionProvider protection, CancellationToken ct)
     {
         if (form.FormId is not { Length: 32 } || !form.FormId.All(char.IsAsciiHexDigit))
         {
@@ -121,6 +131,11 @@ public static class SuggestionFlow
         {
             state.AddError(Kind, "Error_kind_Required", FeedbackForm.OptionId(Kind, Anonymous));
         }
+        var email = Clean(form.Email);
+        if (email.Length > 0 && (email.Length > MaxEmail || !LooksLikeEmail(email)))
+        {
+            state.AddError(Email, "Error_email_Invalid");
+        }
         if (state.HasErrors)
         {
             state.Order(Fields);
@@ -130,6 +145,13 @@ public static class SuggestionFlow
         SubmitSuggestionResponse submitted;
         try
         {
+            // The address to Intake only; Insights gets the opaque id. The form's id makes a retry the same contact.
+            var contactId = email.Length == 0 ? string.Empty : (await intake.RegisterSuggestionContactAsync(new RegisterSuggestionContactRequest
+            {
+                Email = email,
+                Language = PortalCultures.Current,
+                IdempotencyKey = form.FormId,
+            }, deadline: FeedbackPages.Deadline, cancellationToken: ct)).ContactId;
             submitted = await insights.SubmitSuggestionAsync(new SubmitSuggestionRequest
             {
                 Topic = topic,
@@ -139,13 +161,18 @@ public static class SuggestionFlow
                 Language = PortalCultures.Current,
                 // The same form sent again (a double click, a reload, the back button) is the same suggestion.
                 IdempotencyKey = form.FormId,
+                ContactId = contactId,
             }, deadline: FeedbackPages.Deadline, cancellationToken: ct);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && FeedbackPages.Violations(e).Count > 0)
         {
             foreach (var violation in FeedbackPages.Violations(e))
             {
-                if (violation.Field is Topic or Text)
+                if (violation.Field == Email)
+                {
+                    state.AddError(Email, "Error_email_Invalid");
+                }
+                else if (violation.Field is Topic or Text)
                 {
                     state.AddError(violation.Field, $"Error_{violation.Field}_Length", null,
                         violation.Field == Topic ? MinTopic : MinText, violation.Field == Topic ? MaxTopic : MaxText);
@@ -207,6 +234,15 @@ public static class SuggestionFlow
             return FeedbackPages.Render(context, state, StatusCodes.Status503ServiceUnavailable);
         }
     }
+
+    /// <summary>One @, something either side, a dot in the domain, no spaces: Intake checks the rest (and says so by field).</summary>
+    private static bool LooksLikeEmail(string value) =>
+        value.IndexOf('@') is var at and > 0 && at == value.LastIndexOf('@') && at < value.Length - 1
+        && value[(at + 1)..].Contains('.') && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+
+    /// <summary>A reference from a link, kept only when it has a reference's characters (it is written back into the form).</summary>
+    private static string? ReferenceShaped(string? reference) =>
+        reference is { Length: > 0 and <= 20 } r && r.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? r : null;
 
     private static string Clean(string? value) => (value ?? string.Empty).Normalize(NormalizationForm.FormC).Trim();
 

@@ -439,6 +439,60 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.ToTable("routing_queue", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Intake.Data.SuggestionContact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<byte[]>("EmailCipher")
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<byte[]>("EmailIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.Property<long?>("ForgottenAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ForgottenBecause")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(35)
+                        .HasColumnType("nvarchar(35)");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("RequestKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailIndex");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("RegisteredAt");
+
+                    b.HasIndex("RequestKey")
+                        .IsUnique()
+                        .HasFilter("[RequestKey] IS NOT NULL");
+
+                    b.ToTable("suggestion_contact", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Intake.Data.TrackingGrant", b =>
                 {
                     b.Property<Guid>("Id")

@@ -429,6 +429,59 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.ToTable("routing_queue", (string)null);
                 });
 
+            modelBuilder.Entity("Complaints.Intake.Data.SuggestionContact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("EmailCipher")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("EmailIndex")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("ForgottenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ForgottenBecause")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RegisteredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("RequestKey")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailIndex");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("RegisteredAt");
+
+                    b.HasIndex("RequestKey")
+                        .IsUnique();
+
+                    b.ToTable("suggestion_contact", (string)null);
+                });
+
             modelBuilder.Entity("Complaints.Intake.Data.TrackingGrant", b =>
                 {
                     b.Property<Guid>("Id")

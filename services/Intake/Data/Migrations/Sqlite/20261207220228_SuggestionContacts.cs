@@ -1,0 +1,63 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Complaints.Intake.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class SuggestionContacts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "suggestion_contact",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WrappedKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    EmailCipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    EmailIndex = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: true),
+                    RequestKey = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: true),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 35, nullable: false),
+                    RegisteredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ForgottenAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ForgottenBecause = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_suggestion_contact", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_suggestion_contact_EmailIndex",
+                table: "suggestion_contact",
+                column: "EmailIndex");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_suggestion_contact_MessageId",
+                table: "suggestion_contact",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_suggestion_contact_RegisteredAt",
+                table: "suggestion_contact",
+                column: "RegisteredAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_suggestion_contact_RequestKey",
+                table: "suggestion_contact",
+                column: "RequestKey",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "suggestion_contact");
+        }
+    }
+}
