@@ -43,8 +43,11 @@ public static class RateLimitingExtensions
     private static readonly string[] SignInPaths =
         ["/account/sign-in", "/account/code", "/account/two-factor-setup", "/account/forgot-password", "/account/reset-password", "/connect/token"];
 
-    /// <summary>POSTs that submit a complaint: the portal's form and the REST API (JSON transcoding of SubmitComplaint).</summary>
-    private static readonly string[] SubmitPaths = ["/submit", "/api/v1/complaints"];
+    /// <summary>
+    /// POSTs that anyone may make to put something in: a complaint (the portal's form and the REST API, JSON transcoding
+    /// of SubmitComplaint), a suggestion, and an address to hear back about one.
+    /// </summary>
+    private static readonly string[] SubmitPaths = ["/submit", "/api/v1/complaints", "/suggestions", "/api/v1/suggestions", "/api/v1/suggestion-contacts"];
 
     /// <summary>
     /// POSTs that present a reference and a tracking token, or ask for a lost one: the portal's forms; the REST API's

@@ -58,6 +58,13 @@ public sealed class PortalRateLimitTests
         var spent = new[] { await Status(gateway.Http, HttpMethod.Post, "/submit"), await Status(gateway.Http, HttpMethod.Post, "/api/v1/complaints") };
         using var over = await Send(gateway.Http, HttpMethod.Post, "/submit");
         var overApi = await Status(gateway.Http, HttpMethod.Post, "/api/v1/complaints");
+        // Suggestions, and addresses to hear back about them, are put in from the same budget.
+        var overSuggestions = new[]
+        {
+            await Status(gateway.Http, HttpMethod.Post, "/suggestions"),
+            await Status(gateway.Http, HttpMethod.Post, "/api/v1/suggestions"),
+            await Status(gateway.Http, HttpMethod.Post, "/api/v1/suggestion-contacts"),
+        };
         var others = new[]
         {
             await Status(gateway.Http, HttpMethod.Get, "/submit"),
@@ -69,6 +76,7 @@ public sealed class PortalRateLimitTests
         Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
         Assert.NotNull(over.Headers.RetryAfter?.Delta);
         Assert.Equal(HttpStatusCode.TooManyRequests, overApi);
+        Assert.All(overSuggestions, s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
         Assert.All(others, s => Assert.Equal(HttpStatusCode.OK, s));
         // The refused submissions never reached the web app.
         Assert.Equal(1, web.Requests.Count(r => r.Path == "/submit" && r.Method == "POST"));
