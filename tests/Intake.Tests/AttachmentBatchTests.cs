@@ -94,6 +94,22 @@ public sealed class AttachmentBatchTests(SmallAttachmentsFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task UploadAttachment_SameFileByStaffAfterTheComplainant_AnotherAttachmentByStaff()
+    {
+        var submitted = await SubmitAsync();
+        var content = Pdf("both");
+        var complainant = await AttachmentTests.UploadAsync(Client(), Header(submitted, "receipt.pdf"), content);
+        var staff = new AttachmentService.AttachmentServiceClient(_intake.Channel(_intake.Token("agent-1", "agent")));
+
+        var handler = await AttachmentTests.UploadAsync(staff, Header(submitted, "receipt.pdf"), content);
+
+        Assert.NotEqual(complainant.Attachment.AttachmentId, handler.Attachment.AttachmentId);
+        Assert.Equal((2, 2), await StoredAsync(submitted));
+        Assert.Equal(["agent-1", "complainant"], await _intake.WithDb(db => db.Attachments
+            .Where(a => a.ComplaintId == Guid.Parse(submitted.ComplaintId)).Select(a => a.UploadedBy).OrderBy(u => u).ToListAsync()));
+    }
+
+    [Fact]
     public async Task UploadAttachment_SameFileToAnotherComplaint_StoredForEach()
     {
         var one = await SubmitAsync();
