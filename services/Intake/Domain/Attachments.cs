@@ -90,7 +90,7 @@ public sealed class Attachments(
         }
 
         var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-        var replayKey = ReplayKey(key, sha256, fileName);
+        var replayKey = ReplayKey(key, sha256, fileName, uploadedBy);
         if (await FindReplayAsync(complaint.Id, replayKey, ct) is { } earlier)
         {
             return await ReplayAsync(earlier, id, stored: !room.Full, fileName, ct);
@@ -151,13 +151,15 @@ public sealed class Attachments(
     }
 
     /// <summary>
-    /// Identifies a file within its complaint: a keyed hash of its content's SHA-256 and its name, under a key derived
-    /// from the complaint's data key (so the stored value confirms no guess of a name, and erasure makes it meaningless).
+    /// Identifies one party's file within its complaint: a keyed hash of its content's SHA-256, its name and who uploads
+    /// it, under a key derived from the complaint's data key (so the stored value confirms no guess of a name, and
+    /// erasure makes it meaningless). A handler adding the complainant's own file is a second attachment, not a replay
+    /// answered with the complainant's.
     /// </summary>
-    private static byte[] ReplayKey(byte[] dataKey, string sha256, string fileName)
+    private static byte[] ReplayKey(byte[] dataKey, string sha256, string fileName, string uploadedBy)
     {
         var macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, dataKey, 32, info: Encoding.ASCII.GetBytes("complaints/intake/attachment-replay/v1"));
-        return HMACSHA256.HashData(macKey, Encoding.UTF8.GetBytes(sha256 + "\n" + fileName));
+        return HMACSHA256.HashData(macKey, Encoding.UTF8.GetBytes(sha256 + "\n" + fileName + "\n" + uploadedBy));
     }
 
     private Task<AttachmentRecord?> FindReplayAsync(Guid complaintId, byte[] replayKey, CancellationToken ct) =>
