@@ -109,19 +109,8 @@ public sealed class SuggestionContacts(IntakeDbContext db, FieldProtector protec
     public async Task<GetSuggestionContactForDeliveryResponse> ForDeliveryAsync(GetSuggestionContactForDeliveryRequest request, CancellationToken ct)
     {
         var v = new Validator();
-        if (!Guid.TryParse(request.ContactId, out var id))
-        {
-            v.Add("contactId", "must be a suggestion contact id");
-        }
-        Guid? messageId = null;
-        if (!string.IsNullOrEmpty(request.MessageId))
-        {
-            messageId = Guid.TryParse(request.MessageId, out var m) ? m : null;
-            if (messageId is null)
-            {
-                v.Add("messageId", "must be a message id (UUID) or empty");
-            }
-        }
+        var id = v.Id("contactId", request.ContactId, "a suggestion contact id");
+        var messageId = v.OptionalId("messageId", request.MessageId, "a message id");
         v.ThrowIfInvalid();
 
         var contact = await db.SuggestionContacts.FirstOrDefaultAsync(c => c.Id == id, ct);

@@ -160,23 +160,9 @@ public sealed class TrackingAccess(
     public async Task<GetTrackingAccessTokenResponse> TokenForDeliveryAsync(GetTrackingAccessTokenRequest request, CancellationToken ct)
     {
         var v = new Validator();
-        if (!Guid.TryParse(request.ComplaintId, out var complaintId))
-        {
-            v.Add("complaintId", "must be a complaint id (UUID)");
-        }
-        if (!Guid.TryParse(request.GrantId, out var grantId))
-        {
-            v.Add("grantId", "must be a grant id (UUID)");
-        }
-        Guid? messageId = null;
-        if (!string.IsNullOrEmpty(request.MessageId))
-        {
-            messageId = Guid.TryParse(request.MessageId, out var m) ? m : null;
-            if (messageId is null)
-            {
-                v.Add("messageId", "must be a message id (UUID) or empty");
-            }
-        }
+        var complaintId = v.Id("complaintId", request.ComplaintId, "a complaint id");
+        var grantId = v.Id("grantId", request.GrantId, "a grant id");
+        var messageId = v.OptionalId("messageId", request.MessageId, "a message id");
         v.ThrowIfInvalid();
 
         var grant = await db.TrackingGrants.FirstOrDefaultAsync(g => g.Id == grantId && g.ComplaintId == complaintId, ct)

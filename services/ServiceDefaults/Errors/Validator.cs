@@ -18,6 +18,32 @@ public sealed class Validator
     }
 
     /// <summary>Required text with a length range (in characters, after NFC) and no control characters but newline and tab.</summary>
+    /// <summary>A required id: the parsed UUID, or a violation naming the field (then <see cref="Guid.Empty"/>).</summary>
+    public Guid Id(string field, string? value, string what)
+    {
+        if (Guid.TryParse(value, out var id))
+        {
+            return id;
+        }
+        Add(field, $"must be {what} (UUID)");
+        return Guid.Empty;
+    }
+
+    /// <summary>An optional id: null when empty, else the parsed UUID, or a violation naming the field.</summary>
+    public Guid? OptionalId(string field, string? value, string what)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        if (Guid.TryParse(value, out var id))
+        {
+            return id;
+        }
+        Add(field, $"must be {what} (UUID) or empty");
+        return null;
+    }
+
     public string Text(string field, string? value, int min, int max, bool allowNewlines = true)
     {
         var normalized = (value ?? string.Empty).Normalize(NormalizationForm.FormC);
