@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace Complaints.Insights.Grpc;
 
-/// <summary>Public: the single-use token is the credential.</summary>
-[AllowAnonymous]
+/// <summary>Public rows of <see cref="StaffOperations"/>: the single-use token is the credential; never a partner token without a scope.</summary>
+[Authorize(Policy = Policies.StaffTable)]
 public sealed class SurveyGrpcService(Surveys surveys, InsightsDbContext db) : SurveyService.SurveyServiceBase
 {
     public override Task<GetSurveyResponse> GetSurvey(GetSurveyRequest request, ServerCallContext context) =>
@@ -26,10 +26,11 @@ public sealed class SurveyLinkGrpcService(Surveys surveys, InsightsDbContext db)
         surveys.LinkAsync(db, request.SurveyId, context.CancellationToken);
 }
 
-/// <summary>Staff methods each carry the staff policy; the public ones are anonymous (submit) or on the authorisation table (view).</summary>
+/// <summary>Staff methods each carry the staff policy; the public ones (submit, view) are rows of the authorisation table.</summary>
 public sealed class SuggestionGrpcService(Suggestions suggestions) : SuggestionService.SuggestionServiceBase
 {
-    [AllowAnonymous]
+    /// <summary>A public row of <see cref="StaffOperations"/>: anyone, but never a partner token without a scope for it.</summary>
+    [Authorize(Policy = Policies.StaffTable)]
     public override Task<SubmitSuggestionResponse> SubmitSuggestion(SubmitSuggestionRequest request, ServerCallContext context) =>
         suggestions.SubmitAsync(request, context.CancellationToken);
 

@@ -92,6 +92,7 @@ public static class StaffOperations
     private const string PartnerComplaints = "complaints.intake.v1.PartnerComplaintService";
     private const string ComplainantPreferences = "complaints.notifications.v1.PreferenceService";
     private const string Suggestions = "complaints.insights.v1.SuggestionService";
+    private const string Surveys = "complaints.insights.v1.SurveyService";
 
     private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
@@ -200,8 +201,17 @@ public static class StaffOperations
     public static readonly StaffOperation SetPreferences = new(ComplainantPreferences, "SetPreferences", [], CaseScope.None, "choose a complaint's message channels",
         "the token of a message's link is the credential")
     { Public = true };
+    public static readonly StaffOperation SubmitSuggestion = new(Suggestions, "SubmitSuggestion", [], CaseScope.None, "make a suggestion or give town-hall input",
+        "answers with a reference and an access code; an optional contact id from RegisterSuggestionContact, never an address")
+    { Public = true };
     public static readonly StaffOperation ViewSuggestion = new(Suggestions, "ViewSuggestion", [], CaseScope.None, "read a suggestion and its response",
         "with its reference and access code (the code only in the body); a wrong code and an unknown reference are the same NotFound")
+    { Public = true };
+    public static readonly StaffOperation GetSurvey = new(Surveys, "GetSurvey", [], CaseScope.None, "read a satisfaction survey's questions",
+        "the single-use token of the survey email's link is the credential; no complaint data but the reference")
+    { Public = true };
+    public static readonly StaffOperation SubmitSurvey = new(Surveys, "SubmitSurvey", [], CaseScope.None, "answer a satisfaction survey",
+        "the single-use token is the credential: answered once, then FailedPrecondition; after expiry or withdrawal too")
     { Public = true };
 
     public static readonly IReadOnlyList<StaffOperation> All =
@@ -220,7 +230,7 @@ public static class StaffOperations
         SetPartnerWebhook,
         SubmitComplaint, GetTaxonomy, RequestTrackingAccess, RegisterSuggestionContact, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,
         GetPreferences, Unsubscribe, SetPreferences,
-        ViewSuggestion,
+        SubmitSuggestion, ViewSuggestion, GetSurvey, SubmitSurvey,
     ];
 
     private static readonly Dictionary<string, StaffOperation> ByPath = All.ToDictionary(o => o.Path, StringComparer.Ordinal);
