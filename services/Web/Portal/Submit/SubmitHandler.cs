@@ -20,7 +20,7 @@ namespace Complaints.Web.Portal.Submit;
 public sealed class SubmitHandler(
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions,
-    SubmitFormIds formIds,
+    FormIds formIds,
     SubmittedAnswers answers,
     SubmitTaxonomy taxonomy,
     SubmitUploads uploads,
@@ -61,16 +61,16 @@ public sealed class SubmitHandler(
         }
 
         var (form, protectedId, firstFile) = await ReadFieldsAsync(reader, ct);
-        var formId = formIds.Read(protectedId);
+        var formId = formIds.Read(protectedId, SubmitEndpoints.FormPurpose);
         if (formId is null)
         {
-            var fresh = new SubmitPageState(form, formIds.Issue().Protected);
+            var fresh = new SubmitPageState(form, formIds.Issue(SubmitEndpoints.FormPurpose, SubmitEndpoints.FormLifetime).Protected);
             fresh.GeneralErrors.Add(texts["ErrorFormExpired"]);
             fresh.FilesToChooseAgain = await SubmitUploads.DiscardAsync(reader, firstFile, ct);
             return SubmitEndpoints.Page(context, fresh, StatusCodes.Status400BadRequest);
         }
 
-        var key = SubmitFormIds.IdempotencyKey(formId);
+        var key = SubmitEndpoints.IdempotencyKey(formId);
         var stored = await answers.FindAsync(formId, ct);
         var repeat = stored is not null;
         if (stored is { UploadsDone: true })
@@ -198,7 +198,7 @@ public sealed class SubmitHandler(
                 continue;
             }
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? string.Empty;
-            if (name == SubmitFormIds.FieldName)
+            if (name == FormIds.FieldName)
             {
                 protectedId = await ReadValueAsync(section, ct);
             }
@@ -227,7 +227,7 @@ public sealed class SubmitHandler(
     /// <summary>A post that is not a submit form's: a fresh form, nothing of the post kept.</summary>
     private IResult Refused(HttpContext context, string message, int status)
     {
-        var state = new SubmitPageState(SubmitForm.Fresh(PortalCultures.Current, texts["DefaultTimeZone"], texts["DefaultCurrency"]), formIds.Issue().Protected);
+        var state = new SubmitPageState(SubmitForm.Fresh(PortalCultures.Current, texts["DefaultTimeZone"], texts["DefaultCurrency"]), formIds.Issue(SubmitEndpoints.FormPurpose, SubmitEndpoints.FormLifetime).Protected);
         state.GeneralErrors.Add(message);
         return SubmitEndpoints.Page(context, state, status);
     }
