@@ -227,7 +227,7 @@ public static class FollowEndpoints
                     errors.Add(new("documents", words.Format("FileEmpty", shown)));
                     continue;
                 }
-                var upload = await intake.UploadAsync(followed, key, fileName.Length == 0 ? "document" : fileName[..Math.Min(fileName.Length, 255)],
+                var upload = await intake.UploadAsync(followed, key, fileName.Length == 0 ? "document" : fileName,
                     section.ContentType, first.AsMemory(0, read), section.Body, ct);
                 await MultipartForm.DrainAsync(section.Body, ct);
                 if (upload.Succeeded)

@@ -1,11 +1,9 @@
 using System.Text;
 using Complaints.Intake.V1;
 using Grpc.Core;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Complaints.Web.Portal.Submit;
@@ -18,8 +16,6 @@ namespace Complaints.Web.Portal.Submit;
 /// complaint and makes no second one. Ends with post/redirect/get to the confirmation, or the page again with errors.
 /// </summary>
 public sealed class SubmitHandler(
-    IAntiforgery antiforgery,
-    IOptions<AntiforgeryOptions> antiforgeryOptions,
     FormIds formIds,
     SubmittedAnswers answers,
     SubmitTaxonomy taxonomy,
@@ -45,15 +41,12 @@ public sealed class SubmitHandler(
         {
             limit.MaxRequestBodySize = SubmitEndpoints.MaxBodyBytes;
         }
-        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
-            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        if (MultipartForm.Reader(context.Request) is not { } reader)
         {
             return Refused(context, texts["ErrorNotAForm"], StatusCodes.Status415UnsupportedMediaType);
         }
-        var reader = new MultipartReader(boundary, context.Request.Body) { HeadersLengthLimit = 16 * 1024 };
 
-        if (!await AntiforgeryValidAsync(context, reader, ct))
+        if (!await MultipartForm.ValidateAntiforgeryAsync(context, reader))
         {
             // Nothing posted without a valid token is read, shown or sent on.
             await SubmitUploads.DiscardAsync(reader, null, ct);
@@ -143,36 +136,6 @@ public sealed class SubmitHandler(
         {
             logger.LogWarning("Intake's attachment limits could not be read ({Status}); its own checks apply", ex.StatusCode);
             return new SubmitChoices([], long.MaxValue, int.MaxValue, []);
-        }
-    }
-
-    /// <summary>
-    /// The token must be the first field (the page renders it first): validated before anything else is read, by the
-    /// antiforgery service itself, handed a form that holds only that field.
-    /// </summary>
-    private async Task<bool> AntiforgeryValidAsync(HttpContext context, MultipartReader reader, CancellationToken ct)
-    {
-        var fieldName = antiforgeryOptions.Value.FormFieldName;
-        var first = await reader.ReadNextSectionAsync(ct);
-        var token = first?.GetContentDispositionHeader() is { } disposition && disposition.IsFormDisposition()
-            && HeaderUtilities.RemoveQuotes(disposition.Name).Equals(fieldName, StringComparison.Ordinal)
-            ? await ReadValueAsync(first, ct)
-            : null;
-        var fields = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(StringComparer.Ordinal);
-        if (token is not null)
-        {
-            fields[fieldName] = token;
-        }
-        context.Features.Set<IFormFeature>(new FormFeature(new FormCollection(fields)));
-        try
-        {
-            await antiforgery.ValidateRequestAsync(context);
-            return true;
-        }
-        catch (AntiforgeryValidationException ex)
-        {
-            logger.LogInformation("A submit post was refused: {Reason}", ex.Message);
-            return false;
         }
     }
 
