@@ -97,6 +97,23 @@ public sealed class PortalBasicsTests : IClassFixture<PortalBasicsTests.Host>
     }
 
     [Theory]
+    [InlineData("https", true)]
+    [InlineData(null, false)]
+    public async Task GetPage_SchemeForwardedByTheLocalGateway_CookiesSecureOnlyForHttps(string? forwardedProto, bool secure)
+    {
+        using var browser = _web.Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/language/bg?returnUrl=%2F");
+        if (forwardedProto is not null)
+        {
+            request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+        }
+        using var response = await browser.SendAsync(request);
+
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("portal_language=", StringComparison.Ordinal));
+        Assert.Equal(secure, cookie.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
     [InlineData("/", null)]
     [InlineData("/", "CfDJ8-not-a-token")]
     [InlineData("/submitted", null)]
