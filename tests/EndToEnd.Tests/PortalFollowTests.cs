@@ -12,7 +12,8 @@ namespace Complaints.EndToEnd.Tests;
 /// <summary>
 /// Following a complaint in the portal, in real Chromium against the real platform: a Korean complainant with the
 /// keyboard alone opens a complaint with its reference and tracking code, sees the acknowledgement and a request for
-/// information arrive live, answers with a document and sees the answer in the timeline; the same with JavaScript off;
+/// information arrive live, answers with a document and sees the answer in the timeline; the same with JavaScript off
+/// (axe on a script-less twin of each page);
 /// adding a document without a request, withdrawing and asking to reopen, each after a confirmation; a lost code
 /// recovered through the address on file. Every page state goes through axe (no rule disabled),
 /// with screenshots per page and language (artifacts/screenshots/portal-follow-*.png), also at 320 px.
@@ -183,6 +184,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         var page = await (await ContextAsync(browser, "bg-BG", javaScript: false)).NewPageAsync();
 
         await page.GotoAsync("follow");
+        await Pages.CheckWithoutScriptAsync(page, browser, "follow-open-bg-nojs", "portal");
         await page.Locator("#open-reference").FillAsync(complaint.Reference);
         await page.Locator("#open-trackingToken").FillAsync(complaint.TrackingToken);
         await page.Locator("form.follow-open button[type=submit]").ClickAsync();
@@ -190,7 +192,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await page.WaitForURLAsync("**/follow");
         await Assertions.Expect(page.Locator("#follow-request")).ToContainTextAsync("Моля, изпратете извлечението.");
         await Assertions.Expect(page.Locator(".follow-refresh")).ToContainTextAsync("Страницата показва жалбата ви такава, каквато беше");
-        await page.ScreenshotAsync(new() { Path = ScreenshotPath("follow-request-bg-nojs"), FullPage = true });
+        await Pages.CheckWithoutScriptAsync(page, browser, "follow-request-bg-nojs", "portal");
         await page.Locator("#answer-text").FillAsync("Прилагам извлечението.");
         await page.Locator("#answer-documents").SetInputFilesAsync(new FilePayload { Name = "izvlechenie.pdf", MimeType = "application/pdf", Buffer = Statement });
         await page.Locator("#follow-request button[type=submit]").ClickAsync();
@@ -199,7 +201,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await Assertions.Expect(page.Locator(".follow-notice")).ToHaveTextAsync("Благодарим ви. Получихме отговора ви.");
         await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("Отговорът ви е получен");
         await Assertions.Expect(page.Locator("#follow-timeline li").First).ToContainTextAsync("Приложени документи: 1.");
-        await page.ScreenshotAsync(new() { Path = ScreenshotPath("follow-answered-bg-nojs"), FullPage = true });
+        await Pages.CheckWithoutScriptAsync(page, browser, "follow-answered-bg-nojs", "portal");
         var view = await complaint.TrackAsync(fixture.Rest);
         Assert.Equal("CASE_STATUS_IN_INVESTIGATION", view.GetProperty("status").GetString());
     }
@@ -214,6 +216,7 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         await using var browser = await Pages.LaunchAsync(playwright);
         var page = await (await ContextAsync(browser, "en-GB", width: 320)).NewPageAsync();
         await page.GotoAsync("follow");
+        await Pages.CheckWithoutScriptAsync(page, browser, "follow-open-bg-nojs", "portal");
         await page.Locator("#open-reference").FillAsync(complaint.Reference);
         await page.Locator("#open-trackingToken").FillAsync(complaint.TrackingToken);
         await page.Locator("form.follow-open button[type=submit]").ClickAsync();
@@ -341,7 +344,4 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
             .Where(found => found.Success && found.Groups["code"].Value != complaint.TrackingToken)
             .Select(found => found.Groups["code"].Value)
             .FirstOrDefault();
-
-    private static string ScreenshotPath(string name) =>
-        Path.Combine(RepositoryLocator.FindRoot(), "artifacts", "screenshots", $"portal-{name}.png");
 }
