@@ -7,14 +7,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddTelemetry("gateway");
 builder.AddGatewayListeners();
 builder.AddGatewayProxy();
-builder.AddGatewayForwardedHeaders();
+builder.AddTrustedForwardedHeaders();
 builder.AddOptionalRedis();
 builder.AddGatewayRateLimiting();
 builder.AddGatewayHealth();
 
 var app = builder.Build();
 
-app.UseGatewayForwardedHeaders();
+app.UseTrustedForwardedHeaders();
 app.UseGatewaySecurityHeaders();
 app.UseRateLimiter();
 app.UseGatewayErrorPages();

@@ -8,7 +8,7 @@ namespace Complaints.Gateway;
 /// <summary>
 /// The gateway's one rate-limiting mechanism. Each <see cref="RateLimitPolicy"/> is declared once in
 /// <see cref="Policies"/>: a fixed window per client IP (the connection's address, or the forwarded one from a trusted
-/// proxy, <see cref="ForwardedHeadersExtensions"/>) for the requests it applies to: the general one on the
+/// proxy, <see cref="ServiceDefaults.ForwardedHeadersExtensions"/>) for the requests it applies to: the general one on the
 /// REST/gRPC-Web listener only, the budgets for credential attempts, submissions and follow attempts (paths a browser or
 /// REST client posts to) on both listeners; health probes are never limited. A request needs a permit from every policy
 /// that applies to it; over a limit the gateway answers 429 with Retry-After. The store is chosen once, for all policies: with

@@ -7,7 +7,7 @@ namespace Complaints.Gateway;
 /// gateway's own answers: 429, 503 pages, health), just before the response starts:
 /// <list type="bullet">
 /// <item><c>Strict-Transport-Security</c> when the request came over TLS: to the gateway itself, or to the trusted proxy
-/// in front of it (<c>X-Forwarded-Proto</c>, believed only from <see cref="ForwardedHeadersExtensions"/>' proxies).
+/// in front of it (<c>X-Forwarded-Proto</c>, believed only from <see cref="ServiceDefaults.ForwardedHeadersExtensions"/>' proxies).
 /// Never on plain HTTP, where browsers ignore it anyway and a local run must stay reachable.</item>
 /// <item><c>X-Content-Type-Options: nosniff</c>, <c>Referrer-Policy: no-referrer</c> and <c>X-Frame-Options: DENY</c>,
 /// replacing whatever the process sent (nothing the platform serves is framed or needs a referrer).</item>

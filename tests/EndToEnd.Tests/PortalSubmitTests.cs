@@ -167,7 +167,7 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         var email = UniqueEmail();
 
         await page.GotoAsync("/submit");
-        var formId = await page.Locator("input[name=form]").GetAttributeAsync("value");
+        var formId = await page.Locator("input[name=formId]").GetAttributeAsync("value");
         await FillValidAsync(page, email);
         await page.Locator("#f-attachments").SetInputFilesAsync([Receipt, Letter]);
         await Pages.CheckWithoutScriptAsync(page, browser, "submit-en-nojs", "portal");
@@ -183,7 +183,7 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
         await page.GoBackAsync();
         await page.WaitForURLAsync("**/submit");
         // The same form, not a new one: the browser kept it (a post to the page's own address would have evicted it).
-        await Assertions.Expect(page.Locator("input[name=form]")).ToHaveValueAsync(formId!);
+        await Assertions.Expect(page.Locator("input[name=formId]")).ToHaveValueAsync(formId!);
         await page.Locator("#f-subject").FillAsync("Charged twice, still no refund");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send complaint" }).ClickAsync();
 
@@ -206,7 +206,7 @@ public sealed class PortalSubmitTests(PlatformFixture fixture)
             var content = new MultipartFormDataContent
             {
                 { new StringContent(hidden["__RequestVerificationToken"]), "__RequestVerificationToken" },
-                { new StringContent(hidden["form"]), "form" },
+                { new StringContent(hidden["formId"]), "formId" },
                 { new StringContent("customer"), "kind" },
                 { new StringContent("Mina Park"), "name" },
                 { new StringContent(email), "email" },

@@ -254,7 +254,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         using var form = new MultipartFormDataContent
         {
             { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent("CfDJ8-not-a-form-key"), "formKey" },
+            { new StringContent("CfDJ8-not-a-form-key"), "formId" },
             { new StringContent("my answer"), "text" },
             { new ByteArrayContent(Encoding.ASCII.GetBytes("%PDF-1.4 a document")), "documents", "statement.pdf" },
         };
@@ -275,7 +275,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         using var form = new MultipartFormDataContent
         {
             { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent(FormKey(FollowPosted.Document)), "formKey" },
+            { new StringContent(FormKey(FollowPosted.Document)), "formId" },
             { new StringContent("a note"), "text" },
             { new ByteArrayContent([]), "documents", "empty.pdf" },
         };
@@ -295,7 +295,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         using var form = new MultipartFormDataContent
         {
             { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent(FormKey(FollowPosted.Document)), "formKey" },
+            { new StringContent(FormKey(FollowPosted.Document)), "formId" },
         };
         for (var i = 1; i <= 6; i++)
         {
@@ -321,7 +321,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         using var form = new MultipartFormDataContent
         {
             { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent(FormKey(FollowPosted.Answer)), "formKey" },
+            { new StringContent(FormKey(FollowPosted.Answer)), "formId" },
             { new StringContent("three large documents"), "text" },
         };
         // 33 MiB in all, past Kestrel's default 30 MB: five documents of 10 MiB must fit.
@@ -338,7 +338,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         Assert.Contains("We could not do this right now.", html);
     }
 
-    private string FormKey(string form) => _host.Web.Services.GetRequiredService<FollowFormKeys>().Issue(Reference, form);
+    private string FormKey(string form) => FollowEndpoints.IssueFormKey(_host.Web.Services.GetRequiredService<FormIds>(), Reference, form);
 
     [Fact]
     public async Task PostAnswer_KeyOfTheAddDocumentsForm_RefusedAsAnotherForm()
@@ -349,7 +349,7 @@ public sealed class FollowTests : IClassFixture<FollowTests.Host>
         using var form = new MultipartFormDataContent
         {
             { new StringContent(token), "__RequestVerificationToken" },
-            { new StringContent(FormKey(FollowPosted.Document)), "formKey" },
+            { new StringContent(FormKey(FollowPosted.Document)), "formId" },
             { new StringContent("my answer"), "text" },
         };
 

@@ -97,6 +97,87 @@ public sealed class PortalBasicsTests : IClassFixture<PortalBasicsTests.Host>
     }
 
     [Theory]
+    [InlineData("https", true)]
+    [InlineData(null, false)]
+    public async Task GetPage_SchemeForwardedByTheLocalGateway_CookiesSecureOnlyForHttps(string? forwardedProto, bool secure)
+    {
+        using var browser = _web.Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/language/bg?returnUrl=%2F");
+        if (forwardedProto is not null)
+        {
+            request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+        }
+        using var response = await browser.SendAsync(request);
+
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("portal_language=", StringComparison.Ordinal));
+        Assert.Equal(secure, cookie.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("/", null)]
+    [InlineData("/", "CfDJ8-not-a-token")]
+    [InlineData("/submitted", null)]
+    [InlineData("/not-found", "CfDJ8-not-a-token")]
+    public async Task PostPage_NoOrBadAntiforgeryToken_BadRequestWithFormNotAcceptedPageInTheReadersLanguage(string path, string? token)
+    {
+        using var browser = _web.Browser();
+        // The antiforgery cookie of an earlier visit, so only the token is wrong.
+        (await browser.GetAsync("/follow")).Dispose();
+        using var response = await PostFormAsync(browser, path, token, "bg");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<html lang=\"bg\">", html);
+        Assert.Contains("<h1>Формулярът не можа да бъде приет</h1>", html);
+    }
+
+    [Theory]
+    [InlineData("/follow", null)]
+    [InlineData("/follow", "CfDJ8-not-a-token")]
+    [InlineData("/follow/lost", "CfDJ8-not-a-token")]
+    [InlineData("/submit?send=1", null)]
+    [InlineData("/submit?send=1", "CfDJ8-not-a-token")]
+    public async Task PostForm_NoOrBadAntiforgeryToken_BadRequestWithTheFormPageAndItsError(string path, string? token)
+    {
+        using var browser = _web.Browser();
+        (await browser.GetAsync("/follow")).Dispose();
+        using var response = await PostFormAsync(browser, path, token, "ko", multipart: path.StartsWith("/submit", StringComparison.Ordinal));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<html lang=\"ko\">", html);
+        Assert.Contains("class=\"error-summary\"", html);
+    }
+
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient browser, string path, string? token, string language, bool multipart = false)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        if (token is not null)
+        {
+            fields.Add(new("__RequestVerificationToken", token));
+        }
+        fields.Add(new("reference", "C-2027-000001"));
+        HttpContent content;
+        if (multipart)
+        {
+            var parts = new MultipartFormDataContent();
+            foreach (var (name, value) in fields)
+            {
+                parts.Add(new StringContent(value), name);
+            }
+            content = parts;
+        }
+        else
+        {
+            content = new FormUrlEncodedContent(fields);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Add("Accept-Language", language);
+        return await browser.SendAsync(request);
+    }
+
+    [Theory]
     [InlineData("/lib/pico/pico.min.css")]
     [InlineData("/portal.css")]
     [InlineData("/manifest.webmanifest")]

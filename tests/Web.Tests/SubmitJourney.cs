@@ -58,7 +58,7 @@ public sealed partial class SubmitJourney(WebHost web, string language = "en") :
     /// <summary>The hidden fields of the last form read: the antiforgery token and the protected form id.</summary>
     public Dictionary<string, string> Hidden { get; private set; } = [];
 
-    public string ProtectedFormId => Hidden["form"];
+    public string ProtectedFormId => Hidden["formId"];
 
     /// <summary>Fields a valid customer complaint needs, with a unique email to find it by.</summary>
     public static Dictionary<string, string> ValidFields(string email) => new()
@@ -104,7 +104,7 @@ public sealed partial class SubmitJourney(WebHost web, string language = "en") :
         {
             content.Add(new StringContent(antiforgeryToken ?? Hidden["__RequestVerificationToken"]), "__RequestVerificationToken");
         }
-        content.Add(new StringContent(protectedFormId ?? ProtectedFormId), "form");
+        content.Add(new StringContent(protectedFormId ?? ProtectedFormId), "formId");
         foreach (var (name, value) in fields)
         {
             content.Add(new StringContent(value, Encoding.UTF8), name);

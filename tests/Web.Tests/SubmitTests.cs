@@ -3,6 +3,7 @@ extern alias intake;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Complaints.Web.Portal;
 using Complaints.Web.Portal.Submit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,9 +55,9 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
         var first = journey.ProtectedFormId;
         await journey.OpenFormAsync();
 
-        var ids = host.Web.Services.GetRequiredService<SubmitFormIds>();
-        Assert.NotEqual(ids.Read(first), ids.Read(journey.ProtectedFormId));
-        Assert.NotNull(ids.Read(first));
+        var ids = host.Web.Services.GetRequiredService<FormIds>();
+        Assert.NotEqual(ids.Read(first, SubmitEndpoints.FormPurpose), ids.Read(journey.ProtectedFormId, SubmitEndpoints.FormPurpose));
+        Assert.NotNull(ids.Read(first, SubmitEndpoints.FormPurpose));
     }
 
     [Fact]
@@ -144,8 +145,8 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("This form was open for too long", html);
         Assert.Contains($"value=\"{email}\"", html);
-        var renewed = HtmlForms.HiddenFields(html)["form"];
-        Assert.NotNull(host.Web.Services.GetRequiredService<SubmitFormIds>().Read(renewed));
+        var renewed = HtmlForms.HiddenFields(html)["formId"];
+        Assert.NotNull(host.Web.Services.GetRequiredService<FormIds>().Read(renewed, SubmitEndpoints.FormPurpose));
         Assert.Empty(await host.ComplaintsOfAsync(email));
     }
 
@@ -177,7 +178,7 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
         // The values come back; the file must be chosen again.
         Assert.Contains("value=\"not-an-email\"", html);
         Assert.Contains("Изберете ги отново", html);
-        Assert.Equal(journey.ProtectedFormId, HtmlForms.HiddenFields(html)["form"]);
+        Assert.Equal(journey.ProtectedFormId, HtmlForms.HiddenFields(html)["formId"]);
     }
 
     [Fact]
@@ -257,7 +258,7 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
         var fields = SubmitJourney.ValidFields(email);
         var first = await journey.SubmitAsync(fields);
         // As if Intake's answer had never reached the web app: nothing kept for this form id.
-        var formId = host.Web.Services.GetRequiredService<SubmitFormIds>().Read(journey.ProtectedFormId)!;
+        var formId = host.Web.Services.GetRequiredService<FormIds>().Read(journey.ProtectedFormId, SubmitEndpoints.FormPurpose)!;
         await host.Web.Services.GetRequiredService<SubmittedAnswers>().RemoveAsync(formId, CancellationToken.None);
 
         var again = await journey.SubmitAsync(fields);
@@ -276,7 +277,7 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
         var fields = SubmitJourney.ValidFields(email);
         var first = await journey.SubmitAsync(fields, [("receipt.pdf", Pdf, "application/pdf")]);
         // As if the first post had ended after Intake's answer was kept, while its file was still on its way.
-        var formId = host.Web.Services.GetRequiredService<SubmitFormIds>().Read(journey.ProtectedFormId)!;
+        var formId = host.Web.Services.GetRequiredService<FormIds>().Read(journey.ProtectedFormId, SubmitEndpoints.FormPurpose)!;
         var answers = host.Web.Services.GetRequiredService<SubmittedAnswers>();
         var kept = (await answers.FindAsync(formId, CancellationToken.None))!;
         await answers.SaveAsync(formId, kept with { Files = [], UploadsDone = false }, CancellationToken.None);
@@ -298,7 +299,7 @@ public sealed class SubmitTests(SubmitHost host) : IClassFixture<SubmitHost>
         var email = SubmitJourney.UniqueEmail();
         var fields = SubmitJourney.ValidFields(email);
         await journey.SubmitAsync(fields);
-        var formId = host.Web.Services.GetRequiredService<SubmitFormIds>().Read(journey.ProtectedFormId)!;
+        var formId = host.Web.Services.GetRequiredService<FormIds>().Read(journey.ProtectedFormId, SubmitEndpoints.FormPurpose)!;
         await host.Web.Services.GetRequiredService<SubmittedAnswers>().RemoveAsync(formId, CancellationToken.None);
 
         fields["description"] = "Something else entirely.";

@@ -1,7 +1,6 @@
 using Complaints.ServiceDefaults;
 using Complaints.ServiceDefaults.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
@@ -22,19 +21,9 @@ public static class WebHostingExtensions
         builder.AddOptionalRedis();
         builder.AddWebKeyRing();
         builder.AddSharedCache();
-        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
-        {
-            // The gateway terminates TLS: its X-Forwarded-Proto makes cookies Secure. Trusted from loopback (the
-            // local gateway) and from ForwardedHeaders:KnownNetworks (the gateway pods' network in Kubernetes).
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            o.ForwardLimit = 1;
-            foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
-            {
-                o.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var parsed)
-                    ? parsed
-                    : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks: '{network}' is not a network in CIDR notation (e.g. 10.0.0.0/8)."));
-            }
-        });
+        // The gateway terminates TLS: its X-Forwarded-Proto makes cookies Secure. Trusted from loopback (the local
+        // gateway) and from ForwardedHeaders:KnownNetworks (the gateway pods' network in Kubernetes).
+        builder.AddTrustedForwardedHeaders(trustLoopback: true);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [Extensions.LiveTag]);
         return builder;
@@ -42,7 +31,7 @@ public static class WebHostingExtensions
 
     public static WebApplication UseWebDefaults(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        app.UseTrustedForwardedHeaders();
         app.UseSecurityHeaders();
         return app;
     }

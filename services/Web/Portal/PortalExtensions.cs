@@ -4,6 +4,9 @@ using Complaints.Insights.V1;
 using Complaints.Intake.V1;
 using Complaints.ServiceDefaults.Clients;
 using Complaints.Web.Components;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Complaints.Web.Portal;
 
@@ -49,13 +52,14 @@ public static class PortalExtensions
     public static WebApplication MapPortal(this WebApplication app)
     {
         app.UseRequestLocalization(PortalCultures.Options());
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseStatusCodePages(RenderStatusPageAsync);
         app.UseResponseCompression();
         app.UseStaticFiles(new StaticFileOptions
         {
             OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "public, max-age=3600",
         });
         app.UseAntiforgery();
+        app.UseFormNotAcceptedPage();
 
         app.MapLanguageSwitch();
         app.MapFollow();
@@ -63,5 +67,55 @@ public static class PortalExtensions
         app.MapSubmit();
         app.MapFeedback();
         return app;
+    }
+
+    /// <summary>Where a form post that was refused with no page of its own (a missing or stale antiforgery token) is answered.</summary>
+    public const string FormNotAcceptedPath = "/form-not-accepted";
+
+    /// <summary>
+    /// A post to a page's own form handling whose antiforgery token the middleware refused gets a page that says so, at
+    /// 400, instead of an empty 400. (The portal's own form endpoints check the token themselves and answer with their
+    /// form and its error.)
+    /// </summary>
+    private static void UseFormNotAcceptedPage(this WebApplication app) => app.Use((context, next) =>
+        context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+        && context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is { RequiresValidation: true }
+            ? RenderPageAsync(context, FormNotAcceptedPath, StatusCodes.Status400BadRequest)
+            : next(context));
+
+    /// <summary>
+    /// A status with no body gets a page in the reader's language: "not found", or, for a refused form post (400 on
+    /// anything but GET or HEAD), "this form could not be accepted". Rendered as a GET of that page: re-executing the
+    /// POST itself would run the page's form handling and its antiforgery check again, which fails a second time.
+    /// </summary>
+    private static Task RenderStatusPageAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var isRead = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
+        var status = http.Response.StatusCode;
+        return RenderPageAsync(http, status == StatusCodes.Status400BadRequest && !isRead ? FormNotAcceptedPath : "/not-found", status);
+    }
+
+    /// <summary>The page at <paramref name="page"/>, rendered as for a GET in a scope of its own, with <paramref name="status"/>.</summary>
+    private static async Task RenderPageAsync(HttpContext http, string page, int status)
+    {
+        var request = http.Request;
+        var (path, query, method, services) = (request.Path, request.QueryString, request.Method, http.RequestServices);
+        request.Path = page;
+        request.QueryString = QueryString.Empty;
+        request.Method = HttpMethods.IsHead(method) ? method : HttpMethods.Get;
+        await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        http.RequestServices = scope.ServiceProvider;
+        try
+        {
+            await new RazorComponentResult<App> { StatusCode = status }.ExecuteAsync(http);
+        }
+        finally
+        {
+            http.RequestServices = services;
+            request.Path = path;
+            request.QueryString = query;
+            request.Method = method;
+        }
     }
 }

@@ -24,7 +24,7 @@ public static class FollowEndpoints
     {
         builder.Services.AddOptions<FollowOptions>().BindConfiguration(FollowOptions.Section);
         builder.Services.AddSingleton<FollowWatches>();
-        builder.Services.AddSingleton<FollowFormKeys>();
+        builder.Services.AddSingleton<FormIds>();
         builder.Services.AddScoped<FollowIntake>();
         builder.Services.AddScoped<FollowWords>();
         return builder;
@@ -227,7 +227,7 @@ public static class FollowEndpoints
                     errors.Add(new("documents", words.Format("FileEmpty", shown)));
                     continue;
                 }
-                var upload = await intake.UploadAsync(followed, key, fileName.Length == 0 ? "document" : fileName[..Math.Min(fileName.Length, 255)],
+                var upload = await intake.UploadAsync(followed, key, fileName.Length == 0 ? "document" : fileName,
                     section.ContentType, first.AsMemory(0, read), section.Body, ct);
                 await MultipartForm.DrainAsync(section.Body, ct);
                 if (upload.Succeeded)
@@ -250,10 +250,10 @@ public static class FollowEndpoints
             }
             switch (name)
             {
-                case FollowFormKeys.FieldName:
+                case FormIds.FieldName:
                     formKeyField = await MultipartForm.ReadTextAsync(section, 1024, ct);
                     // A key issued for the other upload form is refused too: a form only does what it said.
-                    key = services.GetRequiredService<FollowFormKeys>().Read(formKeyField, followed.Reference, form);
+                    key = FormKey(services, formKeyField, followed.Reference, form);
                     if (key is null)
                     {
                         return await ExpiredAfterDrainAsync(context, reader, form, words);
@@ -309,7 +309,7 @@ public static class FollowEndpoints
         return Render(context, "/follow", new FollowPosted(form, new Dictionary<string, string>
         {
             ["text"] = text,
-            [FollowFormKeys.FieldName] = formKeyField ?? "",
+            [FormIds.FieldName] = formKeyField ?? "",
         }, errors), status);
     }
 
@@ -330,8 +330,8 @@ public static class FollowEndpoints
             return SeeOther("/follow?done=session-ended");
         }
         var fields = await context.Request.ReadFormAsync(context.RequestAborted);
-        var formKeyField = fields[FollowFormKeys.FieldName].ToString();
-        var key = services.GetRequiredService<FollowFormKeys>().Read(formKeyField, followed.Reference, form);
+        var formKeyField = fields[FormIds.FieldName].ToString();
+        var key = FormKey(services, formKeyField, followed.Reference, form);
         if (key is null)
         {
             return Expired(context, page, form, words);
@@ -365,9 +365,24 @@ public static class FollowEndpoints
         return Render(context, page, new FollowPosted(form, new Dictionary<string, string>
         {
             ["reason"] = reason,
-            [FollowFormKeys.FieldName] = formKeyField,
+            [FormIds.FieldName] = formKeyField,
         }, errors), status);
     }
+
+    /// <summary>How long a follow form may stay open before it is sent.</summary>
+    public static readonly TimeSpan FormLifetime = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// A follow form's id (<see cref="FormIds"/>), issued for that form of that complaint: one from another complaint's
+    /// page, or for the other upload form, is refused, never applied to the complaint the session now follows.
+    /// </summary>
+    public static string IssueFormKey(FormIds formIds, string reference, string form) => formIds.Issue(FormPurpose(reference, form), FormLifetime).Protected;
+
+    /// <summary>The idempotency key at Intake ("web-follow:" + the form id), or null when the field is not one issued for this form and complaint.</summary>
+    private static string? FormKey(IServiceProvider services, string? field, string reference, string form) =>
+        services.GetRequiredService<FormIds>().Read(field, FormPurpose(reference, form)) is { } id ? "web-follow:" + id : null;
+
+    private static string FormPurpose(string reference, string form) => $"follow/{form}/{reference}";
 
     private static (string Field, string Message, int Status) ActionError<T>(FollowOutcome<T> outcome, FollowAction action, FollowWords words) where T : class =>
         outcome.Failure switch

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Complaints.Common.V1;
 using Complaints.Intake.V1;
 using Google.Protobuf.Collections;
@@ -20,11 +19,11 @@ public sealed record EntryWords(string Title, string? Sentence, string? Text);
 /// An entry without a code, with a code this app does not know, or missing a parameter its sentence needs is shown
 /// as Routing's English title and detail.
 /// </summary>
-public sealed partial class FollowWords(IStringLocalizer<FollowTexts> texts, PortalDates dates, TimeProvider time)
+public sealed class FollowWords(IStringLocalizer<FollowTexts> texts, PortalDates dates, TimeProvider time)
 {
     public string this[string key] => texts[key];
 
-    public string Format(string key, params object[] values) => texts[key, values];
+    public string Format(string key, params object[] values) => Sentences.Format(texts[key], values);
 
     public string Status(CaseStatus status) => texts[$"Status{status}"];
 
@@ -138,28 +137,18 @@ public sealed partial class FollowWords(IStringLocalizer<FollowTexts> texts, Por
     /// The pattern with each {name} replaced: "{x}" by the day of "x_date" when given, else the instant "x" in the zone,
     /// else the value as it is (a count, a reference). Null when a parameter is missing.
     /// </summary>
-    private string? Fill(string pattern, MapField<string, string> parameters, string? timeZone)
+    private string? Fill(string pattern, MapField<string, string> parameters, string? timeZone) => Sentences.Fill(pattern, name =>
     {
-        var missing = false;
-        var filled = Placeholder().Replace(pattern, match =>
+        if (dates.Day(parameters.GetValueOrDefault(name + "_date")) is { } day)
         {
-            var name = match.Groups["name"].Value;
-            if (dates.Day(parameters.GetValueOrDefault(name + "_date")) is { } day)
-            {
-                return day;
-            }
-            if (!parameters.TryGetValue(name, out var value) || value.Length == 0)
-            {
-                missing = true;
-                return "";
-            }
-            return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant) && value.Contains('T')
-                ? dates.Moment(instant, timeZone)
-                : value;
-        });
-        return missing ? null : filled;
-    }
-
-    [GeneratedRegex(@"\{(?<name>[a-z_]+)\}")]
-    private static partial Regex Placeholder();
+            return day;
+        }
+        if (!parameters.TryGetValue(name, out var value) || value.Length == 0)
+        {
+            return null;
+        }
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant) && value.Contains('T')
+            ? dates.Moment(instant, timeZone)
+            : value;
+    });
 }

@@ -19,9 +19,22 @@ public static class SubmitEndpoints
     /// <summary>Five files of 10 MiB, and 2 MiB for the fields and the multipart framing.</summary>
     public const long MaxBodyBytes = (5 * 10 + 2) * 1024 * 1024;
 
+    /// <summary>What the submit form's id (<see cref="FormIds"/>) is issued for.</summary>
+    public const string FormPurpose = "submit";
+
+    /// <summary>How long a rendered form may wait before it is sent: a day and a night, and the weekend.</summary>
+    public static readonly TimeSpan FormLifetime = TimeSpan.FromDays(4);
+
+    /// <summary>
+    /// Intake's idempotency key for a form (letters, digits and dashes, as Intake accepts), also the key of its stored
+    /// answer (<see cref="SubmittedAnswers"/>): every post of the same form, however often and however changed, is the
+    /// same complaint.
+    /// </summary>
+    public static string IdempotencyKey(string formId) => "web-" + formId;
+
     public static WebApplicationBuilder AddSubmit(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<SubmitFormIds>();
+        builder.Services.AddSingleton<FormIds>();
         builder.Services.AddSingleton<SubmittedAnswers>();
         builder.Services.AddSingleton<SubmitTaxonomy.Cache>();
         builder.Services.AddScoped<SubmitTaxonomy>();

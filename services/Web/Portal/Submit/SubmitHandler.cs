@@ -1,11 +1,9 @@
 using System.Text;
 using Complaints.Intake.V1;
 using Grpc.Core;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Complaints.Web.Portal.Submit;
@@ -18,9 +16,7 @@ namespace Complaints.Web.Portal.Submit;
 /// complaint and makes no second one. Ends with post/redirect/get to the confirmation, or the page again with errors.
 /// </summary>
 public sealed class SubmitHandler(
-    IAntiforgery antiforgery,
-    IOptions<AntiforgeryOptions> antiforgeryOptions,
-    SubmitFormIds formIds,
+    FormIds formIds,
     SubmittedAnswers answers,
     SubmitTaxonomy taxonomy,
     SubmitUploads uploads,
@@ -45,15 +41,12 @@ public sealed class SubmitHandler(
         {
             limit.MaxRequestBodySize = SubmitEndpoints.MaxBodyBytes;
         }
-        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
-            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        if (MultipartForm.Reader(context.Request) is not { } reader)
         {
             return Refused(context, texts["ErrorNotAForm"], StatusCodes.Status415UnsupportedMediaType);
         }
-        var reader = new MultipartReader(boundary, context.Request.Body) { HeadersLengthLimit = 16 * 1024 };
 
-        if (!await AntiforgeryValidAsync(context, reader, ct))
+        if (!await MultipartForm.ValidateAntiforgeryAsync(context, reader))
         {
             // Nothing posted without a valid token is read, shown or sent on.
             await SubmitUploads.DiscardAsync(reader, null, ct);
@@ -61,16 +54,16 @@ public sealed class SubmitHandler(
         }
 
         var (form, protectedId, firstFile) = await ReadFieldsAsync(reader, ct);
-        var formId = formIds.Read(protectedId);
+        var formId = formIds.Read(protectedId, SubmitEndpoints.FormPurpose);
         if (formId is null)
         {
-            var fresh = new SubmitPageState(form, formIds.Issue().Protected);
+            var fresh = new SubmitPageState(form, formIds.Issue(SubmitEndpoints.FormPurpose, SubmitEndpoints.FormLifetime).Protected);
             fresh.GeneralErrors.Add(texts["ErrorFormExpired"]);
             fresh.FilesToChooseAgain = await SubmitUploads.DiscardAsync(reader, firstFile, ct);
             return SubmitEndpoints.Page(context, fresh, StatusCodes.Status400BadRequest);
         }
 
-        var key = SubmitFormIds.IdempotencyKey(formId);
+        var key = SubmitEndpoints.IdempotencyKey(formId);
         var stored = await answers.FindAsync(formId, ct);
         var repeat = stored is not null;
         if (stored is { UploadsDone: true })
@@ -146,36 +139,6 @@ public sealed class SubmitHandler(
         }
     }
 
-    /// <summary>
-    /// The token must be the first field (the page renders it first): validated before anything else is read, by the
-    /// antiforgery service itself, handed a form that holds only that field.
-    /// </summary>
-    private async Task<bool> AntiforgeryValidAsync(HttpContext context, MultipartReader reader, CancellationToken ct)
-    {
-        var fieldName = antiforgeryOptions.Value.FormFieldName;
-        var first = await reader.ReadNextSectionAsync(ct);
-        var token = first?.GetContentDispositionHeader() is { } disposition && disposition.IsFormDisposition()
-            && HeaderUtilities.RemoveQuotes(disposition.Name).Equals(fieldName, StringComparison.Ordinal)
-            ? await ReadValueAsync(first, ct)
-            : null;
-        var fields = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(StringComparer.Ordinal);
-        if (token is not null)
-        {
-            fields[fieldName] = token;
-        }
-        context.Features.Set<IFormFeature>(new FormFeature(new FormCollection(fields)));
-        try
-        {
-            await antiforgery.ValidateRequestAsync(context);
-            return true;
-        }
-        catch (AntiforgeryValidationException ex)
-        {
-            logger.LogInformation("A submit post was refused: {Reason}", ex.Message);
-            return false;
-        }
-    }
-
     /// <summary>The fields up to the first file (the page puts the file inputs last).</summary>
     private static async Task<(SubmitForm Form, string? ProtectedId, MultipartSection? FirstFile)> ReadFieldsAsync(MultipartReader reader, CancellationToken ct)
     {
@@ -198,7 +161,7 @@ public sealed class SubmitHandler(
                 continue;
             }
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? string.Empty;
-            if (name == SubmitFormIds.FieldName)
+            if (name == FormIds.FieldName)
             {
                 protectedId = await ReadValueAsync(section, ct);
             }
@@ -227,7 +190,7 @@ public sealed class SubmitHandler(
     /// <summary>A post that is not a submit form's: a fresh form, nothing of the post kept.</summary>
     private IResult Refused(HttpContext context, string message, int status)
     {
-        var state = new SubmitPageState(SubmitForm.Fresh(PortalCultures.Current, texts["DefaultTimeZone"], texts["DefaultCurrency"]), formIds.Issue().Protected);
+        var state = new SubmitPageState(SubmitForm.Fresh(PortalCultures.Current, texts["DefaultTimeZone"], texts["DefaultCurrency"]), formIds.Issue(SubmitEndpoints.FormPurpose, SubmitEndpoints.FormLifetime).Protected);
         state.GeneralErrors.Add(message);
         return SubmitEndpoints.Page(context, state, status);
     }

@@ -3,7 +3,6 @@ using Complaints.Intake.V1;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 
 namespace Complaints.Web.Portal.Submit;
 
@@ -26,11 +25,11 @@ public sealed class SubmitUploads(AttachmentService.AttachmentServiceClient atta
         var outcomes = new List<FileOutcome>();
         for (var section = first; section is not null; section = await reader.ReadNextSectionAsync(ct))
         {
-            if (section.GetContentDispositionHeader() is not { } disposition || !disposition.IsFileDisposition())
+            if (!MultipartForm.IsFile(section))
             {
                 continue;
             }
-            var fileName = FileName(disposition);
+            var fileName = MultipartForm.FileName(section);
             if (fileName.Length == 0)
             {
                 // A file input left empty.
@@ -53,7 +52,7 @@ public sealed class SubmitUploads(AttachmentService.AttachmentServiceClient atta
         var files = 0;
         for (var section = first; section is not null; section = await reader.ReadNextSectionAsync(ct))
         {
-            if (section.GetContentDispositionHeader() is { } disposition && disposition.IsFileDisposition() && FileName(disposition).Length > 0)
+            if (MultipartForm.IsFile(section) && MultipartForm.FileName(section).Length > 0)
             {
                 files++;
             }
@@ -192,13 +191,5 @@ public sealed class SubmitUploads(AttachmentService.AttachmentServiceClient atta
             filled += read;
         }
         return filled;
-    }
-
-    /// <summary>The file's own name, without any folder a browser sent along, at most 255 characters.</summary>
-    public static string FileName(ContentDispositionHeaderValue disposition)
-    {
-        var raw = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? string.Empty;
-        var name = raw[(raw.LastIndexOfAny(['/', '\\']) + 1)..].Trim();
-        return name.Length > 255 ? name[..255] : name;
     }
 }

@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
-namespace Complaints.Web.Portal.Follow;
+namespace Complaints.Web.Portal;
 
 /// <summary>
-/// A multipart form read section by section (<see cref="MultipartReader"/>), never buffered whole: files go on to Intake
-/// as they arrive. The antiforgery token is the form's first field; it is checked before anything else is read, with
-/// <see cref="IAntiforgery"/> given just that field, because the automatic antiforgery check would buffer the form.
+/// A multipart form (the submit form, the follow upload forms) read section by section (<see cref="MultipartReader"/>),
+/// never buffered whole: files go on to Intake as they arrive. The antiforgery token is the form's first field (the
+/// pages render it first); it is checked before anything else is read, with <see cref="IAntiforgery"/> given just that
+/// field, because the automatic antiforgery check would buffer the form. Nothing posted without a valid token is read.
 /// </summary>
 public static class MultipartForm
 {
@@ -27,7 +28,7 @@ public static class MultipartForm
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         return string.IsNullOrWhiteSpace(boundary) || boundary.Length > BoundaryLengthLimit
             ? null
-            : new MultipartReader(boundary, request.Body) { HeadersCountLimit = 8, HeadersLengthLimit = 8 * 1024 };
+            : new MultipartReader(boundary, request.Body) { HeadersCountLimit = 8, HeadersLengthLimit = 16 * 1024 };
     }
 
     /// <summary>
@@ -51,7 +52,17 @@ public static class MultipartForm
         {
             [fieldName] = token,
         })));
-        return await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context);
+        try
+        {
+            await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
+            return true;
+        }
+        catch (AntiforgeryValidationException ex)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MultipartForm))
+                .LogInformation("A form post to {Path} was refused: {Reason}", context.Request.Path, ex.Message);
+            return false;
+        }
     }
 
     /// <summary>The field's name (a text field's or a file's), or null when the section is not form data.</summary>
@@ -63,12 +74,13 @@ public static class MultipartForm
     public static bool IsFile(MultipartSection section) =>
         section.GetContentDispositionHeader() is { } disposition && disposition.IsFileDisposition();
 
-    /// <summary>The file's name as the browser gave it, without any folder.</summary>
+    /// <summary>The file's name as the browser gave it, without any folder, at most 255 characters ("" for a file input left empty).</summary>
     public static string FileName(MultipartSection section)
     {
         var disposition = section.GetContentDispositionHeader();
-        var name = disposition is null ? "" : HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
-        return Path.GetFileName(name.Replace('\\', '/')).Trim();
+        var raw = disposition is null ? "" : HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
+        var name = raw[(raw.LastIndexOfAny(['/', '\\']) + 1)..].Trim();
+        return name.Length > 255 ? name[..255] : name;
     }
 
     /// <summary>A text field's value with line breaks as \n, or null when it has more than <paramref name="maxChars"/> characters (the rest is drained).</summary>
