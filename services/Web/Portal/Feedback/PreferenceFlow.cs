@@ -81,9 +81,11 @@ public static class PreferenceFlow
         }
     }
 
-    private static async Task<IResult> ChangeAsync([FromForm] PreferenceForm form, HttpContext context, PreferenceService.PreferenceServiceClient notifications,
+    private static async Task<IResult> ChangeAsync([FromForm] PreferenceForm? form, HttpContext context, PreferenceService.PreferenceServiceClient notifications,
         CancellationToken ct)
     {
+        // Binding gives no form at all when none of its fields was posted: an empty one, then the usual checks.
+        form ??= new PreferenceForm();
         if (form.Token is not { Length: > 0 and <= MaxToken } token)
         {
             return Invalid(context);

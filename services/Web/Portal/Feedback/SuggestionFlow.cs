@@ -105,9 +105,11 @@ public static class SuggestionFlow
 
     public static string NewFormId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
-    private static async Task<IResult> SubmitAsync([FromForm] SuggestionForm form, HttpContext context, SuggestionService.SuggestionServiceClient insights,
+    private static async Task<IResult> SubmitAsync([FromForm] SuggestionForm? form, HttpContext context, SuggestionService.SuggestionServiceClient insights,
         IntakeService.IntakeServiceClient intake, IDataProtectionProvider protection, CancellationToken ct)
     {
+        // Binding gives no form at all when none of its fields was posted: an empty one, then the usual checks.
+        form ??= new SuggestionForm();
         if (form.FormId is not { Length: 32 } || !form.FormId.All(char.IsAsciiHexDigit))
         {
             // A form from elsewhere (or tampered with): a fresh id, so this one at least cannot be sent twice.
@@ -195,9 +197,11 @@ public static class SuggestionFlow
         return Results.Redirect("/suggestions/submitted");
     }
 
-    private static async Task<IResult> ViewAsync([FromForm] SuggestionLookupForm form, HttpContext context, SuggestionService.SuggestionServiceClient insights,
+    private static async Task<IResult> ViewAsync([FromForm] SuggestionLookupForm? form, HttpContext context, SuggestionService.SuggestionServiceClient insights,
         CancellationToken ct)
     {
+        // Binding gives no form at all when none of its fields was posted: an empty one, then the usual checks.
+        form ??= new SuggestionLookupForm();
         var state = new SuggestionViewState { Form = form };
         if (!await FeedbackPages.AntiforgeryValidAsync(context))
         {

@@ -89,9 +89,11 @@ public static class SurveyFlow
         }
     }
 
-    private static async Task<IResult> AnswerAsync(string token, [FromForm] SurveyForm form, HttpContext context,
+    private static async Task<IResult> AnswerAsync(string token, [FromForm] SurveyForm? form, HttpContext context,
         SurveyService.SurveyServiceClient insights, CancellationToken ct)
     {
+        // Binding gives no form at all when none of its fields was posted: an empty one, then the usual checks.
+        form ??= new SurveyForm();
         GetSurveyResponse survey;
         try
         {
