@@ -35,6 +35,15 @@ public abstract class FeedbackForm
 
     public FieldError? Error(string field) => _errors.FirstOrDefault(e => e.Field == field);
 
+    /// <summary>The field's error worded in the page's language, or null.</summary>
+    public string? ErrorText(string field, Microsoft.Extensions.Localization.IStringLocalizer texts) =>
+        Error(field) is { } error ? texts[error.Key, error.Args].Value : null;
+
+    /// <summary>The error summary's lines: the general error first (no link), then each field's, linking to its control.</summary>
+    public IReadOnlyList<ErrorItem> Summary(Microsoft.Extensions.Localization.IStringLocalizer texts) =>
+        [.. GeneralError is { } general ? [new ErrorItem(texts[general])] : Array.Empty<ErrorItem>(),
+         .. _errors.Select(e => new ErrorItem(texts[e.Key, e.Args], "#" + e.ControlId))];
+
     /// <summary>Puts the errors in the order the fields appear on the page.</summary>
     public void Order(IReadOnlyList<string> fields) =>
         _errors.Sort((a, b) => Position(fields, a.Field).CompareTo(Position(fields, b.Field)));

@@ -24,6 +24,10 @@ public sealed record FollowPosted(string Form, IReadOnlyDictionary<string, strin
 
     public bool HasErrors => Errors.Count > 0;
 
+    /// <summary>The error summary's lines; an error about one of <paramref name="fields"/> links to <c>#{idPrefix}-{field}</c>.</summary>
+    public IReadOnlyList<ErrorItem> Summary(string idPrefix, IReadOnlyCollection<string> fields) =>
+        [.. Errors.Select(e => new ErrorItem(e.Message, e.Field.Length > 0 && fields.Contains(e.Field) ? $"#{idPrefix}-{e.Field}" : null))];
+
     public static FollowPosted? Of(HttpContext context) => context.Items[typeof(FollowPosted)] as FollowPosted;
 }
 
