@@ -55,84 +55,100 @@ public sealed class PortalFollowTests(PlatformFixture fixture)
         var page = await context.NewPageAsync();
         var addresses = new List<string>();
         page.Request += (_, request) => addresses.Add(request.Url);
-        // Nothing of the platform's shared state (its mail sink) is held or moved: the change that arrives live is one
-        // this test makes itself, after its page is open, so it does not depend on what other tests do meanwhile.
-        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko", timeZone: "Asia/Seoul");
-        // The email's link carries the reference only; the code typed in, by keyboard.
-        await page.GotoAsync($"follow?reference={complaint.Reference}");
-        await Assertions.Expect(page.Locator("#open-reference")).ToHaveValueAsync(complaint.Reference);
-        await Pages.TabToAsync(page, "#open-trackingToken");
-        await page.Keyboard.InsertTextAsync(complaint.TrackingToken);
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/follow");
+        // Notifications is away while the complaint comes in, so the acknowledgement can only arrive once the page is
+        // open: it is started again then, and the acknowledgement follows (its messages are queued, never lost).
+        await fixture.Platform.KillAsync("notifications");
+        var notificationsAway = true;
+        try
+        {
+            var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko", timeZone: "Asia/Seoul");
+            // The email's link carries the reference only; the code typed in, by keyboard.
+            await page.GotoAsync($"follow?reference={complaint.Reference}");
+            await Assertions.Expect(page.Locator("#open-reference")).ToHaveValueAsync(complaint.Reference);
+            await Pages.TabToAsync(page, "#open-trackingToken");
+            await page.Keyboard.InsertTextAsync(complaint.TrackingToken);
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForURLAsync("**/follow");
 
-        // The view, in Korean; the page is listening, the keyboard on a link. The acknowledgement comes before or
-        // while the page is open, whichever it is, without a reload.
-        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync($"민원 {complaint.Reference}");
-        await page.EvaluateAsync("() => { window.followMarker = 'not reloaded'; }");
-        await Pages.TabToAsync(page, "a[href='/follow/withdraw']");
-        await Assertions.Expect(page.Locator(".follow-refresh span")).ToHaveTextAsync("이 페이지는 열려 있는 동안 자동으로 업데이트됩니다.");
-        await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("접수 확인됨", new() { Timeout = 60_000 });
-        await Assertions.Expect(page.Locator("#follow-timeline")).ToContainTextAsync("민원 접수 확인");
-        Assert.Equal("not reloaded", await page.EvaluateAsync<string>("() => window.followMarker"));
-        await Pages.CheckAsync(page, "follow-ko", "portal");
+            // The view, in Korean, received and not yet acknowledged; the page is listening, the keyboard on a link. Then
+            // Notifications is back: the acknowledgement arrives while the page is open, without a reload.
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync($"민원 {complaint.Reference}");
+            await page.EvaluateAsync("() => { window.followMarker = 'not reloaded'; }");
+            await Pages.TabToAsync(page, "a[href='/follow/withdraw']");
+            await Assertions.Expect(page.Locator(".follow-refresh span")).ToHaveTextAsync("이 페이지는 열려 있는 동안 자동으로 업데이트됩니다.");
+            await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("접수됨");
+            await fixture.Platform.StartAgainAsync("notifications");
+            notificationsAway = false;
+            await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("접수 확인됨", new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator("#follow-timeline")).ToContainTextAsync("민원 접수 확인");
+            Assert.Equal("not reloaded", await page.EvaluateAsync<string>("() => window.followMarker"));
+            await Pages.CheckAsync(page, "follow-ko", "portal");
 
-        // Staff ask for information through the API while the page is open: the request and its form appear live, no
-        // reload, focus kept, the change announced.
-        await RequestInformationAsync(complaint.Reference, "Please send the card statement for May.");
-        await Assertions.Expect(page.Locator("#follow-request")).ToContainTextAsync("Please send the card statement for May.", new() { Timeout = 60_000 });
-        await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("답변 대기 중");
-        await Assertions.Expect(page.Locator("#follow-live")).ToContainTextAsync("업데이트:");
-        Assert.Equal("not reloaded", await page.EvaluateAsync<string>("() => window.followMarker"));
-        await Assertions.Expect(page.Locator("a[href='/follow/withdraw']")).ToBeFocusedAsync();
-        await Pages.CheckAsync(page, "follow-request-ko", "portal");
+            // Staff ask for information through the API while the page is open: the request and its form appear live, no
+            // reload, focus kept, the change announced.
+            await RequestInformationAsync(complaint.Reference, "Please send the card statement for May.");
+            await Assertions.Expect(page.Locator("#follow-request")).ToContainTextAsync("Please send the card statement for May.", new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("답변 대기 중");
+            await Assertions.Expect(page.Locator("#follow-live")).ToContainTextAsync("업데이트:");
+            Assert.Equal("not reloaded", await page.EvaluateAsync<string>("() => window.followMarker"));
+            await Assertions.Expect(page.Locator("a[href='/follow/withdraw']")).ToBeFocusedAsync();
+            await Pages.CheckAsync(page, "follow-request-ko", "portal");
 
-        // The answer, with a document: the file input reached by Tab, the file given to it as the browser's own file
-        // dialog would (that dialog is the operating system's, outside the page).
-        await Pages.TabToAsync(page, "#answer-text");
-        await page.Keyboard.InsertTextAsync("5월 카드 명세서를 첨부합니다.");
-        await Pages.TabToAsync(page, "#answer-documents");
-        await page.Locator("#answer-documents").SetInputFilesAsync(new FilePayload { Name = "statement-may.pdf", MimeType = "application/pdf", Buffer = Statement });
-        await Pages.TabToAsync(page, "#follow-request button[type=submit]");
-        await page.Keyboard.PressAsync("Enter");
+            // The answer, with a document: the file input reached by Tab, the file given to it as the browser's own file
+            // dialog would (that dialog is the operating system's, outside the page).
+            await Pages.TabToAsync(page, "#answer-text");
+            await page.Keyboard.InsertTextAsync("5월 카드 명세서를 첨부합니다.");
+            await Pages.TabToAsync(page, "#answer-documents");
+            await page.Locator("#answer-documents").SetInputFilesAsync(new FilePayload { Name = "statement-may.pdf", MimeType = "application/pdf", Buffer = Statement });
+            await Pages.TabToAsync(page, "#follow-request button[type=submit]");
+            await page.Keyboard.PressAsync("Enter");
 
-        await page.WaitForURLAsync("**/follow?done=answered");
-        await Assertions.Expect(page.Locator(".follow-notice")).ToHaveTextAsync("감사합니다. 답변을 받았습니다.");
-        var answered = page.Locator("#follow-timeline li").First;
-        await Assertions.Expect(answered).ToContainTextAsync("답변이 접수됨");
-        await Assertions.Expect(answered).ToContainTextAsync("첨부 문서: 1개.");
-        await Assertions.Expect(answered).ToContainTextAsync("5월 카드 명세서를 첨부합니다.");
-        await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("조사 중");
-        await Assertions.Expect(page.Locator("#follow-documents")).ToContainTextAsync("statement-may.pdf");
-        // Times in the complainant's zone, named.
-        await Assertions.Expect(answered.Locator("time")).ToContainTextAsync("(Asia/Seoul)");
-        await Pages.CheckAsync(page, "follow-answered-ko", "portal");
+            await page.WaitForURLAsync("**/follow?done=answered");
+            await Assertions.Expect(page.Locator(".follow-notice")).ToHaveTextAsync("감사합니다. 답변을 받았습니다.");
+            var answered = page.Locator("#follow-timeline li").First;
+            await Assertions.Expect(answered).ToContainTextAsync("답변이 접수됨");
+            await Assertions.Expect(answered).ToContainTextAsync("첨부 문서: 1개.");
+            await Assertions.Expect(answered).ToContainTextAsync("5월 카드 명세서를 첨부합니다.");
+            await Assertions.Expect(page.Locator("#follow-status .follow-status strong")).ToHaveTextAsync("조사 중");
+            await Assertions.Expect(page.Locator("#follow-documents")).ToContainTextAsync("statement-may.pdf");
+            // Times in the complainant's zone, named.
+            await Assertions.Expect(answered.Locator("time")).ToContainTextAsync("(Asia/Seoul)");
+            await Pages.CheckAsync(page, "follow-answered-ko", "portal");
 
-        // At 320 CSS px nothing needs sideways scrolling, and the page still passes axe.
-        await page.SetViewportSizeAsync(320, 800);
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 320"), "the follow page scrolls sideways at 320 px");
-        await Pages.CheckAsync(page, "follow-answered-ko-320", "portal");
+            // At 320 CSS px nothing needs sideways scrolling, and the page still passes axe.
+            await page.SetViewportSizeAsync(320, 800);
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 320"), "the follow page scrolls sideways at 320 px");
+            await Pages.CheckAsync(page, "follow-answered-ko-320", "portal");
 
-        // Sign-out, by keyboard: the form again, and the view is gone.
-        await Pages.TabToAsync(page, ".follow-sign-out button");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/follow?done=signed-out");
-        await Assertions.Expect(page.Locator("#open-trackingToken")).ToBeVisibleAsync();
-        await Pages.CheckAsync(page, "follow-signed-out-ko-320", "portal");
+            // Sign-out, by keyboard: the form again, and the view is gone.
+            await Pages.TabToAsync(page, ".follow-sign-out button");
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForURLAsync("**/follow?done=signed-out");
+            await Assertions.Expect(page.Locator("#open-trackingToken")).ToBeVisibleAsync();
+            await Pages.CheckAsync(page, "follow-signed-out-ko-320", "portal");
 
-        // The email's link again, at full width, and a wrong code: the same words whichever of the two was wrong.
-        await page.SetViewportSizeAsync(1280, 900);
-        await page.GotoAsync($"follow?reference={complaint.Reference}");
-        await Pages.CheckAsync(page, "follow-open-ko", "portal");
-        await Pages.TabToAsync(page, "#open-trackingToken");
-        await page.Keyboard.InsertTextAsync("not-the-code");
-        await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("해당 접수 번호와 코드로 민원을 찾을 수 없습니다.");
-        await Assertions.Expect(page.Locator("#open-reference")).ToBeFocusedAsync();
-        await Pages.CheckAsync(page, "follow-open-error-ko", "portal");
+            // The email's link again, at full width, and a wrong code: the same words whichever of the two was wrong.
+            await page.SetViewportSizeAsync(1280, 900);
+            await page.GotoAsync($"follow?reference={complaint.Reference}");
+            await Pages.CheckAsync(page, "follow-open-ko", "portal");
+            await Pages.TabToAsync(page, "#open-trackingToken");
+            await page.Keyboard.InsertTextAsync("not-the-code");
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("해당 접수 번호와 코드로 민원을 찾을 수 없습니다.");
+            await Assertions.Expect(page.Locator("#open-reference")).ToBeFocusedAsync();
+            await Pages.CheckAsync(page, "follow-open-error-ko", "portal");
 
-        Assert.DoesNotContain(addresses, a => a.Contains(complaint.TrackingToken, StringComparison.Ordinal));
-        Assert.DoesNotContain(complaint.TrackingToken, await page.ContentAsync());
+            Assert.DoesNotContain(addresses, a => a.Contains(complaint.TrackingToken, StringComparison.Ordinal));
+            Assert.DoesNotContain(complaint.TrackingToken, await page.ContentAsync());
+        }
+        finally
+        {
+            // The platform is shared by the collection's other tests: never leave Notifications away.
+            if (notificationsAway)
+            {
+                await fixture.Platform.StartAgainAsync("notifications");
+            }
+        }
     }
 
     [Fact]

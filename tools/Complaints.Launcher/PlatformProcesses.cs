@@ -168,6 +168,35 @@ public sealed class PlatformProcesses : IAsyncDisposable
         await child.Exited.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts a component that <see cref="KillAsync"/> stopped, with the same ports, data and keys, and waits until it is
+    /// ready again (for tests of what happens while it is away); stopped with the others on dispose.
+    /// </summary>
+    public async Task StartAgainAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var index = Components.ToList().FindIndex(c => c.Name == name);
+        if (index < 0)
+        {
+            throw new KeyNotFoundException($"Component '{name}' is not part of this instance.");
+        }
+        lock (_gate)
+        {
+            if (_children.Any(c => c.Component.Name == name && !c.Exited.IsCompleted))
+            {
+                throw new InvalidOperationException($"Component '{name}' is still running.");
+            }
+            _children.RemoveAll(c => c.Component.Name == name);
+        }
+        var component = Components[index];
+        var child = PlatformChild.Start(component, StartInfo(component, _options.DotnetPath ?? DotnetHost.Find()),
+            Path.Combine(LogDirectory, component.Name + ".log"), _options, index);
+        lock (_gate)
+        {
+            _children.Add(child);
+        }
+        await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
