@@ -118,7 +118,7 @@ public sealed class SuggestionContacts(IntakeDbContext db, FieldProtector protec
         {
             return new GetSuggestionContactForDeliveryResponse();
         }
-        var email = protector.Decrypt(protector.Unwrap(contact.WrappedKey, contact.Id), contact.Id, EmailField, contact.EmailCipher);
+        var email = EmailOf(contact);
         if (messageId is not null && contact.MessageId != messageId)
         {
             contact.MessageId = messageId;
@@ -159,9 +159,13 @@ public sealed class SuggestionContacts(IntakeDbContext db, FieldProtector protec
                 .Where(c => c.EmailIndex == emailIndex && c.ForgottenAt == null).OrderBy(c => c.RegisteredAt).ToListAsync(ct);
 
     /// <summary>What a subject access export says of one contact: the address, its language, when it was left and why it is kept.</summary>
+    /// <summary>The address in clear, or null once forgotten.</summary>
+    private string? EmailOf(SuggestionContact contact) =>
+        contact.EmailCipher is null ? null : protector.Decrypt(protector.Unwrap(contact.WrappedKey, contact.Id), contact.Id, EmailField, contact.EmailCipher);
+
     public JsonObject Describe(SuggestionContact contact) => new()
     {
-        ["email"] = contact.EmailCipher is null ? null : protector.Decrypt(protector.Unwrap(contact.WrappedKey, contact.Id), contact.Id, EmailField, contact.EmailCipher),
+        ["email"] = EmailOf(contact),
         ["language"] = contact.Language,
         ["registeredAt"] = contact.RegisteredAt,
         ["purpose"] = "to tell the submitter of a suggestion that the organisation's response is ready; forgotten once that message is sent",
@@ -177,8 +181,7 @@ public sealed class ForgetDeliveredSuggestionContact(TimeProvider clock) : FeedE
 {
     protected override async Task HandleAsync(NotificationDelivered e, EventEnvelope envelope, IntakeDbContext db, CancellationToken ct)
     {
-        if (e.Kind != MessageKind.SuggestionResponse || e.Status is not (DeliveryStatus.Delivered or DeliveryStatus.NotApplicable or DeliveryStatus.Suppressed)
-            || !Guid.TryParse(e.MessageId, out var messageId))
+        if (!SettledMessages.Of(e, MessageKind.SuggestionResponse, out var messageId))
         {
             return;
         }

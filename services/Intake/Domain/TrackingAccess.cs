@@ -167,13 +167,13 @@ public sealed class TrackingAccess(
 
         var grant = await db.TrackingGrants.FirstOrDefaultAsync(g => g.Id == grantId && g.ComplaintId == complaintId, ct)
             ?? throw new NotFoundException("No tracking access grant with this id for this complaint.");
-        var complaint = await db.Complaints.AsNoTracking().SingleAsync(c => c.Id == complaintId, ct);
         var channel = (DeliveryChannel)grant.Channel;
-        var current = channel == DeliveryChannel.Email ? complaint.EmailIndex : complaint.PhoneIndex;
         if (grant.TokenCipher is null)
         {
             return new GetTrackingAccessTokenResponse { Channel = channel };
         }
+        var complaint = await db.Complaints.AsNoTracking().SingleAsync(c => c.Id == complaintId, ct);
+        var current = channel == DeliveryChannel.Email ? complaint.EmailIndex : complaint.PhoneIndex;
         if (complaint.ErasedAt is not null || grant.AddressIndex is null || current is null || !CryptographicOperations.FixedTimeEquals(current, grant.AddressIndex))
         {
             // The address that matched is gone or changed: this token will never be sent, so it is not kept either.
@@ -215,8 +215,7 @@ public sealed class DiscardDeliveredTrackingToken(TimeProvider clock) : FeedEven
 {
     protected override async Task HandleAsync(NotificationDelivered e, EventEnvelope envelope, IntakeDbContext db, CancellationToken ct)
     {
-        if (e.Kind != MessageKind.TrackingAccess || e.Status is not (DeliveryStatus.Delivered or DeliveryStatus.NotApplicable or DeliveryStatus.Suppressed)
-            || !Guid.TryParse(e.MessageId, out var messageId))
+        if (!SettledMessages.Of(e, MessageKind.TrackingAccess, out var messageId))
         {
             return;
         }
@@ -226,5 +225,19 @@ public sealed class DiscardDeliveredTrackingToken(TimeProvider clock) : FeedEven
             grant.TokenCipher = null;
             grant.TokenDiscardedAt = clock.GetUtcNow();
         }
+    }
+}
+
+/// <summary>
+/// A message of Notifications' feed that is settled: delivered, or not applicable or suppressed (so never going out). A
+/// dead letter is not: staff may replay it. What the message carried (a token, an address) can go once it is settled.
+/// </summary>
+public static class SettledMessages
+{
+    public static bool Of(NotificationDelivered e, MessageKind kind, out Guid messageId)
+    {
+        messageId = Guid.Empty;
+        return e.Kind == kind && e.Status is DeliveryStatus.Delivered or DeliveryStatus.NotApplicable or DeliveryStatus.Suppressed
+            && Guid.TryParse(e.MessageId, out messageId);
     }
 }

@@ -98,9 +98,10 @@ public sealed class Preferences(NotificationsDbContext db, LinkTokens tokens, Ti
     /// <summary>Where mail clients POST (List-Unsubscribe-Post) and where messages sent before the portal linked to.</summary>
     public const string UnsubscribePath = "/api/v1/notifications/unsubscribe";
 
-    public async Task<ChannelPreference> ChangeAsync(PreferenceChange change, CancellationToken ct)
+    public Task<ChannelPreference> ChangeAsync(PreferenceChange change, CancellationToken ct) => ChangeAsync(Verify(change.Token), change, ct);
+
+    private async Task<ChannelPreference> ChangeAsync(Guid complaintId, PreferenceChange change, CancellationToken ct)
     {
-        var complaintId = Verify(change.Token);
         var pref = await db.Preferences.FirstOrDefaultAsync(p => p.ComplaintId == complaintId, ct);
         if (pref is null)
         {
@@ -133,7 +134,7 @@ public sealed class Preferences(NotificationsDbContext db, LinkTokens tokens, Ti
         var complaintId = Verify(change.Token);
         // Known before anything is stored: a valid token of an unknown complaint changes nothing.
         var view = await ViewAsync(complaintId, new ChannelPreference { ComplaintId = complaintId }, ct);
-        return view with { Channels = await ChangeAsync(change, ct) };
+        return view with { Channels = await ChangeAsync(complaintId, change, ct) };
     }
 
     public Task<ChannelPreference?> ForAsync(Guid complaintId, CancellationToken ct) =>

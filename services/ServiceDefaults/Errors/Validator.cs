@@ -17,7 +17,6 @@ public sealed class Validator
         return this;
     }
 
-    /// <summary>Required text with a length range (in characters, after NFC) and no control characters but newline and tab.</summary>
     /// <summary>A required id: the parsed UUID, or a violation naming the field (then <see cref="Guid.Empty"/>).</summary>
     public Guid Id(string field, string? value, string what)
     {
@@ -44,6 +43,7 @@ public sealed class Validator
         return null;
     }
 
+    /// <summary>Required text with a length range (in characters, after NFC) and no control characters but newline and tab.</summary>
     public string Text(string field, string? value, int min, int max, bool allowNewlines = true)
     {
         var normalized = (value ?? string.Empty).Normalize(NormalizationForm.FormC);

@@ -36,6 +36,7 @@ public static class PortalExtensions
             o.MimeTypes = ["text/css", "text/javascript", "application/javascript", "application/manifest+json", "image/svg+xml"];
         });
         builder.Services.AddSingleton<FollowSession>();
+        builder.Services.AddSingleton<FormIds>();
         builder.Services.AddScoped<PortalDates>();
         builder.AddFollow();
 

@@ -24,7 +24,6 @@ public static class FollowEndpoints
     {
         builder.Services.AddOptions<FollowOptions>().BindConfiguration(FollowOptions.Section);
         builder.Services.AddSingleton<FollowWatches>();
-        builder.Services.AddSingleton<FormIds>();
         builder.Services.AddScoped<FollowIntake>();
         builder.Services.AddScoped<FollowWords>();
         return builder;

@@ -34,7 +34,6 @@ public static class SubmitEndpoints
 
     public static WebApplicationBuilder AddSubmit(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<FormIds>();
         builder.Services.AddSingleton<SubmittedAnswers>();
         builder.Services.AddSingleton<SubmitTaxonomy.Cache>();
         builder.Services.AddScoped<SubmitTaxonomy>();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Complaints.Intake.V1;
 using Grpc.Core;
@@ -176,15 +177,23 @@ public sealed class SubmitHandler(
     /// <summary>A field's value as UTF-8 text, cut at <see cref="MaxFieldBytes"/> (Intake then names it too long).</summary>
     private static async Task<string> ReadValueAsync(MultipartSection section, CancellationToken ct)
     {
-        var buffer = new byte[MaxFieldBytes];
-        var filled = 0;
-        int read;
-        while (filled < buffer.Length && (read = await section.Body.ReadAsync(buffer.AsMemory(filled), ct)) > 0)
+        // Rented: a form has dozens of fields, most of them a few bytes.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxFieldBytes);
+        try
         {
-            filled += read;
+            var filled = 0;
+            int read;
+            while (filled < MaxFieldBytes && (read = await section.Body.ReadAsync(buffer.AsMemory(filled, MaxFieldBytes - filled), ct)) > 0)
+            {
+                filled += read;
+            }
+            // Browsers send form fields with CRLF line ends; the text is stored with LF.
+            return Encoding.UTF8.GetString(buffer, 0, filled).Replace("\r\n", "\n", StringComparison.Ordinal);
         }
-        // Browsers send form fields with CRLF line ends; the text is stored with LF.
-        return Encoding.UTF8.GetString(buffer, 0, filled).Replace("\r\n", "\n", StringComparison.Ordinal);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>A post that is not a submit form's: a fresh form, nothing of the post kept.</summary>
