@@ -21,6 +21,8 @@ public sealed class WebHost : WebApplicationFactory<Program>
             ["Services:Intake"] = TestKeys.DeadAddress(),
             ["Services:Insights"] = TestKeys.DeadAddress(),
             ["Services:Notifications"] = TestKeys.DeadAddress(),
+            // The portal's tests; the console's sign-in is tested against a real identity provider (ConsoleHost).
+            ["Console:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

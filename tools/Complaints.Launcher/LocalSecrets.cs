@@ -8,11 +8,12 @@ namespace Complaints.Launcher;
 /// <summary>
 /// The local run's keys, kept in <c>{data}/local-secrets.json</c> (mode 600): generated on first use, reused afterwards,
 /// never in the repository. Each is base64 of 32 random bytes. <see cref="ServiceClients"/> holds each service's client
-/// secret at the identity provider, which registers them as the only clients with the service role.
+/// secret at the identity provider, which registers them as the only clients with the service role;
+/// <see cref="ConsoleClientSecret"/> the staff console's (a web client, with no role of its own).
 /// </summary>
 public sealed record LocalSecrets(
     string TrackingKey, string MasterKey, string RoutingMasterKey, string IdentityEncryptionKey, Dictionary<string, string>? ServiceClients,
-    string? WebKeyEncryptionKey = null)
+    string? WebKeyEncryptionKey = null, string? ConsoleClientSecret = null)
 {
     /// <summary>The services that call others with their own token (Identity signs its own and calls no one).</summary>
     public static readonly string[] ServiceClientNames =
@@ -23,7 +24,7 @@ public sealed record LocalSecrets(
 
     public static string PathIn(string dataDirectory) => Path.Combine(dataDirectory, FileName);
 
-    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey(), NewKey(), ServiceClientNames.ToDictionary(n => n, _ => NewKey()), NewKey());
+    public static LocalSecrets Generate() => new(NewKey(), NewKey(), NewKey(), NewKey(), ServiceClientNames.ToDictionary(n => n, _ => NewKey()), NewKey(), NewKey());
 
     /// <summary>A service's client secret.</summary>
     public string ServiceClientSecret(string service) => ServiceClients![service];
@@ -44,7 +45,8 @@ public sealed record LocalSecrets(
                     Valid(stored?.RoutingMasterKey) ?? NewKey(),
                     Valid(stored?.IdentityEncryptionKey) ?? NewKey(),
                     ServiceClientNames.ToDictionary(n => n, n => Valid(stored?.ServiceClients?.GetValueOrDefault(n)) ?? NewKey()),
-                    Valid(stored?.WebKeyEncryptionKey) ?? NewKey());
+                    Valid(stored?.WebKeyEncryptionKey) ?? NewKey(),
+                    Valid(stored?.ConsoleClientSecret) ?? NewKey());
                 if (stored is null || complete with { ServiceClients = null } != stored with { ServiceClients = null }
                     || !complete.ServiceClients!.All(c => stored.ServiceClients?.GetValueOrDefault(c.Key) == c.Value))
                 {

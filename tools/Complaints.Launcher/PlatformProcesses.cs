@@ -21,6 +21,9 @@ public sealed class PlatformProcesses : IAsyncDisposable
     private static readonly string[] ForeignUrlVariables =
         ["ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS"];
 
+    /// <summary>The staff console's client at the identity provider.</summary>
+    public const string ConsoleClientId = "complaints-console";
+
     private readonly PlatformOptions _options;
     private readonly List<PlatformChild> _children = [];
     private readonly TaskCompletionSource<PlatformComponent> _unexpectedExit = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -398,6 +401,13 @@ public sealed class PlatformProcesses : IAsyncDisposable
         if (component.IsWeb)
         {
             env["Web__KeyEncryptionKey"] = Secrets.WebKeyEncryptionKey;
+            env["Console__ClientId"] = ConsoleClientId;
+            env["Console__ClientSecret"] = Secrets.ConsoleClientSecret;
+            if (identity is null)
+            {
+                // The portal alone: nothing to sign staff in with.
+                env["Console__Enabled"] = "false";
+            }
         }
         if (component.Name == PlatformComponents.Routing)
         {
@@ -411,6 +421,11 @@ public sealed class PlatformProcesses : IAsyncDisposable
             env["Identity__Issuer"] = publicUrl;
             // The command-line sign-in: a public client whose code comes back to a loopback port (RFC 8252).
             env[$"Identity__WebClients__{CliSignIn.ClientId}__RedirectUris__0"] = CliSignIn.RedirectUri(_options.CliCallbackPort);
+            // The staff console: a confidential web client whose code comes back to the web app through the gateway.
+            env[$"Identity__WebClients__{ConsoleClientId}__Secret"] = Secrets.ConsoleClientSecret;
+            env[$"Identity__WebClients__{ConsoleClientId}__DisplayName"] = "Complaints console";
+            env[$"Identity__WebClients__{ConsoleClientId}__RedirectUris__0"] = publicUrl + "console/signin-oidc";
+            env[$"Identity__WebClients__{ConsoleClientId}__PostLogoutRedirectUris__0"] = publicUrl + "console/signout-callback-oidc";
             foreach (var (service, secret) in Secrets.ServiceClients!)
             {
                 env[$"Identity__ServiceClients__{service}"] = secret;

@@ -1,0 +1,58 @@
+using Complaints.Insights.V1;
+using Complaints.Intake.V1;
+using Complaints.Notifications.V1;
+using Complaints.Routing.V1;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Complaints.Web.Console;
+
+/// <summary>
+/// The staff console and the analyst dashboard at /console: server-rendered pages behind the staff sign-in, calling the
+/// contexts as the signed-in staff member (<see cref="StaffClients"/>). The contexts decide who may do what (the one
+/// authorisation table); the console only hides what a role cannot use and shows their refusals in place.
+/// </summary>
+public static class ConsoleExtensions
+{
+    public static WebApplicationBuilder AddConsole(this WebApplicationBuilder builder)
+    {
+        builder.AddConsoleAuthentication();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<StaffGrpc>();
+        builder.Services.AddScoped<ConsoleCalls>();
+        builder.Services.AddScoped<ConsoleWords>();
+        builder.Services.AddStaffGrpcClient<CaseWorkService.CaseWorkServiceClient>("Routing");
+        builder.Services.AddStaffGrpcClient<CaseService.CaseServiceClient>("Routing");
+        builder.Services.AddStaffGrpcClient<DirectoryService.DirectoryServiceClient>("Routing");
+        builder.Services.AddStaffGrpcClient<StaffIntakeService.StaffIntakeServiceClient>("Intake");
+        builder.Services.AddStaffGrpcClient<AttachmentService.AttachmentServiceClient>("Intake");
+        builder.Services.AddStaffGrpcClient<InsightsService.InsightsServiceClient>("Insights");
+        builder.Services.AddStaffGrpcClient<DeadLetterService.DeadLetterServiceClient>("Notifications");
+        return builder;
+    }
+
+    /// <summary>Before the portal's pipeline: the antiforgery middleware must follow authentication.</summary>
+    public static WebApplication UseConsole(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapConsole(this WebApplication app)
+    {
+        app.MapGet(ConsoleAuthentication.BasePath, () => Results.Redirect(ConsolePaths.Queue)).RequireAuthorization(ConsoleAuthentication.StaffPolicy);
+        app.MapPost(ConsolePaths.SignOut, async (HttpContext context, IAntiforgery antiforgery) =>
+            await antiforgery.IsRequestValidAsync(context) ? ConsoleAuthentication.SignOut() : Results.Redirect(ConsolePaths.Queue))
+            .DisableAntiforgery().WithOrder(-1);
+        return app;
+    }
+}
+
+/// <summary>The console's addresses.</summary>
+public static class ConsolePaths
+{
+    public const string Queue = "/console/queue";
+    public const string SignOut = "/console/sign-out";
+
+    public static string Case(string reference) => "/console/cases/" + Uri.EscapeDataString(reference);
+}

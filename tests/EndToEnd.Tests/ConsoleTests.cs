@@ -1,0 +1,65 @@
+using Complaints.TestSupport;
+using Microsoft.Playwright;
+
+namespace Complaints.EndToEnd.Tests;
+
+/// <summary>
+/// The staff console in real Chromium through the gateway: staff sign in at the platform's identity provider (code and
+/// PKCE; the tokens stay in the web app), work from their queue, and sign out. Every page passes axe-core's WCAG 2.2 AA
+/// rules; screenshots are kept in artifacts/screenshots as console-*.png.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ConsoleTests(PlatformFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static async Task SignInAsync(IPage page, string subject, string password)
+    {
+        await page.WaitForURLAsync("**/account/sign-in**");
+        await page.GetByLabel("Staff ID").FillAsync(subject);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    [Fact]
+    public async Task SignIn_AgentInChromium_QueueShowsCaseAndSignOutEndsTheSession()
+    {
+        var subject = "console-" + Guid.NewGuid().ToString("N")[..8];
+        var password = await fixture.Tokens.CreateAccountAsync(subject, "agent");
+        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "en");
+        await Eventually.Get(() => complaint.TrackAsync(fixture.Rest), Complaint.IsAcknowledged, "the acknowledgement", Timeout);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new() { BaseURL = fixture.Portal.ToString(), Locale = "en-GB" });
+        var page = await context.NewPageAsync();
+
+        // The console sends a stranger to the provider's sign-in, and back to the queue once signed in.
+        await page.GotoAsync("/console");
+        await SignInAsync(page, subject, password);
+        await page.WaitForURLAsync("**/console/queue");
+        await Assertions.Expect(page.Locator("#signed-in-as")).ToContainTextAsync(subject);
+
+        // The browser holds the session's key, never a token: the only console cookie is opaque and HttpOnly.
+        var cookies = await context.CookiesAsync();
+        var session = Assert.Single(cookies, c => c.Name == "console_session");
+        Assert.True(session.HttpOnly);
+        Assert.Equal("/console", session.Path);
+        Assert.DoesNotContain(cookies, c => c.Value.StartsWith("eyJ", StringComparison.Ordinal));
+
+        await page.GetByLabel("Show").SelectOptionAsync("all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show cases" }).ClickAsync();
+        var row = page.Locator($"#case-{complaint.Reference}");
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await Assertions.Expect(row).ToContainTextAsync("Acknowledged");
+        await Pages.CheckAsync(page, "queue", "console");
+
+        // Signing out ends both sessions: the console asks the provider to sign in again.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/console/signed-out");
+        await Pages.CheckAsync(page, "signed-out", "console");
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "console_session");
+        await page.GotoAsync("/console/queue");
+        await page.WaitForURLAsync("**/account/sign-in**");
+    }
+}
