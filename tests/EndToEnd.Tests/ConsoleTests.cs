@@ -62,4 +62,44 @@ public sealed class ConsoleTests(PlatformFixture fixture)
         await page.GotoAsync("/console/queue");
         await page.WaitForURLAsync("**/account/sign-in**");
     }
+
+    [Fact]
+    public async Task CasePage_AgentWorksTheCase_RefusalsShownInPlaceWithWhatWasTyped()
+    {
+        var subject = "console-" + Guid.NewGuid().ToString("N")[..8];
+        var password = await fixture.Tokens.CreateAccountAsync(subject, "agent");
+        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "en");
+        await Eventually.Get(() => complaint.TrackAsync(fixture.Rest), Complaint.IsAcknowledged, "the acknowledgement", Timeout);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new() { BaseURL = fixture.Portal.ToString(), Locale = "en-GB" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/console/cases/{complaint.Reference}");
+        await SignInAsync(page, subject, password);
+        await page.WaitForURLAsync($"**/console/cases/{complaint.Reference}");
+        await Assertions.Expect(page.Locator("#case-status")).ToHaveTextAsync("Acknowledged");
+        await Pages.CheckAsync(page, "case", "console");
+
+        // Closing a case that was never resolved is an illegal transition: Routing's words beside that form, the reason kept.
+        await page.GetByText("Status, escalation and severity").ClickAsync();
+        await page.GetByLabel("Reason to close (optional)").FillAsync("Customer called to say it is fine");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close case" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#close-error")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Reason to close (optional)")).ToHaveValueAsync("Customer called to say it is fine");
+        await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("^Error:"));
+        await Pages.CheckAsync(page, "case-refused", "console");
+
+        // A note is recorded on the timeline, with a notice after the redirect.
+        await page.GetByText("Add an internal note").ClickAsync();
+        await page.GetByLabel("Note (never shown to the complainant)").FillAsync("Called the card issuer; waiting for the statement.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add note" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#case-done")).ToHaveTextAsync("The note was added.");
+        await Assertions.Expect(page.Locator("#case-timeline")).ToContainTextAsync("Called the card issuer; waiting for the statement.");
+
+        // The contact is read with a purpose, and shown on that response only.
+        await page.GetByLabel("Why you need them").FillAsync("Call back about the refund");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show contact details" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#contact-details")).ToContainTextAsync(complaint.Email);
+    }
 }

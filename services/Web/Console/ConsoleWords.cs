@@ -38,6 +38,11 @@ public sealed class ConsoleWords(IStringLocalizer<ConsoleTexts> texts, TimeProvi
 
     public string Tier(int tier) => tier <= 0 ? texts["TierNone"] : Format("TierN", tier);
 
+    public string Clock(ClockKind kind) => texts["Clock_" + kind];
+
+    /// <summary>The notice after an action succeeded (post/redirect/get), or null for an unknown form name.</summary>
+    public string? DoneText(string form) => texts["Done_" + form] is { ResourceNotFound: false } text ? text.Value : null;
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     /// <summary>A moment in the reader's language, to the minute, in UTC (staff work across zones; the zone is named).</summary>
