@@ -102,4 +102,79 @@ public sealed class ConsoleTests(PlatformFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Show contact details" }).ClickAsync();
         await Assertions.Expect(page.Locator("#contact-details")).ToContainTextAsync(complaint.Email);
     }
+
+    [Fact]
+    public async Task Admin_ManagesDirectoryRulesAndAccounts_RefusalsInPlaceAndChangesSaved()
+    {
+        var subject = "console-admin-" + Guid.NewGuid().ToString("N")[..6];
+        var password = await fixture.Tokens.CreateAccountAsync(subject, "admin");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new() { BaseURL = fixture.Portal.ToString(), Locale = "en-GB" });
+        var page = await context.NewPageAsync();
+
+        // An admin sets up the second factor at the first sign-in, then lands where they were going.
+        await page.GotoAsync("/console/admin/directory");
+        await SignInAsync(page, subject, password);
+        await page.WaitForURLAsync("**/account/two-factor-setup**");
+        var key = (await page.Locator("#key").TextContentAsync())!.Trim();
+        await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        await page.WaitForURLAsync("**/console/admin/directory");
+
+        // A queue's supervisor must be in the directory: Routing names the field, and what was typed stays.
+        var queue = "q-" + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByLabel("Queue ID").FillAsync(queue);
+        await page.Locator("#queue-name").FillAsync("Card disputes");
+        await page.GetByLabel("Supervisors (staff IDs)").FillAsync(subject);
+        await page.Locator("#queue-form").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#queue-error")).ToContainTextAsync("supervisorIds[0]");
+        await Assertions.Expect(page.GetByLabel("Queue ID")).ToHaveValueAsync(queue);
+
+        await page.Locator("#agent-id").FillAsync(subject);
+        await page.Locator("#agent-name").FillAsync("Mina Park");
+        await page.Locator("#agent-languages").FillAsync("en, ko");
+        await page.Locator("#agent-capacity").FillAsync("5");
+        await page.Locator("#agent-form").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-done")).ToHaveTextAsync("The agent was saved.");
+
+        await page.GetByLabel("Queue ID").FillAsync(queue);
+        await page.Locator("#queue-name").FillAsync("Card disputes");
+        await page.GetByLabel("Supervisors (staff IDs)").FillAsync(subject);
+        await page.Locator("#queue-form").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-done")).ToHaveTextAsync("The queue was saved.");
+        await Assertions.Expect(page.Locator("#queues")).ToContainTextAsync("Card disputes");
+        await Pages.CheckAsync(page, "admin-directory", "console");
+
+        // A rule naming no queue is refused by Routing, which names the rule's field; the text typed stays.
+        await page.GotoAsync("/console/admin/rules");
+        var broken = "{ \"rules\": [ { \"name\": \"cards\", \"categories\": [\"billing\"] } ], \"defaultQueueId\": \"general\" }";
+        await page.GetByLabel("The rules (JSON)").FillAsync(broken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#rules-error")).ToContainTextAsync("rules[0]");
+        await Assertions.Expect(page.GetByLabel("The rules (JSON)")).ToHaveValueAsync(broken);
+        await Pages.CheckAsync(page, "admin-rules", "console");
+
+        // A new account's one-time password is shown once.
+        await page.GotoAsync("/console/admin/accounts");
+        var agent = "agent-" + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByText("Create an account").ClickAsync();
+        await page.GetByLabel("Staff ID").FillAsync(agent);
+        await page.GetByLabel("Name").First.FillAsync("Jun Seo");
+        await page.GetByLabel("Email").FillAsync(agent + "@example.com");
+        await page.Locator("#create-role-agent").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#account-created")).ToContainTextAsync(agent);
+        Assert.True((await page.Locator("#initial-password").TextContentAsync())!.Trim().Length >= 12);
+        await Assertions.Expect(page.Locator($"#account-{agent}")).ToBeVisibleAsync();
+        await Pages.CheckAsync(page, "admin-accounts", "console");
+
+        foreach (var (path, name) in new[] { ("/console/team", "team"), ("/console/dead-letters", "dead-letters"), ("/console/admin/partners", "admin-partners") })
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(200, response!.Status);
+            await Pages.CheckAsync(page, name, "console");
+        }
+    }
 }

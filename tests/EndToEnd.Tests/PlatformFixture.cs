@@ -65,6 +65,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         // Every test submits and follows from 127.0.0.1: the per-client budgets (tested in Gateway.Tests) would refuse them.
         options.Environment["RateLimiting__Submit__PermitsPerMinute"] = "100000";
         options.Environment["RateLimiting__Follow__PermitsPerMinute"] = "100000";
+        options.Environment["RateLimiting__SignIn__PermitsPerMinute"] = "100000";
         PlatformTokens.Register(options);
         configure?.Invoke(options);
         return new PlatformProcesses(options);

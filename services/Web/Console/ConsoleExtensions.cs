@@ -1,3 +1,4 @@
+using Complaints.Identity.V1;
 using Complaints.Insights.V1;
 using Complaints.Intake.V1;
 using Complaints.Notifications.V1;
@@ -27,6 +28,8 @@ public static class ConsoleExtensions
         builder.Services.AddStaffGrpcClient<AttachmentService.AttachmentServiceClient>("Intake");
         builder.Services.AddStaffGrpcClient<InsightsService.InsightsServiceClient>("Insights");
         builder.Services.AddStaffGrpcClient<DeadLetterService.DeadLetterServiceClient>("Notifications");
+        builder.Services.AddStaffGrpcClient<StaffAccountService.StaffAccountServiceClient>("Identity");
+        builder.Services.AddStaffGrpcClient<PartnerClientService.PartnerClientServiceClient>("Identity");
         return builder;
     }
 
