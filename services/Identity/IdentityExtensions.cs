@@ -156,6 +156,7 @@ public static class IdentityExtensions
         app.MapConnectEndpoints();
         app.MapStaffSignIn();
         app.MapGrpcService<StaffAccountGrpcService>();
+        app.MapGrpcService<StaffProfileGrpcService>();
         app.MapGrpcService<PartnerClientGrpcService>();
         app.MapEventFeed<IdentityProviderDbContext>();
         return app;

@@ -64,6 +64,31 @@ public sealed class ConsoleTests(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task LanguageSwitch_AgentChoosesKorean_KeptInTheProfileForTheNextSignIn()
+    {
+        var subject = "console-" + Guid.NewGuid().ToString("N")[..8];
+        var password = await fixture.Tokens.CreateAccountAsync(subject, "agent");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+
+        var first = await (await browser.NewContextAsync(new() { BaseURL = fixture.Portal.ToString(), Locale = "en-GB" })).NewPageAsync();
+        await first.GotoAsync("/console");
+        await SignInAsync(first, subject, password);
+        await first.WaitForURLAsync("**/console/queue");
+        await first.GetByRole(AriaRole.Link, new() { Name = "한국어" }).ClickAsync();
+        await Assertions.Expect(first.Locator("h1")).ToHaveTextAsync("사건");
+        await Assertions.Expect(first.Locator("html")).ToHaveAttributeAsync("lang", "ko");
+        await Pages.CheckAsync(first, "queue-ko", "console");
+
+        // Another browser, in English: the console follows the profile, not the browser.
+        var second = await (await browser.NewContextAsync(new() { BaseURL = fixture.Portal.ToString(), Locale = "en-GB" })).NewPageAsync();
+        await second.GotoAsync("/console");
+        await SignInAsync(second, subject, password);
+        await second.WaitForURLAsync("**/console/queue");
+        await Assertions.Expect(second.Locator("h1")).ToHaveTextAsync("사건");
+    }
+
+    [Fact]
     public async Task CasePage_AgentWorksTheCase_RefusalsShownInPlaceWithWhatWasTyped()
     {
         var subject = "console-" + Guid.NewGuid().ToString("N")[..8];

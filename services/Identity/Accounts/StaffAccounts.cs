@@ -179,6 +179,25 @@ public sealed partial class StaffAccounts(
         (string.IsNullOrWhiteSpace(subject) ? null : await users.FindByNameAsync(subject.Trim()))
             ?? throw new NotFoundException($"No staff account {subject}.");
 
+    /// <summary>The languages the console is written in.</summary>
+    public static readonly IReadOnlyList<string> Languages = ["en", "ko", "bg"];
+
+    /// <summary>The caller's own account: a token whose subject has no account (a service's) is NotFound.</summary>
+    public async Task<StaffAccount> GetMineAsync(string subject, CancellationToken ct) => await ToProtoAsync(await FindAsync(subject));
+
+    public async Task<StaffAccount> SetMyLanguageAsync(string subject, SetMyLanguageRequest request, CancellationToken ct)
+    {
+        var language = request.Language?.Trim() ?? "";
+        if (language.Length > 0 && !Languages.Contains(language))
+        {
+            throw new ValidationException("language", $"must be one of: {string.Join(", ", Languages)}, or empty for the browser's");
+        }
+        var user = await FindAsync(subject);
+        user.Language = language.Length == 0 ? null : language;
+        Check(await users.UpdateAsync(user), "language");
+        return await ToProtoAsync(user);
+    }
+
     private async Task<StaffAccount> ToProtoAsync(StaffUser user)
     {
         var account = new StaffAccount
@@ -189,6 +208,7 @@ public sealed partial class StaffAccounts(
             Disabled = user.Disabled,
             TwoFactorEnabled = user.TwoFactorEnabled,
             CreatedAt = Timestamp.FromDateTimeOffset(user.CreatedAt),
+            Language = user.Language ?? "",
         };
         account.Roles.AddRange((await users.GetRolesAsync(user)).Order(StringComparer.Ordinal));
         if (user.LockoutEnd is { } end && end > clock.GetUtcNow())

@@ -12,6 +12,9 @@ public sealed class StaffUser : IdentityUser
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The console's language (en, ko, bg), the ID token's "locale"; null: the browser's.</summary>
+    public string? Language { get; set; }
+
     /// <summary>When the last password reset email was queued: at most one per <c>Identity:PasswordReset:EmailInterval</c>.</summary>
     public DateTimeOffset? PasswordResetSentAt { get; set; }
 }

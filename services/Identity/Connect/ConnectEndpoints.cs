@@ -115,7 +115,8 @@ public static class ConnectEndpoints
         identity.SetClaim(Claims.Subject, user.UserName)
             .SetClaim(Claims.Name, user.DisplayName)
             .SetClaim(Claims.Email, user.Email)
-            .SetClaim(Claims.EmailVerified, user.EmailConfirmed);
+            .SetClaim(Claims.EmailVerified, user.EmailConfirmed)
+            .SetClaim(Claims.Locale, user.Language);
         identity.SetClaims(Claims.Role, [.. (await users.GetRolesAsync(user)).Where(StaffAccounts.StaffRoles.Contains)]);
         return identity;
     }
@@ -123,14 +124,14 @@ public static class ConnectEndpoints
     /// <summary>
     /// Roles and the subject go in the access token; name and email in the ID token too, roles too when the client asked
     /// for the roles scope (a relying party such as another platform's sign-in maps them); how the staff member signed in
-    /// (amr) and whether the email is verified in the ID token only.
+    /// (amr), whether the email is verified and the console's language (locale) in the ID token only.
     /// </summary>
     private static IEnumerable<string> Destinations(Claim claim) => claim.Type switch
     {
         Claims.Name or Claims.Email => [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
         Claims.Role when claim.Subject?.HasScope(OpenIddictConstants.Scopes.Roles) == true =>
             [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
-        Claims.AuthenticationMethodReference or Claims.EmailVerified => [OpenIddictConstants.Destinations.IdentityToken],
+        Claims.AuthenticationMethodReference or Claims.EmailVerified or Claims.Locale => [OpenIddictConstants.Destinations.IdentityToken],
         _ => [OpenIddictConstants.Destinations.AccessToken],
     };
 

@@ -26,6 +26,7 @@ public abstract class IdentityProviderDbContext(DbContextOptions options)
         base.OnModelCreating(builder);
         builder.UseOpenIddict();
         builder.Entity<StaffUser>().Property(u => u.DisplayName).HasMaxLength(200);
+        builder.Entity<StaffUser>().Property(u => u.Language).HasMaxLength(8);
         builder.AddEventLog();
     }
 }

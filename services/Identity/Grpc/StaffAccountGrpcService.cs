@@ -26,3 +26,17 @@ public sealed class StaffAccountGrpcService(StaffAccounts accounts) : StaffAccou
 
     private static string Actor(ServerCallContext context) => context.GetHttpContext().User.FindFirst("sub")?.Value ?? "unknown";
 }
+
+/// <summary>The signed-in staff member's own profile: the subject is the token's, never a request field.</summary>
+[Authorize(Policy = Policies.StaffTable)]
+public sealed class StaffProfileGrpcService(StaffAccounts accounts) : StaffProfileService.StaffProfileServiceBase
+{
+    public override Task<V1.StaffAccount> GetMyProfile(GetMyProfileRequest request, ServerCallContext context) =>
+        accounts.GetMineAsync(Subject(context), context.CancellationToken);
+
+    public override Task<V1.StaffAccount> SetMyLanguage(SetMyLanguageRequest request, ServerCallContext context) =>
+        accounts.SetMyLanguageAsync(Subject(context), request, context.CancellationToken);
+
+    private static string Subject(ServerCallContext context) =>
+        context.GetHttpContext().User.FindFirst("sub")?.Value ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "No subject in the token."));
+}

@@ -87,6 +87,7 @@ public static class StaffOperations
     private const string Webhooks = "complaints.notifications.v1.PartnerWebhookService";
     private const string Accounts = "complaints.identity.v1.StaffAccountService";
     private const string Partners = "complaints.identity.v1.PartnerClientService";
+    private const string Profile = "complaints.identity.v1.StaffProfileService";
     private const string Intake = "complaints.intake.v1.IntakeService";
     private const string Import = "complaints.intake.v1.ImportService";
     private const string PartnerComplaints = "complaints.intake.v1.PartnerComplaintService";
@@ -97,6 +98,7 @@ public static class StaffOperations
     private static readonly string[] Staff = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Supervisors = [Auth.Roles.Supervisor, Auth.Roles.Admin];
     private static readonly string[] Admins = [Auth.Roles.Admin];
+    private static readonly string[] People = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin, Auth.Roles.Analyst];
 
     public static readonly StaffOperation ListCases = new(CaseWork, "ListCases", Staff, CaseScope.None, "list cases", "confidential cases only for their circle");
     public static readonly StaffOperation WatchCase = new(CaseWork, "WatchCase", Staff, CaseScope.Visible, "watch this case");
@@ -153,6 +155,10 @@ public static class StaffOperations
     public static readonly StaffOperation SetWebhookDisabled = new(Webhooks, "SetWebhookDisabled", Admins, CaseScope.None, "disable or enable a partner's webhook");
 
     public static readonly StaffOperation CreateAccount = new(Accounts, "CreateAccount", Admins, CaseScope.None, "create a staff account", "staff roles only: never service or partner");
+    public static readonly StaffOperation GetMyProfile = new(Profile, "GetMyProfile", People, CaseScope.None, "read one's own staff profile",
+        "the caller's own account only (the token's subject)");
+    public static readonly StaffOperation SetMyLanguage = new(Profile, "SetMyLanguage", People, CaseScope.None, "choose one's console language",
+        "the caller's own account only (the token's subject)");
     public static readonly StaffOperation ListAccounts = new(Accounts, "ListAccounts", Admins, CaseScope.None, "list staff accounts");
     public static readonly StaffOperation SetRoles = new(Accounts, "SetRoles", Admins, CaseScope.None, "change a staff member's roles", "staff roles only: never service or partner");
     public static readonly StaffOperation SetDisabled = new(Accounts, "SetDisabled", Admins, CaseScope.None, "disable or enable a staff account");
@@ -225,7 +231,7 @@ public static class StaffOperations
         UploadAttachment, ListAttachments, DownloadAttachment,
         ListDeadLetters, ReplayDeadLetter,
         GetWebhook, SetWebhookUrl, RotateWebhookSecret, SetWebhookDisabled,
-        CreateAccount, ListAccounts, SetRoles, SetDisabled, ForceSignOut,
+        CreateAccount, ListAccounts, SetRoles, SetDisabled, ForceSignOut, GetMyProfile, SetMyLanguage,
         RegisterPartnerClient, ListPartnerClients, GetPartnerClient, RotatePartnerClientSecret, SetPartnerClientDisabled,
         SetPartnerWebhook,
         SubmitComplaint, GetTaxonomy, RequestTrackingAccess, RegisterSuggestionContact, ImportComplaints, ListPartnerComplaints, GetPartnerComplaint,

@@ -1,9 +1,12 @@
+using System.Security.Claims;
 using Complaints.Identity.V1;
 using Complaints.Insights.V1;
 using Complaints.Intake.V1;
 using Complaints.Notifications.V1;
 using Complaints.Routing.V1;
+using Complaints.Web.Portal;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 
 namespace Complaints.Web.Console;
 
@@ -29,6 +32,7 @@ public static class ConsoleExtensions
         builder.Services.AddStaffGrpcClient<InsightsService.InsightsServiceClient>("Insights");
         builder.Services.AddStaffGrpcClient<DeadLetterService.DeadLetterServiceClient>("Notifications");
         builder.Services.AddStaffGrpcClient<StaffAccountService.StaffAccountServiceClient>("Identity");
+        builder.Services.AddStaffGrpcClient<StaffProfileService.StaffProfileServiceClient>("Identity");
         builder.Services.AddStaffGrpcClient<PartnerClientService.PartnerClientServiceClient>("Identity");
         return builder;
     }
@@ -47,7 +51,35 @@ public static class ConsoleExtensions
         app.MapPost(ConsolePaths.SignOut, async (HttpContext context, IAntiforgery antiforgery) =>
             await antiforgery.IsRequestValidAsync(context) ? ConsoleAuthentication.SignOut() : Results.Redirect(ConsolePaths.Queue))
             .DisableAntiforgery().WithOrder(-1);
+        app.MapGet("/console/language/{culture}", SwitchLanguageAsync).RequireAuthorization(ConsoleAuthentication.StaffPolicy);
         return app;
+    }
+
+    /// <summary>
+    /// The console's language switch: saved in the staff member's profile at the identity provider (so every browser
+    /// they sign in with follows it), in this session at once, and in the portal's language cookie.
+    /// </summary>
+    private static async Task<IResult> SwitchLanguageAsync(string culture, string? returnUrl, HttpContext context, ConsoleCalls calls)
+    {
+        if (!PortalCultures.Supported.Contains(culture))
+        {
+            return Results.NotFound();
+        }
+        await calls.RunAsync(o => calls.Client<StaffProfileService.StaffProfileServiceClient>().SetMyLanguageAsync(new SetMyLanguageRequest { Language = culture }, o),
+            context.RequestAborted);
+        if (await context.AuthenticateAsync(ConsoleAuthentication.CookieScheme) is { Succeeded: true } session)
+        {
+            var identity = (ClaimsIdentity)session.Principal!.Identity!;
+            foreach (var old in identity.FindAll("locale").ToList())
+            {
+                identity.RemoveClaim(old);
+            }
+            identity.AddClaim(new Claim("locale", culture));
+            await context.SignInAsync(ConsoleAuthentication.CookieScheme, session.Principal, session.Properties);
+        }
+        PortalCultures.Remember(context, culture);
+        var target = PortalCultures.SafeReturnUrl(returnUrl);
+        return Results.Redirect(target.StartsWith(ConsoleAuthentication.BasePath, StringComparison.Ordinal) ? target : ConsolePaths.Queue);
     }
 }
 

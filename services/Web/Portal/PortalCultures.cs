@@ -23,8 +23,8 @@ public static class PortalCultures
         _ => "English",
     };
 
-    public static string SwitchUrl(string culture, string returnUrl) =>
-        $"/language/{culture}?returnUrl={Uri.EscapeDataString(returnUrl)}";
+    public static string SwitchUrl(string culture, string returnUrl, string prefix = "") =>
+        $"{prefix}/language/{culture}?returnUrl={Uri.EscapeDataString(returnUrl)}";
 
     public static RequestLocalizationOptions Options()
     {
@@ -40,6 +40,11 @@ public static class PortalCultures
         };
         options.RequestCultureProviders =
         [
+            // A signed-in staff member's profile language (the console's ID token "locale"); the portal has no user.
+            new CustomRequestCultureProvider(context => Task.FromResult(
+                context.User.FindFirst("locale")?.Value is { Length: > 0 } locale && Supported.Contains(locale)
+                    ? new ProviderCultureResult(locale)
+                    : null)),
             new CookieRequestCultureProvider { CookieName = CookieName },
             new AcceptLanguageHeaderRequestCultureProvider(),
         ];
@@ -60,16 +65,20 @@ public static class PortalCultures
             {
                 return Results.NotFound();
             }
-            context.Response.Cookies.Append(CookieName, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)), new CookieOptions
-            {
-                MaxAge = TimeSpan.FromDays(365),
-                HttpOnly = true,
-                IsEssential = true,
-                SameSite = SameSiteMode.Lax,
-                Secure = context.Request.IsHttps,
-            });
+            Remember(context, culture);
             return Results.Redirect(SafeReturnUrl(returnUrl));
         });
         return endpoints;
     }
+
+    /// <summary>Keeps the chosen language for the next visits (a cookie of its own, not a session).</summary>
+    public static void Remember(HttpContext context, string culture) =>
+        context.Response.Cookies.Append(CookieName, CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)), new CookieOptions
+        {
+            MaxAge = TimeSpan.FromDays(365),
+            HttpOnly = true,
+            IsEssential = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = context.Request.IsHttps,
+        });
 }

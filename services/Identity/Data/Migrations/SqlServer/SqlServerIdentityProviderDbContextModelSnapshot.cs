@@ -96,6 +96,10 @@ namespace Complaints.Identity.Data.Migrations.SqlServer
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("bit");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("bit");
 
