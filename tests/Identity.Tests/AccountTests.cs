@@ -175,3 +175,53 @@ public sealed class AccountAtomicityTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 }
+
+public sealed class ProfileTests(AccountsFixture fixture) : IClassFixture<AccountsFixture>
+{
+    private StaffProfileService.StaffProfileServiceClient Profile(string subject, string role = "agent") =>
+        new(fixture.Factory.Channel(fixture.Factory.Token(subject, role)));
+
+    private async Task<string> CreateAsync(string role)
+    {
+        var subject = "staff-" + Guid.NewGuid().ToString("N")[..10];
+        await new StaffAccountService.StaffAccountServiceClient(fixture.Factory.Channel(fixture.Factory.Token("admin-1", "admin")))
+            .CreateAccountAsync(new CreateAccountRequest { Subject = subject, Email = subject + "@example.com", DisplayName = "Hana Kim", Roles = { role } });
+        return subject;
+    }
+
+    [Theory]
+    [InlineData("agent")]
+    [InlineData("analyst")]
+    public async Task SetMyLanguage_OwnAccount_SavedAndReadBack(string role)
+    {
+        var subject = await CreateAsync(role);
+
+        var set = await Profile(subject, role).SetMyLanguageAsync(new SetMyLanguageRequest { Language = "ko" });
+        var read = await Profile(subject, role).GetMyProfileAsync(new GetMyProfileRequest());
+
+        Assert.Equal(subject, set.Subject);
+        Assert.Equal("ko", read.Language);
+        Assert.Equal("", (await Profile(subject, role).SetMyLanguageAsync(new SetMyLanguageRequest { Language = "" })).Language);
+    }
+
+    [Fact]
+    public async Task SetMyLanguage_UnknownLanguage_InvalidArgumentNamingTheFieldAndNothingChanged()
+    {
+        var subject = await CreateAsync("agent");
+        await Profile(subject).SetMyLanguageAsync(new SetMyLanguageRequest { Language = "bg" });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Profile(subject).SetMyLanguageAsync(new SetMyLanguageRequest { Language = "fr" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("language", error.Status.Detail);
+        Assert.Equal("bg", (await Profile(subject).GetMyProfileAsync(new GetMyProfileRequest())).Language);
+    }
+
+    [Fact]
+    public async Task GetMyProfile_TokenWithoutAccount_NotFound()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => Profile("nobody-" + Guid.NewGuid().ToString("N")[..6]).GetMyProfileAsync(new GetMyProfileRequest()).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+}
