@@ -66,6 +66,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         options.Environment["RateLimiting__Submit__PermitsPerMinute"] = "100000";
         options.Environment["RateLimiting__Follow__PermitsPerMinute"] = "100000";
         options.Environment["RateLimiting__SignIn__PermitsPerMinute"] = "100000";
+        // Every console request renews the staff member's access token (15 minutes): the refresh path, and its one
+        // renewal at a time per session, run under every console test rather than only after a quarter of an hour.
+        options.Environment["Console__RefreshBefore"] = "00:15:00";
         PlatformTokens.Register(options);
         configure?.Invoke(options);
         return new PlatformProcesses(options);

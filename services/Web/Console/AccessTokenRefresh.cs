@@ -36,12 +36,16 @@ public sealed class AccessTokenRefresh(
         try
         {
             await using var shared = await SharedLockAsync(key);
-            // Another request (or replica) may have renewed it while this one waited.
+            // Another request (or replica) may have renewed it while this one waited: its tokens, the latest refresh
+            // token among them, are the ones to use (the one this request loaded may already be spent).
             var store = context.Options.SessionStore;
-            if (key is not null && store is not null && await store.RetrieveAsync(key) is { } stored && !NeedsRefresh(stored.Properties))
+            if (key is not null && store is not null && await store.RetrieveAsync(key) is { } stored)
             {
                 context.Properties.StoreTokens(stored.Properties.GetTokens());
-                return;
+                if (!NeedsRefresh(stored.Properties))
+                {
+                    return;
+                }
             }
             switch (await RefreshAsync(context.Properties, context.HttpContext.RequestAborted))
             {
