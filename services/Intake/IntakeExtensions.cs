@@ -39,6 +39,7 @@ public static class IntakeExtensions
         builder.Services.AddSingleton<BlindIndex>();
         builder.Services.AddScoped<IntakeAccess>();
         builder.Services.AddScoped<StaffAccess>();
+        builder.Services.AddScoped<AccessAuditLog>();
         builder.Services.AddScoped<ComplaintMerge>();
         builder.Services.AddScoped<DataRights>();
         builder.Services.AddScoped<ContactCorrection>();

@@ -44,6 +44,9 @@ public sealed class AuthorizationTableTests(ComplianceIntakeFixture fixture) : I
         ["SearchComplaints"] = new(None, async (c, t) =>
             (await c.Staff.SearchComplaintsAsync(new SearchComplaintsRequest { Email = t.Email })).Complaints.Any(x => x.Reference == t.Complaint.Reference)),
         ["GetComplaintContact"] = new(None, (c, t) => Done(c.Staff.GetComplaintContactAsync(new GetComplaintContactRequest { Reference = t.Complaint.Reference, Purpose = "call back" }).ResponseAsync)),
+        ["GetComplaintForStaff"] = new(None, async (c, t) =>
+            (await c.Staff.GetComplaintForStaffAsync(new GetComplaintForStaffRequest { Reference = t.Complaint.Reference })).Subject.Length > 0),
+        ["ListAccessAudit"] = new(None, (c, t) => Done(c.Staff.ListAccessAuditAsync(new ListAccessAuditRequest { Reference = t.Complaint.Reference }).ResponseAsync)),
         ["MergeComplaints"] = new(async (test, t) => t with { Other = (await test.SubmitAsync(t.Confidential, t.Email)).Complaint.Reference },
             (c, t) => Done(c.Staff.MergeComplaintsAsync(new MergeComplaintsRequest { PrimaryReference = t.Other, DuplicateReference = t.Complaint.Reference, Reason = "same matter" }).ResponseAsync)),
         ["EraseComplainant"] = new(None, (c, t) => Done(c.Rights.EraseComplainantAsync(new EraseComplainantRequest { Subject = new SubjectSelector { Reference = t.Complaint.Reference }, Reason = "Art. 17 request" }).ResponseAsync)),

@@ -191,22 +191,27 @@ public sealed class AccessAudit
     public required string Actor { get; set; }
     public required string Roles { get; set; }
     /// <summary>
-    /// "read-contact", "search", "erase", "export", "legal-hold", "legal-hold-released", "merge" (the duplicate), "merge-primary",
-    /// "erase-suggestion-contacts" or "export-suggestion-contacts" (no complaint; <see cref="ResultCount"/> says how many).
+    /// "read-contact", "read-complaint" (the words), "read-attachment", "list-attachments", "search", "search-hit", "erase",
+    /// "export", "legal-hold", "legal-hold-released", "merge" (the duplicate), "merge-primary", the complainant's and the
+    /// retention job's acts, "erase-suggestion-contacts" or "export-suggestion-contacts" (no complaint;
+    /// <see cref="ResultCount"/> says how many).
     /// </summary>
     public required string Action { get; set; }
     public Guid? ComplaintId { get; set; }
+    /// <summary>The document read ("read-attachment"); null for every other act, and for downloads audited before it was kept.</summary>
+    public Guid? AttachmentId { get; set; }
     public string? Purpose { get; set; }
     public int? ResultCount { get; set; }
 
     /// <summary>An entry for what a signed-in person (or a system actor with no token) did.</summary>
-    public static AccessAudit By(System.Security.Claims.ClaimsPrincipal? user, string action, Guid? complaintId, string? purpose, DateTimeOffset at, int? results = null) => new()
+    public static AccessAudit By(System.Security.Claims.ClaimsPrincipal? user, string action, Guid? complaintId, string? purpose, DateTimeOffset at, int? results = null, Guid? attachmentId = null) => new()
     {
         At = at,
         Actor = user?.FindFirst("sub")?.Value ?? "unknown",
         Roles = user is null ? string.Empty : string.Join(",", user.FindAll("role").Select(r => r.Value)),
         Action = action,
         ComplaintId = complaintId,
+        AttachmentId = attachmentId,
         Purpose = purpose,
         ResultCount = results,
     };
@@ -350,7 +355,8 @@ public class IntakeDbContext(DbContextOptions options) : DbContext(options), IEv
             e.Property(x => x.Roles).HasMaxLength(200);
             e.Property(x => x.Action).HasMaxLength(32);
             e.Property(x => x.Purpose).HasMaxLength(500);
-            e.HasIndex(x => x.ComplaintId);
+            // One complaint's audit, newest first a page at a time (ListAccessAudit); its prefix serves lookups by complaint.
+            e.HasIndex(x => new { x.ComplaintId, x.At, x.Id });
         });
     }
 }

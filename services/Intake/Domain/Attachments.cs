@@ -206,7 +206,7 @@ public sealed class Attachments(
         EnsureNotErased(complaint);
 
         var key = protector.Unwrap(complaint.WrappedKey, complaint.Id);
-        db.AccessAudit.Add(AccessAudit.By(user, "read-attachment", complaint.Id, why, clock.GetUtcNow()));
+        db.AccessAudit.Add(AccessAudit.By(user, "read-attachment", complaint.Id, why, clock.GetUtcNow(), attachmentId: id));
         await db.SaveChangesAsync(ct);
 
         await output.WriteAsync(new DownloadAttachmentResponse { Info = Info(attachment, protector.Decrypt(key, complaint.Id, $"attachment-name:{id:N}", attachment.FileNameCipher)) }, ct);

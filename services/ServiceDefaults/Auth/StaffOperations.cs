@@ -132,6 +132,10 @@ public static class StaffOperations
     public static readonly StaffOperation SearchComplaints = new(StaffIntake, "SearchComplaints", Staff, CaseScope.None, "search complaints",
         "confidential complaints (and duplicate links to them) only for their circle");
     public static readonly StaffOperation GetComplaintContact = new(StaffIntake, "GetComplaintContact", Staff, CaseScope.Visible, "read the complainant's contact data");
+    public static readonly StaffOperation GetComplaintForStaff = new(StaffIntake, "GetComplaintForStaff", Staff, CaseScope.Visible, "read the complaint's words",
+        "no contact data; audited, with the purpose when given");
+    public static readonly StaffOperation ListAccessAudit = new(StaffIntake, "ListAccessAudit", Staff, CaseScope.Supervisor, "read the access audit",
+        "who read the complaint's contact, words and documents, when and why");
     public static readonly StaffOperation MergeComplaints = new(StaffIntake, "MergeComplaints", Staff, CaseScope.Handler, "merge this complaint",
         "the handler scope applies to the duplicate, whose case closes; the primary must be visible; confidential only with confidential");
 
@@ -226,7 +230,7 @@ public static class StaffOperations
         ProposeResolution, DecideResolution, GetFinalResponseRequirements, SendFinalResponse, CloseCase, ReopenCase, EscalateCase,
         OverrideSeverity, ExtendStatutoryDeadline,
         UpsertAgent, ListAgents, UpsertQueue, ListQueues, GetRoutingRules, ReplaceRoutingRules,
-        SearchComplaints, GetComplaintContact, MergeComplaints,
+        SearchComplaints, GetComplaintContact, GetComplaintForStaff, ListAccessAudit, MergeComplaints,
         EraseComplainant, ExportComplainantData, SetLegalHold,
         UploadAttachment, ListAttachments, DownloadAttachment,
         ListDeadLetters, ReplayDeadLetter,

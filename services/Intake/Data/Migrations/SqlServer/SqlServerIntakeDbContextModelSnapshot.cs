@@ -126,6 +126,9 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
                     b.Property<long>("At")
                         .HasColumnType("bigint");
 
+                    b.Property<Guid?>("AttachmentId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<Guid?>("ComplaintId")
                         .HasColumnType("uniqueidentifier");
 
@@ -143,7 +146,7 @@ namespace Complaints.Intake.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ComplaintId");
+                    b.HasIndex("ComplaintId", "At", "Id");
 
                     b.ToTable("access_audit", (string)null);
                 });

@@ -117,6 +117,9 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("AttachmentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ComplaintId")
                         .HasColumnType("TEXT");
 
@@ -134,7 +137,7 @@ namespace Complaints.Intake.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ComplaintId");
+                    b.HasIndex("ComplaintId", "At", "Id");
 
                     b.ToTable("access_audit", (string)null);
                 });
