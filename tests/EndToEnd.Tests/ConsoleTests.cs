@@ -109,6 +109,7 @@ public sealed class ConsoleTests(PlatformFixture fixture)
         await SignInAsync(page, subject, password);
         await page.WaitForURLAsync($"**/console/cases/{complaint.Reference}");
         await Assertions.Expect(page.Locator("#case-status")).ToHaveTextAsync("Acknowledged");
+        await Assertions.Expect(page.Locator("#words-description")).ToHaveTextAsync(complaint.Description);
         await Pages.CheckAsync(page, "case", "console");
 
         // Closing a case that was never resolved is an illegal transition: Routing's words beside that form, the reason kept.
@@ -131,6 +132,10 @@ public sealed class ConsoleTests(PlatformFixture fixture)
         await page.GetByLabel("Why you need them").FillAsync("Call back about the refund");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show contact details" }).ClickAsync();
         await Assertions.Expect(page.Locator("#contact-details")).ToContainTextAsync(complaint.Email);
+
+        // Who read what is for the case's supervisors: an agent is told so.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Who read this complaint" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#audit-error")).ToContainTextAsync("Only the case's supervisors");
     }
 
     [Fact]

@@ -52,6 +52,8 @@ public static class ConsoleExtensions
             await antiforgery.IsRequestValidAsync(context) ? ConsoleAuthentication.SignOut() : Results.Redirect(ConsolePaths.Queue))
             .DisableAntiforgery().WithOrder(-1);
         app.MapGet("/console/language/{culture}", SwitchLanguageAsync).RequireAuthorization(ConsoleAuthentication.StaffPolicy);
+        app.MapPost("/console/cases/{reference}/documents", ConsoleDocuments.DownloadAsync)
+            .RequireAuthorization(ConsoleAuthentication.StaffPolicy).DisableAntiforgery().WithOrder(-1);
         return app;
     }
 
@@ -90,4 +92,8 @@ public static class ConsolePaths
     public const string SignOut = "/console/sign-out";
 
     public static string Case(string reference) => "/console/cases/" + Uri.EscapeDataString(reference);
+
+    public static string Documents(string reference) => Case(reference) + "/documents";
+
+    public static string AccessAudit(string reference) => Case(reference) + "/access";
 }

@@ -38,6 +38,12 @@ public sealed class ConsoleWords(IStringLocalizer<ConsoleTexts> texts, TimeProvi
 
     public string Tier(int tier) => tier <= 0 ? texts["TierNone"] : Format("TierN", tier);
 
+    public string Size(long bytes) =>
+        bytes >= 1 << 20 ? Format("SizeMiB", Math.Round(bytes / 1048576.0, 1)) : Format("SizeKiB", Math.Max(1, (int)Math.Ceiling(bytes / 1024.0)));
+
+    /// <summary>An access audit's action in words; one this console does not know yet is shown as Intake names it.</summary>
+    public string AuditAction(string action) => texts["Audit_" + action] is { ResourceNotFound: false } text ? text.Value : action;
+
     public string Clock(ClockKind kind) => texts["Clock_" + kind];
 
     /// <summary>The notice after an action succeeded (post/redirect/get), or null for an unknown form name.</summary>

@@ -36,6 +36,7 @@ public partial class CasePage
     private GetCaseResponse? _case;
     private FinalResponseRequirements? _requirements;
     private GetComplaintContactResponse? _contact;
+    private GetComplaintForStaffResponse? _words;
     private ConsoleFailure _loadFailure;
 
     /// <summary>The refused form's name and Routing's words (and the fields it named).</summary>
@@ -78,6 +79,10 @@ public partial class CasePage
         }
         var requirements = await Calls.RunAsync(o => Work.GetFinalResponseRequirementsAsync(new CaseRef { Reference = Reference }, o), Aborted);
         _requirements = requirements.Value;
+        // The complaint's words: reading them is the handler's daily work, audited by Intake (no purpose needed).
+        var words = await Calls.RunAsync(o => Calls.Client<StaffIntakeService.StaffIntakeServiceClient>().GetComplaintForStaffAsync(
+            new GetComplaintForStaffRequest { Reference = Reference }, o), Aborted);
+        _words = words.Value;
     }
 
     private Task AddNoteAsync() => ActAsync("note", o => Work.AddNoteAsync(new AddNoteRequest { Reference = Reference, Text = Note!.Text ?? "" }, o));
