@@ -52,7 +52,7 @@ public sealed class AuthorizationTableTests(ReaderRoleRoutingHost host) : IClass
             var token = "";
             do
             {
-                var page = await c.Work.ListCasesAsync(new ListCasesRequest { QueueId = Queue, PageSize = 200, PageToken = token });
+                var page = await c.Work.ListCasesAsync(new ListCasesRequest { Filter = new CaseFilter { QueueId = Queue }, PageSize = 200, PageToken = token });
                 if (page.Cases.Any(x => x.Reference == reference))
                 {
                     return true;
