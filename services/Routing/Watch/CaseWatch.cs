@@ -4,7 +4,6 @@ using Complaints.Common.V1;
 using Complaints.Routing.Data;
 using Complaints.Routing.Domain;
 using Complaints.Routing.V1;
-using Complaints.Routing.Directory;
 using Complaints.ServiceDefaults.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;

@@ -1,7 +1,7 @@
 using Complaints.Common.V1;
 using Complaints.Routing.Directory;
-using Complaints.Routing.V1;
 using Complaints.Routing.Domain;
+using Complaints.Routing.V1;
 using Complaints.ServiceDefaults.Errors;
 using Microsoft.Extensions.Options;
 
