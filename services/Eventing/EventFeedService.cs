@@ -54,22 +54,12 @@ public sealed class EventFeedService<TContext>(
     private async Task StreamAsync(long after, HashSet<string>? types, IServerStreamWriter<EventEnvelope> responseStream, CancellationToken ct)
     {
         var settings = options.Value;
-        (long Expected, DateTimeOffset Since)? gap = null;
+        var gaps = new SequenceGaps(settings.GapGrace, clock);
         while (!ct.IsCancellationRequested)
         {
             var waiter = signal.Waiter();
             var rows = await ReadAsync(after, settings.BatchSize, ct);
-            var (batch, gapAt) = UpToGap(rows, after);
-            if (gapAt is { } expected)
-            {
-                var now = clock.GetUtcNow();
-                gap = gap?.Expected == expected ? gap : (expected, now);
-                if (now - gap.Value.Since >= settings.GapGrace)
-                {
-                    // Waited long enough: a rolled-back write, not a slow commit.
-                    (batch, gapAt, gap) = (rows, null, null);
-                }
-            }
+            var (batch, waiting) = gaps.Readable(rows, after, e => e.Sequence);
             var sent = false;
             foreach (var stored in batch)
             {
@@ -86,11 +76,11 @@ public sealed class EventFeedService<TContext>(
                 // Nothing of the consumer's types: tell it the position, so its checkpoint can move past these.
                 await responseStream.WriteAsync(EventLog.Position(after, identity.Name), ct);
             }
-            if (gapAt is null && rows.Count == settings.BatchSize)
+            if (!waiting && rows.Count == settings.BatchSize)
             {
                 continue;
             }
-            var wait = gapAt is null ? settings.PollInterval : TimeSpan.FromMilliseconds(100);
+            var wait = waiting ? TimeSpan.FromMilliseconds(100) : settings.PollInterval;
             try
             {
                 await waiter.WaitAsync(wait, clock, ct);
@@ -100,21 +90,6 @@ public sealed class EventFeedService<TContext>(
                 // The slow poll: look again.
             }
         }
-    }
-
-    /// <summary>The rows before the first gap in sequences, and the sequence missing there (null: no gap).</summary>
-    private static (List<StoredEvent> Batch, long? Missing) UpToGap(List<StoredEvent> rows, long after)
-    {
-        var expected = after + 1;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            if (rows[i].Sequence != expected)
-            {
-                return (rows[..i], expected);
-            }
-            expected = rows[i].Sequence + 1;
-        }
-        return (rows, null);
     }
 
     private async Task<List<StoredEvent>> ReadAsync(long after, int max, CancellationToken ct)

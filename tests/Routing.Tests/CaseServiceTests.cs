@@ -69,6 +69,29 @@ public sealed class CaseServiceTests(RoutingFixture fixture) : IClassFixture<Rou
     }
 
     [Fact]
+    public async Task ListCasesRest_NestedFilterAndOrderInQuery_FilteredPageWithCounts()
+    {
+        var c = await fixture.SeedCaseAsync();
+        using var http = fixture.Factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            "/api/v1/cases?filter.jurisdictions=JURISDICTION_EU_PSD2&filter.channels=CHANNEL_PHONE&filter.statuses=CASE_STATUS_RECEIVED&order=CASE_ORDER_NEWEST&pageSize=200");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fixture.Factory.Token("staff-1", "agent"));
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        var cases = root.GetProperty("cases").EnumerateArray().ToList();
+        Assert.Contains(cases, x => x.GetProperty("reference").GetString() == c.Reference);
+        Assert.All(cases, x => Assert.Equal("JURISDICTION_EU_PSD2", x.GetProperty("jurisdiction").GetString()));
+        Assert.Equal(cases.Count, root.GetProperty("totalCount").GetInt32());
+        Assert.StartsWith("q", root.GetProperty("resumeToken").GetString());
+        var phone = root.GetProperty("counts").GetProperty("channels").EnumerateArray().Single(x => x.GetProperty("channel").GetString() == "CHANNEL_PHONE");
+        Assert.Equal(cases.Count, phone.GetProperty("count").GetInt32());
+    }
+
+    [Fact]
     public async Task GetCaseRest_AgentToken_ReturnsLowerCamelCaseJson()
     {
         var c = await fixture.SeedCaseAsync();

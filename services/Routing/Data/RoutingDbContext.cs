@@ -10,7 +10,7 @@ namespace Complaints.Routing.Data;
 /// wording, notes, the complainant's answers) is sealed with the case's own key (<see cref="WrappedKey"/>),
 /// which an erasure destroys.
 /// </summary>
-public sealed class Case : IConfidentialCase
+public sealed class Case : ICaseFacts
 {
     public Guid ComplaintId { get; set; }
     public required string Reference { get; set; }
@@ -125,11 +125,65 @@ public sealed class CaseHistoryEntry
     public string? Parameters { get; set; }
 }
 
+/// <summary>What a queue's filter reads of a case: the case itself, or a <see cref="CaseRevision"/> of it.</summary>
+public interface ICaseFacts : IConfidentialCase
+{
+    Guid ComplaintId { get; }
+    int Status { get; }
+    int Severity { get; }
+    int EscalationTier { get; }
+    int Channel { get; }
+    int Jurisdiction { get; }
+    bool AwaitingApproval { get; }
+    DateTimeOffset? NextDeadline { get; }
+}
+
+/// <summary>
+/// A case's queue facts as one save left them, numbered across all cases in commit order: the queue watch's position
+/// (its resume token). Written by <see cref="RoutingDbContext"/> for every case it adds or changes, in the same
+/// transaction, so the watch can tell from two revisions whether a case entered or left a filtered set. No text, no
+/// contact data.
+/// </summary>
+public sealed class CaseRevision : ICaseFacts
+{
+    /// <summary>Assigned by the database on insert (AUTOINCREMENT / IDENTITY): never reused.</summary>
+    public long Seq { get; set; }
+    public Guid ComplaintId { get; set; }
+    public required string Reference { get; set; }
+    public int Status { get; set; }
+    public int Severity { get; set; }
+    public int EscalationTier { get; set; }
+    public int Channel { get; set; }
+    public int Jurisdiction { get; set; }
+    public bool Confidential { get; set; }
+    public string? QueueId { get; set; }
+    public string? AssigneeId { get; set; }
+    public bool AwaitingApproval { get; set; }
+    public DateTimeOffset? NextDeadline { get; set; }
+
+    public static CaseRevision Of(Case c) => new()
+    {
+        ComplaintId = c.ComplaintId,
+        Reference = c.Reference,
+        Status = c.Status,
+        Severity = c.Severity,
+        EscalationTier = c.EscalationTier,
+        Channel = c.Channel,
+        Jurisdiction = c.Jurisdiction,
+        Confidential = c.Confidential,
+        QueueId = c.QueueId,
+        AssigneeId = c.AssigneeId,
+        AwaitingApproval = c.AwaitingApproval,
+        NextDeadline = c.NextDeadline,
+    };
+}
+
 /// <summary>The model; <see cref="SqliteRoutingDbContext"/> and <see cref="SqlServerRoutingDbContext"/> carry each provider's migrations.</summary>
 public class RoutingDbContext(DbContextOptions options) : DbContext(options), IEventLogContext, IEventInboxContext
 {
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<CaseHistoryEntry> Timeline => Set<CaseHistoryEntry>();
+    public DbSet<CaseRevision> Revisions => Set<CaseRevision>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<FeedCheckpoint> FeedCheckpoints => Set<FeedCheckpoint>();
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
@@ -148,6 +202,9 @@ public class RoutingDbContext(DbContextOptions options) : DbContext(options), IE
             e.HasIndex(x => new { x.QueueId, x.Status });
             e.HasIndex(x => new { x.AssigneeId, x.Status });
             e.HasIndex(x => x.NextDeadline);
+            // A queue read in its default order (nearest deadline), and the lists by received time (ListCases).
+            e.HasIndex(x => new { x.QueueId, x.NextDeadline });
+            e.HasIndex(x => x.ReceivedAt);
             e.Property(x => x.Reference).HasMaxLength(20);
             e.Property(x => x.PreferredLanguage).HasMaxLength(35);
             e.Property(x => x.Category).HasMaxLength(128);
@@ -181,6 +238,16 @@ public class RoutingDbContext(DbContextOptions options) : DbContext(options), IE
             e.Property(x => x.Parameters).HasMaxLength(2000);
             e.HasIndex(x => x.CommandId).IsUnique();
         });
+        modelBuilder.Entity<CaseRevision>(e =>
+        {
+            e.ToTable("case_revision");
+            e.HasKey(x => x.Seq);
+            e.Property(x => x.Seq).ValueGeneratedOnAdd();
+            e.HasIndex(x => new { x.ComplaintId, x.Seq });
+            e.Property(x => x.Reference).HasMaxLength(20);
+            e.Property(x => x.QueueId).HasMaxLength(64);
+            e.Property(x => x.AssigneeId).HasMaxLength(200);
+        });
         modelBuilder.AddClocks();
         modelBuilder.AddDirectory();
     }
@@ -197,19 +264,31 @@ public class RoutingDbContext(DbContextOptions options) : DbContext(options), IE
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    /// <summary>The audit trail is append-only; every change of a case bumps its version.</summary>
+    /// <summary>
+    /// The audit trail is append-only; every change of a case bumps its version and writes a <see cref="CaseRevision"/>
+    /// (after the version, so a revision always shows the saved state).
+    /// </summary>
     private void PrepareSave()
     {
+        var changed = new List<Case>();
         foreach (var entry in ChangeTracker.Entries())
         {
             if (entry.Entity is CaseHistoryEntry && entry.State is EntityState.Modified or EntityState.Deleted)
             {
                 throw new InvalidOperationException("The case timeline is append-only.");
             }
-            if (entry.Entity is Case c && entry.State == EntityState.Modified)
+            if (entry.Entity is Case c && entry.State is EntityState.Modified or EntityState.Added)
             {
-                c.Version++;
+                if (entry.State == EntityState.Modified)
+                {
+                    c.Version++;
+                }
+                changed.Add(c);
             }
+        }
+        foreach (var c in changed)
+        {
+            Revisions.Add(CaseRevision.Of(c));
         }
     }
 }

@@ -507,7 +507,7 @@ public sealed class CaseWork(RoutingDbContext db, CaseAccess access, CaseJournal
     private async Task<CaseSummary> SaveAsync(Case c, CancellationToken ct)
     {
         await db.SaveChangesAsync(ct);
-        return CaseQueries.SummaryOf(c);
+        return (await CaseQueries.SummariesAsync(db, [c], ct))[0];
     }
 
     /// <summary>After an erasure nothing more is written about the person; the case can still be resolved and closed.</summary>

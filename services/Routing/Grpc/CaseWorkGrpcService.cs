@@ -15,6 +15,9 @@ public sealed class CaseWorkGrpcService(CaseWork work, CaseListQuery list, CaseW
     public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context) =>
         list.ListAsync(request, context.GetHttpContext().User, context.CancellationToken);
 
+    public override Task WatchCases(WatchCasesRequest request, IServerStreamWriter<CaseListChange> responseStream, ServerCallContext context) =>
+        watch.WatchQueueAsync(request, context.GetHttpContext().User, responseStream, context.CancellationToken);
+
     public override Task WatchCase(WatchCaseRequest request, IServerStreamWriter<CaseChange> responseStream, ServerCallContext context) =>
         watch.WatchStaffAsync(request.Reference, request.ResumeToken, context.GetHttpContext().User, responseStream, context.CancellationToken);
 

@@ -58,6 +58,9 @@ public sealed class CaseChangeSignal : IDisposable
         return new Subscription(this, complaintId);
     }
 
+    /// <summary>Registers a watcher of every complaint (a queue's watch); dispose it when the watch ends.</summary>
+    public Subscription SubscribeAll() => Subscribe(Guid.Empty);
+
     /// <summary>Wakes this replica's watchers of the complaint and, with Redis, every other replica's.</summary>
     public void Notify(Guid complaintId)
     {
@@ -76,18 +79,29 @@ public sealed class CaseChangeSignal : IDisposable
         }
     }
 
+    // Guid.Empty (never a complaint id) stands for "any complaint": the queue watchers wake on every change.
     private void Wake(Guid complaintId)
     {
         TaskCompletionSource? fired = null;
+        TaskCompletionSource? any = null;
         lock (_watched)
         {
-            if (_watched.TryGetValue(complaintId, out var entry))
-            {
-                fired = entry.Next;
-                entry.Next = NewSource();
-            }
+            fired = Renew(complaintId);
+            any = complaintId == Guid.Empty ? null : Renew(Guid.Empty);
         }
         fired?.TrySetResult();
+        any?.TrySetResult();
+    }
+
+    private TaskCompletionSource? Renew(Guid key)
+    {
+        if (!_watched.TryGetValue(key, out var entry))
+        {
+            return null;
+        }
+        var fired = entry.Next;
+        entry.Next = NewSource();
+        return fired;
     }
 
     private Task Waiter(Guid complaintId)

@@ -19,6 +19,9 @@ public sealed class CaseWatchOptions
 
     /// <summary>The most entries read at once.</summary>
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>How long a queue watch waits at a gap in revision numbers before passing it (<see cref="Eventing.SequenceGaps"/>).</summary>
+    public TimeSpan GapGrace { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -27,11 +30,12 @@ public sealed class CaseWatchOptions
 /// slow poll behind it. Ends when the caller cancels or the host stops. Each change carries the case's status as
 /// read with it (a replay shows the current status, not the status of the time of the entry).
 /// </summary>
-public sealed class CaseWatch(
+public sealed partial class CaseWatch(
     IServiceScopeFactory scopes,
     CaseChangeSignal signal,
     CaseText text,
     IOptions<CaseWatchOptions> options,
+    IOptions<ResolutionOptions> resolution,
     IHostApplicationLifetime lifetime,
     TimeProvider clock)
 {
@@ -118,42 +122,69 @@ public sealed class CaseWatch(
         }
     }
 
-    private async Task StreamAsync<T>(Guid id, int after, bool includeInternal, Action<Case>? check, Func<Case, CaseHistoryEntry, CaseText.Fields, T> map,
+    private Task StreamAsync<T>(Guid id, int after, bool includeInternal, Action<Case>? check, Func<Case, CaseHistoryEntry, CaseText.Fields, T> map,
         IServerStreamWriter<T> writer, CancellationToken callToken)
     {
+        var batchSize = options.Value.BatchSize;
+        return RunAsync(signal.Subscribe(id), async ct =>
+        {
+            var (c, entries) = await ReadAsync(id, after, batchSize, ct);
+            if (c is null)
+            {
+                return Next.Stop;
+            }
+            check?.Invoke(c);
+            var fields = text.Open(c);
+            foreach (var entry in entries)
+            {
+                if (includeInternal || entry.IsPublic)
+                {
+                    await writer.WriteAsync(map(c, entry, fields), ct);
+                }
+                after = entry.Seq;
+            }
+            return entries.Count == batchSize ? Next.Read : Next.Wait;
+        }, callToken);
+    }
+
+    /// <summary>What a watch does after a pass: read again at once, wait for a signal (or the slow poll), look again soon (a gap), or end.</summary>
+    private enum Next
+    {
+        Read,
+        Wait,
+        Soon,
+        Stop,
+    }
+
+    /// <summary>
+    /// The loop every watch shares: take the signal's waiter, run a pass (read what is new after the watch's position
+    /// and write it), then wait for the signal, with the slow poll behind it. Ends when the caller cancels or the host
+    /// stops; disposes <paramref name="subscription"/>.
+    /// </summary>
+    private async Task RunAsync(CaseChangeSignal.Subscription subscription, Func<CancellationToken, Task<Next>> pass, CancellationToken callToken)
+    {
+        using var _ = subscription;
         // End with the host, or graceful shutdown would wait for every watcher.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, lifetime.ApplicationStopping);
         var ct = linked.Token;
-        using var subscription = signal.Subscribe(id);
-        var settings = options.Value;
         try
         {
             while (!ct.IsCancellationRequested)
             {
                 // Taken before reading: a change committed while we read still wakes the wait below.
                 var waiter = subscription.Next();
-                var (c, entries) = await ReadAsync(id, after, settings.BatchSize, ct);
-                if (c is null)
+                var next = await pass(ct);
+                if (next == Next.Stop)
                 {
                     return;
                 }
-                check?.Invoke(c);
-                var fields = text.Open(c);
-                foreach (var entry in entries)
-                {
-                    if (includeInternal || entry.IsPublic)
-                    {
-                        await writer.WriteAsync(map(c, entry, fields), ct);
-                    }
-                    after = entry.Seq;
-                }
-                if (entries.Count == settings.BatchSize)
+                if (next == Next.Read)
                 {
                     continue;
                 }
                 try
                 {
-                    await waiter.WaitAsync(settings.PollInterval, clock, ct);
+                    await waiter.WaitAsync(next == Next.Soon ? TimeSpan.FromMilliseconds(100) : options.Value.PollInterval, clock, ct);
                 }
                 catch (TimeoutException)
                 {

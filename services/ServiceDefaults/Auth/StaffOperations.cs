@@ -101,6 +101,8 @@ public static class StaffOperations
     private static readonly string[] People = [Auth.Roles.Agent, Auth.Roles.Supervisor, Auth.Roles.Admin, Auth.Roles.Analyst];
 
     public static readonly StaffOperation ListCases = new(CaseWork, "ListCases", Staff, CaseScope.None, "list cases", "confidential cases only for their circle");
+    public static readonly StaffOperation WatchCases = new(CaseWork, "WatchCases", Staff, CaseScope.None, "watch a queue",
+        "confidential cases only for their circle; one that leaves it is LEFT, with its reference only");
     public static readonly StaffOperation WatchCase = new(CaseWork, "WatchCase", Staff, CaseScope.Visible, "watch this case");
     public static readonly StaffOperation GetCase = new(Cases, "GetCase", Staff, CaseScope.Visible, "read this case");
     public static readonly StaffOperation AssignCase = new(CaseWork, "AssignCase", Staff, CaseScope.Supervisor, "assign or reassign this case",
@@ -226,7 +228,7 @@ public static class StaffOperations
 
     public static readonly IReadOnlyList<StaffOperation> All =
     [
-        ListCases, WatchCase, GetCase, AssignCase, StartInvestigation, AddNote, PostPublicUpdate, RequestInformation, RecordFindings,
+        ListCases, WatchCases, WatchCase, GetCase, AssignCase, StartInvestigation, AddNote, PostPublicUpdate, RequestInformation, RecordFindings,
         ProposeResolution, DecideResolution, GetFinalResponseRequirements, SendFinalResponse, CloseCase, ReopenCase, EscalateCase,
         OverrideSeverity, ExtendStatutoryDeadline,
         UpsertAgent, ListAgents, UpsertQueue, ListQueues, GetRoutingRules, ReplaceRoutingRules,

@@ -32,7 +32,15 @@ public sealed class AuthorizationTableTests(ReaderRoleRoutingHost host) : IClass
 
     public static TheoryData<string, string, bool> Rows => AuthorizationTable.Rows(Services);
 
-    private sealed record Scenario(Func<AuthorizationTableTests, string, Task> Arrange, Func<Callers, string, Task<bool>> Act, Jurisdiction Jurisdiction = Jurisdiction.UkFca);
+    private sealed record Scenario(Func<AuthorizationTableTests, string, Task> Arrange, Func<AuthorizationTableTests, Callers, string, Task<bool>> ActWith,
+        Jurisdiction Jurisdiction = Jurisdiction.UkFca)
+    {
+        /// <summary>An act that needs only the caller's clients.</summary>
+        public Scenario(Func<AuthorizationTableTests, string, Task> arrange, Func<Callers, string, Task<bool>> act, Jurisdiction jurisdiction = Jurisdiction.UkFca)
+            : this(arrange, (_, c, r) => act(c, r), jurisdiction)
+        {
+        }
+    }
 
     /// <summary>The principal's clients; Act returns whether the case was in the answer (true for calls that do not list).</summary>
     private sealed record Callers(CaseWorkService.CaseWorkServiceClient Work, CaseService.CaseServiceClient Cases, DirectoryService.DirectoryServiceClient Directory);
@@ -52,7 +60,7 @@ public sealed class AuthorizationTableTests(ReaderRoleRoutingHost host) : IClass
             var token = "";
             do
             {
-                var page = await c.Work.ListCasesAsync(new ListCasesRequest { QueueId = Queue, PageSize = 200, PageToken = token });
+                var page = await c.Work.ListCasesAsync(new ListCasesRequest { Filter = new CaseFilter { QueueId = Queue }, PageSize = 200, PageToken = token });
                 if (page.Cases.Any(x => x.Reference == reference))
                 {
                     return true;
@@ -62,6 +70,7 @@ public sealed class AuthorizationTableTests(ReaderRoleRoutingHost host) : IClass
             while (token.Length > 0);
             return false;
         }),
+        ["WatchCases"] = new(None, (t, c, reference) => t.WatchesAsync(c, reference)),
         ["WatchCase"] = new(None, async (c, reference) =>
         {
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -110,6 +119,34 @@ public sealed class AuthorizationTableTests(ReaderRoleRoutingHost host) : IClass
     {
         var channel = host.Channel(host.StaffToken(p.Subject, p.Roles));
         return new(new CaseWorkService.CaseWorkServiceClient(channel), new CaseService.CaseServiceClient(channel), new DirectoryService.DirectoryServiceClient(channel));
+    }
+
+    /// <summary>
+    /// Watches the queue until the replay ends (a refused caller fails there), then a note on the case and a visible case
+    /// entering the queue: once that one arrives, whether the case came before it says whether the caller saw it.
+    /// </summary>
+    private async Task<bool> WatchesAsync(Callers c, string reference)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var call = c.Work.WatchCases(new WatchCasesRequest { Filter = new CaseFilter { QueueId = Queue } }, cancellationToken: cancel.Token);
+        do
+        {
+            Assert.True(await call.ResponseStream.MoveNext(cancel.Token));
+        }
+        while (call.ResponseStream.Current.Kind != CaseListChangeKind.Synced);
+        await Admin.Work.AddNoteAsync(new AddNoteRequest { Reference = reference, Text = "Watched." });
+        var marker = await host.OpenCaseAsync();
+        await Admin.Work.AssignCaseAsync(new AssignCaseRequest { Reference = marker.Reference, QueueId = Queue });
+        var found = false;
+        while (await call.ResponseStream.MoveNext(cancel.Token))
+        {
+            found |= call.ResponseStream.Current.Reference == reference;
+            if (call.ResponseStream.Current.Reference == marker.Reference)
+            {
+                return found;
+            }
+        }
+        return false;
     }
 
     private Callers Handler => As(AuthorizationTable.Named("handler"));
@@ -179,7 +216,7 @@ public sealed class AuthorizationTableTests(ReaderRoleRoutingHost host) : IClass
         var found = false;
         try
         {
-            found = await scenario.Act(As(caller), e.Reference);
+            found = await scenario.ActWith(this, As(caller), e.Reference);
             status = StatusCode.OK;
         }
         catch (RpcException error)
@@ -191,7 +228,7 @@ public sealed class AuthorizationTableTests(ReaderRoleRoutingHost host) : IClass
         if (status == StatusCode.OK)
         {
             // A list shows the case exactly when the need-to-know rule lets the caller see it.
-            Assert.Equal(operation.Scope == CaseScope.None && method != "ListCases" || AuthorizationTable.MaySee(caller, confidential), found);
+            Assert.Equal(operation.Scope == CaseScope.None && method is not ("ListCases" or "WatchCases") || AuthorizationTable.MaySee(caller, confidential), found);
         }
         else
         {

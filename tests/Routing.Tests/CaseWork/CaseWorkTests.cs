@@ -577,7 +577,7 @@ public sealed class CaseWorkTests(RoutingHost host) : IClassFixture<RoutingHost>
         var (taker, queue) = await NewAgentAsync();
 
         await host.Work("sup-1", Roles.Supervisor).AssignCaseAsync(new AssignCaseRequest { Reference = e.Reference, QueueId = queue, AssigneeId = taker });
-        var mine = await host.Work(taker).ListCasesAsync(new ListCasesRequest { Mine = true });
+        var mine = await host.Work(taker).ListCasesAsync(new ListCasesRequest { Filter = new CaseFilter { Mine = true } });
 
         var listed = Assert.Single(mine.Cases);
         Assert.Equal(e.Reference, listed.Reference);

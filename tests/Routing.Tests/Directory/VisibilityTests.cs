@@ -60,7 +60,7 @@ public sealed class VisibilityTests(DirectoryFixture fixture) : IClassFixture<Di
     {
         var queue = "vis-" + Guid.NewGuid().ToString("N")[..8];
         var c = await SeedAsync(true, queue, "handler-1", (queue, "team-lead"));
-        var request = new ListCasesRequest { QueueId = queue, Confidential = ConfidentialFilter.Only };
+        var request = new ListCasesRequest { Filter = new CaseFilter { QueueId = queue, Confidential = ConfidentialFilter.Only } };
 
         var outsider = await new CaseWorkService.CaseWorkServiceClient(fixture.Factory.Channel(fixture.Factory.Token("boss", "supervisor"))).ListCasesAsync(request);
         var lead = await new CaseWorkService.CaseWorkServiceClient(fixture.Factory.Channel(fixture.Factory.Token("team-lead", "supervisor"))).ListCasesAsync(request);

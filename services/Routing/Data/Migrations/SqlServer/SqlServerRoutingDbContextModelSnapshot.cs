@@ -334,10 +334,14 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
 
                     b.HasIndex("NextDeadline");
 
+                    b.HasIndex("ReceivedAt");
+
                     b.HasIndex("Reference")
                         .IsUnique();
 
                     b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("QueueId", "NextDeadline");
 
                     b.HasIndex("QueueId", "Status");
 
@@ -473,6 +477,61 @@ namespace Complaints.Routing.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.ToTable("queue", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.CaseRevision", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Seq"));
+
+                    b.Property<string>("AssigneeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<bool>("AwaitingApproval")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Confidential")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("EscalationTier")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Jurisdiction")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("NextDeadline")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("QueueId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("ComplaintId", "Seq");
+
+                    b.ToTable("case_revision", (string)null);
                 });
 
             modelBuilder.Entity("Complaints.Routing.Data.ClockFiring", b =>

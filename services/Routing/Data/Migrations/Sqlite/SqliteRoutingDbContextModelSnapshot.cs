@@ -325,10 +325,14 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
 
                     b.HasIndex("NextDeadline");
 
+                    b.HasIndex("ReceivedAt");
+
                     b.HasIndex("Reference")
                         .IsUnique();
 
                     b.HasIndex("AssigneeId", "Status");
+
+                    b.HasIndex("QueueId", "NextDeadline");
 
                     b.HasIndex("QueueId", "Status");
 
@@ -461,6 +465,59 @@ namespace Complaints.Routing.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("queue", (string)null);
+                });
+
+            modelBuilder.Entity("Complaints.Routing.Data.CaseRevision", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssigneeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AwaitingApproval")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Confidential")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EscalationTier")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Jurisdiction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextDeadline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("QueueId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("ComplaintId", "Seq");
+
+                    b.ToTable("case_revision", (string)null);
                 });
 
             modelBuilder.Entity("Complaints.Routing.Data.ClockFiring", b =>
