@@ -59,6 +59,13 @@ public sealed class ConsoleTests(PlatformFixture fixture)
         await Assertions.Expect(row).ToContainTextAsync("Acknowledged");
         await Pages.CheckAsync(page, "queue", "console");
 
+        // A new Korean complaint appears in the open queue by itself: no reload (the page's own marker survives).
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+        var korean = await Complaint.SubmitAsync(fixture.Rest, language: "ko");
+        await Assertions.Expect(page.Locator($"#case-{korean.Reference}")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#queue-live")).ToContainTextAsync(korean.Reference);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+
         // Signing out ends both sessions: the console asks the provider to sign in again.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync("**/console/signed-out");

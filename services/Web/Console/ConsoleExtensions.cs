@@ -52,6 +52,7 @@ public static class ConsoleExtensions
             await antiforgery.IsRequestValidAsync(context) ? ConsoleAuthentication.SignOut() : Results.Redirect(ConsolePaths.Queue))
             .DisableAntiforgery().WithOrder(-1);
         app.MapGet("/console/language/{culture}", SwitchLanguageAsync).RequireAuthorization(ConsoleAuthentication.StaffPolicy);
+        app.MapGet(ConsolePaths.QueueEvents, QueueEvents.StreamAsync).RequireAuthorization(ConsoleAuthentication.StaffPolicy);
         app.MapPost("/console/cases/{reference}/documents", ConsoleDocuments.DownloadAsync)
             .RequireAuthorization(ConsoleAuthentication.StaffPolicy).DisableAntiforgery().WithOrder(-1);
         return app;
@@ -90,6 +91,7 @@ public static class ConsolePaths
 {
     public const string Queue = "/console/queue";
     public const string SignOut = "/console/sign-out";
+    public const string QueueEvents = "/console/queue/events";
 
     public static string Case(string reference) => "/console/cases/" + Uri.EscapeDataString(reference);
 

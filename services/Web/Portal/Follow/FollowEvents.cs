@@ -1,10 +1,10 @@
-using System.Text;
-using System.Text.Json;
 using Complaints.Intake.V1;
+using Complaints.Web.Hosting;
 using Grpc.Core;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using static Complaints.Web.Hosting.ServerSentEvents;
 
 namespace Complaints.Web.Portal.Follow;
 
@@ -122,40 +122,5 @@ public static class FollowEvents
     {
         var value = context.Request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } last ? last : context.Request.Query["after"].FirstOrDefault();
         return value is { Length: > 0 and <= 18 } && value.All(char.IsAsciiDigit) ? value : "";
-    }
-
-    private static string Event(string name, string? id, object data)
-    {
-        var text = new StringBuilder();
-        text.Append("event: ").Append(name).Append('\n');
-        if (!string.IsNullOrEmpty(id))
-        {
-            text.Append("id: ").Append(id).Append('\n');
-        }
-        // JSON has no raw newlines, so the data is one line.
-        text.Append("data: ").Append(JsonSerializer.Serialize(data)).Append("\n\n");
-        return text.ToString();
-    }
-
-    private static async Task WriteAsync(HttpContext context, string text, CancellationToken ct)
-    {
-        await context.Response.WriteAsync(text, ct);
-        await context.Response.Body.FlushAsync(ct);
-    }
-
-    private static async Task TryWriteAsync(HttpContext context, string text)
-    {
-        if (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-        try
-        {
-            await WriteAsync(context, text, context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-            // The browser went away meanwhile.
-        }
     }
 }
