@@ -70,3 +70,10 @@ public sealed class ContactForm
 {
     public string? Purpose { get; set; }
 }
+
+public sealed class AssignForm
+{
+    public string? QueueId { get; set; }
+    public string? AssigneeId { get; set; }
+    public string? Reason { get; set; }
+}

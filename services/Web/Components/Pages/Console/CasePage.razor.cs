@@ -32,6 +32,7 @@ public partial class CasePage
     [SupplyParameterFromForm(FormName = "escalate")] private EscalateForm? Escalate { get; set; }
     [SupplyParameterFromForm(FormName = "severity")] private SeverityForm? SeverityChange { get; set; }
     [SupplyParameterFromForm(FormName = "contact")] private ContactForm? Contact { get; set; }
+    [SupplyParameterFromForm(FormName = "assign")] private AssignForm? Assign { get; set; }
 
     private GetCaseResponse? _case;
     private FinalResponseRequirements? _requirements;
@@ -61,6 +62,7 @@ public partial class CasePage
         Escalate ??= new();
         SeverityChange ??= new();
         Contact ??= new();
+        Assign ??= new();
         await LoadAsync();
     }
 
@@ -149,6 +151,15 @@ public partial class CasePage
         }
         await ActAsync("final", o => Work.SendFinalResponseAsync(new SendFinalResponseRequest { Reference = Reference, Text = Final.Text ?? "" }, o));
     }
+
+    /// <summary>Reassigning (or assigning someone else) is a supervisor's; empty assignee: the least-loaded agent who fits.</summary>
+    private Task AssignAsync() => ActAsync("assign", o => Work.AssignCaseAsync(new AssignCaseRequest
+    {
+        Reference = Reference,
+        QueueId = Assign!.QueueId?.Trim() ?? "",
+        AssigneeId = Assign.AssigneeId?.Trim() ?? "",
+        Reason = Assign.Reason ?? "",
+    }, o));
 
     private Task InvestigateAsync() =>
         ActAsync("investigate", o => Work.StartInvestigationAsync(new CaseActionRequest { Reference = Reference, Reason = Investigate!.Reason ?? "" }, o));
