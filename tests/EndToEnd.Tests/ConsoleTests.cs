@@ -219,4 +219,93 @@ public sealed class ConsoleTests(PlatformFixture fixture)
             await Pages.CheckAsync(page, name, "console");
         }
     }
+
+    /// <summary>
+    /// The journey in the console: an agent reads a new Korean complaint and asks for information; the
+    /// complainant answers through the portal; the agent records findings and proposes a refund above the approval
+    /// threshold; a supervisor approves it; the UK final response is refused until the ombudsman rights are in, then sent.
+    /// </summary>
+    [Fact]
+    public async Task Journey_AgentSupervisorAndComplainant_RequestAnswerApprovalAndFinalResponse()
+    {
+        var agent = "journey-agent-" + Guid.NewGuid().ToString("N")[..6];
+        var agentPassword = await fixture.Tokens.CreateAccountAsync(agent, "agent");
+        var supervisor = "journey-super-" + Guid.NewGuid().ToString("N")[..6];
+        var supervisorPassword = await fixture.Tokens.CreateAccountAsync(supervisor, "supervisor");
+        var complaint = await Complaint.SubmitAsync(fixture.Rest, language: "ko");
+        await Eventually.Get(() => complaint.TrackAsync(fixture.Rest), Complaint.IsAcknowledged, "the acknowledgement", Timeout);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var page = await (await browser.NewContextAsync(new() { BaseURL = fixture.Portal.ToString(), Locale = "en-GB" })).NewPageAsync();
+        await page.GotoAsync($"/console/cases/{complaint.Reference}");
+        await SignInAsync(page, agent, agentPassword);
+        await page.WaitForURLAsync($"**/console/cases/{complaint.Reference}");
+        await Assertions.Expect(page.Locator("#words-description")).ToHaveTextAsync(complaint.Description);
+
+        await page.GetByText("Request information").ClickAsync();
+        await page.GetByLabel("What you need from the complainant").FillAsync("카드 명세서를 보내 주세요.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send request" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#case-status")).ToHaveTextAsync("Awaiting complainant");
+
+        // The complainant answers on the portal's follow page.
+        var portal = await (await browser.NewContextAsync(new() { BaseURL = fixture.Portal.ToString(), Locale = "ko-KR" })).NewPageAsync();
+        await portal.GotoAsync("/follow");
+        await portal.Locator("#open-reference").FillAsync(complaint.Reference);
+        await portal.Locator("#open-trackingToken").FillAsync(complaint.TrackingToken);
+        await portal.Locator("form.follow-open button[type=submit]").ClickAsync();
+        await portal.WaitForURLAsync("**/follow");
+        await Assertions.Expect(portal.Locator("#follow-request")).ToContainTextAsync("카드 명세서를 보내 주세요.");
+        await portal.Locator("#answer-text").FillAsync("명세서에 42.00 파운드가 두 번 청구되어 있습니다.");
+        await portal.Locator("#follow-request button[type=submit]").ClickAsync();
+        await portal.WaitForURLAsync("**/follow?done=answered");
+
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#case-timeline")).ToContainTextAsync("명세서에 42.00 파운드가 두 번 청구되어 있습니다.");
+        await page.GetByText("Findings and root cause").ClickAsync();
+        await page.GetByLabel("Findings", new() { Exact = true }).FillAsync("The card was captured twice.");
+        await page.GetByLabel("Root cause", new() { Exact = true }).FillAsync("system_error");
+        await page.GetByLabel("Corrective action").FillAsync("Fixed the duplicate capture.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record findings" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#case-done")).ToHaveTextAsync("The findings were recorded.");
+
+        await page.GetByText("Propose a resolution").ClickAsync();
+        await page.GetByLabel("Outcome").SelectOptionAsync("Upheld");
+        await page.GetByLabel("Summary").FillAsync("Refund the duplicate charge and compensate.");
+        await page.GetByLabel("Apology").CheckAsync();
+        await page.GetByLabel("Refund").FillAsync("600.00");
+        await page.GetByLabel("Currency (ISO 4217)").FillAsync("GBP");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Propose resolution" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#case-status")).ToContainTextAsync("awaiting approval");
+
+        // A second user, a supervisor, approves it from the approvals waiting.
+        var approver = await (await browser.NewContextAsync(new() { BaseURL = fixture.Portal.ToString(), Locale = "en-GB" })).NewPageAsync();
+        await approver.GotoAsync("/console/queue?view=approvals");
+        await SignInAsync(approver, supervisor, supervisorPassword);
+        await approver.WaitForURLAsync("**/console/queue?view=approvals");
+        await approver.Locator($"#case-{complaint.Reference} a").ClickAsync();
+        await approver.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(approver.Locator("#case-done")).ToHaveTextAsync("Your decision was recorded.");
+
+        // The UK final response without the ombudsman rights is refused, naming what is missing; the draft stays.
+        await page.ReloadAsync();
+        await page.GetByText("Final response", new() { Exact = true }).ClickAsync();
+        await page.Locator("#final-text").FillAsync("We have refunded 600.00 GBP and we apologise.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send final response" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#final-error")).ToContainTextAsync("lacks");
+        await Assertions.Expect(page.Locator("#final-text")).ToHaveValueAsync("We have refunded 600.00 GBP and we apologise.");
+        await Pages.CheckAsync(page, "final-response-refused", "console");
+
+        // Each required statement's standard wording inserted, then sent.
+        var statements = await page.Locator("ul.checklist li").CountAsync();
+        Assert.True(statements > 0);
+        for (var i = 0; i < statements; i++)
+        {
+            await page.Locator("ul.checklist li").Nth(i).GetByRole(AriaRole.Button, new() { Name = "Insert the standard wording" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#final-text")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^We have refunded"));
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send final response" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#case-done")).ToHaveTextAsync("The final response was sent.");
+        await Assertions.Expect(page.Locator("#case-status")).ToHaveTextAsync("Resolved");
+    }
 }
