@@ -31,32 +31,18 @@ public static class QueueEvents
 
         var resume = context.Request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } last ? last : context.Request.Query["after"].FirstOrDefault() ?? "";
         var request = new WatchCasesRequest { Filter = QueueQuery.From(context.Request.Query).Filter(), ResumeToken = resume.Length <= 64 ? resume : "" };
-        Task<bool>? next = null;
+        Relay<CaseListChange>? relay = null;
         try
         {
             await WriteAsync(context, "retry: 5000\n\n", ct);
             using var call = calls.Client<CaseWorkService.CaseWorkServiceClient>().WatchCases(request, cancellationToken: ct);
-            next = call.ResponseStream.MoveNext(ct);
-            while (true)
+            relay = new Relay<CaseListChange>(context, call.ResponseStream, Heartbeat, time);
+            while (await relay.MoveNextAsync(ct))
             {
-                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var heartbeat = Task.Delay(Heartbeat, time, quiet.Token);
-                if (await Task.WhenAny(next, heartbeat) == heartbeat)
-                {
-                    await heartbeat;
-                    await WriteAsync(context, ": still here\n\n", ct);
-                    continue;
-                }
-                await quiet.CancelAsync();
-                if (!await next)
-                {
-                    break;
-                }
-                var change = call.ResponseStream.Current;
+                var change = relay.Current;
                 // Caught up: nothing for the page to do, but the id moves on.
                 var name = change.Kind == CaseListChangeKind.Synced ? "synced" : "change";
                 await WriteAsync(context, Event(name, change.ResumeToken, new { reference = change.Reference, kind = change.Kind.ToString() }), ct);
-                next = call.ResponseStream.MoveNext(ct);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or RpcException { StatusCode: StatusCode.Cancelled } && ct.IsCancellationRequested)
@@ -70,7 +56,7 @@ public static class QueueEvents
         }
         finally
         {
-            _ = next?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            relay?.Abandon();
         }
     }
 }

@@ -66,31 +66,17 @@ public static class FollowEvents
         context.Response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var resume = ResumeToken(context);
-        Task<bool>? next = null;
+        Relay<ComplaintChange>? relay = null;
         try
         {
             await WriteAsync(context, $"retry: {ReconnectMilliseconds}\n\n", ct);
             using var call = intake.Watch(followed, resume, ct);
-            next = call.ResponseStream.MoveNext(ct);
-            while (true)
+            relay = new Relay<ComplaintChange>(context, call.ResponseStream, options.Value.Heartbeat, time);
+            // Until Intake ends the watch (e.g. it is stopping): the browser reconnects after the last id.
+            while (await relay.MoveNextAsync(ct))
             {
-                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var heartbeat = Task.Delay(options.Value.Heartbeat, time, quiet.Token);
-                if (await Task.WhenAny(next, heartbeat) == heartbeat)
-                {
-                    await heartbeat;
-                    await WriteAsync(context, ": still here\n\n", ct);
-                    continue;
-                }
-                await quiet.CancelAsync();
-                if (!await next)
-                {
-                    // Intake ended the watch (e.g. it is stopping): the browser reconnects after the last id.
-                    break;
-                }
-                var change = call.ResponseStream.Current;
+                var change = relay.Current;
                 await WriteAsync(context, Event("change", change.ResumeToken, new { message = words.Change(change), status = change.Status.ToString() }), ct);
-                next = call.ResponseStream.MoveNext(ct);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or RpcException { StatusCode: StatusCode.Cancelled } && ct.IsCancellationRequested)
@@ -112,8 +98,7 @@ public static class FollowEvents
         }
         finally
         {
-            // A read still pending when the stream ended fails with the cancellation: observed here.
-            _ = next?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            relay?.Abandon();
         }
     }
 
