@@ -11,7 +11,7 @@ public sealed record Complaint(string Reference, string TrackingToken, string Co
     public string Email => $"{Marker}@example.com";
     public string Description => $"My card was charged twice for order {Marker}.";
 
-    public static async Task<Complaint> SubmitAsync(HttpClient rest, string language = "ko", string category = "billing", string? timeZone = null)
+    public static async Task<Complaint> SubmitAsync(HttpClient rest, string language = "ko", string category = "billing", string? timeZone = null, bool confidential = false)
     {
         var marker = "e2e" + Guid.NewGuid().ToString("N")[..12];
         var traceId = ActivityTraceId.CreateRandom();
@@ -26,7 +26,7 @@ public sealed record Complaint(string Reference, string TrackingToken, string Co
                 subject = $"Charged twice {marker}",
                 description = $"My card was charged twice for order {marker}.",
                 remedySought = $"Refund of the second charge on order {marker}",
-                confidential = false,
+                confidential,
                 jurisdiction = "JURISDICTION_UK_FCA",
             }),
         };

@@ -308,4 +308,34 @@ public sealed class ConsoleTests(PlatformFixture fixture)
         await Assertions.Expect(page.Locator("#case-done")).ToHaveTextAsync("The final response was sent.");
         await Assertions.Expect(page.Locator("#case-status")).ToHaveTextAsync("Resolved");
     }
+
+    [Fact]
+    public async Task CasePage_ConfidentialCaseOutsideTheAgentsCircle_NotFoundByUrlAndNotListed()
+    {
+        var subject = "console-" + Guid.NewGuid().ToString("N")[..8];
+        var password = await fixture.Tokens.CreateAccountAsync(subject, "agent");
+        var secret = await Complaint.SubmitAsync(fixture.Rest, language: "en", confidential: true);
+        await Eventually.Get(() => secret.TrackAsync(fixture.Rest), Complaint.IsAcknowledged, "the acknowledgement", Timeout);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Pages.LaunchAsync(playwright);
+        var page = await (await browser.NewContextAsync(new() { BaseURL = fixture.Portal.ToString(), Locale = "en-GB" })).NewPageAsync();
+        await page.GotoAsync("/console/queue?view=all&confidential=only");
+        await SignInAsync(page, subject, password);
+        await page.WaitForURLAsync("**/console/queue?view=all&confidential=only");
+        await Assertions.Expect(page.Locator("#queue-count")).ToContainTextAsync("Cases: 0");
+        await Assertions.Expect(page.Locator($"#case-{secret.Reference}")).ToHaveCountAsync(0);
+
+        // By its address: the same page as for a reference that does not exist.
+        var opened = await page.GotoAsync($"/console/cases/{secret.Reference}");
+        Assert.Equal(404, opened!.Status);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Case not found");
+        var hidden = await page.Locator("main").InnerTextAsync();
+        var unknown = await page.GotoAsync("/console/cases/CMP-0000-0000");
+        Assert.Equal(404, unknown!.Status);
+        Assert.Equal(hidden, await page.Locator("main").InnerTextAsync());
+        await Pages.CheckAsync(page, "case-not-found", "console");
+        var access = await page.GotoAsync($"/console/cases/{secret.Reference}/access");
+        Assert.Equal(404, access!.Status);
+    }
 }
