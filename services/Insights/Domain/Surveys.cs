@@ -140,6 +140,7 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         var day = Days.Of(now);
         await db.AddAsync(fact, day, Metric.SurveyAnswers, 1, ct);
         await db.AddAsync(fact, day, Metric.SurveyEffortSum, request.Effort, ct);
+        await db.AddAsync(fact, day, Metric.SurveySatisfactionSum, request.Satisfaction, ct);
         if (request.Satisfaction >= 4)
         {
             await db.AddAsync(fact, day, Metric.SurveySatisfied, 1, ct);
