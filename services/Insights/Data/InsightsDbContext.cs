@@ -258,6 +258,13 @@ public class InsightsDbContext(DbContextOptions options) : DbContext(options), I
 
     private Domain.SeriesBuffer? _series;
 
+    /// <summary>
+    /// Bulk seeding only (tools/Complaints.InsightsBench): the fact handlers' day metrics are merged in memory with the
+    /// series and written by SaveChanges, instead of one statement per figure. Never with the term counter or the
+    /// detector, which read the day metrics within the unit of work; the service never sets it.
+    /// </summary>
+    public bool BulkLoad { get; set; }
+
     /// <summary>The series deltas of this unit of work, written by its next SaveChanges (in its transaction).</summary>
     public Domain.SeriesBuffer Series => _series ??= new Domain.SeriesBuffer();
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,10 +23,10 @@ public enum Combine
 /// </summary>
 public static class Upserts
 {
-    /// <summary>Rows per statement: SQLite's parameter limit is 32,766, SQL Server's 2,100.</summary>
+    /// <summary>Rows per statement.</summary>
     private const int Chunk = 200;
-    private const int SqliteParameters = 30_000;
-    private const int SqlServerParameters = 2_000;
+    /// <summary>Parameters per statement: under SQL Server's 2,100 (and SQLite's 32,766).</summary>
+    private const int MaxParameters = 2_000;
 
     /// <param name="table">The table (a name from the model, never user input).</param>
     /// <param name="keys">The columns of the primary key or a unique index.</param>
@@ -47,19 +48,32 @@ public static class Upserts
             .Select(g => g.Skip(1).Aggregate(g.First(), (a, b) =>
                 [.. a.Take(keys.Length), .. Enumerable.Range(keys.Length, values.Length).Select(i => CombineValues(a[i], b[i], combine))]))
             .ToList();
-        // Within the parameter limit of both providers, however wide the row.
-        var chunk = Math.Max(1, Math.Min(Chunk, (sqlServer ? SqlServerParameters : SqliteParameters) / columns.Length));
+        // On SQLite, integers are written as literals (numbers computed here: nothing to inject) and only the other
+        // values are parameters: SQLite finds each bound parameter by a linear search of the statement's names, so a
+        // wide row of parameters costs quadratic time. SQL Server keeps every value a parameter (one cached plan per
+        // shape), within its limit of 2,100.
+        static bool Literal(object value, bool sqlServer) => !sqlServer && value is long or int;
+        var perRow = Math.Max(1, merged.Count == 0 ? 1 : merged.Max(r => r.Count(v => !Literal(v, sqlServer))));
+        var chunk = Math.Max(1, Math.Min(Chunk, MaxParameters / perRow));
         foreach (var part in merged.Chunk(chunk))
         {
-            var args = new List<object>(part.Length * columns.Length);
+            var args = new List<object>(part.Length * perRow);
             var sql = new StringBuilder();
             foreach (var row in part)
             {
                 sql.Append(sql.Length == 0 ? "(" : ", (");
                 for (var i = 0; i < columns.Length; i++)
                 {
-                    sql.Append(i == 0 ? "" : ", ").Append('{').Append(args.Count).Append('}');
-                    args.Add(row[i]);
+                    sql.Append(i == 0 ? "" : ", ");
+                    if (Literal(row[i], sqlServer))
+                    {
+                        sql.Append(Convert.ToInt64(row[i], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sql.Append('{').Append(args.Count).Append('}');
+                        args.Add(row[i]);
+                    }
                 }
                 sql.Append(')');
             }

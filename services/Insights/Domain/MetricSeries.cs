@@ -139,7 +139,13 @@ public sealed class SeriesBuffer
     private readonly Dictionary<(Cell Cell, int Day, string Cause), long> _causes = [];
     private readonly Dictionary<(Cell Cell, int Month), long> _months = [];
 
-    public bool IsEmpty => _cells.Count == 0 && _causes.Count == 0;
+    private readonly Dictionary<(string Dimension, int Day, string Key, string Metric), long> _daily = [];
+
+    public bool IsEmpty => _cells.Count == 0 && _causes.Count == 0 && _daily.Count == 0;
+
+    /// <summary>A day metric's delta, held for the save (<see cref="InsightsDbContext.BulkLoad"/> only).</summary>
+    public void AddDaily(string dimension, int day, string key, string metric, long delta) =>
+        _daily[(dimension, day, key, metric)] = _daily.GetValueOrDefault((dimension, day, key, metric)) + delta;
 
     /// <summary>Adds a daily metric's delta to the cells, if the dashboard charts it (a root cause goes to its own table).</summary>
     public void Add(IEnumerable<Cell> cells, int day, string metric, long delta)
@@ -202,8 +208,15 @@ public sealed class SeriesBuffer
             await db.UpsertAsync("series_backlog_month", [.. CellKeys, nameof(SeriesBacklogMonth.Month)], nameof(SeriesBacklogMonth.Backlog), Combine.Add,
                 months.Select(m => new object[] { m.Key.Cell.Category, m.Key.Cell.Channel, m.Key.Cell.Jurisdiction, m.Key.Cell.Queue, m.Key.Month, m.Value }).ToList(), ct);
         }
+        var daily = _daily.Where(d => d.Value != 0).ToList();
+        if (daily.Count > 0)
+        {
+            await db.UpsertAsync("daily_metric", [nameof(DailyMetric.Dimension), nameof(DailyMetric.Day), nameof(DailyMetric.Key), nameof(DailyMetric.Metric)],
+                nameof(DailyMetric.Value), Combine.Add, daily.Select(d => new object[] { d.Key.Dimension, d.Key.Day, d.Key.Key, d.Key.Metric, d.Value }).ToList(), ct);
+        }
         _cells.Clear();
         _causes.Clear();
         _months.Clear();
+        _daily.Clear();
     }
 }

@@ -118,7 +118,7 @@ public static class MetricWriter
 
     /// <summary>Adds to one day's metric atomically, inside the consumer's transaction (the inbox makes it count once).</summary>
     public static Task AddAsync(this InsightsDbContext db, int day, string dimension, string key, string metric, long delta, CancellationToken ct) =>
-        db.UpsertAsync("daily_metric", Keys, nameof(DailyMetric.Value), Combine.Add, [[dimension, day, key, metric, delta]], ct);
+        db.AddAsync([(dimension, key)], day, metric, delta, ct);
 
     /// <summary>
     /// Adds to the metric for every dimension of the case, on the queue it is in now (an event figure), and to the
@@ -140,7 +140,17 @@ public static class MetricWriter
         return db.AddAsync(Metric.DimensionsOf(fact, fact.FirstQueue), Days.Of(fact.ReceivedAt), metric, delta, ct);
     }
 
-    public static Task AddAsync(this InsightsDbContext db, IEnumerable<(string Dimension, string Key)> dimensions, int day, string metric, long delta, CancellationToken ct) =>
-        db.UpsertAsync("daily_metric", Keys, nameof(DailyMetric.Value), Combine.Add,
+    public static Task AddAsync(this InsightsDbContext db, IEnumerable<(string Dimension, string Key)> dimensions, int day, string metric, long delta, CancellationToken ct)
+    {
+        if (db.BulkLoad)
+        {
+            foreach (var (dimension, key) in dimensions)
+            {
+                db.Series.AddDaily(dimension, day, key, metric, delta);
+            }
+            return Task.CompletedTask;
+        }
+        return db.UpsertAsync("daily_metric", Keys, nameof(DailyMetric.Value), Combine.Add,
             dimensions.Select(d => new object[] { d.Dimension, day, d.Key, metric, delta }).ToList(), ct);
+    }
 }
