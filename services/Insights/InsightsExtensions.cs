@@ -51,6 +51,7 @@ public static class InsightsExtensions
         builder.Services.AddScoped<Suggestions>();
         builder.Services.AddScoped<CountQueries>();
         builder.Services.AddScoped<MetricQueries>();
+        builder.Services.AddScoped<SeriesQueries>();
         builder.Services.AddScoped<TermQueries>();
         builder.Services.AddScoped<Returns>();
         return builder;

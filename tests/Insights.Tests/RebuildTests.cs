@@ -26,6 +26,9 @@ public sealed class RebuildTests : IDisposable
             parts.Add(await metrics.MetricsAsync(new GetMetricsRequest { From = Date(0), To = Date(60), Dimension = dimension }, CancellationToken.None));
         }
         parts.Add(await metrics.RootCausesAsync(new GetRootCausesRequest { From = Date(0), To = Date(60) }, CancellationToken.None));
+        var series = new SeriesQueries(db);
+        parts.Add(await series.SeriesAsync(new GetMetricSeriesRequest { From = Date(-1), To = Date(60), Bucket = SeriesBucket.Day }, CancellationToken.None));
+        parts.Add(await series.SeriesAsync(new GetMetricSeriesRequest { From = Date(0), To = Date(60), Bucket = SeriesBucket.Week, Category = { "billing" }, QueueId = { "q1" } }, CancellationToken.None));
         var returns = new Returns(db, metrics);
         parts.Add(await returns.FcaAsync(new GetFcaReturnRequest { From = Date(0), To = Date(60) }, CancellationToken.None));
         parts.Add(await returns.CfpbAsync(new GetCfpbExportRequest { From = Date(0), To = Date(60) }, CancellationToken.None));

@@ -63,6 +63,67 @@ public sealed class CaseFact
     public string ClosedCfpbKey { get; set; } = string.Empty;
 }
 
+/// <summary>
+/// One day of one cell of the dashboard's cube: a (category, channel, jurisdiction, queue) combination where any of the
+/// four may be <see cref="Domain.SeriesCells.Any"/> ("*": every value), so each combination of filters reads its own
+/// pre-summed row and a query's cost is days × cells asked for, never complaints (docs/insights.md). The counters are
+/// the columns of <see cref="Domain.SeriesColumns"/>: the ones below plus the duration histograms, kept as shadow
+/// columns Ack00..Ack63 and Resolve00..Resolve63. Counts only: no id, no reference, no text.
+/// </summary>
+public sealed class SeriesCell
+{
+    public required string Category { get; set; }
+    public required string Channel { get; set; }
+    public required string Jurisdiction { get; set; }
+    public required string Queue { get; set; }
+    /// <summary><see cref="DateOnly.DayNumber"/> of the UTC day.</summary>
+    public int Day { get; set; }
+    public long Received { get; set; }
+    public long Closed { get; set; }
+    public long Merged { get; set; }
+    /// <summary>+1 received or reopened after closing (or moved in), -1 closed or merged (or moved out).</summary>
+    public long Backlog { get; set; }
+    public long FinalResponses { get; set; }
+    public long SlaMet { get; set; }
+    public long StatutoryDue { get; set; }
+    public long StatutoryMet { get; set; }
+    public long Escalated { get; set; }
+    public long Resolved { get; set; }
+    public long Reopened { get; set; }
+    public long SurveyAnswers { get; set; }
+    public long SurveySatisfied { get; set; }
+    public long SurveyResolved { get; set; }
+    public long SurveySatisfactionSum { get; set; }
+    public long SurveyEffortSum { get; set; }
+}
+
+/// <summary>Final responses with a root cause, per cell and day (the Pareto under any filters).</summary>
+public sealed class SeriesRootCause
+{
+    public required string Category { get; set; }
+    public required string Channel { get; set; }
+    public required string Jurisdiction { get; set; }
+    public required string Queue { get; set; }
+    public int Day { get; set; }
+    public required string RootCause { get; set; }
+    public long Count { get; set; }
+}
+
+/// <summary>
+/// A cell's backlog changes summed per calendar month, so the backlog at a series' start (the opening balance) is read
+/// from at most one row per month of history plus the days of the start's own month, never from every day.
+/// </summary>
+public sealed class SeriesBacklogMonth
+{
+    public required string Category { get; set; }
+    public required string Channel { get; set; }
+    public required string Jurisdiction { get; set; }
+    public required string Queue { get; set; }
+    /// <summary>year × 12 + month − 1.</summary>
+    public int Month { get; set; }
+    public long Backlog { get; set; }
+}
+
 /// <summary>Documents (complaints, survey comments, suggestions) that used a term on a day. Counts, never texts.</summary>
 public sealed class TermCount
 {
@@ -191,6 +252,50 @@ public class InsightsDbContext(DbContextOptions options) : DbContext(options), I
     public DbSet<ProcessedEvent> ProcessedEvents => Set<ProcessedEvent>();
     public DbSet<StoredEvent> Events => Set<StoredEvent>();
     public DbSet<Lease> Leases => Set<Lease>();
+    public DbSet<SeriesCell> SeriesCells => Set<SeriesCell>();
+    public DbSet<SeriesRootCause> SeriesRootCauses => Set<SeriesRootCause>();
+    public DbSet<SeriesBacklogMonth> SeriesBacklogMonths => Set<SeriesBacklogMonth>();
+
+    private Domain.SeriesBuffer? _series;
+
+    /// <summary>
+    /// Bulk seeding only (tools/Complaints.InsightsBench): the fact handlers' day metrics are merged in memory with the
+    /// series and written by SaveChanges, instead of one statement per figure. Never with the term counter or the
+    /// detector, which read the day metrics within the unit of work; the service never sets it.
+    /// </summary>
+    public bool BulkLoad { get; set; }
+
+    /// <summary>The series deltas of this unit of work, written by its next SaveChanges (in its transaction).</summary>
+    public Domain.SeriesBuffer Series => _series ??= new Domain.SeriesBuffer();
+
+    /// <summary>
+    /// Writes the buffered series deltas first, merged into one upsert per table, in the caller's transaction (or in
+    /// one of its own with the rest of the save): a handler's figures land with the event's other effects or not at all.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (_series is not { IsEmpty: false } pending)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        // Taken before writing: a failed save leaves nothing buffered to be counted twice by a retry of the save alone.
+        _series = null;
+        if (Database.CurrentTransaction is not null)
+        {
+            await pending.FlushAsync(this, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+        await pending.FlushAsync(this, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        _series is { IsEmpty: false }
+            ? throw new InvalidOperationException("Series figures are buffered: save with SaveChangesAsync.")
+            : base.SaveChanges(acceptAllChangesOnSuccess);
 
     // Sortable and comparable on both providers (SQLite cannot order DateTimeOffset).
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -248,6 +353,31 @@ public class InsightsDbContext(DbContextOptions options) : DbContext(options), I
             e.Property(x => x.Category).HasMaxLength(128);
             e.Property(x => x.Language).HasMaxLength(16);
         });
+        modelBuilder.Entity<SeriesCell>(e =>
+        {
+            e.ToTable("series_cell");
+            // Filters are equalities or IN lists on the four keys, then a day range: the key's order serves them.
+            e.HasKey(x => new { x.Category, x.Channel, x.Jurisdiction, x.Queue, x.Day });
+            SeriesKeys(e);
+            // An upsert names only the columns its unit of work touched: the others start at 0.
+            foreach (var column in Domain.SeriesColumns.All)
+            {
+                e.Property<long>(column).HasDefaultValue(0L);
+            }
+        });
+        modelBuilder.Entity<SeriesRootCause>(e =>
+        {
+            e.ToTable("series_root_cause");
+            e.HasKey(x => new { x.Category, x.Channel, x.Jurisdiction, x.Queue, x.Day, x.RootCause });
+            SeriesKeys(e);
+            e.Property(x => x.RootCause).HasMaxLength(64);
+        });
+        modelBuilder.Entity<SeriesBacklogMonth>(e =>
+        {
+            e.ToTable("series_backlog_month");
+            e.HasKey(x => new { x.Category, x.Channel, x.Jurisdiction, x.Queue, x.Month });
+            SeriesKeys(e);
+        });
         modelBuilder.Entity<Lease>(e =>
         {
             e.ToTable("lease");
@@ -301,5 +431,14 @@ public class InsightsDbContext(DbContextOptions options) : DbContext(options), I
             e.Property(x => x.Tags).HasMaxLength(400);
             e.Property(x => x.RespondedBy).HasMaxLength(128);
         });
+    }
+
+    private static void SeriesKeys<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> e) where T : class
+    {
+        e.Property<string>(nameof(SeriesCell.Category)).HasMaxLength(128);
+        // Proto enum names (the longest is 24 characters): the keys stay within SQL Server's 900-byte index key.
+        e.Property<string>(nameof(SeriesCell.Channel)).HasMaxLength(32);
+        e.Property<string>(nameof(SeriesCell.Jurisdiction)).HasMaxLength(32);
+        e.Property<string>(nameof(SeriesCell.Queue)).HasMaxLength(128);
     }
 }

@@ -37,21 +37,28 @@ public static class CaseFactExtensions
         {
             return;
         }
+        // The series' queue cells (the case's values with this queue) follow the queue dimension exactly.
+        var into = SeriesCells.Of(fact, queue, queueOnly: true).ToList();
         if (fact.Queue.Length == 0)
         {
             fact.FirstQueue = queue;
             var received = Days.Of(fact.ReceivedAt);
             await db.AddAsync(received, Metric.Queue, queue, Metric.Received, 1, ct);
             await db.AddAsync(received, Metric.Queue, queue, Metric.Backlog, 1, ct);
+            db.Series.Add(into, received, Metric.Received, 1);
+            db.Series.Add(into, received, Metric.Backlog, 1);
             if (!fact.Open)
             {
                 await db.AddAsync(day, Metric.Queue, queue, Metric.Backlog, -1, ct);
+                db.Series.Add(into, day, Metric.Backlog, -1);
             }
         }
         else if (fact.Open)
         {
             await db.AddAsync(day, Metric.Queue, fact.Queue, Metric.Backlog, -1, ct);
             await db.AddAsync(day, Metric.Queue, queue, Metric.Backlog, 1, ct);
+            db.Series.Add(SeriesCells.Of(fact, fact.Queue, queueOnly: true), day, Metric.Backlog, -1);
+            db.Series.Add(into, day, Metric.Backlog, 1);
         }
         fact.Queue = queue;
     }

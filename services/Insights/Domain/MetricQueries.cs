@@ -141,7 +141,7 @@ public sealed class MetricQueries(InsightsDbContext db)
             .Select(g => new { g.Key.Dimension, g.Key.Key, g.Key.Metric, Count = g.Sum(m => m.Value) })
             .ToListAsync(ct);
         var overall = counts.Where(c => dimension.Length == 0 || key.Length > 0 || c.Dimension == Metric.All)
-            .Select(c => (c.Metric, c.Count)).ToList();
+            .Select(c => (Cause(c.Metric), c.Count)).ToList();
         var response = new GetRootCausesResponse();
         response.Entries.AddRange(Pareto(overall, out var total));
         response.Total = total;
@@ -149,7 +149,7 @@ public sealed class MetricQueries(InsightsDbContext db)
         {
             foreach (var group in counts.Where(c => c.Dimension == dimension).GroupBy(c => c.Key))
             {
-                var entries = Pareto(group.Select(c => (c.Metric, c.Count)).ToList(), out var groupTotal);
+                var entries = Pareto(group.Select(c => (Cause(c.Metric), c.Count)).ToList(), out var groupTotal);
                 if (groupTotal > 0)
                 {
                     response.Groups.Add(new RootCauseGroup { Key = group.Key, Total = groupTotal, Entries = { entries } });
@@ -162,17 +162,20 @@ public sealed class MetricQueries(InsightsDbContext db)
         return response;
     }
 
-    private static List<RootCauseEntry> Pareto(List<(string Metric, long Count)> counts, out long total)
+    private static string Cause(string metric) => metric[Metric.RootCausePrefix.Length..];
+
+    /// <summary>Root causes largest first (ties by name), with share and cumulative share of the total.</summary>
+    public static List<RootCauseEntry> Pareto(List<(string Cause, long Count)> counts, out long total)
     {
         total = counts.Sum(c => c.Count);
         var entries = new List<RootCauseEntry>();
         long cumulative = 0;
-        foreach (var c in counts.Where(c => c.Count > 0).OrderByDescending(c => c.Count).ThenBy(c => c.Metric, StringComparer.Ordinal))
+        foreach (var c in counts.Where(c => c.Count > 0).OrderByDescending(c => c.Count).ThenBy(c => c.Cause, StringComparer.Ordinal))
         {
             cumulative += c.Count;
             entries.Add(new RootCauseEntry
             {
-                RootCause = c.Metric[Metric.RootCausePrefix.Length..],
+                RootCause = c.Cause,
                 Count = c.Count,
                 Percent = Math.Round(100.0 * c.Count / total, 2),
                 CumulativePercent = Math.Round(100.0 * cumulative / total, 2),

@@ -38,6 +38,8 @@ public static class Metric
     public const string SurveySatisfied = "survey_satisfied";
     public const string SurveyResolved = "survey_resolved";
     public const string SurveyEffortSum = "survey_effort_sum";
+    /// <summary>Satisfaction 1-5 summed, for the dashboard's mean.</summary>
+    public const string SurveySatisfactionSum = "survey_satisfaction_sum";
     public const string AcknowledgePrefix = "ack:";
     public const string ResolvePrefix = "resolve:";
     /// <summary>Amount in minor units per currency, e.g. "remedy:GBP".</summary>
@@ -116,20 +118,39 @@ public static class MetricWriter
 
     /// <summary>Adds to one day's metric atomically, inside the consumer's transaction (the inbox makes it count once).</summary>
     public static Task AddAsync(this InsightsDbContext db, int day, string dimension, string key, string metric, long delta, CancellationToken ct) =>
-        db.UpsertAsync("daily_metric", Keys, nameof(DailyMetric.Value), Combine.Add, [[dimension, day, key, metric, delta]], ct);
+        db.AddAsync([(dimension, key)], day, metric, delta, ct);
 
-    /// <summary>Adds to the metric for every dimension of the case, on the queue it is in now (an event figure).</summary>
-    public static Task AddAsync(this InsightsDbContext db, CaseFact fact, int day, string metric, long delta, CancellationToken ct) =>
-        db.AddAsync(Metric.DimensionsOf(fact, fact.Queue), day, metric, delta, ct);
+    /// <summary>
+    /// Adds to the metric for every dimension of the case, on the queue it is in now (an event figure), and to the
+    /// dashboard's series cells of the case (buffered until the unit of work saves).
+    /// </summary>
+    public static Task AddAsync(this InsightsDbContext db, CaseFact fact, int day, string metric, long delta, CancellationToken ct)
+    {
+        db.Series.Add(SeriesCells.Of(fact, fact.Queue), day, metric, delta);
+        return db.AddAsync(Metric.DimensionsOf(fact, fact.Queue), day, metric, delta, ct);
+    }
 
     /// <summary>
     /// Adds a cohort figure: on the case's received day and its first queue, like its "received", so a rate's
     /// numerator and denominator are counted on the same day and queue.
     /// </summary>
-    public static Task AddCohortAsync(this InsightsDbContext db, CaseFact fact, string metric, long delta, CancellationToken ct) =>
-        db.AddAsync(Metric.DimensionsOf(fact, fact.FirstQueue), Days.Of(fact.ReceivedAt), metric, delta, ct);
+    public static Task AddCohortAsync(this InsightsDbContext db, CaseFact fact, string metric, long delta, CancellationToken ct)
+    {
+        db.Series.Add(SeriesCells.Of(fact, fact.FirstQueue), Days.Of(fact.ReceivedAt), metric, delta);
+        return db.AddAsync(Metric.DimensionsOf(fact, fact.FirstQueue), Days.Of(fact.ReceivedAt), metric, delta, ct);
+    }
 
-    public static Task AddAsync(this InsightsDbContext db, IEnumerable<(string Dimension, string Key)> dimensions, int day, string metric, long delta, CancellationToken ct) =>
-        db.UpsertAsync("daily_metric", Keys, nameof(DailyMetric.Value), Combine.Add,
+    public static Task AddAsync(this InsightsDbContext db, IEnumerable<(string Dimension, string Key)> dimensions, int day, string metric, long delta, CancellationToken ct)
+    {
+        if (db.BulkLoad)
+        {
+            foreach (var (dimension, key) in dimensions)
+            {
+                db.Series.AddDaily(dimension, day, key, metric, delta);
+            }
+            return Task.CompletedTask;
+        }
+        return db.UpsertAsync("daily_metric", Keys, nameof(DailyMetric.Value), Combine.Add,
             dimensions.Select(d => new object[] { d.Dimension, day, d.Key, metric, delta }).ToList(), ct);
+    }
 }

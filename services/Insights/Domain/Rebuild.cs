@@ -28,6 +28,7 @@ public static class Rebuild
         var checkpoints = await db.FeedCheckpoints.AsNoTracking().ToListAsync(ct);
         await db.Counters.Where(c => !KeptCounters.Contains(c.Dimension)).ExecuteDeleteAsync(ct);
         await db.DailyMetrics.Where(m => !m.Metric.StartsWith(Metric.SurveyPrefix) && m.Dimension != Metric.SuggestionTopic).ExecuteDeleteAsync(ct);
+        await ResetSeriesAsync(db, ct);
         await db.CaseFacts.ExecuteDeleteAsync(ct);
         await db.ComplaintTerms.Where(l => l.Source == TermSources.Complaint).ExecuteDeleteAsync(ct);
         await db.TermCounts.Where(t => t.Source == TermSources.Complaint).ExecuteDeleteAsync(ct);
@@ -37,6 +38,24 @@ public static class Rebuild
         await db.UpsertAsync("counter", [nameof(Counter.Dimension), nameof(Counter.Key)], nameof(Counter.Value), Combine.Max,
             checkpoints.Select(c => new object[] { HorizonDimension, c.Source, c.Sequence }).ToList(), ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The series keep their survey columns (Insights' own records, like the survey_ day metrics) and lose every
+    /// feed-derived one; root causes and the monthly backlog come only from the feeds.
+    /// </summary>
+    private static async Task ResetSeriesAsync(InsightsDbContext db, CancellationToken ct)
+    {
+        var sqlServer = db.Database.IsSqlServer();
+        string Q(string name) => sqlServer ? $"[{name}]" : $"\"{name}\"";
+        var fromFeeds = SeriesColumns.All.Except(SeriesColumns.Survey).ToList();
+        // Names from the model only, no values: nothing to inject.
+        var delete = $"DELETE FROM {Q("series_cell")} WHERE {string.Join(" AND ", SeriesColumns.Survey.Select(c => $"{Q(c)} = 0"))}";
+        var zero = $"UPDATE {Q("series_cell")} SET {string.Join(", ", fromFeeds.Select(c => $"{Q(c)} = 0"))}";
+        await db.Database.ExecuteSqlRawAsync(delete, ct);
+        await db.Database.ExecuteSqlRawAsync(zero, ct);
+        await db.SeriesRootCauses.ExecuteDeleteAsync(ct);
+        await db.SeriesBacklogMonths.ExecuteDeleteAsync(ct);
     }
 
     /// <summary>Whether an event of the feed was already applied live before a rebuild (its signals are kept).</summary>

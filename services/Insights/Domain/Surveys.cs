@@ -138,17 +138,8 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         var fact = await db.CaseFacts.FindAsync([survey.ComplaintId], ct)
             ?? new CaseFact { ComplaintId = survey.ComplaintId, Category = string.Empty };
         var day = Days.Of(now);
-        await db.AddAsync(fact, day, Metric.SurveyAnswers, 1, ct);
-        await db.AddAsync(fact, day, Metric.SurveyEffortSum, request.Effort, ct);
-        if (request.Satisfaction >= 4)
-        {
-            await db.AddAsync(fact, day, Metric.SurveySatisfied, 1, ct);
-        }
-        if (request.Resolved)
-        {
-            await db.AddAsync(fact, day, Metric.SurveyResolved, 1, ct);
-        }
-        else
+        await CountAnswerAsync(db, fact, day, request.Resolved, request.Satisfaction, request.Effort, ct);
+        if (!request.Resolved)
         {
             db.AppendEvent(new SurveyNotResolved
             {
@@ -168,6 +159,22 @@ public sealed class Surveys(IOptions<InsightsOptions> options, TimeProvider cloc
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new SubmitSurveyResponse { AnsweredAt = Timestamp.FromDateTimeOffset(now) };
+    }
+
+    /// <summary>An answer's figures, on its day and the case's queue then (the day metrics and the series).</summary>
+    public static async Task CountAnswerAsync(InsightsDbContext db, CaseFact fact, int day, bool resolved, int satisfaction, int effort, CancellationToken ct)
+    {
+        await db.AddAsync(fact, day, Metric.SurveyAnswers, 1, ct);
+        await db.AddAsync(fact, day, Metric.SurveyEffortSum, effort, ct);
+        await db.AddAsync(fact, day, Metric.SurveySatisfactionSum, satisfaction, ct);
+        if (satisfaction >= 4)
+        {
+            await db.AddAsync(fact, day, Metric.SurveySatisfied, 1, ct);
+        }
+        if (resolved)
+        {
+            await db.AddAsync(fact, day, Metric.SurveyResolved, 1, ct);
+        }
     }
 
     private static async Task<Survey> FindAsync(InsightsDbContext db, string token, CancellationToken ct)

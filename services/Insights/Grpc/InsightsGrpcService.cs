@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace Complaints.Insights.Grpc;
 
 [Authorize(Policy = Policies.Analytics)]
-public sealed class InsightsGrpcService(CountQueries counts, MetricQueries metrics, TermQueries terms, Returns returns) : InsightsService.InsightsServiceBase
+public sealed class InsightsGrpcService(CountQueries counts, MetricQueries metrics, SeriesQueries series, TermQueries terms, Returns returns) : InsightsService.InsightsServiceBase
 {
     public override Task<GetComplaintCountsResponse> GetComplaintCounts(GetComplaintCountsRequest request, ServerCallContext context) =>
         counts.CountsAsync(context.CancellationToken);
@@ -17,6 +17,9 @@ public sealed class InsightsGrpcService(CountQueries counts, MetricQueries metri
 
     public override Task<GetRootCausesResponse> GetRootCauses(GetRootCausesRequest request, ServerCallContext context) =>
         metrics.RootCausesAsync(request, context.CancellationToken);
+
+    public override Task<GetMetricSeriesResponse> GetMetricSeries(GetMetricSeriesRequest request, ServerCallContext context) =>
+        series.SeriesAsync(request, context.CancellationToken);
 
     public override Task<GetTopTermsResponse> GetTopTerms(GetTopTermsRequest request, ServerCallContext context) =>
         terms.TopTermsAsync(request, context.CancellationToken);
