@@ -63,3 +63,17 @@ public sealed class ConsoleCalls(StaffGrpc grpc, ILogger<ConsoleCalls> logger)
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 }
+
+/// <summary>The status of a console page that renders its own words for it.</summary>
+public static class ConsoleStatus
+{
+    /// <summary>
+    /// Set as the response starts, after the page has rendered: a 404 set while rendering makes Blazor's static
+    /// rendering stop and send no page (its not-found handling), and the console's "not found" page says more.
+    /// </summary>
+    public static void Set(HttpContext context, int status) => context.Response.OnStarting(() =>
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    });
+}

@@ -92,6 +92,11 @@ public static class PortalExtensions
     private static Task RenderStatusPageAsync(StatusCodeContext context)
     {
         var http = context.HttpContext;
+        if (http.Request.Path.StartsWithSegments(Console.ConsoleAuthentication.BasePath, StringComparison.Ordinal))
+        {
+            // The console's pages say what went wrong themselves (not found, refused, unavailable) at their status.
+            return Task.CompletedTask;
+        }
         var isRead = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
         var status = http.Response.StatusCode;
         return RenderPageAsync(http, status == StatusCodes.Status400BadRequest && !isRead ? FormNotAcceptedPath : "/not-found", status);

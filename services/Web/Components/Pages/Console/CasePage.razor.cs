@@ -74,9 +74,9 @@ public partial class CasePage
         if (_case is null)
         {
             // An unknown reference and a case outside the reader's circle read alike (NotFound).
-            HttpContext.Response.StatusCode = loaded.Failure is ConsoleFailure.NotFound or ConsoleFailure.Invalid or ConsoleFailure.Refused
+            ConsoleStatus.Set(HttpContext, loaded.Failure is ConsoleFailure.NotFound or ConsoleFailure.Invalid or ConsoleFailure.Refused
                 ? StatusCodes.Status404NotFound
-                : StatusCodes.Status503ServiceUnavailable;
+                : StatusCodes.Status503ServiceUnavailable);
             return;
         }
         var requirements = await Calls.RunAsync(o => Work.GetFinalResponseRequirementsAsync(new CaseRef { Reference = Reference }, o), Aborted);
@@ -213,14 +213,14 @@ public partial class CasePage
     private void Refuse<T>(string form, ConsoleResult<T> result)
     {
         _refusal = (form, result.Failure == ConsoleFailure.Unavailable ? W["Unavailable"] : result.Message, result.Fields);
-        HttpContext.Response.StatusCode = result.Failure switch
+        ConsoleStatus.Set(HttpContext, result.Failure switch
         {
             ConsoleFailure.Invalid => StatusCodes.Status400BadRequest,
             ConsoleFailure.Conflict => StatusCodes.Status409Conflict,
             ConsoleFailure.Refused => StatusCodes.Status403Forbidden,
             ConsoleFailure.NotFound => StatusCodes.Status404NotFound,
             _ => StatusCodes.Status503ServiceUnavailable,
-        };
+        });
     }
 
     private string? RefusalFor(string form) => _refusal is { } r && r.Form == form ? r.Message : null;
